@@ -1,0 +1,261 @@
+//! The translation layer: every user-facing string of the three apps comes from here.
+//! English and Bosnian ship; a new language is one more arm in `messages!` and `Lang`.
+
+use crate::dto::{Edition, Role};
+use crate::error::{AppError, Field, Problem};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Bs,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Bs];
+
+    /// BCP 47 code, for `<html lang>` and storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Bs => "bs",
+        }
+    }
+
+    /// The language's own name, for the picker.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Bs => "Bosanski",
+        }
+    }
+
+    /// From a stored code or a browser language tag (`bs-BA`, `hr`, `sr-Latn`…): the closest
+    /// language we ship. Croatian and Serbian readers get Bosnian, which they read natively.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "bs" | "hr" | "sr" | "sh" | "cnr" => Some(Lang::Bs),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => $en:literal, $bs:literal;)*) => {
+        /// A fixed piece of UI text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match self {
+                    $(Msg::$name => match lang { Lang::En => $en, Lang::Bs => $bs },)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppClient => "Client portal", "Klijentski portal";
+    AppOperator => "Operator console", "Operaterska konzola";
+    AppAdmin => "Admin console", "Administratorska konzola";
+    DefaultCompany => "Support", "Podrška";
+    Loading => "Loading…", "Učitavanje…";
+    Language => "Language", "Jezik";
+    MainNavigation => "Main navigation", "Glavna navigacija";
+    SignInTitle => "Sign in", "Prijava";
+    SignInIntro => "Use the username and password you were given.", "Koristite korisničko ime i lozinku koje ste dobili.";
+    Username => "Username", "Korisničko ime";
+    Password => "Password", "Lozinka";
+    SignIn => "Sign in", "Prijavi se";
+    SignOut => "Sign out", "Odjavi se";
+    ChangePasswordTitle => "Change password", "Promjena lozinke";
+    MustChangeIntro => "You signed in with a one-time password. Choose your own password before you continue.", "Prijavili ste se jednokratnom lozinkom. Prije nastavka odaberite vlastitu lozinku.";
+    CurrentPassword => "Current password", "Trenutna lozinka";
+    NewPassword => "New password", "Nova lozinka";
+    RepeatPassword => "Repeat the new password", "Ponovite novu lozinku";
+    PasswordHint => "At least 12 characters. A phrase of a few words is easy to remember and hard to guess.", "Najmanje 12 znakova. Rečenica od nekoliko riječi se lako pamti, a teško pogađa.";
+    PasswordsDiffer => "The two new passwords are not the same.", "Dvije nove lozinke nisu iste.";
+    ChangePassword => "Change password", "Promijeni lozinku";
+    PasswordChanged => "Your password has been changed. Your other sessions were signed out.", "Lozinka je promijenjena. Ostale sesije su odjavljene.";
+    Account => "Account", "Nalog";
+    WrongAppTitle => "This app is not for your account", "Ova aplikacija nije za vaš nalog";
+    WrongAppText => "You are signed in with an account that belongs to another app.", "Prijavljeni ste nalogom koji pripada drugoj aplikaciji.";
+    GoToYourApp => "Go to your app", "Idite na svoju aplikaciju";
+    Welcome => "Welcome", "Dobro došli";
+    ClientHome => "This is your support portal. Your tickets will appear here.", "Ovo je vaš portal podrške. Ovdje će se pojaviti vaši tiketi.";
+    OperatorHome => "You are signed in to the operator console. Tickets assigned to you will appear here.", "Prijavljeni ste u operatersku konzolu. Ovdje će se pojaviti tiketi dodijeljeni vama.";
+    Accounts => "Accounts", "Nalozi";
+    Settings => "Settings", "Postavke";
+    CompanyName => "Company or service name", "Naziv firme ili usluge";
+    CompanyNameHint => "Shown in all three apps: title, header and sign-in page.", "Prikazuje se u sve tri aplikacije: naslov, zaglavlje i stranica za prijavu.";
+    Save => "Save", "Sačuvaj";
+    Saved => "Saved.", "Sačuvano.";
+    NewAccount => "New account", "Novi nalog";
+    CreateAccount => "Create account", "Kreiraj nalog";
+    FullName => "Full name", "Ime i prezime";
+    EmailOptional => "E-mail (optional)", "E-mail (neobavezno)";
+    Role => "Role", "Uloga";
+    RoleClient => "Client", "Klijent";
+    RoleOperator => "Operator", "Operater";
+    RoleAdmin => "Administrator", "Administrator";
+    Status => "Status", "Status";
+    Actions => "Actions", "Akcije";
+    Name => "Name", "Ime";
+    CredentialsTitle => "Credentials to hand over", "Pristupni podaci za predaju";
+    CredentialsOnce => "This one-time password is shown only now and will not be shown again. It must be replaced at the first sign-in. It expires:", "Ova jednokratna lozinka se prikazuje samo sada i neće biti ponovo prikazana. Mora se zamijeniti pri prvoj prijavi. Ističe:";
+    OneTimePassword => "One-time password", "Jednokratna lozinka";
+    Copy => "Copy", "Kopiraj";
+    Copied => "Copied", "Kopirano";
+    Done => "Done", "Gotovo";
+    ResetPassword => "Reset password", "Resetuj lozinku";
+    ConfirmReset => "Reset this password? The current one stops working and the account is signed out everywhere.", "Resetovati ovu lozinku? Trenutna prestaje važiti i nalog se odjavljuje svuda.";
+    Disable => "Disable", "Onemogući";
+    Enable => "Enable", "Omogući";
+    ConfirmDisable => "Disable this account? It is signed out everywhere and cannot sign in until enabled.", "Onemogućiti ovaj nalog? Odjavljuje se svuda i ne može se prijaviti dok se ne omogući.";
+    StateActive => "Active", "Aktivan";
+    StateDisabled => "Disabled", "Onemogućen";
+    StatePending => "Awaiting first sign-in", "Čeka prvu prijavu";
+    NoAccounts => "No accounts yet besides yours. Create the first one with the form above.", "Osim vašeg još nema naloga. Kreirajte prvi pomoću obrasca iznad.";
+    EditionFree => "Free edition", "Besplatna verzija";
+    EditionCommercial => "Commercial edition", "Komercijalna verzija";
+    Unlimited => "unlimited", "neograničeno";
+    EditionLimitNote => "At the limit, new accounts of that role cannot be created; disable one first or move to the commercial edition.", "Kada se dostigne ograničenje, novi nalozi te uloge se ne mogu kreirati; prvo onemogućite neki ili pređite na komercijalnu verziju.";
+    NotFound => "There is no such page here.", "Ovdje nema takve stranice.";
+    Home => "Home", "Početna";
+    You => "you", "vi";
+}
+
+impl Role {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Client => Msg::RoleClient,
+            Role::Operator => Msg::RoleOperator,
+            Role::Admin => Msg::RoleAdmin,
+        }
+        .text(lang)
+    }
+
+    pub fn app_name(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Client => Msg::AppClient,
+            Role::Operator => Msg::AppOperator,
+            Role::Admin => Msg::AppAdmin,
+        }
+        .text(lang)
+    }
+}
+
+impl Edition {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Edition::Free => Msg::EditionFree,
+            Edition::Commercial => Msg::EditionCommercial,
+        }
+        .text(lang)
+    }
+}
+
+fn field_name(field: Field, lang: Lang) -> &'static str {
+    match field {
+        Field::Username => Msg::Username,
+        Field::Password => Msg::Password,
+        Field::CurrentPassword => Msg::CurrentPassword,
+        Field::NewPassword => Msg::NewPassword,
+        Field::FullName => Msg::FullName,
+        Field::Email => Msg::EmailOptional,
+        Field::CompanyName => Msg::CompanyName,
+    }
+    .text(lang)
+}
+
+/// The message a user reads for an error.
+pub fn error_text(err: &AppError, lang: Lang) -> String {
+    use Lang::{Bs, En};
+    match (err, lang) {
+        (AppError::Unauthenticated, En) => "You are not signed in, or your session has ended. Please sign in.".into(),
+        (AppError::Unauthenticated, Bs) => "Niste prijavljeni ili je sesija istekla. Molimo prijavite se.".into(),
+        (AppError::PasswordChangeRequired, En) => "Choose a new password first.".into(),
+        (AppError::PasswordChangeRequired, Bs) => "Prvo odaberite novu lozinku.".into(),
+        (AppError::Forbidden, En) => "You are not allowed to do this.".into(),
+        (AppError::Forbidden, Bs) => "Nemate pravo na ovu radnju.".into(),
+        (AppError::WrongCredentials, En) => "Wrong username or password.".into(),
+        (AppError::WrongCredentials, Bs) => "Pogrešno korisničko ime ili lozinka.".into(),
+        (AppError::OneTimePasswordExpired, En) => "Your one-time password has expired. Ask an administrator for a new one.".into(),
+        (AppError::OneTimePasswordExpired, Bs) => "Vaša jednokratna lozinka je istekla. Zatražite novu od administratora.".into(),
+        (AppError::AccountDisabled, En) => "This account is disabled. Contact an administrator.".into(),
+        (AppError::AccountDisabled, Bs) => "Ovaj nalog je onemogućen. Obratite se administratoru.".into(),
+        (AppError::WrongApp { role }, En) => format!("This account signs in to the {}, not here.", role.app_name(En).to_lowercase()),
+        (AppError::WrongApp { role }, Bs) => format!("Ovaj nalog se prijavljuje u aplikaciju „{}“, ne ovdje.", role.app_name(Bs)),
+        (AppError::TooManyAttempts { retry_after_secs }, En) => format!("Too many attempts. Try again in {} min.", retry_after_secs.div_ceil(60)),
+        (AppError::TooManyAttempts { retry_after_secs }, Bs) => format!("Previše pokušaja. Pokušajte ponovo za {} min.", retry_after_secs.div_ceil(60)),
+        (AppError::Invalid { field, problem }, _) => invalid_text(*field, *problem, lang),
+        (AppError::EditionLimit { role, limit }, En) => format!("The free edition allows {limit} active {} account(s). Disable one first, or move to the commercial edition.", role.label(En).to_lowercase()),
+        (AppError::EditionLimit { role, limit }, Bs) => format!("Besplatna verzija dozvoljava {limit} aktivna naloga uloge „{}“. Prvo onemogućite neki ili pređite na komercijalnu verziju.", role.label(Bs)),
+        (AppError::NotFound, En) => "It no longer exists.".into(),
+        (AppError::NotFound, Bs) => "Više ne postoji.".into(),
+        (AppError::CrossOrigin, En) => "The request came from another site and was refused.".into(),
+        (AppError::CrossOrigin, Bs) => "Zahtjev je došao s druge stranice i odbijen je.".into(),
+        (AppError::BadRequest { .. }, En) => "The request was not understood. Reload the page and try again.".into(),
+        (AppError::BadRequest { .. }, Bs) => "Zahtjev nije razumljiv. Osvježite stranicu i pokušajte ponovo.".into(),
+        (AppError::Internal, En) => "Something went wrong on the server. Nothing was changed; try again.".into(),
+        (AppError::Internal, Bs) => "Greška na serveru. Ništa nije promijenjeno; pokušajte ponovo.".into(),
+        (AppError::Network { .. }, En) => "The server cannot be reached. Check the connection and try again.".into(),
+        (AppError::Network { .. }, Bs) => "Server nije dostupan. Provjerite vezu i pokušajte ponovo.".into(),
+    }
+}
+
+fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
+    let name = field_name(field, lang);
+    match (problem, lang) {
+        (Problem::Required, Lang::En) => format!("{name}: required."),
+        (Problem::Required, Lang::Bs) => format!("{name}: obavezno polje."),
+        (Problem::TooShort { min }, Lang::En) => format!("{name}: at least {min} characters."),
+        (Problem::TooShort { min }, Lang::Bs) => format!("{name}: najmanje {min} znakova."),
+        (Problem::TooLong { max }, Lang::En) => format!("{name}: at most {max} characters."),
+        (Problem::TooLong { max }, Lang::Bs) => format!("{name}: najviše {max} znakova."),
+        (Problem::Malformed, Lang::En) => format!("{name}: not valid."),
+        (Problem::Malformed, Lang::Bs) => format!("{name}: nije ispravno."),
+        (Problem::Unchanged, Lang::En) => format!("{name}: must differ from the old password."),
+        (Problem::Unchanged, Lang::Bs) => format!("{name}: mora se razlikovati od stare lozinke."),
+        (Problem::TooCommon, Lang::En) => format!("{name}: too common or too easy to guess; choose another."),
+        (Problem::TooCommon, Lang::Bs) => format!("{name}: previše česta ili laka za pogoditi; odaberite drugu."),
+        (Problem::Wrong, Lang::En) => format!("{name}: wrong."),
+        (Problem::Wrong, Lang::Bs) => format!("{name}: pogrešna."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_is_translated() {
+        for m in Msg::ALL {
+            assert!(!m.text(Lang::En).is_empty(), "{m:?} has no English text");
+            assert!(!m.text(Lang::Bs).is_empty(), "{m:?} has no Bosnian text");
+        }
+    }
+
+    #[test]
+    fn browser_tags_pick_the_closest_language() {
+        assert_eq!(Lang::from_tag("bs-BA"), Some(Lang::Bs));
+        assert_eq!(Lang::from_tag("hr"), Some(Lang::Bs));
+        assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("nb-NO"), None);
+    }
+
+    #[test]
+    fn error_messages_carry_their_figures() {
+        let e = AppError::TooManyAttempts { retry_after_secs: 61 };
+        assert!(error_text(&e, Lang::En).contains("2 min"));
+        let e = AppError::invalid(Field::NewPassword, Problem::TooShort { min: 12 });
+        assert_eq!(error_text(&e, Lang::Bs), "Nova lozinka: najmanje 12 znakova.");
+    }
+}

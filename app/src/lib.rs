@@ -1,0 +1,13 @@
+//! Šalter's shared crate: the types both sides speak (`dto`, `error`), the translation layer
+//! (`i18n`), the server functions (`api`), and — per side — the business rules and SQL
+//! (`server`, only with the `ssr` feature) or the shared UI (`ui`, only with `csr`).
+//! See ARCHITECTURE.md for the map and the invariants.
+
+pub mod api;
+pub mod dto;
+pub mod error;
+pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "csr")]
+pub mod ui;

@@ -1,0 +1,340 @@
+//! Accounts: the bootstrap admin, creation with generated usernames and one-time passwords,
+//! resets and disabling — and the edition's limits on them.
+
+use super::db::flag;
+use super::{passwords, username, AppState};
+use crate::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
+use crate::dto::{
+    Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, RoleUsage,
+};
+use crate::error::{AppError, Field, Problem};
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    username: String,
+    full_name: String,
+    email: Option<String>,
+    role: String,
+    disabled: i64,
+    must_change_password: i64,
+    created_at: i64,
+}
+
+impl AccountRow {
+    fn into_account(self) -> Result<Account, AppError> {
+        let role = Role::parse(&self.role).ok_or(AppError::Internal)?;
+        Ok(Account {
+            id: self.id,
+            username: self.username,
+            full_name: self.full_name,
+            email: self.email,
+            role,
+            disabled: flag(self.disabled),
+            must_change_password: flag(self.must_change_password),
+            created_at: self.created_at,
+        })
+    }
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, username, full_name, email, role, disabled, must_change_password, created_at";
+
+/// A single-line text a person typed: trimmed, required, bounded, without control characters.
+pub fn clean_line(field: Field, value: &str, max: usize) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, Problem::Required));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::invalid(field, Problem::TooLong { max }));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(AppError::invalid(field, Problem::Malformed));
+    }
+    Ok(value.to_string())
+}
+
+fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let email = clean_line(Field::Email, email, EMAIL_MAX)?;
+    let well_formed = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if !well_formed {
+        return Err(AppError::invalid(Field::Email, Problem::Malformed));
+    }
+    Ok(Some(email))
+}
+
+/// How many active accounts of a role the edition allows.
+pub fn limit(edition: Edition, role: Role) -> Option<i64> {
+    match (edition, role) {
+        (Edition::Free, Role::Admin) => Some(1),
+        (Edition::Free, Role::Operator) => Some(2),
+        _ => None,
+    }
+}
+
+async fn active_count(state: &AppState, role: Role) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND disabled = 0")
+            .bind(role.as_str())
+            .fetch_one(&state.db.pool)
+            .await?,
+    )
+}
+
+async fn check_limit(state: &AppState, role: Role) -> Result<(), AppError> {
+    if let Some(limit) = limit(state.config.edition, role) {
+        if active_count(state, role).await? >= limit {
+            return Err(AppError::EditionLimit { role, limit });
+        }
+    }
+    Ok(())
+}
+
+async fn account(state: &AppState, id: i64) -> Result<Account, AppError> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1");
+    sqlx::query_as::<_, AccountRow>(&sql)
+        .bind(id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .into_account()
+}
+
+/// Inserts an account under the first free username, with a fresh one-time password.
+async fn insert(
+    state: &AppState,
+    full_name: &str,
+    email: Option<&str>,
+    role: Role,
+    username_base: &str,
+) -> Result<IssuedCredentials, AppError> {
+    let otp = passwords::generate_one_time_password();
+    let hash = passwords::hash(&otp).await?;
+    let now = state.clock.now_ms();
+    let expires_at = now + state.config.otp_ttl_ms;
+    // A concurrent creation may take the name between the look-up and the insert: try again.
+    for _ in 0..5 {
+        let taken: Vec<String> =
+            sqlx::query_scalar("SELECT username FROM users WHERE username = $1 OR username LIKE $2")
+                .bind(username_base)
+                .bind(format!("{username_base}%"))
+                .fetch_all(&state.db.pool)
+                .await?;
+        let username = username::first_free(username_base, &taken);
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO users (username, full_name, email, role, password_hash, \
+             must_change_password, otp_expires_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) \
+             ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(&username)
+        .bind(full_name)
+        .bind(email)
+        .bind(role.as_str())
+        .bind(&hash)
+        .bind(expires_at)
+        .bind(now)
+        .fetch_optional(&state.db.pool)
+        .await?;
+        if let Some(id) = inserted {
+            tracing::info!(account = id, role = role.as_str(), "account created");
+            return Ok(IssuedCredentials {
+                account: account(state, id).await?,
+                one_time_password: otp,
+                expires_at,
+            });
+        }
+    }
+    Err(AppError::Internal)
+}
+
+/// Creates the single admin account on an empty database. `None` when any account exists.
+/// Safe to run from several processes at once: only one insert of `admin` can succeed.
+pub async fn bootstrap(state: &AppState) -> Result<Option<IssuedCredentials>, AppError> {
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&state.db.pool)
+        .await?;
+    if existing > 0 {
+        return Ok(None);
+    }
+    let otp = passwords::generate_one_time_password();
+    let hash = passwords::hash(&otp).await?;
+    let now = state.clock.now_ms();
+    let expires_at = now + state.config.otp_ttl_ms;
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO users (username, full_name, role, password_hash, must_change_password, \
+         otp_expires_at, created_at, updated_at) \
+         VALUES ('admin', 'Administrator', 'admin', $1, 1, $2, $3, $3) \
+         ON CONFLICT (username) DO NOTHING RETURNING id",
+    )
+    .bind(&hash)
+    .bind(expires_at)
+    .bind(now)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    match inserted {
+        Some(id) => Ok(Some(IssuedCredentials {
+            account: account(state, id).await?,
+            one_time_password: otp,
+            expires_at,
+        })),
+        None => Ok(None),
+    }
+}
+
+pub async fn create(state: &AppState, input: &NewAccount) -> Result<IssuedCredentials, AppError> {
+    let full_name = clean_line(Field::FullName, &input.full_name, FULL_NAME_MAX)?;
+    let email = clean_email(input.email.as_deref())?;
+    check_limit(state, input.role).await?;
+    insert(
+        state,
+        &full_name,
+        email.as_deref(),
+        input.role,
+        &username::base(&full_name),
+    )
+    .await
+}
+
+pub async fn overview(state: &AppState) -> Result<AccountList, AppError> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users ORDER BY role, full_name, id");
+    let accounts = sqlx::query_as::<_, AccountRow>(&sql)
+        .fetch_all(&state.db.pool)
+        .await?
+        .into_iter()
+        .map(AccountRow::into_account)
+        .collect::<Result<Vec<_>, _>>()?;
+    let edition = state.config.edition;
+    let usage = Role::ALL
+        .into_iter()
+        .map(|role| RoleUsage {
+            role,
+            active: accounts
+                .iter()
+                .filter(|a| a.role == role && !a.disabled)
+                .count() as i64,
+            limit: limit(edition, role),
+        })
+        .collect();
+    Ok(AccountList {
+        accounts,
+        edition,
+        usage,
+    })
+}
+
+/// Gives the account a new one-time password and signs it out everywhere.
+pub async fn reset_password(state: &AppState, id: i64) -> Result<IssuedCredentials, AppError> {
+    let otp = passwords::generate_one_time_password();
+    let hash = passwords::hash(&otp).await?;
+    let now = state.clock.now_ms();
+    let expires_at = now + state.config.otp_ttl_ms;
+    let mut tx = state.db.pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 1, otp_expires_at = $2, \
+         failed_signins = 0, updated_at = $3 WHERE id = $4",
+    )
+    .bind(&hash)
+    .bind(expires_at)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(account = id, "password reset");
+    Ok(IssuedCredentials {
+        account: account(state, id).await?,
+        one_time_password: otp,
+        expires_at,
+    })
+}
+
+/// The same reset, by username: for `salter admin reset-password`.
+pub async fn reset_password_of(
+    state: &AppState,
+    username: &str,
+) -> Result<IssuedCredentials, AppError> {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    reset_password(state, id).await
+}
+
+/// Disables (and signs out everywhere) or enables an account.
+pub async fn set_disabled(state: &AppState, id: i64, disabled: bool) -> Result<Account, AppError> {
+    let current = account(state, id).await?;
+    if current.disabled == disabled {
+        return Ok(current);
+    }
+    if !disabled {
+        check_limit(state, current.role).await?;
+    }
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(disabled))
+        .bind(state.clock.now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(account = id, disabled, "account state changed");
+    account(state, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_optional_but_well_formed() {
+        assert_eq!(clean_email(None).unwrap(), None);
+        assert_eq!(clean_email(Some("  ")).unwrap(), None);
+        assert_eq!(
+            clean_email(Some(" ana@example.ba ")).unwrap().as_deref(),
+            Some("ana@example.ba")
+        );
+        for bad in ["ana", "ana@", "@x.ba", "ana@x", "a b@x.ba", "a@x.ba@y.ba"] {
+            assert!(clean_email(Some(bad)).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            clean_line(Field::FullName, "  Ana Kovač ", 100).unwrap(),
+            "Ana Kovač"
+        );
+        assert!(clean_line(Field::FullName, "   ", 100).is_err());
+        assert!(clean_line(Field::FullName, &"x".repeat(101), 100).is_err());
+        assert!(clean_line(Field::FullName, "Ana\u{0}", 100).is_err());
+    }
+}

@@ -1,0 +1,315 @@
+//! Signing in and out, sessions, and changing one's own password.
+
+use super::db::flag;
+use super::{passwords, AppState};
+use crate::dto::limits::PASSWORD_MAX;
+use crate::dto::{PasswordChange, CurrentUser, Role, Credentials};
+use crate::error::{AppError, Field, Problem};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+/// A user row as the auth rules need it.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub must_change_password: i64,
+    pub otp_expires_at: Option<i64>,
+    pub disabled: i64,
+    pub failed_signins: i64,
+    pub failed_window_start: i64,
+}
+
+impl UserRecord {
+    pub fn role(&self) -> Result<Role, AppError> {
+        Role::parse(&self.role).ok_or_else(|| {
+            tracing::error!(user = self.id, role = %self.role, "unknown role in database");
+            AppError::Internal
+        })
+    }
+
+    pub fn must_change_password(&self) -> bool {
+        flag(self.must_change_password)
+    }
+
+    pub fn me(&self) -> Result<CurrentUser, AppError> {
+        Ok(CurrentUser {
+            id: self.id,
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            role: self.role()?,
+            must_change_password: self.must_change_password(),
+        })
+    }
+}
+
+pub const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.password_hash, \
+    u.must_change_password, u.otp_expires_at, u.disabled, u.failed_signins, u.failed_window_start";
+
+/// A signed-in request: the session's token hash and its user.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token_hash: String,
+    pub user: UserRecord,
+}
+
+/// Counts failed sign-ins per client address within a window. In memory: each server process
+/// counts its own; the per-account limit, kept in the database, holds across processes.
+#[derive(Default)]
+pub struct AddressLimiter {
+    failures: Mutex<HashMap<IpAddr, (i64, i64)>>,
+}
+
+impl AddressLimiter {
+    /// Seconds until `ip` may try again, if it is over the limit.
+    fn blocked_for(&self, ip: IpAddr, now: i64, limit: i64, window: i64) -> Option<u64> {
+        let map = self.failures.lock().ok()?;
+        let (count, start) = *map.get(&ip)?;
+        (count >= limit && now - start < window).then(|| retry_after(start + window - now))
+    }
+
+    fn record_failure(&self, ip: IpAddr, now: i64, window: i64) {
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
+        if map.len() > 100_000 {
+            map.retain(|_, (_, start)| now - *start < window);
+        }
+        let entry = map.entry(ip).or_insert((0, now));
+        if now - entry.1 >= window {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+}
+
+fn retry_after(ms: i64) -> u64 {
+    (ms.max(0) as u64).div_ceil(1000).max(1)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn find_by_username(state: &AppState, username: &str) -> Result<Option<UserRecord>, AppError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
+    Ok(sqlx::query_as::<_, UserRecord>(&sql)
+        .bind(username)
+        .fetch_optional(&state.db.pool)
+        .await?)
+}
+
+/// Checks the credentials and, when they hold, opens a session. Returns the user and the
+/// session token for the cookie; the token is never stored or logged in clear.
+pub async fn sign_in(state: &AppState, ip: IpAddr, input: &Credentials) -> Result<(CurrentUser, String), AppError> {
+    let username = input.username.trim().to_lowercase();
+    if username.is_empty() {
+        return Err(AppError::invalid(Field::Username, Problem::Required));
+    }
+    if input.password.is_empty() {
+        return Err(AppError::invalid(Field::Password, Problem::Required));
+    }
+    if input.password.chars().count() > PASSWORD_MAX {
+        return Err(AppError::WrongCredentials);
+    }
+    let cfg = &state.config;
+    let now = state.clock.now_ms();
+    if let Some(secs) =
+        state
+            .address_limiter
+            .blocked_for(ip, now, cfg.signin_address_limit, cfg.signin_window_ms)
+    {
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: secs,
+        });
+    }
+    let Some(user) = find_by_username(state, &username).await? else {
+        passwords::verify_nothing(&input.password).await?;
+        state
+            .address_limiter
+            .record_failure(ip, now, cfg.signin_window_ms);
+        return Err(AppError::WrongCredentials);
+    };
+    let window_open = now - user.failed_window_start < cfg.signin_window_ms;
+    if window_open && user.failed_signins >= cfg.signin_account_limit {
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: retry_after(user.failed_window_start + cfg.signin_window_ms - now),
+        });
+    }
+    if !passwords::verify(&input.password, &user.password_hash).await? {
+        state
+            .address_limiter
+            .record_failure(ip, now, cfg.signin_window_ms);
+        let (count, start) = if window_open {
+            (user.failed_signins + 1, user.failed_window_start)
+        } else {
+            (1, now)
+        };
+        sqlx::query("UPDATE users SET failed_signins = $1, failed_window_start = $2 WHERE id = $3")
+            .bind(count)
+            .bind(start)
+            .bind(user.id)
+            .execute(&state.db.pool)
+            .await?;
+        return Err(AppError::WrongCredentials);
+    }
+    if flag(user.disabled) {
+        return Err(AppError::AccountDisabled);
+    }
+    if user.must_change_password() && user.otp_expires_at.is_some_and(|t| t <= now) {
+        return Err(AppError::OneTimePasswordExpired);
+    }
+    let role = user.role()?;
+    if role != input.app {
+        return Err(AppError::WrongApp { role });
+    }
+    let token = new_token();
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query("UPDATE users SET failed_signins = 0 WHERE id = $1")
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+    )
+    .bind(hash_token(&token))
+    .bind(user.id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user = user.id, "signed in");
+    Ok((user.me()?, token))
+}
+
+/// The session a token belongs to, if it is still valid. Ends sessions that timed out.
+pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Session>, AppError> {
+    let token_hash = hash_token(token);
+    let sql = format!(
+        "SELECT s.created_at, s.last_seen_at, {USER_COLUMNS} \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+    );
+    let Some(row) = sqlx::query(&sql)
+        .bind(&token_hash)
+        .fetch_optional(&state.db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    use sqlx::{FromRow, Row};
+    let created_at: i64 = row.try_get("created_at")?;
+    let last_seen_at: i64 = row.try_get("last_seen_at")?;
+    let user = UserRecord::from_row(&row)?;
+    let now = state.clock.now_ms();
+    let cfg = &state.config;
+    if flag(user.disabled)
+        || now - last_seen_at >= cfg.session_idle_ms
+        || now - created_at >= cfg.session_absolute_ms
+    {
+        end_session(state, &token_hash).await?;
+        return Ok(None);
+    }
+    // Write at most once a minute per session, not on every request.
+    if now - last_seen_at > 60_000 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&token_hash)
+            .execute(&state.db.pool)
+            .await?;
+    }
+    Ok(Some(Session { token_hash, user }))
+}
+
+pub async fn end_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Replaces the caller's password. The other sessions of the user end; this one stays.
+pub async fn change_password(
+    state: &AppState,
+    session: &Session,
+    input: &PasswordChange,
+) -> Result<(), AppError> {
+    let user = &session.user;
+    if !user.must_change_password() {
+        let current = input.current_password.as_deref().unwrap_or_default();
+        if current.is_empty() {
+            return Err(AppError::invalid(Field::CurrentPassword, Problem::Required));
+        }
+        if !passwords::verify(current, &user.password_hash).await? {
+            return Err(AppError::invalid(Field::CurrentPassword, Problem::Wrong));
+        }
+    }
+    passwords::check_new(&input.new_password, &user.username)?;
+    if passwords::verify(&input.new_password, &user.password_hash).await? {
+        return Err(AppError::invalid(Field::NewPassword, Problem::Unchanged));
+    }
+    let hash = passwords::hash(&input.new_password).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 0, otp_expires_at = NULL, \
+         updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.id)
+        .bind(&session.token_hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(user = user.id, "password changed");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_limit_blocks_then_expires() {
+        let limiter = AddressLimiter::default();
+        let ip: IpAddr = [10, 0, 0, 1].into();
+        for _ in 0..3 {
+            assert_eq!(limiter.blocked_for(ip, 1_000, 3, 60_000), None);
+            limiter.record_failure(ip, 1_000, 60_000);
+        }
+        assert_eq!(limiter.blocked_for(ip, 2_000, 3, 60_000), Some(59));
+        assert_eq!(limiter.blocked_for([10, 0, 0, 2].into(), 2_000, 3, 60_000), None);
+        assert_eq!(limiter.blocked_for(ip, 61_000, 3, 60_000), None);
+    }
+
+    #[test]
+    fn tokens_are_256_bit_and_stored_hashed() {
+        let t = new_token();
+        assert_eq!(t.len(), 43);
+        assert_ne!(t, new_token());
+        assert_eq!(hash_token(&t).len(), 64);
+        assert_ne!(hash_token(&t), t);
+    }
+}

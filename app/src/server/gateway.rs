@@ -1,0 +1,105 @@
+//! The one path every server function takes on the server: find the caller's session from the
+//! cookie, check the function's `Policy`, run the body. (The server crate maps an error to its
+//! HTTP status, wherever in the stack it arose.)
+
+use super::access::{self, Policy};
+use super::auth::{self, Session};
+use super::AppState;
+use crate::error::AppError;
+use axum::extract::ConnectInfo;
+use http::header::{COOKIE, SET_COOKIE};
+use http::HeaderValue;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+pub const SESSION_COOKIE: &str = "salter_session";
+
+/// Who is calling, and from where.
+pub struct Caller {
+    pub state: AppState,
+    pub session: Option<Session>,
+    pub ip: IpAddr,
+    secure: bool,
+}
+
+impl Caller {
+    /// The session; the policy has already made sure there is one where it requires one.
+    pub fn session(&self) -> Result<&Session, AppError> {
+        self.session.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    /// Sends the session cookie: HttpOnly, SameSite=Strict, Secure over https.
+    pub fn set_session_cookie(&self, token: &str) {
+        let max_age = self.state.config.session_absolute_ms / 1000;
+        self.set_cookie(&format!("{SESSION_COOKIE}={token}; Max-Age={max_age}"));
+    }
+
+    pub fn clear_session_cookie(&self) {
+        self.set_cookie(&format!("{SESSION_COOKIE}=; Max-Age=0"));
+    }
+
+    fn set_cookie(&self, value: &str) {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let cookie = format!("{value}; Path=/; HttpOnly; SameSite=Strict{secure}");
+        if let (Some(options), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(&cookie),
+        ) {
+            options.append_header(SET_COOKIE, value);
+        }
+    }
+}
+
+fn session_token(parts: &http::request::Parts) -> Option<&str> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+}
+
+async fn caller() -> Result<Caller, AppError> {
+    let state = use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server-function context");
+        AppError::Internal
+    })?;
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let session = match session_token(&parts) {
+        Some(token) => auth::resolve_session(&state, token).await?,
+        None => None,
+    };
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let secure = state.config.cookie_secure
+        || parts
+            .headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes() == b"https");
+    Ok(Caller {
+        state,
+        session,
+        ip,
+        secure,
+    })
+}
+
+/// Runs a server function's body for a caller the policy admits.
+pub async fn run<T, F, Fut>(policy: Policy, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Caller) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let caller = caller().await?;
+    access::check(caller.session.as_ref(), policy)?;
+    body(caller).await
+}

@@ -1,0 +1,156 @@
+//! `salter`: the Šalter help desk server and its admin commands.
+
+use anyhow::Context;
+use app::dto::Edition;
+use app::server::{accounts, AppState, Config, Db};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "salter", version, about = "Šalter — a customer-support help desk")]
+struct Cli {
+    /// sqlite://PATH (the embedded default) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SALTER_DATABASE_URL", default_value = "sqlite://data/salter.db")]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the three apps and the API.
+    Serve(ServeArgs),
+    /// Administration from the machine itself.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Give an account (e.g. a locked-out admin) a new one-time password, printed here.
+    ResetPassword { username: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EditionArg {
+    Free,
+    Commercial,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[arg(long, env = "SALTER_BIND", default_value = "127.0.0.1:3000")]
+    bind: SocketAddr,
+    /// The directory `cargo xtask build` lays the apps out in.
+    #[arg(long, env = "SALTER_SITE_DIR", default_value = "target/site")]
+    site_dir: PathBuf,
+    #[arg(long, env = "SALTER_EDITION", value_enum, default_value = "free")]
+    edition: EditionArg,
+    /// How long a one-time password signs in.
+    #[arg(long, env = "SALTER_OTP_TTL_HOURS", default_value_t = 72)]
+    otp_ttl_hours: i64,
+    /// A session unused this long ends.
+    #[arg(long, env = "SALTER_SESSION_IDLE_MINUTES", default_value_t = 12 * 60)]
+    session_idle_minutes: i64,
+    /// A session ends this long after sign-in.
+    #[arg(long, env = "SALTER_SESSION_ABSOLUTE_HOURS", default_value_t = 7 * 24)]
+    session_absolute_hours: i64,
+    /// Mark the session cookie Secure even without X-Forwarded-Proto: https.
+    #[arg(long, env = "SALTER_COOKIE_SECURE")]
+    cookie_secure: bool,
+}
+
+impl ServeArgs {
+    fn config(&self) -> Config {
+        Config {
+            edition: match self.edition {
+                EditionArg::Free => Edition::Free,
+                EditionArg::Commercial => Edition::Commercial,
+            },
+            otp_ttl_ms: self.otp_ttl_hours * 3_600_000,
+            session_idle_ms: self.session_idle_minutes * 60_000,
+            session_absolute_ms: self.session_absolute_hours * 3_600_000,
+            cookie_secure: self.cookie_secure,
+            ..Config::default()
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+/// Printed on standard output only, never through the log.
+fn print_credentials(what: &str, username: &str, password: &str, hours: i64) {
+    println!();
+    println!("Šalter: {what} — shown this once only.");
+    println!("    username:           {username}");
+    println!("    one-time password:  {password}");
+    println!("It works for {hours} hours and must be replaced at the first sign-in.");
+    println!();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("SALTER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let db = Db::open(&cli.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", cli.database_url))?;
+    match cli.command {
+        Command::Serve(args) => {
+            let config = args.config();
+            let state = AppState::new(db, config);
+            if let Some(issued) = accounts::bootstrap(&state).await.map_err(anyhow::Error::msg)? {
+                print_credentials(
+                    "created the administrator account",
+                    &issued.account.username,
+                    &issued.one_time_password,
+                    args.otp_ttl_hours,
+                );
+            }
+            if !args.site_dir.join("index.html").exists() {
+                tracing::warn!(site_dir = %args.site_dir.display(), "no apps found; run `cargo xtask build --release`");
+            }
+            let listener = tokio::net::TcpListener::bind(args.bind)
+                .await
+                .with_context(|| format!("binding {}", args.bind))?;
+            let addr = listener.local_addr()?;
+            tracing::info!("Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)");
+            server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
+        }
+        Command::Admin(AdminCommand::ResetPassword { username }) => {
+            let state = AppState::new(db, Config::default());
+            let issued = accounts::reset_password_of(&state, &username)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot reset the password of {username:?}: {e}"))?;
+            print_credentials(
+                "new one-time password",
+                &issued.account.username,
+                &issued.one_time_password,
+                Config::default().otp_ttl_ms / 3_600_000,
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,373 @@
+//! Signing in, one-time passwords, sessions, limits and CSRF — on SQLite and PostgreSQL.
+
+mod common;
+
+use app::api::{Guard, ENDPOINTS};
+use common::{code, Backend, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
+use serde_json::{json, Value};
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// A well-formed body for each endpoint, so a refusal can only come from the guard.
+pub fn sample_body(path: &str) -> Value {
+    match path {
+        "/api/session/sign_in" => json!({"input": {"username": "nobody", "password": "x", "app": "client"}}),
+        "/api/session/change_password" => json!({"input": {"current_password": null, "new_password": "short"}}),
+        "/api/settings/set_company_name" => json!({"name": "Acme"}),
+        "/api/accounts/create" => json!({"input": {"full_name": "Probe Person", "email": null, "role": "client"}}),
+        "/api/accounts/reset_password" => json!({"account_id": 999_999}),
+        "/api/accounts/set_disabled" => json!({"input": {"account_id": 999_999, "disabled": true}}),
+        _ => json!({}),
+    }
+}
+
+async fn bootstrap_creates_the_single_admin_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    assert!(app.admin_otp.len() >= 16);
+    assert!(app::server::accounts::bootstrap(&app.state).await.unwrap().is_none());
+    let admin = app.browser();
+    let me = admin.sign_in_ok("admin", &app.admin_otp, "admin").await;
+    assert_eq!(me["role"], "admin");
+    assert_eq!(me["must_change_password"], true);
+    app.stop().await;
+}
+
+async fn a_one_time_password_allows_nothing_but_replacing_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.browser();
+    admin.sign_in_ok("admin", &app.admin_otp, "admin").await;
+    for (path, guard) in ENDPOINTS {
+        if matches!(guard, Guard::Public | Guard::SignedIn) {
+            continue;
+        }
+        let endpoint = path.trim_start_matches("/api/");
+        let (status, body) = admin.call(endpoint, sample_body(path)).await;
+        assert_eq!((status, code(&body)), (403, "password_change_required"), "{path}");
+    }
+    let (status, me) = admin.me().await;
+    assert_eq!((status, me["must_change_password"].clone()), (200, json!(true)));
+
+    let refused = [
+        (app.admin_otp.clone(), "unchanged"),
+        ("short".to_string(), "invalid"),
+        ("password1234".to_string(), "invalid"),
+    ];
+    for (new, _) in &refused {
+        let (status, body) = admin.change_password(None, new).await;
+        assert_eq!((status, code(&body)), (422, "invalid"), "{new}: {body}");
+    }
+    let (_, body) = admin.change_password(None, &app.admin_otp).await;
+    assert_eq!(body["problem"], "unchanged");
+
+    admin.set_password(None, ADMIN_PASSWORD).await;
+    let (status, _) = admin
+        .call("settings/set_company_name", json!({"name": "Acme"}))
+        .await;
+    assert_eq!(status, 200);
+
+    // Single use: the one-time password no longer signs in; the new one does.
+    let again = app.browser();
+    let (status, body) = again.sign_in("admin", &app.admin_otp, "admin").await;
+    assert_eq!((status, code(&body)), (401, "wrong_credentials"));
+    let me = again.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    assert_eq!(me["must_change_password"], false);
+    app.stop().await;
+}
+
+async fn one_time_passwords_expire(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (username, otp, id) = app.create_account(&admin, "Ana Kovač", "client").await;
+    app.state.clock.advance_ms(72 * HOUR_MS + 1);
+    let client = app.browser();
+    let (status, body) = client.sign_in(&username, &otp, "client").await;
+    assert_eq!((status, code(&body)), (401, "one_time_password_expired"));
+
+    let admin = app.browser();
+    admin.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    let (status, issued) = admin
+        .call("accounts/reset_password", json!({"account_id": id}))
+        .await;
+    assert_eq!(status, 200, "{issued}");
+    let fresh = issued["one_time_password"].as_str().unwrap();
+    assert_ne!(fresh, otp);
+    let me = client.sign_in_ok(&username, fresh, "client").await;
+    assert_eq!(me["must_change_password"], true);
+    app.stop().await;
+}
+
+async fn each_role_reaches_only_its_own_functions(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let anonymous = app.browser();
+    let callers = [
+        ("anonymous", &anonymous, None),
+        ("client", &client, Some(Guard::Client)),
+        ("operator", &operator, Some(Guard::Operator)),
+        ("admin", &admin, Some(Guard::Admin)),
+    ];
+    for (path, guard) in ENDPOINTS {
+        if *path == "/api/session/sign_out" || *path == "/api/session/sign_in" {
+            continue; // they end or replace the session; covered on their own
+        }
+        let endpoint = path.trim_start_matches("/api/");
+        for (who, browser, role) in &callers {
+            let (status, body) = browser.call(endpoint, sample_body(path)).await;
+            let allowed = match guard {
+                Guard::Public => true,
+                Guard::SignedIn => role.is_some(),
+                g => *role == Some(*g),
+            };
+            if allowed {
+                assert!(status != 401 && status != 403, "{who} refused at {path}: {status} {body}");
+            } else if role.is_none() {
+                assert_eq!((status, code(&body)), (401, "unauthenticated"), "{who} at {path}");
+            } else {
+                assert_eq!((status, code(&body)), (403, "forbidden"), "{who} at {path}");
+            }
+        }
+    }
+    // An account signs in to its own app only, and no session is made elsewhere.
+    let stray = app.browser();
+    let (status, body) = stray.sign_in("ana.kovac", USER_PASSWORD, "admin").await;
+    assert_eq!((status, code(&body)), (403, "wrong_app"));
+    assert_eq!(body["role"], "client");
+    assert_eq!(stray.me().await.0, 401);
+    // Fields a caller adds (a role, an admin flag) change nothing.
+    let (status, _) = client
+        .call(
+            "session/change_password",
+            json!({"input": {"current_password": USER_PASSWORD, "new_password": "another fine phrase", "role": "admin"}, "is_admin": true}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(client.me().await.1["role"], "client");
+    app.stop().await;
+}
+
+async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (_, username) = app.user(&admin, "Ana Kovač", "client").await;
+    let b = app.browser();
+    for _ in 0..app.state.config.signin_account_limit {
+        let (status, _) = b.sign_in(&username, "not the password", "client").await;
+        assert_eq!(status, 401);
+    }
+    let res = b
+        .http
+        .post(format!("{}/api/session/sign_in", b.base))
+        .json(&json!({"input": {"username": username, "password": USER_PASSWORD, "app": "client"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "retry after {retry}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(code(&body), "too_many_attempts");
+    // Other accounts are not affected, and the lock expires by itself.
+    admin.me().await;
+    app.browser().sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    app.state.clock.advance_ms(app.state.config.signin_window_ms);
+    b.sign_in_ok(&username, USER_PASSWORD, "client").await;
+    app.stop().await;
+}
+
+async fn failed_sign_ins_are_limited_per_address(backend: Backend) {
+    let config = app::server::Config {
+        signin_address_limit: 5,
+        ..common::test_config()
+    };
+    let app = TestApp::spawn_with(backend, config).await;
+    let admin = app.admin().await;
+    drop(admin);
+    let b = app.browser();
+    for i in 0..5 {
+        let (status, _) = b.sign_in(&format!("nobody{i}"), "guess", "client").await;
+        assert_eq!(status, 401);
+    }
+    let (status, body) = b.sign_in("admin", ADMIN_PASSWORD, "admin").await;
+    assert_eq!((status, code(&body)), (429, "too_many_attempts"));
+    app.state.clock.advance_ms(app.state.config.signin_window_ms);
+    b.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    app.stop().await;
+}
+
+async fn unknown_users_and_wrong_passwords_answer_alike(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let b = app.browser();
+    let unknown = b.sign_in("nobody.here", "some password", "client").await;
+    let wrong = b.sign_in("admin", "some password", "admin").await;
+    assert_eq!(unknown, wrong);
+    assert_eq!((unknown.0, code(&unknown.1)), (401, "wrong_credentials"));
+    let (status, body) = b.sign_in("", "x", "client").await;
+    assert_eq!((status, code(&body), body["field"].clone()), (422, "invalid", json!("username")));
+    app.stop().await;
+}
+
+async fn cross_origin_requests_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    for origin in ["http://evil.example", "null", "http://127.0.0.1:1"] {
+        let (status, body) = admin
+            .call_with_origin("settings/set_company_name", json!({"name": "Pwned"}), Some(origin))
+            .await;
+        assert_eq!((status, code(&body)), (403, "cross_origin"), "{origin}");
+    }
+    let res = admin
+        .http
+        .post(format!("{}/api/settings/set_company_name", app.base))
+        .header("sec-fetch-site", "cross-site")
+        .json(&json!({"name": "Pwned"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let (status, info) = admin.call("settings/public_info", json!({})).await;
+    assert_eq!((status, info["company_name"].clone()), (200, Value::Null));
+    app.stop().await;
+}
+
+async fn changing_a_password_ends_the_other_sessions(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (laptop, username) = app.user(&admin, "Ana Kovač", "client").await;
+    let phone = app.browser();
+    phone.sign_in_ok(&username, USER_PASSWORD, "client").await;
+
+    let (status, body) = laptop.change_password(None, "a brand new phrase").await;
+    assert_eq!((status, body["field"].clone(), body["problem"].clone()), (422, json!("current_password"), json!("required")));
+    let (status, body) = laptop.change_password(Some("wrong current one"), "a brand new phrase").await;
+    assert_eq!((status, body["problem"].clone()), (422, json!("wrong")));
+    assert_eq!(phone.me().await.0, 200, "a refused change ends nothing");
+
+    laptop.set_password(Some(USER_PASSWORD), "a brand new phrase").await;
+    assert_eq!(laptop.me().await.0, 200);
+    assert_eq!(phone.me().await.0, 401);
+    let (status, _) = phone.sign_in(&username, USER_PASSWORD, "client").await;
+    assert_eq!(status, 401);
+    phone.sign_in_ok(&username, "a brand new phrase", "client").await;
+    app.stop().await;
+}
+
+async fn disabling_or_resetting_an_account_ends_its_sessions(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, username) = app.user(&admin, "Ana Kovač", "client").await;
+    let id = client.me().await.1["id"].as_i64().unwrap();
+
+    let (status, account) = admin
+        .call("accounts/set_disabled", json!({"input": {"account_id": id, "disabled": true}}))
+        .await;
+    assert_eq!((status, account["disabled"].clone()), (200, json!(true)));
+    assert_eq!(client.me().await.0, 401);
+    let (status, body) = client.sign_in(&username, USER_PASSWORD, "client").await;
+    assert_eq!((status, code(&body)), (403, "account_disabled"));
+
+    admin
+        .call("accounts/set_disabled", json!({"input": {"account_id": id, "disabled": false}}))
+        .await;
+    client.sign_in_ok(&username, USER_PASSWORD, "client").await;
+
+    let (status, issued) = admin.call("accounts/reset_password", json!({"account_id": id})).await;
+    assert_eq!(status, 200);
+    assert_eq!(client.me().await.0, 401);
+    assert_eq!(client.sign_in(&username, USER_PASSWORD, "client").await.0, 401);
+    let me = client
+        .sign_in_ok(&username, issued["one_time_password"].as_str().unwrap(), "client")
+        .await;
+    assert_eq!(me["must_change_password"], true);
+    app.stop().await;
+}
+
+async fn sessions_end_on_sign_out_and_time_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (status, _) = admin.call("session/sign_out", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(admin.me().await.0, 401);
+
+    admin.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    app.state.clock.advance_ms(app.state.config.session_idle_ms - 60_000);
+    assert_eq!(admin.me().await.0, 200, "still within the idle timeout");
+    app.state.clock.advance_ms(app.state.config.session_idle_ms - 60_000);
+    assert_eq!(admin.me().await.0, 200, "activity keeps it alive");
+    app.state.clock.advance_ms(app.state.config.session_idle_ms);
+    assert_eq!(admin.me().await.0, 401, "idle too long");
+
+    admin.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    let step = app.state.config.session_idle_ms / 2;
+    let mut elapsed = 0;
+    while elapsed + step < app.state.config.session_absolute_ms {
+        app.state.clock.advance_ms(step);
+        elapsed += step;
+        assert_eq!(admin.me().await.0, 200);
+    }
+    app.state.clock.advance_ms(step);
+    assert_eq!(admin.me().await.0, 401, "past the absolute timeout");
+    app.stop().await;
+}
+
+async fn the_session_cookie_is_guarded_and_no_secret_is_ever_sent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let http = reqwest::Client::new();
+    let res = http
+        .post(format!("{}/api/session/sign_in", app.base))
+        .json(&json!({"input": {"username": "admin", "password": app.admin_otp, "app": "admin"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie} lacks {attr}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http gets no Secure flag");
+    let token = cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .unwrap();
+    assert!(token.len() >= 43, "a 256-bit token");
+    let body = res.text().await.unwrap();
+    assert!(!body.contains(&token) && !body.contains("argon2") && !body.contains(&app.admin_otp));
+
+    let admin = app.admin().await;
+    let (_, accounts) = admin.call("accounts/overview", json!({})).await;
+    let text = accounts.to_string();
+    assert!(!text.contains("argon2") && !text.contains("password_hash") && !text.contains("token"));
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM sessions LIMIT 1")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_ne!(stored, token, "tokens are stored hashed");
+
+    let behind_tls = http
+        .post(format!("{}/api/session/sign_in", app.base))
+        .header("x-forwarded-proto", "https")
+        .json(&json!({"input": {"username": "admin", "password": ADMIN_PASSWORD, "app": "admin"}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(behind_tls.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+    app.stop().await;
+}
+
+on_both_databases!(
+    bootstrap_creates_the_single_admin_once,
+    a_one_time_password_allows_nothing_but_replacing_it,
+    one_time_passwords_expire,
+    each_role_reaches_only_its_own_functions,
+    failed_sign_ins_are_limited_per_account,
+    failed_sign_ins_are_limited_per_address,
+    unknown_users_and_wrong_passwords_answer_alike,
+    cross_origin_requests_are_refused,
+    changing_a_password_ends_the_other_sessions,
+    disabling_or_resetting_an_account_ends_its_sessions,
+    sessions_end_on_sign_out_and_time_out,
+    the_session_cookie_is_guarded_and_no_secret_is_ever_sent,
+);

@@ -1,0 +1,269 @@
+//! The integration-test harness (after zero2prod's): every test gets a fresh database —
+//! a temporary SQLite file, or a PostgreSQL database created for it and dropped after — and
+//! the real router on an ephemeral port, driven over HTTP like a browser would.
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use app::server::{accounts, AppState, Config, Db};
+use serde_json::{json, Value};
+use std::path::Path;
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::Backend::Postgres).await })*
+        }
+    };
+}
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Keeps the test's database alive; drops it afterwards.
+enum DbGuard {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside any runtime we may block: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        if let Ok(mut conn) = connect_admin(&admin_url).await {
+                            use sqlx::Executor;
+                            let _ = conn
+                                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                                .await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+async fn connect_admin(url: &str) -> Result<sqlx::PgConnection, sqlx::Error> {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(url).await
+}
+
+async fn fresh_database(backend: Backend) -> (String, DbGuard) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}", dir.path().join("salter.db").display());
+            (url, DbGuard::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var("SALTER_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
+            let mut conn = connect_admin(&admin_url).await.unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL is not reachable at {admin_url} ({e}). The test suite runs every \
+                     database test on PostgreSQL too: install and start it with \
+                     `apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect \
+                     $(ls /etc/postgresql) main start` (trust auth for user postgres on \
+                     127.0.0.1), or point SALTER_TEST_POSTGRES_URL at a server where that user \
+                     may create databases."
+                )
+            });
+            let name = format!("salter_test_{:016x}", rand::random::<u64>());
+            use sqlx::Executor;
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create the test database");
+            let (base, _) = admin_url.rsplit_once('/').expect("a database URL");
+            (
+                format!("{base}/{name}"),
+                DbGuard::Postgres { admin_url, name },
+            )
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub admin_otp: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _db: DbGuard,
+}
+
+/// Generous limits, so only the tests about limits meet them.
+pub fn test_config() -> Config {
+    Config {
+        signin_address_limit: 10_000,
+        ..Config::default()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, test_config()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
+        let (url, guard) = fresh_database(backend).await;
+        let db = Db::open(&url).await.expect("open and migrate the test database");
+        let state = AppState::new(db, config);
+        let admin_otp = accounts::bootstrap(&state)
+            .await
+            .expect("bootstrap")
+            .expect("an empty database gets its admin")
+            .one_time_password;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (tx, rx) = oneshot::channel::<()>();
+        let server_state = state.clone();
+        let server = tokio::spawn(async move {
+            let _ = server::serve(listener, server_state, Path::new("/nonexistent-site"), async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestApp {
+            base,
+            state,
+            admin_otp,
+            shutdown: Some(tx),
+            server: Some(server),
+            _db: guard,
+        }
+    }
+
+    /// A browser of its own: its own cookie jar.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("http client"),
+            base: self.base.clone(),
+        }
+    }
+
+    /// The bootstrap admin, signed in and past the forced password change.
+    pub async fn admin(&self) -> Browser {
+        let admin = self.browser();
+        admin.sign_in_ok("admin", &self.admin_otp, "admin").await;
+        admin.set_password(None, ADMIN_PASSWORD).await;
+        admin
+    }
+
+    /// A new account's one-time credentials: (username, password, id).
+    pub async fn create_account(&self, admin: &Browser, full_name: &str, role: &str) -> (String, String, i64) {
+        let (status, body) = admin
+            .call("accounts/create", json!({"input": {"full_name": full_name, "email": null, "role": role}}))
+            .await;
+        assert_eq!(status, 200, "creating {full_name}: {body}");
+        (
+            body["account"]["username"].as_str().unwrap().to_string(),
+            body["one_time_password"].as_str().unwrap().to_string(),
+            body["account"]["id"].as_i64().unwrap(),
+        )
+    }
+
+    /// A signed-in user of `role` who has chosen their password `USER_PASSWORD`.
+    pub async fn user(&self, admin: &Browser, full_name: &str, role: &str) -> (Browser, String) {
+        let (username, otp, _) = self.create_account(admin, full_name, role).await;
+        let b = self.browser();
+        b.sign_in_ok(&username, &otp, role).await;
+        b.set_password(None, USER_PASSWORD).await;
+        (b, username)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.state.db.pool.close().await;
+    }
+}
+
+pub const ADMIN_PASSWORD: &str = "a long and quiet passphrase";
+pub const USER_PASSWORD: &str = "my own secret phrase";
+
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    /// POSTs a server function as the apps do: JSON, from the app's own origin.
+    pub async fn call(&self, endpoint: &str, body: Value) -> (u16, Value) {
+        self.call_with_origin(endpoint, body, Some(&self.base.clone())).await
+    }
+
+    pub async fn call_with_origin(&self, endpoint: &str, body: Value, origin: Option<&str>) -> (u16, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .json(&body);
+        if let Some(origin) = origin {
+            req = req.header("origin", origin);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str, app: &str) -> (u16, Value) {
+        self.call(
+            "session/sign_in",
+            json!({"input": {"username": username, "password": password, "app": app}}),
+        )
+        .await
+    }
+
+    pub async fn sign_in_ok(&self, username: &str, password: &str, app: &str) -> Value {
+        let (status, body) = self.sign_in(username, password, app).await;
+        assert_eq!(status, 200, "sign-in of {username}: {body}");
+        body
+    }
+
+    pub async fn set_password(&self, current: Option<&str>, new: &str) {
+        let (status, body) = self.change_password(current, new).await;
+        assert_eq!(status, 200, "password change: {body}");
+    }
+
+    pub async fn change_password(&self, current: Option<&str>, new: &str) -> (u16, Value) {
+        self.call(
+            "session/change_password",
+            json!({"input": {"current_password": current, "new_password": new}}),
+        )
+        .await
+    }
+
+    pub async fn me(&self) -> (u16, Value) {
+        self.call("session/me", json!({})).await
+    }
+}
+
+/// The error code of a refused call.
+pub fn code(body: &Value) -> &str {
+    body["code"].as_str().unwrap_or("<no code>")
+}
