@@ -1,1 +1,9 @@
-fn main(){}
+//! The client app: its pages only; everything shared comes from `app::ui`.
+
+#[cfg(target_arch = "wasm32")]
+mod pages;
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    app::ui::start(app::dto::Role::Client, pages::NAV, pages::routes);
+}

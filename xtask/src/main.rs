@@ -1,1 +1,66 @@
-fn main(){}
+//! `cargo xtask …`: Šalter's build tool. It builds the three browser apps to WebAssembly and
+//! lays them out for the server without downloading any binary (wasm-bindgen runs as a
+//! library here), serves Šalter, and runs every test. `cargo xtask help` lists the commands.
+
+mod site;
+mod test;
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const HELP: &str = "\
+cargo xtask <command>
+  build [--release]   build the three apps into target/site (release: small, for serving)
+  size                print each app's download size (wasm + js), raw and gzip; fails over budget
+  serve [ARGS…]       build what is stale, then run `salter serve ARGS…` (SQLite at ./data)
+  test                run every test: unit, integration (SQLite and PostgreSQL), end-to-end
+";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("build") => site::build(&root, args.iter().any(|a| a == "--release")),
+        Some("size") => site::size(&root),
+        Some("serve") => serve(&root, &args[1..]),
+        Some("test") => test::all(&root),
+        Some("help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command {other:?}\n{HELP}"),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// The cargo that runs us, so the toolchain of rust-toolchain.toml is used throughout.
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Runs a command, failing with its description when it fails.
+fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed ({status})");
+    }
+    Ok(())
+}
+
+fn serve(root: &Path, args: &[String]) -> Result<()> {
+    site::build(root, true)?;
+    run(cargo().args(["build", "--release", "--package", "server", "--bin", "salter"]))?;
+    let mut salter = Command::new(root.join("target/release/salter"));
+    salter.arg("serve").args(args);
+    run(&mut salter)
+}

@@ -1,0 +1,222 @@
+//! Accounts: create one (username and one-time password shown once), reset a password,
+//! disable or enable, and the edition's limits in plain numbers.
+
+use app::api::accounts::{accounts_overview, create_account, reset_password, set_account_disabled};
+use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
+use app::dto::{Account, AccountList, IssuedCredentials, NewAccount, Role, SetDisabled};
+use app::error::AppError;
+use app::i18n::Msg;
+use app::ui::{error_message, local_time, t, use_ui, ErrorNote, TextField};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let ui = use_ui();
+    let list = RwSignal::new(None::<AccountList>);
+    let issued = RwSignal::new(None::<IssuedCredentials>);
+    let error = RwSignal::new(None::<AppError>);
+    let reload = move || {
+        spawn_local(async move {
+            match accounts_overview().await {
+                Ok(l) => list.set(Some(l)),
+                Err(e) => ui.fail(error, e),
+            }
+        })
+    };
+    reload();
+    view! {
+        <h1>{t(Msg::Accounts)}</h1>
+        <CreateAccount issued=issued on_change=reload/>
+        {move || issued.get().map(|c| view! { <CredentialsPanel issued=c on_done=move || issued.set(None)/> })}
+        <ErrorNote message=Signal::derive(error_message(error))/>
+        {move || match list.get() {
+            None => view! { <p class="loading" aria-busy="true">{t(Msg::Loading)}</p> }.into_any(),
+            Some(l) => view! { <Usage list=l.clone()/> <AccountTable accounts=l.accounts issued=issued error=error on_change=reload/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn CreateAccount(issued: RwSignal<Option<IssuedCredentials>>, on_change: impl Fn() + Copy + 'static) -> impl IntoView {
+    let ui = use_ui();
+    let full_name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Client);
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        let input = NewAccount {
+            full_name: full_name.get_untracked(),
+            email: Some(email.get_untracked()).filter(|e| !e.trim().is_empty()),
+            role: role.get_untracked(),
+        };
+        spawn_local(async move {
+            match create_account(input).await {
+                Ok(c) => {
+                    full_name.set(String::new());
+                    email.set(String::new());
+                    issued.set(Some(c));
+                    on_change();
+                }
+                Err(e) => ui.fail(error, e),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="card form" on:submit=submit>
+            <h2>{t(Msg::NewAccount)}</h2>
+            <div class="row">
+                <TextField id="full-name" label=Msg::FullName value=full_name required=true maxlength=FULL_NAME_MAX/>
+                <TextField id="email" label=Msg::EmailOptional value=email kind="email" maxlength=EMAIL_MAX/>
+                <div class="field">
+                    <label for="role">{t(Msg::Role)}</label>
+                    <select id="role" on:change=move |ev| {
+                        if let Some(r) = Role::parse(&event_target_value(&ev)) {
+                            role.set(r);
+                        }
+                    }>
+                        {Role::ALL.into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=move || role.get() == r>{move || r.label(ui.lang.get())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <ErrorNote message=Signal::derive(error_message(error))/>
+            <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::CreateAccount)}</button>
+        </form>
+    }
+}
+
+/// The credentials to hand over, shown once.
+#[component]
+fn CredentialsPanel(issued: IssuedCredentials, on_done: impl Fn() + 'static) -> impl IntoView {
+    let ui = use_ui();
+    let copied = RwSignal::new(false);
+    let text = format!("{}\n{}", issued.account.username, issued.one_time_password);
+    let copy = move |_| {
+        let clipboard = window().navigator().clipboard();
+        let _ = clipboard.write_text(&text);
+        copied.set(true);
+    };
+    let expires = issued.expires_at;
+    view! {
+        <section class="card credentials" role="status" aria-labelledby="credentials-title">
+            <h2 id="credentials-title">{t(Msg::CredentialsTitle)}</h2>
+            <p><strong>{issued.account.full_name.clone()}</strong></p>
+            <dl>
+                <dt>{t(Msg::Username)}</dt>
+                <dd><code class="username">{issued.account.username.clone()}</code></dd>
+                <dt>{t(Msg::OneTimePassword)}</dt>
+                <dd><code class="one-time-password">{issued.one_time_password.clone()}</code></dd>
+            </dl>
+            <p class="warning">{t(Msg::CredentialsOnce)} " " {move || local_time(expires, ui.lang.get())}</p>
+            <p class="actions">
+                <button type="button" on:click=copy>{move || if copied.get() { t(Msg::Copied)() } else { t(Msg::Copy)() }}</button>
+                <button type="button" class="primary" on:click=move |_| on_done()>{t(Msg::Done)}</button>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Usage(list: AccountList) -> impl IntoView {
+    let ui = use_ui();
+    let edition = list.edition;
+    view! {
+        <section class="card usage">
+            <h2>{move || edition.label(ui.lang.get())}</h2>
+            <ul>
+                {list.usage.into_iter().map(|u| view! {
+                    <li>
+                        {move || u.role.label(ui.lang.get())} ": " {u.active} " / "
+                        {move || u.limit.map(|l| l.to_string()).unwrap_or_else(|| Msg::Unlimited.text(ui.lang.get()).to_string())}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="hint">{t(Msg::EditionLimitNote)}</p>
+        </section>
+    }
+}
+
+#[component]
+fn AccountTable(
+    accounts: Vec<Account>,
+    issued: RwSignal<Option<IssuedCredentials>>,
+    error: RwSignal<Option<AppError>>,
+    on_change: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let ui = use_ui();
+    let my_id = ui.me.get_untracked().map(|m| m.id);
+    let confirm = move |msg: Msg| window().confirm_with_message(msg.text(ui.lang.get_untracked())).unwrap_or(false);
+    let reset = move |id: i64| {
+        if !confirm(Msg::ConfirmReset) {
+            return;
+        }
+        spawn_local(async move {
+            match reset_password(id).await {
+                Ok(c) => {
+                    issued.set(Some(c));
+                    on_change();
+                }
+                Err(e) => ui.fail(error, e),
+            }
+        });
+    };
+    let toggle = move |id: i64, disabled: bool| {
+        if disabled && !confirm(Msg::ConfirmDisable) {
+            return;
+        }
+        spawn_local(async move {
+            match set_account_disabled(SetDisabled { account_id: id, disabled }).await {
+                Ok(_) => on_change(),
+                Err(e) => ui.fail(error, e),
+            }
+        });
+    };
+    let only_mine = accounts.len() <= 1;
+    view! {
+        <section class="card">
+            <table class="accounts">
+                <thead><tr>
+                    <th scope="col">{t(Msg::Name)}</th>
+                    <th scope="col">{t(Msg::Username)}</th>
+                    <th scope="col">{t(Msg::Role)}</th>
+                    <th scope="col">{t(Msg::Status)}</th>
+                    <th scope="col">{t(Msg::Actions)}</th>
+                </tr></thead>
+                <tbody>
+                    {accounts.into_iter().map(|a| {
+                        let id = a.id;
+                        let state = if a.disabled { Msg::StateDisabled } else if a.must_change_password { Msg::StatePending } else { Msg::StateActive };
+                        let badge = if a.disabled { "badge off" } else if a.must_change_password { "badge pending" } else { "badge on" };
+                        let disabled = a.disabled;
+                        let role = a.role;
+                        view! {
+                            <tr>
+                                <td>{a.full_name.clone()}</td>
+                                <td><code>{a.username.clone()}</code></td>
+                                <td>{move || role.label(ui.lang.get())}</td>
+                                <td><span class=badge>{t(state)}</span></td>
+                                <td class="actions">
+                                    {(Some(id) != my_id).then(|| view! {
+                                        <button type="button" on:click=move |_| reset(id)>{t(Msg::ResetPassword)}</button>
+                                        <button type="button" on:click=move |_| toggle(id, !disabled)>
+                                            {t(if disabled { Msg::Enable } else { Msg::Disable })}
+                                        </button>
+                                    })}
+                                    {(Some(id) == my_id).then(|| view! { <span class="hint">"(" {t(Msg::You)} ")"</span> })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {only_mine.then(|| view! { <p class="empty">{t(Msg::NoAccounts)}</p> })}
+        </section>
+    }
+}

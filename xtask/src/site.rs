@@ -1,0 +1,170 @@
+//! The browser apps: compile to wasm32, run wasm-bindgen (the library, pinned to the exact
+//! wasm-bindgen version in Cargo.lock), and lay each app out under `target/site`:
+//!
+//! ```text
+//! target/site/index.html            client portal   (served at /)
+//! target/site/operator/index.html   operator console (at /operator/)
+//! target/site/admin/index.html      admin console    (at /admin/)
+//! target/site/pkg/<app>.js, <app>_bg.wasm, <app>-start.js
+//! target/site/style/salter.css
+//! ```
+
+use super::{cargo, run};
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+const TARGET: &str = "wasm32-unknown-unknown";
+/// Each app: its name, its crate, and its directory under the site.
+pub const APPS: [(&str, &str, &str); 3] = [
+    ("client", "frontend-client", ""),
+    ("operator", "frontend-operator", "operator"),
+    ("admin", "frontend-admin", "admin"),
+];
+/// The most an app may weigh, wasm + js after gzip (QUALITY.md).
+const BUDGET_GZIP: u64 = 200 * 1024;
+
+pub fn site_dir(root: &Path) -> PathBuf {
+    root.join("target/site")
+}
+
+pub fn build(root: &Path, release: bool) -> Result<()> {
+    ensure_wasm_target()?;
+    check_bindgen_pin(root)?;
+    let profile = if release { "wasm-release" } else { "dev" };
+    let mut cmd = cargo();
+    cmd.args(["build", "--target", TARGET, "--profile", profile]);
+    for (_, krate, _) in APPS {
+        cmd.args(["--package", krate]);
+    }
+    run(&mut cmd)?;
+    let out_dir = if release { "wasm-release" } else { "debug" };
+    let site = site_dir(root);
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg)?;
+    for (app, krate, dir) in APPS {
+        let wasm = root
+            .join("target")
+            .join(TARGET)
+            .join(out_dir)
+            .join(format!("{}.wasm", krate.replace('-', "_")));
+        let wasm = if wasm.exists() {
+            wasm
+        } else {
+            wasm.with_file_name(format!("{krate}.wasm"))
+        };
+        let js = pkg.join(format!("{app}.js"));
+        if is_stale(&js, &wasm)? {
+            wasm_bindgen_cli_support::Bindgen::new()
+                .input_path(&wasm)
+                .web(true)?
+                .typescript(false)
+                .keep_debug(false)
+                .remove_name_section(release)
+                .remove_producers_section(true)
+                .out_name(app)
+                .generate(&pkg)
+                .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
+        }
+        write_if_changed(
+            &pkg.join(format!("{app}-start.js")),
+            &format!(
+                "import init from './{app}.js';\n\
+                 init({{ module_or_path: new URL('./{app}_bg.wasm', import.meta.url) }});\n"
+            ),
+        )?;
+        let html = include_str!("../index.html").replace("{app}", app);
+        let app_dir = site.join(dir);
+        std::fs::create_dir_all(&app_dir)?;
+        write_if_changed(&app_dir.join("index.html"), &html)?;
+    }
+    let style = site.join("style");
+    std::fs::create_dir_all(&style)?;
+    write_if_changed(
+        &style.join("salter.css"),
+        &std::fs::read_to_string(root.join("style/salter.css"))?,
+    )?;
+    println!("apps built into {}", site.display());
+    Ok(())
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn is_stale(output: &Path, input: &Path) -> Result<bool> {
+    let Some(input_time) = modified(input) else {
+        bail!("{} was not built", input.display());
+    };
+    Ok(modified(output).is_none_or(|out| out < input_time))
+}
+
+fn write_if_changed(path: &Path, content: &str) -> Result<()> {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(content) {
+        std::fs::write(path, content).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// rustup does not add the target rust-toolchain.toml names to an installed toolchain.
+fn ensure_wasm_target() -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm32 target (https://rustup.rs)")?;
+    if !String::from_utf8_lossy(&installed.stdout).contains(TARGET) {
+        run(Command::new("rustup").args(["target", "add", TARGET]))?;
+    }
+    Ok(())
+}
+
+/// wasm-bindgen's generated glue and its library must be the very same version.
+fn check_bindgen_pin(root: &Path) -> Result<()> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))?;
+    let version_of = |name: &str| {
+        lock.split("[[package]]")
+            .find(|block| block.contains(&format!("name = \"{name}\"\n")))
+            .and_then(|block| block.lines().find_map(|l| l.strip_prefix("version = ")))
+            .map(|v| v.trim_matches('"').to_string())
+    };
+    let (lib, cli) = (version_of("wasm-bindgen"), version_of("wasm-bindgen-cli-support"));
+    if lib.is_none() || lib != cli {
+        bail!(
+            "wasm-bindgen {lib:?} and wasm-bindgen-cli-support {cli:?} differ in Cargo.lock: \
+             pin xtask's wasm-bindgen-cli-support with `=` to the wasm-bindgen version"
+        );
+    }
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<u64> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?.len() as u64)
+}
+
+/// Prints each app's download, and fails if one is over budget.
+pub fn size(root: &Path) -> Result<()> {
+    let pkg = site_dir(root).join("pkg");
+    println!("{:<10} {:>12} {:>12}", "app", "raw bytes", "gzip bytes");
+    let mut over = Vec::new();
+    for (app, _, _) in APPS {
+        let (mut raw, mut gz) = (0, 0);
+        for file in [format!("{app}_bg.wasm"), format!("{app}.js"), format!("{app}-start.js")] {
+            let bytes = std::fs::read(pkg.join(&file))
+                .with_context(|| format!("{file} missing: run `cargo xtask build --release` first"))?;
+            raw += bytes.len() as u64;
+            gz += gzip_len(&bytes)?;
+        }
+        println!("{app:<10} {raw:>12} {gz:>12}   ({:.1} KB gzip)", gz as f64 / 1024.0);
+        if gz > BUDGET_GZIP {
+            over.push(app);
+        }
+    }
+    if !over.is_empty() {
+        bail!("over the {} KB gzip budget: {over:?}", BUDGET_GZIP / 1024);
+    }
+    Ok(())
+}
