@@ -23,8 +23,12 @@ pub enum Field {
 #[serde(rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     /// Not of the expected form (an e-mail address without `@`, control characters…).
     Malformed,
     /// A new password equal to the one-time (or current) password.

@@ -224,8 +224,12 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
         (Problem::Malformed, Lang::Bs) => format!("{name}: nije ispravno."),
         (Problem::Unchanged, Lang::En) => format!("{name}: must differ from the old password."),
         (Problem::Unchanged, Lang::Bs) => format!("{name}: mora se razlikovati od stare lozinke."),
-        (Problem::TooCommon, Lang::En) => format!("{name}: too common or too easy to guess; choose another."),
-        (Problem::TooCommon, Lang::Bs) => format!("{name}: previše česta ili laka za pogoditi; odaberite drugu."),
+        (Problem::TooCommon, Lang::En) => {
+            format!("{name}: too common or too easy to guess; choose another.")
+        }
+        (Problem::TooCommon, Lang::Bs) => {
+            format!("{name}: previše česta ili laka za pogoditi; odaberite drugu.")
+        }
         (Problem::Wrong, Lang::En) => format!("{name}: wrong."),
         (Problem::Wrong, Lang::Bs) => format!("{name}: pogrešna."),
     }
@@ -253,9 +257,14 @@ mod tests {
 
     #[test]
     fn error_messages_carry_their_figures() {
-        let e = AppError::TooManyAttempts { retry_after_secs: 61 };
+        let e = AppError::TooManyAttempts {
+            retry_after_secs: 61,
+        };
         assert!(error_text(&e, Lang::En).contains("2 min"));
         let e = AppError::invalid(Field::NewPassword, Problem::TooShort { min: 12 });
-        assert_eq!(error_text(&e, Lang::Bs), "Nova lozinka: najmanje 12 znakova.");
+        assert_eq!(
+            error_text(&e, Lang::Bs),
+            "Nova lozinka: najmanje 12 znakova."
+        );
     }
 }

@@ -38,7 +38,10 @@ pub fn AccountsPage() -> impl IntoView {
 }
 
 #[component]
-fn CreateAccount(issued: RwSignal<Option<IssuedCredentials>>, on_change: impl Fn() + Copy + 'static) -> impl IntoView {
+fn CreateAccount(
+    issued: RwSignal<Option<IssuedCredentials>>,
+    on_change: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let ui = use_ui();
     let full_name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -152,7 +155,11 @@ fn AccountTable(
 ) -> impl IntoView {
     let ui = use_ui();
     let my_id = ui.me.get_untracked().map(|m| m.id);
-    let confirm = move |msg: Msg| window().confirm_with_message(msg.text(ui.lang.get_untracked())).unwrap_or(false);
+    let confirm = move |msg: Msg| {
+        window()
+            .confirm_with_message(msg.text(ui.lang.get_untracked()))
+            .unwrap_or(false)
+    };
     let reset = move |id: i64| {
         if !confirm(Msg::ConfirmReset) {
             return;
@@ -172,7 +179,12 @@ fn AccountTable(
             return;
         }
         spawn_local(async move {
-            match set_account_disabled(SetDisabled { account_id: id, disabled }).await {
+            match set_account_disabled(SetDisabled {
+                account_id: id,
+                disabled,
+            })
+            .await
+            {
                 Ok(_) => on_change(),
                 Err(e) => ui.fail(error, e),
             }

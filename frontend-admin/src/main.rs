@@ -14,9 +14,18 @@ mod pages {
     use leptos_router::path;
 
     pub const NAV: &[NavItem] = &[
-        NavItem { path: "/", label: Msg::Accounts },
-        NavItem { path: "/settings", label: Msg::Settings },
-        NavItem { path: "/account", label: Msg::Account },
+        NavItem {
+            path: "/",
+            label: Msg::Accounts,
+        },
+        NavItem {
+            path: "/settings",
+            label: Msg::Settings,
+        },
+        NavItem {
+            path: "/account",
+            label: Msg::Account,
+        },
     ];
 
     pub fn routes() -> impl IntoView {

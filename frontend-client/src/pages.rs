@@ -5,8 +5,14 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
 pub const NAV: &[NavItem] = &[
-    NavItem { path: "/", label: Msg::Home },
-    NavItem { path: "/account", label: Msg::Account },
+    NavItem {
+        path: "/",
+        label: Msg::Home,
+    },
+    NavItem {
+        path: "/account",
+        label: Msg::Account,
+    },
 ];
 
 pub fn routes() -> impl IntoView {

@@ -9,10 +9,19 @@ use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "salter", version, about = "Šalter — a customer-support help desk")]
+#[command(
+    name = "salter",
+    version,
+    about = "Šalter — a customer-support help desk"
+)]
 struct Cli {
     /// sqlite://PATH (the embedded default) or postgres://USER@HOST/DB.
-    #[arg(long, global = true, env = "SALTER_DATABASE_URL", default_value = "sqlite://data/salter.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "SALTER_DATABASE_URL",
+        default_value = "sqlite://data/salter.db"
+    )]
     database_url: String,
     #[command(subcommand)]
     command: Command,
@@ -110,7 +119,10 @@ fn print_credentials(what: &str, username: &str, password: &str, hours: i64) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("SALTER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_env("SALTER_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -121,7 +133,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             let config = args.config();
             let state = AppState::new(db, config);
-            if let Some(issued) = accounts::bootstrap(&state).await.map_err(anyhow::Error::msg)? {
+            if let Some(issued) = accounts::bootstrap(&state)
+                .await
+                .map_err(anyhow::Error::msg)?
+            {
                 print_credentials(
                     "created the administrator account",
                     &issued.account.username,
@@ -136,7 +151,9 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("binding {}", args.bind))?;
             let addr = listener.local_addr()?;
-            tracing::info!("Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)");
+            tracing::info!(
+                "Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)"
+            );
             server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
         }
         Command::Admin(AdminCommand::ResetPassword { username }) => {

@@ -5,9 +5,9 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER};
 use axum::http::{HeaderValue, Method, StatusCode};
-use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 /// CSRF: a state-changing request that a browser marks as coming from another site is refused
 /// before it reaches any server function. (The session cookie is SameSite=Strict as well.)
@@ -17,7 +17,12 @@ pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
     }
     tracing::warn!(uri = %req.uri(), "cross-origin request refused");
     let body = serde_json::to_string(&AppError::CrossOrigin).unwrap_or_default();
-    (StatusCode::FORBIDDEN, [(CONTENT_TYPE, "application/json")], body).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        [(CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 fn same_origin(req: &Request) -> bool {
@@ -53,11 +58,16 @@ pub async fn error_status(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let AppError::TooManyAttempts { retry_after_secs } = err {
-            parts.headers.insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            parts
+                .headers
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
-        parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
     Response::from_parts(parts, Body::from(bytes))
 }

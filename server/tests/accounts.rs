@@ -38,7 +38,10 @@ async fn usernames_follow_the_template_and_clashes_get_numbers(backend: Backend)
         let otp = issued["one_time_password"].as_str().unwrap();
         assert!(otp.len() >= 16 && otp.chars().all(|c| c.is_ascii_alphanumeric()));
         let ttl = issued["expires_at"].as_i64().unwrap() - before;
-        assert!((72 * 3_600_000 - 5_000..=72 * 3_600_000 + 5_000).contains(&ttl), "ttl {ttl}");
+        assert!(
+            (72 * 3_600_000 - 5_000..=72 * 3_600_000 + 5_000).contains(&ttl),
+            "ttl {ttl}"
+        );
     }
     let (_, list) = admin.call("accounts/overview", json!({})).await;
     let names: Vec<&str> = list["accounts"]
@@ -49,7 +52,10 @@ async fn usernames_follow_the_template_and_clashes_get_numbers(backend: Backend)
         .collect();
     assert_eq!(names.len(), 7, "{names:?}");
     for expected in ["admin", "djordje.saric", "ana.kovac2", "zana.cosic"] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
     app.stop().await;
 }
@@ -59,21 +65,47 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
     let admin = app.admin().await;
     let before = account_count(&app).await;
     let cases = [
-        (json!({"full_name": "   ", "email": null, "role": "client"}), "full_name", json!("required")),
-        (json!({"full_name": "x".repeat(101), "email": null, "role": "client"}), "full_name", json!({"too_long": {"max": 100}})),
-        (json!({"full_name": "Ana\u{7}Kovač", "email": null, "role": "client"}), "full_name", json!("malformed")),
-        (json!({"full_name": "Ana Kovač", "email": "not-an-address", "role": "client"}), "email", json!("malformed")),
+        (
+            json!({"full_name": "   ", "email": null, "role": "client"}),
+            "full_name",
+            json!("required"),
+        ),
+        (
+            json!({"full_name": "x".repeat(101), "email": null, "role": "client"}),
+            "full_name",
+            json!({"too_long": {"max": 100}}),
+        ),
+        (
+            json!({"full_name": "Ana\u{7}Kovač", "email": null, "role": "client"}),
+            "full_name",
+            json!("malformed"),
+        ),
+        (
+            json!({"full_name": "Ana Kovač", "email": "not-an-address", "role": "client"}),
+            "email",
+            json!("malformed"),
+        ),
     ];
     for (input, field, problem) in cases {
-        let (status, body) = admin.call("accounts/create", json!({ "input": input })).await;
+        let (status, body) = admin
+            .call("accounts/create", json!({ "input": input }))
+            .await;
         assert_eq!(status, 422, "{body}");
-        assert_eq!((code(&body), &body["field"], &body["problem"]), ("invalid", &json!(field), &problem));
+        assert_eq!(
+            (code(&body), &body["field"], &body["problem"]),
+            ("invalid", &json!(field), &problem)
+        );
     }
     let (status, body) = admin
-        .call("accounts/create", json!({"input": {"full_name": "Ana", "role": "superuser"}}))
+        .call(
+            "accounts/create",
+            json!({"input": {"full_name": "Ana", "role": "superuser"}}),
+        )
         .await;
     assert_eq!((status, code(&body)), (400, "bad_request"));
-    let (status, body) = admin.call("accounts/reset_password", json!({"account_id": 424242})).await;
+    let (status, body) = admin
+        .call("accounts/reset_password", json!({"account_id": 424242}))
+        .await;
     assert_eq!((status, code(&body)), (404, "not_found"));
     assert_eq!(account_count(&app).await, before);
     app.stop().await;
@@ -85,23 +117,43 @@ async fn the_free_edition_allows_one_admin_and_two_operators(backend: Backend) {
     app.create_account(&admin, "Operator One", "operator").await;
     let (_, _, second) = app.create_account(&admin, "Operator Two", "operator").await;
     let (status, body) = admin
-        .call("accounts/create", json!({"input": {"full_name": "Operator Three", "role": "operator", "email": null}}))
+        .call(
+            "accounts/create",
+            json!({"input": {"full_name": "Operator Three", "role": "operator", "email": null}}),
+        )
         .await;
-    assert_eq!((status, code(&body), body["limit"].clone()), (409, "edition_limit", json!(2)));
+    assert_eq!(
+        (status, code(&body), body["limit"].clone()),
+        (409, "edition_limit", json!(2))
+    );
     let (status, body) = admin
-        .call("accounts/create", json!({"input": {"full_name": "Second Admin", "role": "admin", "email": null}}))
+        .call(
+            "accounts/create",
+            json!({"input": {"full_name": "Second Admin", "role": "admin", "email": null}}),
+        )
         .await;
-    assert_eq!((status, code(&body), body["limit"].clone()), (409, "edition_limit", json!(1)));
+    assert_eq!(
+        (status, code(&body), body["limit"].clone()),
+        (409, "edition_limit", json!(1))
+    );
     for i in 0..5 {
-        app.create_account(&admin, &format!("Client {i}"), "client").await;
+        app.create_account(&admin, &format!("Client {i}"), "client")
+            .await;
     }
     // A disabled operator frees a place; enabling it again is then over the limit.
     admin
-        .call("accounts/set_disabled", json!({"input": {"account_id": second, "disabled": true}}))
+        .call(
+            "accounts/set_disabled",
+            json!({"input": {"account_id": second, "disabled": true}}),
+        )
         .await;
-    app.create_account(&admin, "Operator Three", "operator").await;
+    app.create_account(&admin, "Operator Three", "operator")
+        .await;
     let (status, body) = admin
-        .call("accounts/set_disabled", json!({"input": {"account_id": second, "disabled": false}}))
+        .call(
+            "accounts/set_disabled",
+            json!({"input": {"account_id": second, "disabled": false}}),
+        )
         .await;
     assert_eq!((status, code(&body)), (409, "edition_limit"));
     let (_, overview) = admin.call("accounts/overview", json!({})).await;
@@ -113,7 +165,10 @@ async fn the_free_edition_allows_one_admin_and_two_operators(backend: Backend) {
         .find(|u| u["role"] == "operator")
         .unwrap()
         .clone();
-    assert_eq!(operators, json!({"role": "operator", "active": 2, "limit": 2}));
+    assert_eq!(
+        operators,
+        json!({"role": "operator", "active": 2, "limit": 2})
+    );
     app.stop().await;
 }
 
@@ -125,7 +180,8 @@ async fn the_commercial_edition_has_no_limits(backend: Backend) {
     let app = TestApp::spawn_with(backend, config).await;
     let admin = app.admin().await;
     for i in 0..3 {
-        app.create_account(&admin, &format!("Operator {i}"), "operator").await;
+        app.create_account(&admin, &format!("Operator {i}"), "operator")
+            .await;
     }
     app.create_account(&admin, "Second Admin", "admin").await;
     app.stop().await;
@@ -135,10 +191,15 @@ async fn admins_cannot_lock_themselves_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
     let id = admin.me().await.1["id"].as_i64().unwrap();
-    let (status, body) = admin.call("accounts/reset_password", json!({"account_id": id})).await;
+    let (status, body) = admin
+        .call("accounts/reset_password", json!({"account_id": id}))
+        .await;
     assert_eq!((status, code(&body)), (403, "forbidden"));
     let (status, _) = admin
-        .call("accounts/set_disabled", json!({"input": {"account_id": id, "disabled": true}}))
+        .call(
+            "accounts/set_disabled",
+            json!({"input": {"account_id": id, "disabled": true}}),
+        )
         .await;
     assert_eq!(status, 403);
     assert_eq!(admin.me().await.0, 200);
@@ -152,15 +213,25 @@ async fn the_company_name_is_public_and_only_admins_set_it(backend: Backend) {
     assert_eq!((status, info), (200, json!({"company_name": null})));
     let admin = app.admin().await;
     let (status, _) = admin
-        .call("settings/set_company_name", json!({"name": "  Elektro Mostar d.o.o. "}))
+        .call(
+            "settings/set_company_name",
+            json!({"name": "  Elektro Mostar d.o.o. "}),
+        )
         .await;
     assert_eq!(status, 200);
     for bad in ["", "   ", &"x".repeat(101)] {
-        let (status, body) = admin.call("settings/set_company_name", json!({"name": bad})).await;
-        assert_eq!((status, body["field"].clone()), (422, json!("company_name")));
+        let (status, body) = admin
+            .call("settings/set_company_name", json!({"name": bad}))
+            .await;
+        assert_eq!(
+            (status, body["field"].clone()),
+            (422, json!("company_name"))
+        );
     }
     let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
-    let (status, _) = client.call("settings/set_company_name", json!({"name": "Hijack"})).await;
+    let (status, _) = client
+        .call("settings/set_company_name", json!({"name": "Hijack"}))
+        .await;
     assert_eq!(status, 403);
     let (_, info) = anyone.call("settings/public_info", json!({})).await;
     assert_eq!(info["company_name"], "Elektro Mostar d.o.o.");

@@ -11,10 +11,16 @@ const HOUR_MS: i64 = 3_600_000;
 /// A well-formed body for each endpoint, so a refusal can only come from the guard.
 pub fn sample_body(path: &str) -> Value {
     match path {
-        "/api/session/sign_in" => json!({"input": {"username": "nobody", "password": "x", "app": "client"}}),
-        "/api/session/change_password" => json!({"input": {"current_password": null, "new_password": "short"}}),
+        "/api/session/sign_in" => {
+            json!({"input": {"username": "nobody", "password": "x", "app": "client"}})
+        }
+        "/api/session/change_password" => {
+            json!({"input": {"current_password": null, "new_password": "short"}})
+        }
         "/api/settings/set_company_name" => json!({"name": "Acme"}),
-        "/api/accounts/create" => json!({"input": {"full_name": "Probe Person", "email": null, "role": "client"}}),
+        "/api/accounts/create" => {
+            json!({"input": {"full_name": "Probe Person", "email": null, "role": "client"}})
+        }
         "/api/accounts/reset_password" => json!({"account_id": 999_999}),
         "/api/accounts/set_disabled" => json!({"input": {"account_id": 999_999, "disabled": true}}),
         _ => json!({}),
@@ -24,7 +30,10 @@ pub fn sample_body(path: &str) -> Value {
 async fn bootstrap_creates_the_single_admin_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     assert!(app.admin_otp.len() >= 16);
-    assert!(app::server::accounts::bootstrap(&app.state).await.unwrap().is_none());
+    assert!(app::server::accounts::bootstrap(&app.state)
+        .await
+        .unwrap()
+        .is_none());
     let admin = app.browser();
     let me = admin.sign_in_ok("admin", &app.admin_otp, "admin").await;
     assert_eq!(me["role"], "admin");
@@ -42,10 +51,17 @@ async fn a_one_time_password_allows_nothing_but_replacing_it(backend: Backend) {
         }
         let endpoint = path.trim_start_matches("/api/");
         let (status, body) = admin.call(endpoint, sample_body(path)).await;
-        assert_eq!((status, code(&body)), (403, "password_change_required"), "{path}");
+        assert_eq!(
+            (status, code(&body)),
+            (403, "password_change_required"),
+            "{path}"
+        );
     }
     let (status, me) = admin.me().await;
-    assert_eq!((status, me["must_change_password"].clone()), (200, json!(true)));
+    assert_eq!(
+        (status, me["must_change_password"].clone()),
+        (200, json!(true))
+    );
 
     let refused = [
         (app.admin_otp.clone(), "unchanged"),
@@ -121,9 +137,16 @@ async fn each_role_reaches_only_its_own_functions(backend: Backend) {
                 g => *role == Some(*g),
             };
             if allowed {
-                assert!(status != 401 && status != 403, "{who} refused at {path}: {status} {body}");
+                assert!(
+                    status != 401 && status != 403,
+                    "{who} refused at {path}: {status} {body}"
+                );
             } else if role.is_none() {
-                assert_eq!((status, code(&body)), (401, "unauthenticated"), "{who} at {path}");
+                assert_eq!(
+                    (status, code(&body)),
+                    (401, "unauthenticated"),
+                    "{who} at {path}"
+                );
             } else {
                 assert_eq!((status, code(&body)), (403, "forbidden"), "{who} at {path}");
             }
@@ -164,14 +187,22 @@ async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 429);
-    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 0 && retry <= 15 * 60, "retry after {retry}");
     let body: Value = res.json().await.unwrap();
     assert_eq!(code(&body), "too_many_attempts");
     // Other accounts are not affected, and the lock expires by itself.
     admin.me().await;
-    app.browser().sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
-    app.state.clock.advance_ms(app.state.config.signin_window_ms);
+    app.browser()
+        .sign_in_ok("admin", ADMIN_PASSWORD, "admin")
+        .await;
+    app.state
+        .clock
+        .advance_ms(app.state.config.signin_window_ms);
     b.sign_in_ok(&username, USER_PASSWORD, "client").await;
     app.stop().await;
 }
@@ -191,7 +222,9 @@ async fn failed_sign_ins_are_limited_per_address(backend: Backend) {
     }
     let (status, body) = b.sign_in("admin", ADMIN_PASSWORD, "admin").await;
     assert_eq!((status, code(&body)), (429, "too_many_attempts"));
-    app.state.clock.advance_ms(app.state.config.signin_window_ms);
+    app.state
+        .clock
+        .advance_ms(app.state.config.signin_window_ms);
     b.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
     app.stop().await;
 }
@@ -204,7 +237,10 @@ async fn unknown_users_and_wrong_passwords_answer_alike(backend: Backend) {
     assert_eq!(unknown, wrong);
     assert_eq!((unknown.0, code(&unknown.1)), (401, "wrong_credentials"));
     let (status, body) = b.sign_in("", "x", "client").await;
-    assert_eq!((status, code(&body), body["field"].clone()), (422, "invalid", json!("username")));
+    assert_eq!(
+        (status, code(&body), body["field"].clone()),
+        (422, "invalid", json!("username"))
+    );
     app.stop().await;
 }
 
@@ -213,7 +249,11 @@ async fn cross_origin_requests_are_refused(backend: Backend) {
     let admin = app.admin().await;
     for origin in ["http://evil.example", "null", "http://127.0.0.1:1"] {
         let (status, body) = admin
-            .call_with_origin("settings/set_company_name", json!({"name": "Pwned"}), Some(origin))
+            .call_with_origin(
+                "settings/set_company_name",
+                json!({"name": "Pwned"}),
+                Some(origin),
+            )
             .await;
         assert_eq!((status, code(&body)), (403, "cross_origin"), "{origin}");
     }
@@ -239,17 +279,26 @@ async fn changing_a_password_ends_the_other_sessions(backend: Backend) {
     phone.sign_in_ok(&username, USER_PASSWORD, "client").await;
 
     let (status, body) = laptop.change_password(None, "a brand new phrase").await;
-    assert_eq!((status, body["field"].clone(), body["problem"].clone()), (422, json!("current_password"), json!("required")));
-    let (status, body) = laptop.change_password(Some("wrong current one"), "a brand new phrase").await;
+    assert_eq!(
+        (status, body["field"].clone(), body["problem"].clone()),
+        (422, json!("current_password"), json!("required"))
+    );
+    let (status, body) = laptop
+        .change_password(Some("wrong current one"), "a brand new phrase")
+        .await;
     assert_eq!((status, body["problem"].clone()), (422, json!("wrong")));
     assert_eq!(phone.me().await.0, 200, "a refused change ends nothing");
 
-    laptop.set_password(Some(USER_PASSWORD), "a brand new phrase").await;
+    laptop
+        .set_password(Some(USER_PASSWORD), "a brand new phrase")
+        .await;
     assert_eq!(laptop.me().await.0, 200);
     assert_eq!(phone.me().await.0, 401);
     let (status, _) = phone.sign_in(&username, USER_PASSWORD, "client").await;
     assert_eq!(status, 401);
-    phone.sign_in_ok(&username, "a brand new phrase", "client").await;
+    phone
+        .sign_in_ok(&username, "a brand new phrase", "client")
+        .await;
     app.stop().await;
 }
 
@@ -260,7 +309,10 @@ async fn disabling_or_resetting_an_account_ends_its_sessions(backend: Backend) {
     let id = client.me().await.1["id"].as_i64().unwrap();
 
     let (status, account) = admin
-        .call("accounts/set_disabled", json!({"input": {"account_id": id, "disabled": true}}))
+        .call(
+            "accounts/set_disabled",
+            json!({"input": {"account_id": id, "disabled": true}}),
+        )
         .await;
     assert_eq!((status, account["disabled"].clone()), (200, json!(true)));
     assert_eq!(client.me().await.0, 401);
@@ -268,16 +320,28 @@ async fn disabling_or_resetting_an_account_ends_its_sessions(backend: Backend) {
     assert_eq!((status, code(&body)), (403, "account_disabled"));
 
     admin
-        .call("accounts/set_disabled", json!({"input": {"account_id": id, "disabled": false}}))
+        .call(
+            "accounts/set_disabled",
+            json!({"input": {"account_id": id, "disabled": false}}),
+        )
         .await;
     client.sign_in_ok(&username, USER_PASSWORD, "client").await;
 
-    let (status, issued) = admin.call("accounts/reset_password", json!({"account_id": id})).await;
+    let (status, issued) = admin
+        .call("accounts/reset_password", json!({"account_id": id}))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(client.me().await.0, 401);
-    assert_eq!(client.sign_in(&username, USER_PASSWORD, "client").await.0, 401);
+    assert_eq!(
+        client.sign_in(&username, USER_PASSWORD, "client").await.0,
+        401
+    );
     let me = client
-        .sign_in_ok(&username, issued["one_time_password"].as_str().unwrap(), "client")
+        .sign_in_ok(
+            &username,
+            issued["one_time_password"].as_str().unwrap(),
+            "client",
+        )
         .await;
     assert_eq!(me["must_change_password"], true);
     app.stop().await;
@@ -291,9 +355,13 @@ async fn sessions_end_on_sign_out_and_time_out(backend: Backend) {
     assert_eq!(admin.me().await.0, 401);
 
     admin.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
-    app.state.clock.advance_ms(app.state.config.session_idle_ms - 60_000);
+    app.state
+        .clock
+        .advance_ms(app.state.config.session_idle_ms - 60_000);
     assert_eq!(admin.me().await.0, 200, "still within the idle timeout");
-    app.state.clock.advance_ms(app.state.config.session_idle_ms - 60_000);
+    app.state
+        .clock
+        .advance_ms(app.state.config.session_idle_ms - 60_000);
     assert_eq!(admin.me().await.0, 200, "activity keeps it alive");
     app.state.clock.advance_ms(app.state.config.session_idle_ms);
     assert_eq!(admin.me().await.0, 401, "idle too long");
@@ -353,7 +421,10 @@ async fn the_session_cookie_is_guarded_and_no_secret_is_ever_sent(backend: Backe
         .send()
         .await
         .unwrap();
-    assert!(behind_tls.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+    assert!(behind_tls.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
     app.stop().await;
 }
 

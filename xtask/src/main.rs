@@ -59,7 +59,14 @@ fn run(cmd: &mut Command) -> Result<()> {
 
 fn serve(root: &Path, args: &[String]) -> Result<()> {
     site::build(root, true)?;
-    run(cargo().args(["build", "--release", "--package", "server", "--bin", "salter"]))?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "server",
+        "--bin",
+        "salter",
+    ]))?;
     let mut salter = Command::new(root.join("target/release/salter"));
     salter.arg("serve").args(args);
     run(&mut salter)

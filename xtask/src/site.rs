@@ -129,7 +129,10 @@ fn check_bindgen_pin(root: &Path) -> Result<()> {
             .and_then(|block| block.lines().find_map(|l| l.strip_prefix("version = ")))
             .map(|v| v.trim_matches('"').to_string())
     };
-    let (lib, cli) = (version_of("wasm-bindgen"), version_of("wasm-bindgen-cli-support"));
+    let (lib, cli) = (
+        version_of("wasm-bindgen"),
+        version_of("wasm-bindgen-cli-support"),
+    );
     if lib.is_none() || lib != cli {
         bail!(
             "wasm-bindgen {lib:?} and wasm-bindgen-cli-support {cli:?} differ in Cargo.lock: \
@@ -152,13 +155,21 @@ pub fn size(root: &Path) -> Result<()> {
     let mut over = Vec::new();
     for (app, _, _) in APPS {
         let (mut raw, mut gz) = (0, 0);
-        for file in [format!("{app}_bg.wasm"), format!("{app}.js"), format!("{app}-start.js")] {
-            let bytes = std::fs::read(pkg.join(&file))
-                .with_context(|| format!("{file} missing: run `cargo xtask build --release` first"))?;
+        for file in [
+            format!("{app}_bg.wasm"),
+            format!("{app}.js"),
+            format!("{app}-start.js"),
+        ] {
+            let bytes = std::fs::read(pkg.join(&file)).with_context(|| {
+                format!("{file} missing: run `cargo xtask build --release` first")
+            })?;
             raw += bytes.len() as u64;
             gz += gzip_len(&bytes)?;
         }
-        println!("{app:<10} {raw:>12} {gz:>12}   ({:.1} KB gzip)", gz as f64 / 1024.0);
+        println!(
+            "{app:<10} {raw:>12} {gz:>12}   ({:.1} KB gzip)",
+            gz as f64 / 1024.0
+        );
         if gz > BUDGET_GZIP {
             over.push(app);
         }

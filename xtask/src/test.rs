@@ -18,7 +18,10 @@ pub fn all(root: &Path) -> Result<()> {
 }
 
 fn have(cmd: &str) -> bool {
-    Command::new(cmd).arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new(cmd)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn ensure_chromium() -> Result<()> {
@@ -37,12 +40,20 @@ fn ensure_chromium() -> Result<()> {
     }
     println!("installing Chromium for the browser tests (apt-get)…");
     run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get").args(["install", "-y", "-qq", "--no-install-recommends", "chromium"]))
+    run(Command::new("apt-get").args([
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        "chromium",
+    ]))
 }
 
 fn ensure_node_modules(e2e: &Path) -> Result<()> {
     if !have("npm") {
-        bail!("the browser tests need Node.js 18+ and npm: run `sudo apt-get install -y nodejs npm`");
+        bail!(
+            "the browser tests need Node.js 18+ and npm: run `sudo apt-get install -y nodejs npm`"
+        );
     }
     let lock = e2e.join("package-lock.json");
     let installed = e2e.join("node_modules/.package-lock.json");

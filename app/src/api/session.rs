@@ -1,6 +1,6 @@
 //! Signing in and out, who am I, changing one's password.
 
-use crate::dto::{PasswordChange, CurrentUser, Credentials};
+use crate::dto::{Credentials, CurrentUser, PasswordChange};
 use crate::error::AppError;
 use leptos::server;
 use server_fn::codec::Json;
@@ -36,7 +36,10 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "session/me", input = Json)]
 pub async fn me() -> Result<CurrentUser, AppError> {
     use crate::server::{access::Policy, gateway};
-    gateway::run(Policy::SignedIn, |caller| async move { caller.session()?.user.me() }).await
+    gateway::run(Policy::SignedIn, |caller| async move {
+        caller.session()?.user.me()
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "session/change_password", input = Json)]

@@ -4,9 +4,7 @@
 use super::db::flag;
 use super::{passwords, username, AppState};
 use crate::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
-use crate::dto::{
-    Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, RoleUsage,
-};
+use crate::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, RoleUsage};
 use crate::error::{AppError, Field, Problem};
 
 #[derive(sqlx::FromRow)]
@@ -128,12 +126,13 @@ async fn insert(
     let expires_at = now + state.config.otp_ttl_ms;
     // A concurrent creation may take the name between the look-up and the insert: try again.
     for _ in 0..5 {
-        let taken: Vec<String> =
-            sqlx::query_scalar("SELECT username FROM users WHERE username = $1 OR username LIKE $2")
-                .bind(username_base)
-                .bind(format!("{username_base}%"))
-                .fetch_all(&state.db.pool)
-                .await?;
+        let taken: Vec<String> = sqlx::query_scalar(
+            "SELECT username FROM users WHERE username = $1 OR username LIKE $2",
+        )
+        .bind(username_base)
+        .bind(format!("{username_base}%"))
+        .fetch_all(&state.db.pool)
+        .await?;
         let username = username::first_free(username_base, &taken);
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, email, role, password_hash, \

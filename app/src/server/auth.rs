@@ -3,7 +3,7 @@
 use super::db::flag;
 use super::{passwords, AppState};
 use crate::dto::limits::PASSWORD_MAX;
-use crate::dto::{PasswordChange, CurrentUser, Role, Credentials};
+use crate::dto::{Credentials, CurrentUser, PasswordChange, Role};
 use crate::error::{AppError, Field, Problem};
 use base64::Engine;
 use rand::RngCore;
@@ -108,7 +108,10 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-async fn find_by_username(state: &AppState, username: &str) -> Result<Option<UserRecord>, AppError> {
+async fn find_by_username(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<UserRecord>, AppError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
     Ok(sqlx::query_as::<_, UserRecord>(&sql)
         .bind(username)
@@ -118,7 +121,11 @@ async fn find_by_username(state: &AppState, username: &str) -> Result<Option<Use
 
 /// Checks the credentials and, when they hold, opens a session. Returns the user and the
 /// session token for the cookie; the token is never stored or logged in clear.
-pub async fn sign_in(state: &AppState, ip: IpAddr, input: &Credentials) -> Result<(CurrentUser, String), AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    ip: IpAddr,
+    input: &Credentials,
+) -> Result<(CurrentUser, String), AppError> {
     let username = input.username.trim().to_lowercase();
     if username.is_empty() {
         return Err(AppError::invalid(Field::Username, Problem::Required));
@@ -300,7 +307,10 @@ mod tests {
             limiter.record_failure(ip, 1_000, 60_000);
         }
         assert_eq!(limiter.blocked_for(ip, 2_000, 3, 60_000), Some(59));
-        assert_eq!(limiter.blocked_for([10, 0, 0, 2].into(), 2_000, 3, 60_000), None);
+        assert_eq!(
+            limiter.blocked_for([10, 0, 0, 2].into(), 2_000, 3, 60_000),
+            None
+        );
         assert_eq!(limiter.blocked_for(ip, 61_000, 3, 60_000), None);
     }
 

@@ -112,7 +112,10 @@ mod tests {
     #[test]
     fn sqlite_urls_name_a_file() {
         assert_eq!(sqlite_path("sqlite://data/salter.db"), "data/salter.db");
-        assert_eq!(sqlite_path("sqlite:data/salter.db?mode=rwc"), "data/salter.db");
+        assert_eq!(
+            sqlite_path("sqlite:data/salter.db?mode=rwc"),
+            "data/salter.db"
+        );
         assert_eq!(sqlite_path("sqlite:///tmp/x.db"), "/tmp/x.db");
     }
 }

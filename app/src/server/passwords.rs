@@ -41,7 +41,9 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         tracing::error!(error = %e, "blocking task failed");
         AppError::Internal
@@ -120,7 +122,10 @@ mod tests {
         };
         assert_eq!(problem(""), Some(Problem::Required));
         assert_eq!(problem("short pass"), Some(Problem::TooShort { min: 12 }));
-        assert_eq!(problem(&"x".repeat(129)), Some(Problem::TooLong { max: 128 }));
+        assert_eq!(
+            problem(&"x".repeat(129)),
+            Some(Problem::TooLong { max: 128 })
+        );
         assert_eq!(problem("Password1234"), Some(Problem::TooCommon));
         assert_eq!(problem("aaaaaaaaaaaaaa"), Some(Problem::TooCommon));
         assert_eq!(problem("my ana.kovac secret"), Some(Problem::TooCommon));

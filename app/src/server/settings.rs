@@ -9,10 +9,11 @@ use crate::error::{AppError, Field};
 const COMPANY_NAME: &str = "company_name";
 
 pub async fn public_info(state: &AppState) -> Result<PublicSettings, AppError> {
-    let company_name: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(COMPANY_NAME)
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let company_name: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(COMPANY_NAME)
+            .fetch_optional(&state.db.pool)
+            .await?;
     Ok(PublicSettings { company_name })
 }
 

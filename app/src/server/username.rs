@@ -75,12 +75,21 @@ mod tests {
     fn clashes_get_the_next_free_number() {
         let taken = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(first_free("ana.kovac", &taken(&[])), "ana.kovac");
-        assert_eq!(first_free("ana.kovac", &taken(&["ana.kovac"])), "ana.kovac2");
         assert_eq!(
-            first_free("ana.kovac", &taken(&["ana.kovac", "ana.kovac2", "ana.kovac3"])),
+            first_free("ana.kovac", &taken(&["ana.kovac"])),
+            "ana.kovac2"
+        );
+        assert_eq!(
+            first_free(
+                "ana.kovac",
+                &taken(&["ana.kovac", "ana.kovac2", "ana.kovac3"])
+            ),
             "ana.kovac4"
         );
-        assert_eq!(first_free("ana.kovac", &taken(&["ana.kovac3"])), "ana.kovac");
+        assert_eq!(
+            first_free("ana.kovac", &taken(&["ana.kovac3"])),
+            "ana.kovac"
+        );
     }
 
     proptest! {

@@ -2,8 +2,8 @@
 
 use super::{error_message, t, use_ui, ErrorNote, TextField};
 use crate::api::session::change_password;
-use crate::dto::PasswordChange;
 use crate::dto::limits::PASSWORD_MAX;
+use crate::dto::PasswordChange;
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
 use leptos::prelude::*;

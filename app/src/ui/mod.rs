@@ -74,7 +74,13 @@ fn initial_lang() -> Lang {
     stored
         .as_deref()
         .and_then(Lang::from_tag)
-        .or_else(|| window().navigator().language().as_deref().and_then(Lang::from_tag))
+        .or_else(|| {
+            window()
+                .navigator()
+                .language()
+                .as_deref()
+                .and_then(Lang::from_tag)
+        })
         .unwrap_or_default()
 }
 

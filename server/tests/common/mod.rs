@@ -43,13 +43,17 @@ impl Drop for DbGuard {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs outside any runtime we may block: use a thread with its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async {
                         if let Ok(mut conn) = connect_admin(&admin_url).await {
                             use sqlx::Executor;
                             let _ = conn
-                                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                                .execute(
+                                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                                )
                                 .await;
                         }
                     });
@@ -123,21 +127,30 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
         let (url, guard) = fresh_database(backend).await;
-        let db = Db::open(&url).await.expect("open and migrate the test database");
+        let db = Db::open(&url)
+            .await
+            .expect("open and migrate the test database");
         let state = AppState::new(db, config);
         let admin_otp = accounts::bootstrap(&state)
             .await
             .expect("bootstrap")
             .expect("an empty database gets its admin")
             .one_time_password;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = oneshot::channel::<()>();
         let server_state = state.clone();
         let server = tokio::spawn(async move {
-            let _ = server::serve(listener, server_state, Path::new("/nonexistent-site"), async {
-                let _ = rx.await;
-            })
+            let _ = server::serve(
+                listener,
+                server_state,
+                Path::new("/nonexistent-site"),
+                async {
+                    let _ = rx.await;
+                },
+            )
             .await;
         });
         TestApp {
@@ -170,9 +183,17 @@ impl TestApp {
     }
 
     /// A new account's one-time credentials: (username, password, id).
-    pub async fn create_account(&self, admin: &Browser, full_name: &str, role: &str) -> (String, String, i64) {
+    pub async fn create_account(
+        &self,
+        admin: &Browser,
+        full_name: &str,
+        role: &str,
+    ) -> (String, String, i64) {
         let (status, body) = admin
-            .call("accounts/create", json!({"input": {"full_name": full_name, "email": null, "role": role}}))
+            .call(
+                "accounts/create",
+                json!({"input": {"full_name": full_name, "email": null, "role": role}}),
+            )
             .await;
         assert_eq!(status, 200, "creating {full_name}: {body}");
         (
@@ -213,10 +234,16 @@ pub struct Browser {
 impl Browser {
     /// POSTs a server function as the apps do: JSON, from the app's own origin.
     pub async fn call(&self, endpoint: &str, body: Value) -> (u16, Value) {
-        self.call_with_origin(endpoint, body, Some(&self.base.clone())).await
+        self.call_with_origin(endpoint, body, Some(&self.base.clone()))
+            .await
     }
 
-    pub async fn call_with_origin(&self, endpoint: &str, body: Value, origin: Option<&str>) -> (u16, Value) {
+    pub async fn call_with_origin(
+        &self,
+        endpoint: &str,
+        body: Value,
+        origin: Option<&str>,
+    ) -> (u16, Value) {
         let mut req = self
             .http
             .post(format!("{}/api/{endpoint}", self.base))
