@@ -87,10 +87,15 @@ test('an admin sets up Šalter and two people sign in to their own apps', async 
   await expect(admin).toHaveTitle(`${COMPANY} · Admin console`);
   await accessible(admin, 'settings');
 
-  // A deep link survives a reload, and the session with it.
+  // A deep link survives a reload, and the session with it; back and forward work.
   await admin.reload();
   await expect(admin.getByRole('heading', { name: 'Settings' })).toBeVisible();
   await expect(admin.getByLabel('Company or service name')).toHaveValue(COMPANY);
+  await expect(admin.getByRole('link', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
+  await admin.goBack();
+  await expect(admin.getByRole('heading', { name: 'Accounts' })).toBeVisible();
+  await admin.goForward();
+  await expect(admin.getByRole('heading', { name: 'Settings' })).toBeVisible();
 
   // Two accounts, usernames from the full names.
   await admin.getByRole('link', { name: 'Accounts' }).click();

@@ -4,35 +4,26 @@
 use app::api::accounts::{accounts_overview, create_account, reset_password, set_account_disabled};
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use app::dto::{Account, AccountList, IssuedCredentials, NewAccount, Role, SetDisabled};
-use app::error::AppError;
 use app::i18n::Msg;
-use app::ui::{error_message, local_time, t, use_ui, ErrorNote, TextField};
+use app::ui::{local_time, t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
-    let ui = use_ui();
     let list = RwSignal::new(None::<AccountList>);
     let issued = RwSignal::new(None::<IssuedCredentials>);
-    let error = RwSignal::new(None::<AppError>);
-    let reload = move || {
-        spawn_local(async move {
-            match accounts_overview().await {
-                Ok(l) => list.set(Some(l)),
-                Err(e) => ui.fail(error, e),
-            }
-        })
-    };
+    // Loading the list and acting on a row share one error line.
+    let call = FormCall::new();
+    let reload = move || call.run(accounts_overview(), move |l| list.set(Some(l)));
     reload();
     view! {
         <h1>{t(Msg::Accounts)}</h1>
         <CreateAccount issued=issued on_change=reload/>
         {move || issued.get().map(|c| view! { <CredentialsPanel issued=c on_done=move || issued.set(None)/> })}
-        <ErrorNote message=Signal::derive(error_message(error))/>
+        <ErrorNote message=call.message()/>
         {move || match list.get() {
             None => view! { <p class="loading" aria-busy="true">{t(Msg::Loading)}</p> }.into_any(),
-            Some(l) => view! { <Usage list=l.clone()/> <AccountTable accounts=l.accounts issued=issued error=error on_change=reload/> }.into_any(),
+            Some(l) => view! { <Usage list=l.clone()/> <AccountTable accounts=l.accounts issued=issued call=call on_change=reload/> }.into_any(),
         }}
     }
 }
@@ -46,28 +37,19 @@ fn CreateAccount(
     let full_name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Client);
-    let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
+    let call = FormCall::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        error.set(None);
         let input = NewAccount {
             full_name: full_name.get_untracked(),
             email: Some(email.get_untracked()).filter(|e| !e.trim().is_empty()),
             role: role.get_untracked(),
         };
-        spawn_local(async move {
-            match create_account(input).await {
-                Ok(c) => {
-                    full_name.set(String::new());
-                    email.set(String::new());
-                    issued.set(Some(c));
-                    on_change();
-                }
-                Err(e) => ui.fail(error, e),
-            }
-            busy.set(false);
+        call.run(create_account(input), move |c| {
+            full_name.set(String::new());
+            email.set(String::new());
+            issued.set(Some(c));
+            on_change();
         });
     };
     view! {
@@ -89,8 +71,8 @@ fn CreateAccount(
                     </select>
                 </div>
             </div>
-            <ErrorNote message=Signal::derive(error_message(error))/>
-            <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::CreateAccount)}</button>
+            <ErrorNote message=call.message()/>
+            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::CreateAccount)}</button>
         </form>
     }
 }
@@ -150,7 +132,7 @@ fn Usage(list: AccountList) -> impl IntoView {
 fn AccountTable(
     accounts: Vec<Account>,
     issued: RwSignal<Option<IssuedCredentials>>,
-    error: RwSignal<Option<AppError>>,
+    call: FormCall,
     on_change: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -164,31 +146,20 @@ fn AccountTable(
         if !confirm(Msg::ConfirmReset) {
             return;
         }
-        spawn_local(async move {
-            match reset_password(id).await {
-                Ok(c) => {
-                    issued.set(Some(c));
-                    on_change();
-                }
-                Err(e) => ui.fail(error, e),
-            }
+        call.run(reset_password(id), move |c| {
+            issued.set(Some(c));
+            on_change();
         });
     };
     let toggle = move |id: i64, disabled: bool| {
         if disabled && !confirm(Msg::ConfirmDisable) {
             return;
         }
-        spawn_local(async move {
-            match set_account_disabled(SetDisabled {
-                account_id: id,
-                disabled,
-            })
-            .await
-            {
-                Ok(_) => on_change(),
-                Err(e) => ui.fail(error, e),
-            }
-        });
+        let input = SetDisabled {
+            account_id: id,
+            disabled,
+        };
+        call.run(set_account_disabled(input), move |_| on_change());
     };
     let only_mine = accounts.len() <= 1;
     view! {

@@ -10,8 +10,6 @@ mod pages {
     use app::i18n::Msg;
     use app::ui::{AccountPage, NavItem, NotFound};
     use leptos::prelude::*;
-    use leptos_router::components::{Route, Routes};
-    use leptos_router::path;
 
     pub const NAV: &[NavItem] = &[
         NavItem {
@@ -28,18 +26,17 @@ mod pages {
         },
     ];
 
-    pub fn routes() -> impl IntoView {
-        view! {
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=super::accounts::AccountsPage/>
-                <Route path=path!("/settings") view=super::settings::SettingsPage/>
-                <Route path=path!("/account") view=AccountPage/>
-            </Routes>
+    pub fn page(path: &str) -> AnyView {
+        match path {
+            "/" => view! { <super::accounts::AccountsPage/> }.into_any(),
+            "/settings" => view! { <super::settings::SettingsPage/> }.into_any(),
+            "/account" => view! { <AccountPage/> }.into_any(),
+            _ => view! { <NotFound/> }.into_any(),
         }
     }
 }
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    app::ui::start(app::dto::Role::Admin, pages::NAV, pages::routes);
+    app::ui::start(app::dto::Role::Admin, pages::NAV, pages::page);
 }

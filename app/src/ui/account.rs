@@ -1,13 +1,11 @@
 //! Changing one's password: forced after a one-time password, or by choice on the account page.
 
-use super::{error_message, t, use_ui, ErrorNote, TextField};
+use super::{t, use_ui, ErrorNote, FormCall, TextField};
 use crate::api::session::change_password;
 use crate::dto::limits::PASSWORD_MAX;
 use crate::dto::PasswordChange;
-use crate::error::AppError;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// New password twice (and the current one unless `forced`).
 #[component]
@@ -16,43 +14,34 @@ pub fn PasswordForm(forced: bool) -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
     let mismatch = RwSignal::new(false);
     let done = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let call = FormCall::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(false);
-        error.set(None);
         mismatch.set(new.get() != repeat.get());
         if mismatch.get() {
             return;
         }
-        busy.set(true);
         let input = PasswordChange {
             current_password: (!forced).then(|| current.get()),
             new_password: new.get(),
         };
-        spawn_local(async move {
-            match change_password(input).await {
-                Ok(me) => {
-                    current.set(String::new());
-                    new.set(String::new());
-                    repeat.set(String::new());
-                    done.set(true);
-                    ui.me.set(Some(me));
-                }
-                Err(e) => ui.fail(error, e),
+        call.run(change_password(input), move |me| {
+            for field in [current, new, repeat] {
+                field.set(String::new());
             }
-            busy.set(false);
+            done.set(true);
+            ui.me.set(Some(me));
         });
     };
-    let lang = ui.lang;
+    let error = call.message();
     let message = Signal::derive(move || {
         if mismatch.get() {
-            Some(Msg::PasswordsDiffer.text(lang.get()).to_string())
+            Some(Msg::PasswordsDiffer.text(ui.lang.get()).to_string())
         } else {
-            error_message(error)()
+            error.get()
         }
     });
     view! {
@@ -69,12 +58,12 @@ pub fn PasswordForm(forced: bool) -> impl IntoView {
                 autocomplete="new-password" required=true maxlength=PASSWORD_MAX/>
             <ErrorNote message=message/>
             <p class="success" role="status" hidden=move || !done.get()>{t(Msg::PasswordChanged)}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::ChangePassword)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::ChangePassword)}</button>
         </form>
     }
 }
 
-/// The account page every app has: language and password.
+/// The account page every app has: who I am, and my password.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let ui = use_ui();
@@ -84,20 +73,8 @@ pub fn AccountPage() -> impl IntoView {
             <p>
                 <strong>{move || ui.me.get().map(|m| m.full_name).unwrap_or_default()}</strong>
                 " · "
-                <span>{move || ui.me.get().map(|m| m.username).unwrap_or_default()}</span>
+                <code>{move || ui.me.get().map(|m| m.username).unwrap_or_default()}</code>
             </p>
-            <div class="field">
-                <label for="account-lang">{t(Msg::Language)}</label>
-                <select id="account-lang" on:change=move |ev| {
-                    if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
-                        ui.set_lang(lang);
-                    }
-                }>
-                    {Lang::ALL.into_iter().map(|l| view! {
-                        <option value=l.code() selected=move || ui.lang.get() == l>{l.native_name()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
         </section>
         <PasswordForm forced=false/>
     }

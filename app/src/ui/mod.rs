@@ -3,16 +3,20 @@
 
 mod account;
 mod fields;
+mod nav;
 mod shell;
 
 pub use account::{AccountPage, PasswordForm};
 pub use fields::{ErrorNote, TextField};
-pub use shell::{start, HomePage, NavItem, NotFound};
+pub use nav::Link;
+pub use shell::{basic_pages, start, HomePage, NavItem, NotFound, BASIC_NAV};
 
 use crate::dto::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::i18n::{error_text, Lang, Msg};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::future::Future;
 
 const LANG_KEY: &str = "salter.lang";
 
@@ -24,6 +28,8 @@ pub struct Ui {
     pub lang: RwSignal<Lang>,
     pub company: RwSignal<Option<String>>,
     pub me: RwSignal<Option<CurrentUser>>,
+    /// The page shown: the path below the app's base (`/`, `/settings`, …).
+    pub path: RwSignal<String>,
 }
 
 impl Ui {
@@ -33,6 +39,7 @@ impl Ui {
             lang: RwSignal::new(initial_lang()),
             company: RwSignal::new(None),
             me: RwSignal::new(None),
+            path: RwSignal::new(String::new()),
         }
     }
 
@@ -41,19 +48,6 @@ impl Ui {
         if let Ok(Some(storage)) = window().local_storage() {
             let _ = storage.set_item(LANG_KEY, lang.code());
         }
-    }
-
-    /// A path inside this app (`/settings` → `/admin/settings`).
-    pub fn href(&self, path: &str) -> String {
-        format!("{}{}", self.app.app_path().trim_end_matches('/'), path)
-    }
-
-    /// Shows a failed call's error; an ended session sends the user back to sign in.
-    pub fn fail(&self, slot: RwSignal<Option<AppError>>, error: AppError) {
-        if error == AppError::Unauthenticated {
-            self.me.set(None);
-        }
-        slot.set(Some(error));
     }
 
     /// The company name, or the neutral default until the admin sets one.
@@ -94,18 +88,62 @@ pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || msg.text(lang.get())
 }
 
-/// A translated error message that follows the language picker.
-pub fn error_message(error: RwSignal<Option<AppError>>) -> impl Fn() -> Option<String> + Copy {
-    let lang = use_ui().lang;
-    move || error.get().map(|e| error_text(&e, lang.get()))
+/// One form's (or button's) call to the server: whether it is under way, and its last error.
+#[derive(Clone, Copy)]
+pub struct FormCall {
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<AppError>>,
+    ui: Ui,
+}
+
+impl FormCall {
+    pub fn new() -> FormCall {
+        FormCall {
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+            ui: use_ui(),
+        }
+    }
+
+    /// Runs `call`; `done` gets its value, the error line gets its error. An ended session
+    /// sends the user back to sign in.
+    pub fn run<T: 'static>(
+        self,
+        call: impl Future<Output = Result<T, AppError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        self.busy.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            match call.await {
+                Ok(value) => done(value),
+                Err(e) => {
+                    if e == AppError::Unauthenticated {
+                        self.ui.me.set(None);
+                    }
+                    self.error.set(Some(e));
+                }
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// The last error in the reader's language.
+    pub fn message(self) -> Signal<Option<String>> {
+        let lang = self.ui.lang;
+        let error = self.error;
+        Signal::derive(move || error.get().map(|e| error_text(&e, lang.get())))
+    }
+}
+
+impl Default for FormCall {
+    fn default() -> Self {
+        FormCall::new()
+    }
 }
 
 /// A unix-millisecond time as the reader's local date and time.
 pub fn local_time(ms: i64, lang: Lang) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen_value(ms));
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     String::from(date.to_locale_string(lang.code(), &js_sys::Object::new().into()))
-}
-
-fn wasm_bindgen_value(ms: i64) -> js_sys::wasm_bindgen::JsValue {
-    js_sys::wasm_bindgen::JsValue::from_f64(ms as f64)
 }

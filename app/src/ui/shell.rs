@@ -1,15 +1,15 @@
 //! The frame of every app: header, language, and what to show before the app's own pages —
 //! loading, sign-in, the forced password change, or the refusal of an account of another role.
 
-use super::{error_message, t, use_ui, ErrorNote, PasswordForm, TextField, Ui};
+use super::{t, use_ui, ErrorNote, FormCall, PasswordForm, TextField, Ui};
+use super::{AccountPage, Link};
 use crate::api::session::{me, sign_in, sign_out};
 use crate::api::settings::public_info;
 use crate::dto::{Credentials, Role};
-use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
+use leptos::prelude::AnyView;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Router, A};
 
 /// One entry of an app's navigation (path relative to the app's base).
 #[derive(Clone, Copy)]
@@ -27,21 +27,13 @@ enum Stage {
     Ready,
 }
 
-/// Mounts an app: `pages` renders its routes once a user of `app`'s role is fully signed in.
-pub fn start<P, V>(app: Role, nav: &'static [NavItem], pages: P)
-where
-    P: Fn() -> V + Copy + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+/// An app's pages: the view for a path below the app's base (`/`, `/settings`, …).
+pub type Pages = fn(&str) -> AnyView;
+
+/// Mounts an app: `pages` renders its pages once a user of `app`'s role is fully signed in.
+pub fn start(app: Role, nav: &'static [NavItem], pages: Pages) {
     console_error_panic_hook_lite();
-    leptos::mount::mount_to_body(move || {
-        let base = app.app_path().trim_end_matches('/');
-        view! {
-            <Router base=base>
-                <Shell app=app nav=nav pages=pages/>
-            </Router>
-        }
-    });
+    leptos::mount::mount_to_body(move || view! { <Shell app=app nav=nav pages=pages/> });
 }
 
 /// Panics go to the console instead of vanishing.
@@ -52,13 +44,12 @@ fn console_error_panic_hook_lite() {
 }
 
 #[component]
-fn Shell<P, V>(app: Role, nav: &'static [NavItem], pages: P) -> impl IntoView
-where
-    P: Fn() -> V + Copy + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
     let ui = Ui::new(app);
     provide_context(ui);
+    ui.path
+        .set(ui.page_of(&window().location().pathname().unwrap_or_default()));
+    ui.track_history();
     let loaded = RwSignal::new(false);
     spawn_local(async move {
         if let Ok(settings) = public_info().await {
@@ -91,7 +82,7 @@ where
             </div>
             <Show when=move || stage.get() == Stage::Ready>
                 <nav aria-label=t(Msg::MainNavigation)>
-                    {nav.iter().map(|item| view! { <A href=ui.href(item.path)>{t(item.label)}</A> }).collect_view()}
+                    {nav.iter().map(|item| view! { <Link path=item.path label=item.label/> }).collect_view()}
                 </nav>
             </Show>
             <div class="tools">
@@ -108,12 +99,13 @@ where
                 Stage::SignIn => view! { <SignInForm app=app/> }.into_any(),
                 Stage::MustChange => view! { <PasswordForm forced=true/> }.into_any(),
                 Stage::WrongApp(role) => view! { <WrongApp role=role/> }.into_any(),
-                Stage::Ready => pages().into_any(),
+                Stage::Ready => pages(&ui.path.get()),
             }}
         </main>
     }
 }
 
+/// The language picker of the header.
 #[component]
 fn LangPicker() -> impl IntoView {
     let ui = use_ui();
@@ -136,26 +128,17 @@ fn SignInForm(app: Role) -> impl IntoView {
     let ui = use_ui();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
+    let call = FormCall::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        error.set(None);
         let input = Credentials {
             username: username.get(),
             password: password.get(),
             app,
         };
-        spawn_local(async move {
-            match sign_in(input).await {
-                Ok(me) => {
-                    password.set(String::new());
-                    ui.me.set(Some(me));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
+        call.run(sign_in(input), move |me| {
+            password.set(String::new());
+            ui.me.set(Some(me));
         });
     };
     view! {
@@ -166,8 +149,8 @@ fn SignInForm(app: Role) -> impl IntoView {
             <TextField id="username" label=Msg::Username value=username autocomplete="username" required=true/>
             <TextField id="password" label=Msg::Password value=password kind="password"
                 autocomplete="current-password" required=true/>
-            <ErrorNote message=Signal::derive(error_message(error))/>
-            <button type="submit" class="primary" disabled=move || busy.get()>{t(Msg::SignIn)}</button>
+            <ErrorNote message=call.message()/>
+            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::SignIn)}</button>
         </form>
     }
 }
@@ -198,11 +181,10 @@ fn end_session(ui: Ui) {
 /// The page for a path the app does not have.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let ui = use_ui();
     view! {
         <section class="card narrow">
             <h1>{t(Msg::NotFound)}</h1>
-            <p><A href=ui.href("/")>{t(Msg::Home)}</A></p>
+            <p><Link path="/" label=Msg::Home/></p>
         </section>
     }
 }
@@ -217,5 +199,26 @@ pub fn HomePage(intro: Msg) -> impl IntoView {
             <p class="lead">{move || ui.company_name()}</p>
             <p>{t(intro)}</p>
         </section>
+    }
+}
+
+/// The navigation of an app that has only its home and the account page.
+pub const BASIC_NAV: &[NavItem] = &[
+    NavItem {
+        path: "/",
+        label: Msg::Home,
+    },
+    NavItem {
+        path: "/account",
+        label: Msg::Account,
+    },
+];
+
+/// The pages of an app that has only its home (with `intro`) and the account page.
+pub fn basic_pages(path: &str, intro: Msg) -> AnyView {
+    match path {
+        "/" => view! { <HomePage intro=intro/> }.into_any(),
+        "/account" => view! { <AccountPage/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
     }
 }
