@@ -78,11 +78,28 @@ fn end_to_end(root: &Path) -> Result<()> {
     if !salter.exists() {
         bail!("{} was not built by `cargo test`", salter.display());
     }
-    run(Command::new("npx")
+    let outcome = run(Command::new("npx")
         .args(["playwright", "test"])
         .env("SALTER_BIN", &salter)
         .env("SALTER_SITE_DIR", site::site_dir(root))
         .env("CHROMIUM_PATH", CHROMIUM)
-        .current_dir(&e2e))
-    .context("end-to-end tests")
+        .current_dir(&e2e));
+    print_summary(&e2e.join("test-results/report.json"));
+    outcome.context("end-to-end tests")
+}
+
+/// The browser tests' counts as one plain closing line.
+fn print_summary(report: &Path) {
+    let Ok(text) = std::fs::read_to_string(report) else {
+        return;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    let stat = |key: &str| json["stats"][key].as_u64().unwrap_or(0);
+    println!(
+        "end2end: {} passed, {} failed",
+        stat("expected") + stat("flaky"),
+        stat("unexpected")
+    );
 }

@@ -1,0 +1,123 @@
+//! The `salter` binary itself: the bootstrap password printed once, never logged, and the
+//! locked-out admin's reset from the machine.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+const SALTER: &str = env!("CARGO_BIN_EXE_salter");
+
+struct Run {
+    stdout: String,
+    stderr: String,
+}
+
+/// Starts `salter serve` on a free port, waits until it listens, then stops it.
+fn serve_once(db_url: &str) -> Run {
+    let mut child = Command::new(SALTER)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--site-dir",
+            "/nonexistent",
+        ])
+        .env("SALTER_DATABASE_URL", db_url)
+        .env("SALTER_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start salter");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut log = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).expect("read log") == 0 {
+            panic!("salter stopped before listening:\n{log}");
+        }
+        log.push_str(&line);
+        if line.contains("listening on") {
+            break;
+        }
+    }
+    child.kill().expect("stop salter");
+    child.wait().expect("wait for salter");
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout)
+        .expect("read stdout");
+    stderr.read_to_string(&mut log).expect("read log");
+    Run {
+        stdout,
+        stderr: log,
+    }
+}
+
+fn printed_password(stdout: &str) -> Option<String> {
+    stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("one-time password:"))
+        .map(|p| p.trim().to_string())
+}
+
+#[test]
+fn the_bootstrap_password_is_printed_once_and_never_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("salter.db").display());
+    let first = serve_once(&url);
+    let password = printed_password(&first.stdout).expect("the first start prints a password");
+    assert!(password.len() >= 16);
+    assert!(first.stdout.contains("username:           admin"));
+    assert!(
+        !first.stderr.contains(&password),
+        "the password reached the log"
+    );
+    let second = serve_once(&url);
+    assert_eq!(
+        printed_password(&second.stdout),
+        None,
+        "printed again:\n{}",
+        second.stdout
+    );
+}
+
+#[test]
+fn an_admin_password_is_reset_from_the_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("salter.db").display());
+    let first = printed_password(&serve_once(&url).stdout).unwrap();
+    let reset = Command::new(SALTER)
+        .args(["admin", "reset-password", "admin"])
+        .env("SALTER_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(reset.status.success());
+    let fresh = printed_password(&String::from_utf8_lossy(&reset.stdout)).expect("a new password");
+    assert_ne!(fresh, first);
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use app::dto::{Credentials, Role};
+        use app::server::{auth, AppState, Config, Db};
+        let state = AppState::new(Db::open(&url).await.unwrap(), Config::default());
+        let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+        let attempt = |password: &str| Credentials {
+            username: "admin".into(),
+            password: password.into(),
+            app: Role::Admin,
+        };
+        assert!(auth::sign_in(&state, ip, &attempt(&first)).await.is_err());
+        let (me, _) = auth::sign_in(&state, ip, &attempt(&fresh)).await.unwrap();
+        assert!(me.must_change_password);
+    });
+
+    let unknown = Command::new(SALTER)
+        .args(["admin", "reset-password", "nobody.here"])
+        .env("SALTER_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody.here"));
+}
