@@ -137,4 +137,114 @@ pub mod limits {
     pub const PASSWORD_MIN: usize = 12;
     pub const PASSWORD_MAX: usize = 128;
     pub const USERNAME_MAX: usize = 64;
+    pub const SUBJECT_MAX: usize = 200;
+    pub const TEXT_MAX: usize = 20_000;
+    pub const REASON_MAX: usize = 2_000;
+}
+
+/// A client's new ticket. `idempotency_key` is made by the client once per ticket it means to
+/// create; a retried request with the same key returns the first ticket.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct NewTicket {
+    pub subject: String,
+    pub description: String,
+    pub category_id: Option<i64>,
+    pub priority: crate::tickets::Priority,
+    /// An earlier ticket of the same client this one refers to.
+    pub earlier_ticket_id: Option<i64>,
+    pub idempotency_key: String,
+}
+
+/// A ticket as lists show it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TicketSummary {
+    pub id: i64,
+    /// What people quote: `T-000042`.
+    pub reference: String,
+    pub subject: String,
+    pub status: crate::tickets::Status,
+    pub priority: crate::tickets::Priority,
+    pub category: Option<String>,
+    pub client_name: String,
+    pub operator_name: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+/// One page of a ticket list, and where the next one starts (keyset, never OFFSET).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TicketPage {
+    pub tickets: Vec<TicketSummary>,
+    pub next: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+pub struct TicketQuery {
+    pub status: Option<crate::tickets::Status>,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ThreadMessage {
+    pub id: i64,
+    pub author_name: String,
+    pub author_role: Role,
+    pub body: String,
+    /// An internal note: staff only.
+    pub internal: bool,
+    pub created_at: i64,
+}
+
+/// One row of a ticket's history.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TicketEvent {
+    pub id: i64,
+    pub at: i64,
+    /// `None`: the system.
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TicketDetail {
+    pub ticket: TicketSummary,
+    pub description: String,
+    pub earlier_ticket: Option<String>,
+    pub messages: Vec<ThreadMessage>,
+    pub history: Vec<TicketEvent>,
+    /// The moves the caller may make now.
+    pub moves: Vec<crate::tickets::Move>,
+}
+
+/// A step with a ticket: the move, and the message, resolution or reason it needs.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct TicketMove {
+    pub ticket_id: i64,
+    pub step: crate::tickets::Move,
+    pub text: Option<String>,
+    /// For `Assign`: the operator.
+    pub operator_id: Option<i64>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct TicketMessage {
+    pub ticket_id: i64,
+    pub body: String,
+    /// An internal note (operators and admins only).
+    pub internal: bool,
+}
+
+/// An admin's forced change: any status, optionally another operator, always a reason.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ForcedChange {
+    pub ticket_id: i64,
+    pub status: crate::tickets::Status,
+    pub operator_id: Option<i64>,
+    pub reason: String,
 }

@@ -17,6 +17,14 @@ pub enum Field {
     FullName,
     Email,
     CompanyName,
+    Subject,
+    Description,
+    Text,
+    Reason,
+    IdempotencyKey,
+    Category,
+    EarlierTicket,
+    Operator,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +72,15 @@ pub enum AppError {
     EditionLimit { role: Role, limit: i64 },
     #[error("not found")]
     NotFound,
+    /// A ticket move that the state machine does not allow from the current status.
+    #[error("this step is not possible now")]
+    MoveNotAllowed,
+    /// The reopening window has passed.
+    #[error("the ticket was closed too long ago to reopen")]
+    ReopenWindowPassed,
+    /// The same idempotency key with a different request.
+    #[error("the idempotency key was used for another request")]
+    IdempotencyConflict,
     #[error("cross-origin request refused")]
     CrossOrigin,
     #[error("bad request: {detail}")]
@@ -92,7 +109,10 @@ impl AppError {
             | AppError::WrongApp { .. }
             | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
-            AppError::EditionLimit { .. } => 409,
+            AppError::EditionLimit { .. }
+            | AppError::MoveNotAllowed
+            | AppError::ReopenWindowPassed
+            | AppError::IdempotencyConflict => 409,
             AppError::Invalid { .. } => 422,
             AppError::TooManyAttempts { .. } => 429,
             AppError::BadRequest { .. } => 400,

@@ -130,6 +130,50 @@ messages! {
     NotFound => "There is no such page here.", "Ovdje nema takve stranice.";
     Home => "Home", "Početna";
     You => "you", "vi";
+    Subject => "Subject", "Naslov";
+    Description => "Description", "Opis";
+    Text => "Text", "Tekst";
+    Reason => "Reason", "Razlog";
+    Request => "Request", "Zahtjev";
+    Category => "Category", "Kategorija";
+    EarlierTicket => "Earlier ticket", "Raniji tiket";
+    StatusOpen => "open", "otvoren";
+    StatusAssigned => "assigned to operator", "dodijeljen operateru";
+    StatusInProgress => "in progress", "u izradi";
+    StatusReturned => "returned to client", "vraćen klijentu";
+    StatusClosed => "closed", "zatvoren";
+    PriorityLow => "low", "nizak";
+    PriorityNormal => "normal", "normalan";
+    PriorityHigh => "high", "visok";
+    PriorityCritical => "critical", "kritičan";
+}
+
+impl crate::tickets::Status {
+    /// The status's one name, the same in all three apps.
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::tickets::Status::*;
+        match self {
+            Open => Msg::StatusOpen,
+            Assigned => Msg::StatusAssigned,
+            InProgress => Msg::StatusInProgress,
+            ReturnedToClient => Msg::StatusReturned,
+            Closed => Msg::StatusClosed,
+        }
+        .text(lang)
+    }
+}
+
+impl crate::tickets::Priority {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::tickets::Priority::*;
+        match self {
+            Low => Msg::PriorityLow,
+            Normal => Msg::PriorityNormal,
+            High => Msg::PriorityHigh,
+            Critical => Msg::PriorityCritical,
+        }
+        .text(lang)
+    }
 }
 
 impl Role {
@@ -171,6 +215,14 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::FullName => Msg::FullName,
         Field::Email => Msg::EmailOptional,
         Field::CompanyName => Msg::CompanyName,
+        Field::Subject => Msg::Subject,
+        Field::Description => Msg::Description,
+        Field::Text => Msg::Text,
+        Field::Reason => Msg::Reason,
+        Field::IdempotencyKey => Msg::Request,
+        Field::Category => Msg::Category,
+        Field::EarlierTicket => Msg::EarlierTicket,
+        Field::Operator => Msg::RoleOperator,
     }
     .text(lang)
 }
@@ -198,6 +250,12 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::Invalid { field, problem }, _) => invalid_text(*field, *problem, lang),
         (AppError::EditionLimit { role, limit }, En) => format!("The free edition allows {limit} active {} account(s). Disable one first, or move to the commercial edition.", role.label(En).to_lowercase()),
         (AppError::EditionLimit { role, limit }, Bs) => format!("Besplatna verzija dozvoljava {limit} aktivna naloga uloge „{}“. Prvo onemogućite neki ili pređite na komercijalnu verziju.", role.label(Bs)),
+        (AppError::MoveNotAllowed, En) => "This step is not possible in the ticket's current status. Reload to see what changed.".into(),
+        (AppError::MoveNotAllowed, Bs) => "Ovaj korak nije moguć u trenutnom statusu tiketa. Osvježite da vidite šta se promijenilo.".into(),
+        (AppError::ReopenWindowPassed, En) => "This ticket was closed too long ago to reopen. Open a new ticket that refers to it.".into(),
+        (AppError::ReopenWindowPassed, Bs) => "Ovaj tiket je zatvoren prije previše vremena da bi se ponovo otvorio. Otvorite novi tiket koji se na njega poziva.".into(),
+        (AppError::IdempotencyConflict, En) => "This request was already sent with different content. Reload and try again.".into(),
+        (AppError::IdempotencyConflict, Bs) => "Ovaj zahtjev je već poslan s drugačijim sadržajem. Osvježite i pokušajte ponovo.".into(),
         (AppError::NotFound, En) => "It no longer exists.".into(),
         (AppError::NotFound, Bs) => "Više ne postoji.".into(),
         (AppError::CrossOrigin, En) => "The request came from another site and was refused.".into(),

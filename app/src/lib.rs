@@ -9,5 +9,6 @@ pub mod error;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod tickets;
 #[cfg(feature = "csr")]
 pub mod ui;

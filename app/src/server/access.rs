@@ -3,6 +3,7 @@
 //! that touches them.
 
 use super::auth::Session;
+use super::tickets::TicketRow;
 use crate::dto::Role;
 use crate::error::AppError;
 
@@ -15,6 +16,9 @@ pub enum Policy {
     SignedIn,
     /// A signed-in user of this role who has replaced the one-time password.
     Role(Role),
+    /// A signed-in user of any role who has replaced the one-time password; the body then asks
+    /// the object's own access function (e.g. `ticket`).
+    AnyRole,
 }
 
 /// The session, if the policy admits the caller.
@@ -23,10 +27,10 @@ pub fn check(session: Option<&Session>, policy: Policy) -> Result<Option<&Sessio
         (Policy::Public, s) => Ok(s),
         (_, None) => Err(AppError::Unauthenticated),
         (Policy::SignedIn, Some(s)) => Ok(Some(s)),
+        (_, Some(s)) if s.user.must_change_password() => Err(AppError::PasswordChangeRequired),
+        (Policy::AnyRole, Some(s)) => Ok(Some(s)),
         (Policy::Role(role), Some(s)) => {
-            if s.user.must_change_password() {
-                Err(AppError::PasswordChangeRequired)
-            } else if s.user.role()? != role {
+            if s.user.role()? != role {
                 Err(AppError::Forbidden)
             } else {
                 Ok(Some(s))
@@ -42,4 +46,25 @@ pub fn manage_account(session: &Session, account_id: i64) -> Result<(), AppError
         return Err(AppError::Forbidden);
     }
     Ok(())
+}
+
+/// In what capacity a user deals with a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketRole {
+    Client,
+    Operator,
+    Admin,
+}
+
+/// Tickets: a client deals with its own, an operator with those assigned to it (now or when it
+/// closed them), an admin with all. Any other ticket does not exist for the caller (`NotFound`,
+/// so ids cannot be probed). Internal notes are for `Operator` and `Admin` only.
+pub fn ticket(session: &Session, ticket: &TicketRow) -> Result<TicketRole, AppError> {
+    let me = session.user.id;
+    match session.user.role()? {
+        Role::Admin => Ok(TicketRole::Admin),
+        Role::Client if ticket.client_id == me => Ok(TicketRole::Client),
+        Role::Operator if ticket.operator_id == Some(me) => Ok(TicketRole::Operator),
+        _ => Err(AppError::NotFound),
+    }
 }

@@ -13,6 +13,7 @@ pub mod db;
 pub mod gateway;
 pub mod passwords;
 pub mod settings;
+pub mod tickets;
 pub mod username;
 
 use crate::dto::Edition;

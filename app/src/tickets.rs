@@ -1,0 +1,268 @@
+//! The ticket's life, defined once: the five statuses, the priorities, and the state machine —
+//! which move who may make from which status, and what it needs. The server enforces it; the
+//! apps only offer the moves it allows (DESIGN.md §3). Admins' forced changes are the one
+//! audited exception and do not go through `rule`.
+
+use crate::dto::Role;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Created by the client; waiting for an operator.
+    Open,
+    /// An operator has it; work has not started.
+    Assigned,
+    InProgress,
+    /// The operator needs more information from the client.
+    ReturnedToClient,
+    /// Solved; archived.
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Open,
+        Status::Assigned,
+        Status::InProgress,
+        Status::ReturnedToClient,
+        Status::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Assigned => "assigned",
+            Status::InProgress => "in_progress",
+            Status::ReturnedToClient => "returned_to_client",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Critical,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Sort key: critical first.
+    pub fn rank(self) -> i64 {
+        self as i64
+    }
+}
+
+/// A step a user takes with a ticket.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Move {
+    /// Admin (until automatic assignment lands): open → assigned to an operator.
+    Assign,
+    /// Operator: assigned → in progress.
+    Start,
+    /// Operator: in progress → returned to client, asking for information.
+    ReturnToClient,
+    /// Client: returned → in progress, with the information; back to the same operator.
+    Answer,
+    /// Operator: in progress → closed with a resolution. Client: any open status → closed.
+    Close,
+    /// Client: closed → assigned to the same operator (open if that operator is gone).
+    Reopen,
+}
+
+impl Move {
+    pub const ALL: [Move; 6] = [
+        Move::Assign,
+        Move::Start,
+        Move::ReturnToClient,
+        Move::Answer,
+        Move::Close,
+        Move::Reopen,
+    ];
+}
+
+/// What a move must carry.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Needs {
+    Nothing,
+    /// A message to the other side (returning, answering).
+    Message,
+    /// The resolution note (an operator closing).
+    Resolution,
+    /// Why (reopening).
+    Reason,
+}
+
+/// The status a move leads to and what it needs, if `role` may make it from `from`.
+/// Whether the user is the ticket's own client or operator is the access module's question.
+pub fn rule(mv: Move, role: Role, from: Status) -> Option<(Status, Needs)> {
+    use Status::*;
+    match (mv, role, from) {
+        (Move::Assign, Role::Admin, Open) => Some((Assigned, Needs::Nothing)),
+        (Move::Start, Role::Operator, Assigned) => Some((InProgress, Needs::Nothing)),
+        (Move::ReturnToClient, Role::Operator, InProgress) => {
+            Some((ReturnedToClient, Needs::Message))
+        }
+        (Move::Answer, Role::Client, ReturnedToClient) => Some((InProgress, Needs::Message)),
+        (Move::Close, Role::Operator, InProgress) => Some((Closed, Needs::Resolution)),
+        (Move::Close, Role::Client, Open | Assigned | InProgress | ReturnedToClient) => {
+            Some((Closed, Needs::Nothing))
+        }
+        (Move::Reopen, Role::Client, Closed) => Some((Assigned, Needs::Reason)),
+        _ => None,
+    }
+}
+
+/// The moves to offer `role` on a ticket in `status`.
+pub fn moves_for(role: Role, status: Status) -> Vec<Move> {
+    Move::ALL
+        .into_iter()
+        .filter(|mv| rule(*mv, role, status).is_some())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_happy_path_of_the_brief() {
+        let steps = [
+            (Move::Assign, Role::Admin, Status::Open, Status::Assigned),
+            (
+                Move::Start,
+                Role::Operator,
+                Status::Assigned,
+                Status::InProgress,
+            ),
+            (
+                Move::ReturnToClient,
+                Role::Operator,
+                Status::InProgress,
+                Status::ReturnedToClient,
+            ),
+            (
+                Move::Answer,
+                Role::Client,
+                Status::ReturnedToClient,
+                Status::InProgress,
+            ),
+            (
+                Move::Close,
+                Role::Operator,
+                Status::InProgress,
+                Status::Closed,
+            ),
+            (Move::Reopen, Role::Client, Status::Closed, Status::Assigned),
+        ];
+        for (mv, role, from, to) in steps {
+            assert_eq!(
+                rule(mv, role, from).map(|r| r.0),
+                Some(to),
+                "{mv:?} by {role:?} from {from:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_each_move_needs() {
+        assert_eq!(
+            rule(Move::ReturnToClient, Role::Operator, Status::InProgress)
+                .unwrap()
+                .1,
+            Needs::Message
+        );
+        assert_eq!(
+            rule(Move::Answer, Role::Client, Status::ReturnedToClient)
+                .unwrap()
+                .1,
+            Needs::Message
+        );
+        assert_eq!(
+            rule(Move::Close, Role::Operator, Status::InProgress)
+                .unwrap()
+                .1,
+            Needs::Resolution
+        );
+        assert_eq!(
+            rule(Move::Reopen, Role::Client, Status::Closed).unwrap().1,
+            Needs::Reason
+        );
+    }
+
+    #[test]
+    fn others_may_not_make_each_others_moves() {
+        assert_eq!(rule(Move::Start, Role::Client, Status::Assigned), None);
+        assert_eq!(
+            rule(Move::Answer, Role::Operator, Status::ReturnedToClient),
+            None
+        );
+        assert_eq!(rule(Move::Reopen, Role::Operator, Status::Closed), None);
+        assert_eq!(rule(Move::Close, Role::Operator, Status::Assigned), None);
+        assert_eq!(rule(Move::Close, Role::Client, Status::Closed), None);
+        assert_eq!(
+            moves_for(Role::Client, Status::ReturnedToClient),
+            vec![Move::Answer, Move::Close]
+        );
+        assert_eq!(
+            moves_for(Role::Operator, Status::InProgress),
+            vec![Move::ReturnToClient, Move::Close]
+        );
+    }
+
+    fn any_move() -> impl Strategy<Value = Move> {
+        proptest::sample::select(Move::ALL.to_vec())
+    }
+    fn any_role() -> impl Strategy<Value = Role> {
+        proptest::sample::select(Role::ALL.to_vec())
+    }
+    fn any_status() -> impl Strategy<Value = Status> {
+        proptest::sample::select(Status::ALL.to_vec())
+    }
+
+    proptest! {
+        #[test]
+        fn every_allowed_move_changes_the_status(mv in any_move(), role in any_role(), from in any_status()) {
+            if let Some((to, _)) = rule(mv, role, from) {
+                prop_assert_ne!(to, from);
+            }
+        }
+
+        #[test]
+        fn only_clients_reopen_and_only_from_closed(mv in any_move(), role in any_role(), from in any_status()) {
+            if from == Status::Closed && rule(mv, role, from).is_some() {
+                prop_assert_eq!((mv, role), (Move::Reopen, Role::Client));
+            }
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! The ticket lifecycle between client and operator, its history, and who sees what — on
+//! SQLite and PostgreSQL.
+
+mod common;
+
+use common::{code, Backend, Browser, TestApp, USER_PASSWORD};
+use serde_json::{json, Value};
+
+fn new_ticket(subject: &str, key: &str) -> Value {
+    json!({"input": {"subject": subject, "description": format!("{subject}: the details"),
+        "category_id": null, "priority": "high", "earlier_ticket_id": null, "idempotency_key": key}})
+}
+
+async fn step(b: &Browser, id: i64, step: &str, text: Option<&str>) -> (u16, Value) {
+    b.call(
+        "tickets/move",
+        json!({"input": {"ticket_id": id, "step": step, "text": text, "operator_id": null}}),
+    )
+    .await
+}
+
+async fn step_ok(b: &Browser, id: i64, s: &str, text: Option<&str>) -> Value {
+    let (status, body) = step(b, id, s, text).await;
+    assert_eq!(status, 200, "{s}: {body}");
+    body
+}
+
+async fn assign(admin: &Browser, id: i64, operator: i64) -> Value {
+    let (status, body) = admin
+        .call("tickets/move", json!({"input": {"ticket_id": id, "step": "assign", "text": null, "operator_id": operator}}))
+        .await;
+    assert_eq!(status, 200, "assign: {body}");
+    body
+}
+
+fn status_changes(detail: &Value) -> Vec<String> {
+    detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "status" || e["kind"] == "forced" || e["kind"] == "created")
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["kind"].as_str().unwrap(),
+                e["to_value"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+async fn a_ticket_lives_its_whole_life(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+
+    let (status, created) = client
+        .call("tickets/create", new_ticket("Printer on fire", "key-0001"))
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["ticket"]["id"].as_i64().unwrap();
+    assert_eq!(created["ticket"]["reference"], format!("T-{id:06}"));
+    assert_eq!(created["ticket"]["status"], "open");
+    // A retry returns the same ticket; the same key with another body is refused.
+    let (_, again) = client
+        .call("tickets/create", new_ticket("Printer on fire", "key-0001"))
+        .await;
+    assert_eq!(again["ticket"]["id"], id);
+    let (status, body) = client
+        .call("tickets/create", new_ticket("Something else", "key-0001"))
+        .await;
+    assert_eq!((status, code(&body)), (409, "idempotency_conflict"));
+
+    let (status, body) = step(&client, id, "start", None).await;
+    assert_eq!(
+        (status, code(&body)),
+        (409, "move_not_allowed"),
+        "a client cannot start work"
+    );
+    assign(&admin, id, operator_id).await;
+    step_ok(&operator, id, "start", None).await;
+    let (status, body) = step(&operator, id, "return_to_client", Some("   ")).await;
+    assert_eq!(
+        (status, body["field"].clone()),
+        (422, json!("text")),
+        "returning needs a message"
+    );
+    let returned = step_ok(
+        &operator,
+        id,
+        "return_to_client",
+        Some("Which model is it?"),
+    )
+    .await;
+    assert_eq!(returned["ticket"]["status"], "returned_to_client");
+    let (_, seen) = client.call("tickets/view", json!({"ticket_id": id})).await;
+    assert_eq!(seen["moves"], json!(["answer", "close"]));
+    step_ok(&client, id, "answer", Some("An LX-300.")).await;
+    step_ok(&operator, id, "close", Some("Replaced the fuser.")).await;
+    let reopened = step_ok(&client, id, "reopen", Some("It burns again.")).await;
+    assert_eq!(
+        reopened["ticket"]["status"], "assigned",
+        "back to the same operator"
+    );
+    assert_eq!(reopened["ticket"]["operator_name"], "Đorđe Šarić");
+    step_ok(&operator, id, "start", None).await;
+    let closed = step_ok(&operator, id, "close", Some("New printer.")).await;
+
+    assert_eq!(
+        status_changes(&closed),
+        [
+            "created:open",
+            "status:assigned",
+            "status:in_progress",
+            "status:returned_to_client",
+            "status:in_progress",
+            "status:closed",
+            "status:assigned",
+            "status:in_progress",
+            "status:closed"
+        ]
+    );
+    let bodies: Vec<&str> = closed["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            "Which model is it?",
+            "An LX-300.",
+            "Replaced the fuser.",
+            "New printer."
+        ]
+    );
+    let reopen = closed["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["to_value"] == "assigned" && e["reason"].is_string())
+        .unwrap()
+        .clone();
+    assert_eq!(reopen["reason"], "It burns again.");
+    app.stop().await;
+}
+
+async fn clients_see_only_their_own_tickets_and_never_a_note(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (b, _) = app.user(&admin, "Bojan Babić", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+
+    let (_, mine) = a
+        .call("tickets/create", new_ticket("A's question", "a-key-0001"))
+        .await;
+    let (_, theirs) = b
+        .call(
+            "tickets/create",
+            new_ticket("MARKER-B-7f3a secret", "b-key-0001"),
+        )
+        .await;
+    let (a_id, b_id) = (
+        mine["ticket"]["id"].as_i64().unwrap(),
+        theirs["ticket"]["id"].as_i64().unwrap(),
+    );
+    for id in [a_id, b_id] {
+        assign(&admin, id, operator_id).await;
+        step_ok(&operator, id, "start", None).await;
+    }
+    let (status, _) = operator
+        .call("tickets/post", json!({"input": {"ticket_id": a_id, "body": "MARKER-NOTE-91c2 internal", "internal": true}}))
+        .await;
+    assert_eq!(status, 200);
+    operator
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": b_id, "body": "MARKER-B-7f3a reply", "internal": false}}),
+        )
+        .await;
+
+    let mut seen_by_a = Vec::new();
+    seen_by_a.push(
+        a.call(
+            "tickets/list",
+            json!({"query": {"status": null, "after": null}}),
+        )
+        .await,
+    );
+    seen_by_a.push(a.call("tickets/view", json!({"ticket_id": a_id})).await);
+    seen_by_a.push(a.call("tickets/view", json!({"ticket_id": b_id})).await);
+    seen_by_a.push(step(&a, b_id, "close", None).await);
+    seen_by_a.push(
+        a.call(
+            "tickets/post",
+            json!({"input": {"ticket_id": b_id, "body": "hi", "internal": false}}),
+        )
+        .await,
+    );
+    seen_by_a.push(
+        a.call(
+            "tickets/post",
+            json!({"input": {"ticket_id": a_id, "body": "sneaky", "internal": true}}),
+        )
+        .await,
+    );
+    for (_, body) in &seen_by_a {
+        let text = body.to_string();
+        assert!(!text.contains("MARKER-B"), "client A saw B's data: {text}");
+        assert!(
+            !text.contains("MARKER-NOTE"),
+            "a client saw an internal note: {text}"
+        );
+    }
+    assert_eq!(seen_by_a[0].1["tickets"].as_array().unwrap().len(), 1);
+    assert_eq!((seen_by_a[2].0, code(&seen_by_a[2].1)), (404, "not_found"));
+    assert_eq!(seen_by_a[3].0, 404);
+    assert_eq!(seen_by_a[4].0, 404);
+    assert_eq!((seen_by_a[5].0, code(&seen_by_a[5].1)), (403, "forbidden"));
+    // Staff see the note.
+    let (_, staff_view) = operator
+        .call("tickets/view", json!({"ticket_id": a_id}))
+        .await;
+    assert!(staff_view.to_string().contains("MARKER-NOTE-91c2"));
+    // Another operator sees nothing of tickets not theirs.
+    let (other, _) = app.user(&admin, "Operator Two", "operator").await;
+    assert_eq!(
+        other
+            .call("tickets/view", json!({"ticket_id": a_id}))
+            .await
+            .0,
+        404
+    );
+    app.stop().await;
+}
+
+async fn admins_force_any_status_with_a_reason_on_record(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+    let (_, t) = client
+        .call("tickets/create", new_ticket("Forced", "key-forced-1"))
+        .await;
+    let id = t["ticket"]["id"].as_i64().unwrap();
+    let force = |status: &str, reason: &str| json!({"input": {"ticket_id": id, "status": status, "operator_id": operator_id, "reason": reason}});
+    let (status, body) = admin
+        .call("tickets/force", force("in_progress", "  "))
+        .await;
+    assert_eq!((status, body["field"].clone()), (422, json!("reason")));
+    let (status, body) = admin
+        .call(
+            "tickets/force",
+            force("in_progress", "Training: skip the queue"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = operator
+        .call("tickets/force", force("closed", "operators cannot"))
+        .await;
+    assert_eq!(status, 403);
+    let (_, seen) = operator
+        .call("tickets/view", json!({"ticket_id": id}))
+        .await;
+    let forced = seen["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "forced")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (forced["from_value"].clone(), forced["to_value"].clone()),
+        (json!("open"), json!("in_progress"))
+    );
+    assert_eq!(forced["reason"], "Training: skip the queue");
+    assert_eq!(seen["moves"], json!(["return_to_client", "close"]));
+    app.stop().await;
+}
+
+async fn history_cannot_be_rewritten(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    client
+        .call("tickets/create", new_ticket("History", "key-history-1"))
+        .await;
+    let pool = &app.state.db.pool;
+    assert!(sqlx::query("UPDATE ticket_events SET reason = 'rewritten'")
+        .execute(pool)
+        .await
+        .is_err());
+    assert!(sqlx::query("DELETE FROM ticket_events")
+        .execute(pool)
+        .await
+        .is_err());
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ticket_events")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    app.stop().await;
+}
+
+async fn lists_page_by_keyset_without_gaps_or_repeats(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    for i in 0..120 {
+        let (status, _) = client
+            .call(
+                "tickets/create",
+                new_ticket(&format!("Ticket {i}"), &format!("key-page-{i:04}")),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let (status, page) = client
+            .call(
+                "tickets/list",
+                json!({"query": {"status": "open", "after": after}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{page}");
+        pages += 1;
+        seen.extend(
+            page["tickets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap()),
+        );
+        match page["next"].as_str() {
+            Some(next) => after = Some(next.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let mut sorted = seen.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(seen, sorted, "newest first, no repeats");
+    assert_eq!(seen.len(), 120);
+    let (status, body) = client
+        .call(
+            "tickets/list",
+            json!({"query": {"status": null, "after": "garbage"}}),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (400, "bad_request"));
+    app.stop().await;
+}
+
+async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+    let mut ids = Vec::new();
+    for key in ["key-window-1", "key-window-2"] {
+        let (_, t) = client
+            .call("tickets/create", new_ticket("Window", key))
+            .await;
+        let id = t["ticket"]["id"].as_i64().unwrap();
+        step_ok(&client, id, "close", None).await;
+        ids.push(id);
+    }
+    assign(
+        &admin,
+        {
+            let (_, t) = client
+                .call(
+                    "tickets/create",
+                    new_ticket("Gone operator", "key-window-3"),
+                )
+                .await;
+            let id = t["ticket"]["id"].as_i64().unwrap();
+            ids.push(id);
+            id
+        },
+        operator_id,
+    )
+    .await;
+    step_ok(&client, ids[2], "close", None).await;
+    admin
+        .call(
+            "accounts/set_disabled",
+            json!({"input": {"account_id": operator_id, "disabled": true}}),
+        )
+        .await;
+    let back = step_ok(&client, ids[2], "reopen", Some("Still broken")).await;
+    assert_eq!(
+        back["ticket"]["status"], "open",
+        "its operator is gone: back to the queue"
+    );
+    assert_eq!(back["ticket"]["operator_name"], Value::Null);
+
+    app.state
+        .clock
+        .advance_ms(app::server::tickets::REOPEN_WINDOW_MS + 1);
+    client
+        .sign_in_ok("ana.kovac", USER_PASSWORD, "client")
+        .await; // the session has timed out
+    let (status, body) = step(&client, ids[0], "reopen", Some("Too late?")).await;
+    assert_eq!((status, code(&body)), (409, "reopen_window_passed"));
+    app.stop().await;
+}
+
+on_both_databases!(
+    a_ticket_lives_its_whole_life,
+    clients_see_only_their_own_tickets_and_never_a_note,
+    admins_force_any_status_with_a_reason_on_record,
+    history_cannot_be_rewritten,
+    lists_page_by_keyset_without_gaps_or_repeats,
+    reopening_has_a_window_and_falls_back_to_the_queue,
+);
