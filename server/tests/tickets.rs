@@ -417,7 +417,122 @@ async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
     app.stop().await;
 }
 
+/// Random actions by random users: a move succeeds exactly when the state machine and the
+/// access rules allow it, and each success leaves exactly one status row in the history.
+async fn random_actions_never_break_the_rules(backend: Backend) {
+    use app::dto::Role;
+    use app::tickets::{rule, Move, Needs, Status};
+    use rand::{Rng, SeedableRng};
+    let seed: u64 = std::env::var("SALTER_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let admin_id = admin.me().await.1["id"].as_i64().unwrap();
+    let mut people = vec![(admin, Role::Admin, admin_id)];
+    for (name, role) in [
+        ("Client One", "client"),
+        ("Client Two", "client"),
+        ("Op One", "operator"),
+        ("Op Two", "operator"),
+    ] {
+        let (b, _) = app.user(&people[0].0, name, role).await;
+        let id = b.me().await.1["id"].as_i64().unwrap();
+        people.push((b, Role::parse(role).unwrap(), id));
+    }
+    let operators: Vec<i64> = people
+        .iter()
+        .filter(|p| p.1 == Role::Operator)
+        .map(|p| p.2)
+        .collect();
+    // The model: (id, client, status, operator).
+    let mut tickets = Vec::new();
+    for (n, who) in [1, 1, 2, 2].into_iter().enumerate() {
+        let (_, t) = people[who]
+            .0
+            .call(
+                "tickets/create",
+                new_ticket("Random", &format!("random-{n:04}")),
+            )
+            .await;
+        tickets.push((
+            t["ticket"]["id"].as_i64().unwrap(),
+            people[who].2,
+            Status::Open,
+            None::<i64>,
+        ));
+    }
+    let history_rows = |id: i64| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM ticket_events WHERE ticket_id = $1 AND kind IN ('status', 'forced')")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let mut moved = 0;
+    for i in 0..200 {
+        let who = rng.gen_range(0..people.len());
+        let t = rng.gen_range(0..tickets.len());
+        let (id, client, status, operator) = tickets[t];
+        let (browser, role, me) = (&people[who].0, people[who].1, people[who].2);
+        let mv = Move::ALL[rng.gen_range(0..Move::ALL.len())];
+        let text = rng.gen_bool(0.8).then_some("because");
+        let assignee = operators[rng.gen_range(0..operators.len())];
+        let sees = match role {
+            Role::Admin => true,
+            Role::Client => client == me,
+            Role::Operator => operator == Some(me),
+        };
+        let expected = rule(mv, role, status)
+            .filter(|_| sees)
+            .filter(|(_, needs)| *needs == Needs::Nothing || text.is_some());
+        let before = history_rows(id).await;
+        let (code_, body) = browser
+            .call("tickets/move", json!({"input": {"ticket_id": id, "step": mv, "text": text, "operator_id": assignee}}))
+            .await;
+        let after = history_rows(id).await;
+        let context =
+            format!("seed {seed}, step {i}: {role:?} {mv:?} on {status:?} → {code_} {body}");
+        match expected {
+            Some((to, _)) => {
+                assert_eq!(code_, 200, "{context}");
+                let to = if mv == Move::Reopen && operator.is_none() {
+                    Status::Open
+                } else {
+                    to
+                };
+                assert_eq!(body["ticket"]["status"], json!(to), "{context}");
+                assert_eq!(after, before + 1, "{context}");
+                let operator = if mv == Move::Assign {
+                    Some(assignee)
+                } else if to == Status::Open {
+                    None
+                } else {
+                    operator
+                };
+                tickets[t] = (id, client, to, operator);
+                moved += 1;
+            }
+            None => {
+                assert!(code_ >= 400, "{context}");
+                assert_eq!(after, before, "{context}");
+            }
+        }
+    }
+    assert!(
+        moved >= 10,
+        "seed {seed}: only {moved} moves succeeded; the walk explored too little"
+    );
+    app.stop().await;
+}
+
 on_both_databases!(
+    random_actions_never_break_the_rules,
     a_ticket_lives_its_whole_life,
     clients_see_only_their_own_tickets_and_never_a_note,
     admins_force_any_status_with_a_reason_on_record,
