@@ -48,7 +48,7 @@ pub enum Problem {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(into = "wire::WireError", try_from = "wire::WireError")]
 pub enum AppError {
     #[error("not signed in")]
     Unauthenticated,
@@ -92,7 +92,145 @@ pub enum AppError {
     Network { detail: String },
 }
 
+/// The JSON form of `AppError`: `{"code": "...", <the variant's fields>}`. Written by hand as
+/// one flat struct because serde's derived internally-tagged enums cost ~20 KB of WebAssembly
+/// in every app.
+mod wire {
+    use super::{AppError, Field, Problem};
+    use crate::dto::Role;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize)]
+    pub struct WireError {
+        code: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<Role>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_secs: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<Field>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        problem: Option<Problem>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    }
+
+    impl WireError {
+        fn code(code: &str) -> WireError {
+            WireError {
+                code: code.to_string(),
+                role: None,
+                retry_after_secs: None,
+                field: None,
+                problem: None,
+                limit: None,
+                detail: None,
+            }
+        }
+    }
+
+    impl From<AppError> for WireError {
+        fn from(e: AppError) -> WireError {
+            let code = e.code();
+            match e {
+                AppError::WrongApp { role } => WireError {
+                    role: Some(role),
+                    ..WireError::code(code)
+                },
+                AppError::TooManyAttempts { retry_after_secs } => WireError {
+                    retry_after_secs: Some(retry_after_secs),
+                    ..WireError::code(code)
+                },
+                AppError::Invalid { field, problem } => WireError {
+                    field: Some(field),
+                    problem: Some(problem),
+                    ..WireError::code(code)
+                },
+                AppError::EditionLimit { role, limit } => WireError {
+                    role: Some(role),
+                    limit: Some(limit),
+                    ..WireError::code(code)
+                },
+                AppError::BadRequest { detail } | AppError::Network { detail } => WireError {
+                    detail: Some(detail),
+                    ..WireError::code(code)
+                },
+                _ => WireError::code(code),
+            }
+        }
+    }
+
+    impl TryFrom<WireError> for AppError {
+        type Error = String;
+
+        fn try_from(w: WireError) -> Result<AppError, String> {
+            let missing = || format!("error {:?} lacks a field", w.code);
+            Ok(match w.code.as_str() {
+                "unauthenticated" => AppError::Unauthenticated,
+                "password_change_required" => AppError::PasswordChangeRequired,
+                "forbidden" => AppError::Forbidden,
+                "wrong_credentials" => AppError::WrongCredentials,
+                "one_time_password_expired" => AppError::OneTimePasswordExpired,
+                "account_disabled" => AppError::AccountDisabled,
+                "wrong_app" => AppError::WrongApp {
+                    role: w.role.ok_or_else(missing)?,
+                },
+                "too_many_attempts" => AppError::TooManyAttempts {
+                    retry_after_secs: w.retry_after_secs.ok_or_else(missing)?,
+                },
+                "invalid" => AppError::Invalid {
+                    field: w.field.ok_or_else(missing)?,
+                    problem: w.problem.ok_or_else(missing)?,
+                },
+                "edition_limit" => AppError::EditionLimit {
+                    role: w.role.ok_or_else(missing)?,
+                    limit: w.limit.ok_or_else(missing)?,
+                },
+                "not_found" => AppError::NotFound,
+                "move_not_allowed" => AppError::MoveNotAllowed,
+                "reopen_window_passed" => AppError::ReopenWindowPassed,
+                "idempotency_conflict" => AppError::IdempotencyConflict,
+                "cross_origin" => AppError::CrossOrigin,
+                "bad_request" => AppError::BadRequest {
+                    detail: w.detail.unwrap_or_default(),
+                },
+                "internal" => AppError::Internal,
+                "network" => AppError::Network {
+                    detail: w.detail.unwrap_or_default(),
+                },
+                other => return Err(format!("unknown error code {other:?}")),
+            })
+        }
+    }
+}
+
 impl AppError {
+    /// The machine-readable code the API answers with.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::PasswordChangeRequired => "password_change_required",
+            AppError::Forbidden => "forbidden",
+            AppError::WrongCredentials => "wrong_credentials",
+            AppError::OneTimePasswordExpired => "one_time_password_expired",
+            AppError::AccountDisabled => "account_disabled",
+            AppError::WrongApp { .. } => "wrong_app",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Invalid { .. } => "invalid",
+            AppError::EditionLimit { .. } => "edition_limit",
+            AppError::NotFound => "not_found",
+            AppError::MoveNotAllowed => "move_not_allowed",
+            AppError::ReopenWindowPassed => "reopen_window_passed",
+            AppError::IdempotencyConflict => "idempotency_conflict",
+            AppError::CrossOrigin => "cross_origin",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Internal => "internal",
+            AppError::Network { .. } => "network",
+        }
+    }
+
     pub fn invalid(field: Field, problem: Problem) -> Self {
         AppError::Invalid { field, problem }
     }
@@ -157,6 +295,19 @@ mod tests {
         assert_eq!(json["retry_after_secs"], 30);
         let back: AppError = serde_json::from_value(json).unwrap();
         assert_eq!(back, e);
+        for e in [
+            AppError::WrongApp { role: Role::Client },
+            AppError::EditionLimit {
+                role: Role::Operator,
+                limit: 2,
+            },
+            AppError::BadRequest { detail: "x".into() },
+            AppError::MoveNotAllowed,
+            AppError::invalid(Field::Reason, Problem::Required),
+        ] {
+            let back: AppError = serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();
+            assert_eq!(back, e);
+        }
         let invalid = serde_json::to_value(AppError::invalid(
             Field::NewPassword,
             Problem::TooShort { min: 12 },

@@ -88,9 +88,6 @@ messages! {
     WrongAppTitle => "This app is not for your account", "Ova aplikacija nije za vaš nalog";
     WrongAppText => "You are signed in with an account that belongs to another app.", "Prijavljeni ste nalogom koji pripada drugoj aplikaciji.";
     GoToYourApp => "Go to your app", "Idite na svoju aplikaciju";
-    Welcome => "Welcome", "Dobro došli";
-    ClientHome => "This is your support portal. Your tickets will appear here.", "Ovo je vaš portal podrške. Ovdje će se pojaviti vaši tiketi.";
-    OperatorHome => "You are signed in to the operator console. Tickets assigned to you will appear here.", "Prijavljeni ste u operatersku konzolu. Ovdje će se pojaviti tiketi dodijeljeni vama.";
     Accounts => "Accounts", "Nalozi";
     Settings => "Settings", "Postavke";
     CompanyName => "Company or service name", "Naziv firme ili usluge";
@@ -137,6 +134,56 @@ messages! {
     Request => "Request", "Zahtjev";
     Category => "Category", "Kategorija";
     EarlierTicket => "Earlier ticket", "Raniji tiket";
+    Tickets => "Tickets", "Tiketi";
+    MyTickets => "My tickets", "Moji tiketi";
+    Queue => "My queue", "Moj red";
+    AllTickets => "All tickets", "Svi tiketi";
+    NewTicket => "New ticket", "Novi tiket";
+    OpenTicket => "Open the ticket", "Otvori tiket";
+    Priority => "Priority", "Prioritet";
+    PriorityHint => "Critical: work has stopped. High: seriously hampered. Normal: a problem with a workaround. Low: a question or a wish.", "Kritičan: rad je stao. Visok: ozbiljno otežano. Normalan: problem koji se može zaobići. Nizak: pitanje ili želja.";
+    Reference => "Reference", "Broj";
+    Updated => "Updated", "Ažurirano";
+    Client => "Client", "Klijent";
+    Operator => "Operator", "Operater";
+    Unassigned => "not assigned yet", "još nije dodijeljen";
+    NoTickets => "No tickets here yet.", "Ovdje još nema tiketa.";
+    NoTicketsClient => "You have no tickets yet. Open one when you need help.", "Još nemate tiketa. Otvorite jedan kada vam zatreba pomoć.";
+    NoTicketsQueue => "Your queue is empty. Tickets assigned to you will appear here.", "Vaš red je prazan. Ovdje će se pojaviti tiketi dodijeljeni vama.";
+    LoadMore => "Show more", "Prikaži još";
+    AllStatuses => "All statuses", "Svi statusi";
+    TicketCreated => "Your ticket is open. Quote this number when you contact us:", "Vaš tiket je otvoren. Navedite ovaj broj kada nas kontaktirate:";
+    Thread => "Conversation", "Razgovor";
+    History => "History", "Historija";
+    InternalNote => "Internal note", "Interna bilješka";
+    InternalNoteHint => "Only operators and administrators see internal notes.", "Interne bilješke vide samo operateri i administratori.";
+    Send => "Send", "Pošalji";
+    AddNote => "Add internal note", "Dodaj internu bilješku";
+    Message => "Message", "Poruka";
+    ReturnedBanner => "The operator needs more information from you:", "Operater treba još informacija od vas:";
+    MoveAssign => "Assign", "Dodijeli";
+    MoveStart => "Start work", "Započni rad";
+    MoveReturn => "Return to client", "Vrati klijentu";
+    MoveAnswer => "Send the answer", "Pošalji odgovor";
+    MoveClose => "Close", "Zatvori";
+    MoveCloseClient => "My problem is solved", "Moj problem je riješen";
+    MoveReopen => "Reopen", "Ponovo otvori";
+    NeedsMessage => "What do you need from the client?", "Šta vam treba od klijenta?";
+    NeedsAnswer => "Your answer", "Vaš odgovor";
+    NeedsResolution => "Resolution", "Rješenje";
+    NeedsReason => "Why reopen?", "Zašto ponovo otvarate?";
+    ForceTitle => "Force a status", "Prisilna promjena statusa";
+    ForceHint => "Overrides the normal steps. The reason is kept in the history and the operator sees it.", "Zaobilazi uobičajene korake. Razlog ostaje u historiji i operater ga vidi.";
+    Force => "Force", "Prisilno promijeni";
+    EventCreated => "opened the ticket", "otvorio/la tiket";
+    EventStatus => "changed the status", "promijenio/la status";
+    EventForced => "forced the status", "prisilno promijenio/la status";
+    EventAssigned => "assigned the ticket", "dodijelio/la tiket";
+    EventMessage => "wrote a message", "napisao/la poruku";
+    EventNote => "added an internal note", "dodao/la internu bilješku";
+    System => "System", "Sistem";
+    JustNow => "just now", "upravo";
+    Back => "Back", "Nazad";
     StatusOpen => "open", "otvoren";
     StatusAssigned => "assigned to operator", "dodijeljen operateru";
     StatusInProgress => "in progress", "u izradi";
@@ -146,6 +193,21 @@ messages! {
     PriorityNormal => "normal", "normalan";
     PriorityHigh => "high", "visok";
     PriorityCritical => "critical", "kritičan";
+}
+
+/// "5 min ago" in the reader's language, for a time `ago_ms` in the past.
+pub fn relative_time(ago_ms: i64, lang: Lang) -> String {
+    let minutes = ago_ms / 60_000;
+    let (n, unit_en, unit_bs) = match minutes {
+        m if m < 1 => return Msg::JustNow.text(lang).to_string(),
+        m if m < 60 => (m, "min", "min"),
+        m if m < 48 * 60 => (m / 60, "h", "h"),
+        m => (m / (24 * 60), "d", "d"),
+    };
+    match lang {
+        Lang::En => format!("{n} {unit_en} ago"),
+        Lang::Bs => format!("prije {n} {unit_bs}"),
+    }
 }
 
 impl crate::tickets::Status {
@@ -243,12 +305,12 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::OneTimePasswordExpired, Bs) => "Vaša jednokratna lozinka je istekla. Zatražite novu od administratora.".into(),
         (AppError::AccountDisabled, En) => "This account is disabled. Contact an administrator.".into(),
         (AppError::AccountDisabled, Bs) => "Ovaj nalog je onemogućen. Obratite se administratoru.".into(),
-        (AppError::WrongApp { role }, En) => format!("This account signs in to the {}, not here.", role.app_name(En).to_lowercase()),
+        (AppError::WrongApp { role }, En) => format!("This account signs in to the app “{}”, not here.", role.app_name(En)),
         (AppError::WrongApp { role }, Bs) => format!("Ovaj nalog se prijavljuje u aplikaciju „{}“, ne ovdje.", role.app_name(Bs)),
         (AppError::TooManyAttempts { retry_after_secs }, En) => format!("Too many attempts. Try again in {} min.", retry_after_secs.div_ceil(60)),
         (AppError::TooManyAttempts { retry_after_secs }, Bs) => format!("Previše pokušaja. Pokušajte ponovo za {} min.", retry_after_secs.div_ceil(60)),
         (AppError::Invalid { field, problem }, _) => invalid_text(*field, *problem, lang),
-        (AppError::EditionLimit { role, limit }, En) => format!("The free edition allows {limit} active {} account(s). Disable one first, or move to the commercial edition.", role.label(En).to_lowercase()),
+        (AppError::EditionLimit { role, limit }, En) => format!("The free edition allows {limit} active account(s) of the role “{}”. Disable one first, or move to the commercial edition.", role.label(En)),
         (AppError::EditionLimit { role, limit }, Bs) => format!("Besplatna verzija dozvoljava {limit} aktivna naloga uloge „{}“. Prvo onemogućite neki ili pređite na komercijalnu verziju.", role.label(Bs)),
         (AppError::MoveNotAllowed, En) => "This step is not possible in the ticket's current status. Reload to see what changed.".into(),
         (AppError::MoveNotAllowed, Bs) => "Ovaj korak nije moguć u trenutnom statusu tiketa. Osvježite da vidite šta se promijenilo.".into(),
@@ -311,6 +373,14 @@ mod tests {
         assert_eq!(Lang::from_tag("hr"), Some(Lang::Bs));
         assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
         assert_eq!(Lang::from_tag("nb-NO"), None);
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        assert_eq!(relative_time(10_000, Lang::En), "just now");
+        assert_eq!(relative_time(12 * 60_000, Lang::En), "12 min ago");
+        assert_eq!(relative_time(5 * 3_600_000, Lang::Bs), "prije 5 h");
+        assert_eq!(relative_time(3 * 86_400_000, Lang::En), "3 d ago");
     }
 
     #[test]

@@ -108,14 +108,16 @@ test('an admin sets up Šalter and two people sign in to their own apps', async 
 
   // The client at the client portal.
   const clientPage = await firstVisit(browser, '/', client.username, client.otp);
-  await expect(clientPage.getByRole('heading', { name: 'Welcome, Ana Kovač' })).toBeVisible();
+  await expect(clientPage.getByRole('heading', { name: 'My tickets' })).toBeVisible();
+  await expect(clientPage.getByText('You have no tickets yet.')).toBeVisible();
   await expect(clientPage.locator('.company')).toHaveText(COMPANY);
   await expect(clientPage).toHaveTitle(`${COMPANY} · Client portal`);
   await accessible(clientPage, 'client home');
 
   // The operator at the operator console.
   const operatorPage = await firstVisit(browser, '/operator/', operator.username, operator.otp);
-  await expect(operatorPage.getByRole('heading', { name: 'Welcome, Đorđe Šarić' })).toBeVisible();
+  await expect(operatorPage.getByRole('heading', { name: 'My queue' })).toBeVisible();
+  await expect(operatorPage.locator('.who')).toHaveText('Đorđe Šarić');
   await expect(operatorPage.locator('.app-name')).toHaveText('Operator console');
   await accessible(operatorPage, 'operator home');
 

@@ -3,9 +3,9 @@
 
 use app::api::accounts::{accounts_overview, create_account, reset_password, set_account_disabled};
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
-use app::dto::{Account, AccountList, IssuedCredentials, NewAccount, Role, SetDisabled};
+use app::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, SetDisabled};
 use app::i18n::Msg;
-use app::ui::{local_time, t, use_ui, ErrorNote, FormCall, TextField};
+use app::ui::{label, local_time, t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
 
 #[component]
@@ -33,7 +33,6 @@ fn CreateAccount(
     issued: RwSignal<Option<IssuedCredentials>>,
     on_change: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
-    let ui = use_ui();
     let full_name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Client);
@@ -66,7 +65,7 @@ fn CreateAccount(
                         }
                     }>
                         {Role::ALL.into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=move || role.get() == r>{move || r.label(ui.lang.get())}</option>
+                            <option value=r.as_str() selected=move || role.get() == r>{label(r, Role::label)}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -114,11 +113,11 @@ fn Usage(list: AccountList) -> impl IntoView {
     let edition = list.edition;
     view! {
         <section class="card usage">
-            <h2>{move || edition.label(ui.lang.get())}</h2>
+            <h2>{label(edition, Edition::label)}</h2>
             <ul>
                 {list.usage.into_iter().map(|u| view! {
                     <li>
-                        {move || u.role.label(ui.lang.get())} ": " {u.active} " / "
+                        {label(u.role, Role::label)} ": " {u.active} " / "
                         {move || u.limit.map(|l| l.to_string()).unwrap_or_else(|| Msg::Unlimited.text(ui.lang.get()).to_string())}
                     </li>
                 }).collect_view()}
@@ -183,7 +182,7 @@ fn AccountTable(
                             <tr>
                                 <td>{a.full_name.clone()}</td>
                                 <td><code>{a.username.clone()}</code></td>
-                                <td>{move || role.label(ui.lang.get())}</td>
+                                <td>{label(role, Role::label)}</td>
                                 <td><span class=badge>{t(state)}</span></td>
                                 <td class="actions">
                                     {(Some(id) != my_id).then(|| view! {

@@ -4,11 +4,13 @@
 mod accounts;
 #[cfg(target_arch = "wasm32")]
 mod settings;
+#[cfg(target_arch = "wasm32")]
+mod ticket_tools;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{AccountPage, NavItem, NotFound};
+    use app::ui::{ticket_path, AccountPage, NavItem, NotFound, TicketList};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -30,8 +32,15 @@ mod pages {
         match path {
             "/" => view! { <super::accounts::AccountsPage/> }.into_any(),
             "/settings" => view! { <super::settings::SettingsPage/> }.into_any(),
+            "/tickets" => {
+                view! { <TicketList title=Msg::AllTickets empty=Msg::NoTickets filter=true/> }
+                    .into_any()
+            }
             "/account" => view! { <AccountPage/> }.into_any(),
-            _ => view! { <NotFound/> }.into_any(),
+            _ => match ticket_path(path) {
+                Some(id) => view! { <super::ticket_tools::AdminTicketPage id=id/> }.into_any(),
+                None => view! { <NotFound/> }.into_any(),
+            },
         }
     }
 }

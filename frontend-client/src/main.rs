@@ -1,8 +1,47 @@
-//! The client app: its pages only; everything shared comes from `app::ui`.
+//! The client portal: my tickets, a new ticket, one ticket, my account.
+
+#[cfg(target_arch = "wasm32")]
+mod new_ticket;
+
+#[cfg(target_arch = "wasm32")]
+mod pages {
+    use app::i18n::Msg;
+    use app::ui::{ticket_path, AccountPage, NavItem, NotFound, TicketList, TicketView};
+    use leptos::prelude::*;
+
+    pub const NAV: &[NavItem] = &[
+        NavItem {
+            path: "/",
+            label: Msg::MyTickets,
+        },
+        NavItem {
+            path: "/new",
+            label: Msg::NewTicket,
+        },
+        NavItem {
+            path: "/account",
+            label: Msg::Account,
+        },
+    ];
+
+    pub fn page(path: &str) -> AnyView {
+        match path {
+            "/" => view! {
+                <p class="actions"><app::ui::Link path="/new" label=Msg::NewTicket/></p>
+                <TicketList title=Msg::MyTickets empty=Msg::NoTicketsClient/>
+            }
+            .into_any(),
+            "/new" => view! { <super::new_ticket::NewTicketPage/> }.into_any(),
+            "/account" => view! { <AccountPage/> }.into_any(),
+            _ => match ticket_path(path) {
+                Some(id) => view! { <TicketView id=id/> }.into_any(),
+                None => view! { <NotFound/> }.into_any(),
+            },
+        }
+    }
+}
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    app::ui::start(app::dto::Role::Client, app::ui::BASIC_NAV, |path| {
-        app::ui::basic_pages(path, app::i18n::Msg::ClientHome)
-    });
+    app::ui::start(app::dto::Role::Client, pages::NAV, pages::page);
 }

@@ -1,8 +1,35 @@
-//! The operator app: its pages only; everything shared comes from `app::ui`.
+//! The operator console: my queue, one ticket, my account.
+
+#[cfg(target_arch = "wasm32")]
+mod pages {
+    use app::i18n::Msg;
+    use app::ui::{ticket_path, AccountPage, NavItem, NotFound, TicketList, TicketView};
+    use leptos::prelude::*;
+
+    pub const NAV: &[NavItem] = &[
+        NavItem {
+            path: "/",
+            label: Msg::Queue,
+        },
+        NavItem {
+            path: "/account",
+            label: Msg::Account,
+        },
+    ];
+
+    pub fn page(path: &str) -> AnyView {
+        match path {
+            "/" => view! { <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/> }.into_any(),
+            "/account" => view! { <AccountPage/> }.into_any(),
+            _ => match ticket_path(path) {
+                Some(id) => view! { <TicketView id=id/> }.into_any(),
+                None => view! { <NotFound/> }.into_any(),
+            },
+        }
+    }
+}
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    app::ui::start(app::dto::Role::Operator, app::ui::BASIC_NAV, |path| {
-        app::ui::basic_pages(path, app::i18n::Msg::OperatorHome)
-    });
+    app::ui::start(app::dto::Role::Operator, pages::NAV, pages::page);
 }

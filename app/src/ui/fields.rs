@@ -45,3 +45,20 @@ pub fn ErrorNote(message: Signal<Option<String>>) -> impl IntoView {
         </p>
     }
 }
+
+/// A labelled multi-line text box bound to a signal.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{t(label)}</label>
+            <textarea id=id name=id rows="4" required=required maxlength=maxlength bind:value=value></textarea>
+        </div>
+    }
+}

@@ -5,11 +5,13 @@ mod account;
 mod fields;
 mod nav;
 mod shell;
+mod tickets;
 
 pub use account::{AccountPage, PasswordForm};
-pub use fields::{ErrorNote, TextField};
+pub use fields::{ErrorNote, TextArea, TextField};
 pub use nav::Link;
-pub use shell::{basic_pages, start, HomePage, NavItem, NotFound, BASIC_NAV};
+pub use shell::{start, NavItem, NotFound};
+pub use tickets::{ticket_path, StatusBadge, TicketList, TicketView, When};
 
 use crate::dto::{CurrentUser, Role};
 use crate::error::AppError;
@@ -17,6 +19,7 @@ use crate::i18n::{error_text, Lang, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
+use std::pin::Pin;
 
 const LANG_KEY: &str = "salter.lang";
 
@@ -88,6 +91,19 @@ pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || msg.text(lang.get())
 }
 
+/// A translated label of a value that follows the language picker. One closure type per type
+/// of value, however many places show one: every distinct closure costs WebAssembly.
+pub fn label<T: Copy + Send + Sync + 'static>(
+    value: T,
+    text: fn(T, Lang) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_ui().lang;
+    move || text(value, lang.get())
+}
+
+/// A server call whose success is already bound to what to do with its value.
+type PendingCall = Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, AppError>>>>;
+
 /// One form's (or button's) call to the server: whether it is under way, and its last error.
 #[derive(Clone, Copy)]
 pub struct FormCall {
@@ -112,11 +128,19 @@ impl FormCall {
         call: impl Future<Output = Result<T, AppError>> + 'static,
         done: impl FnOnce(T) + 'static,
     ) {
+        // Only this adapter is generic; the rest is compiled once for every form.
+        self.start(Box::pin(async move {
+            call.await
+                .map(|value| Box::new(move || done(value)) as Box<dyn FnOnce()>)
+        }));
+    }
+
+    fn start(self, call: PendingCall) {
         self.busy.set(true);
         self.error.set(None);
         spawn_local(async move {
             match call.await {
-                Ok(value) => done(value),
+                Ok(done) => done(),
                 Err(e) => {
                     if e == AppError::Unauthenticated {
                         self.ui.me.set(None);

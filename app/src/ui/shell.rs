@@ -1,8 +1,8 @@
 //! The frame of every app: header, language, and what to show before the app's own pages —
 //! loading, sign-in, the forced password change, or the refusal of an account of another role.
 
-use super::{t, use_ui, ErrorNote, FormCall, PasswordForm, TextField, Ui};
-use super::{AccountPage, Link};
+use super::Link;
+use super::{label, t, use_ui, ErrorNote, FormCall, PasswordForm, TextField, Ui};
 use crate::api::session::{me, sign_in, sign_out};
 use crate::api::settings::public_info;
 use crate::dto::{Credentials, Role};
@@ -32,15 +32,7 @@ pub type Pages = fn(&str) -> AnyView;
 
 /// Mounts an app: `pages` renders its pages once a user of `app`'s role is fully signed in.
 pub fn start(app: Role, nav: &'static [NavItem], pages: Pages) {
-    console_error_panic_hook_lite();
     leptos::mount::mount_to_body(move || view! { <Shell app=app nav=nav pages=pages/> });
-}
-
-/// Panics go to the console instead of vanishing.
-fn console_error_panic_hook_lite() {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&info.to_string().into());
-    }));
 }
 
 #[component]
@@ -78,7 +70,7 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         <header class="topbar">
             <div class="brand">
                 <span class="company">{move || ui.company_name()}</span>
-                <span class="app-name">{move || app.app_name(ui.lang.get())}</span>
+                <span class="app-name">{label(app, Role::app_name)}</span>
             </div>
             <Show when=move || stage.get() == Stage::Ready>
                 <nav aria-label=t(Msg::MainNavigation)>
@@ -144,7 +136,7 @@ fn SignInForm(app: Role) -> impl IntoView {
     view! {
         <form class="card form narrow" on:submit=submit>
             <h1>{t(Msg::SignInTitle)}</h1>
-            <p>{move || ui.company_name()} " · " {move || app.app_name(ui.lang.get())}</p>
+            <p>{move || ui.company_name()} " · " {label(app, Role::app_name)}</p>
             <p class="hint">{t(Msg::SignInIntro)}</p>
             <TextField id="username" label=Msg::Username value=username autocomplete="username" required=true/>
             <TextField id="password" label=Msg::Password value=password kind="password"
@@ -186,39 +178,5 @@ pub fn NotFound() -> impl IntoView {
             <h1>{t(Msg::NotFound)}</h1>
             <p><Link path="/" label=Msg::Home/></p>
         </section>
-    }
-}
-
-/// A signed-in user's landing page: a greeting and what this app is for.
-#[component]
-pub fn HomePage(intro: Msg) -> impl IntoView {
-    let ui = use_ui();
-    view! {
-        <h1>{t(Msg::Welcome)} ", " {move || ui.me.get().map(|m| m.full_name).unwrap_or_default()}</h1>
-        <section class="card">
-            <p class="lead">{move || ui.company_name()}</p>
-            <p>{t(intro)}</p>
-        </section>
-    }
-}
-
-/// The navigation of an app that has only its home and the account page.
-pub const BASIC_NAV: &[NavItem] = &[
-    NavItem {
-        path: "/",
-        label: Msg::Home,
-    },
-    NavItem {
-        path: "/account",
-        label: Msg::Account,
-    },
-];
-
-/// The pages of an app that has only its home (with `intro`) and the account page.
-pub fn basic_pages(path: &str, intro: Msg) -> AnyView {
-    match path {
-        "/" => view! { <HomePage intro=intro/> }.into_any(),
-        "/account" => view! { <AccountPage/> }.into_any(),
-        _ => view! { <NotFound/> }.into_any(),
     }
 }

@@ -1,0 +1,100 @@
+//! The admin's tools on a ticket: assign it (the manual seam until automatic assignment
+//! lands) and force any status and operator, with a reason the history keeps.
+
+use app::api::accounts::accounts_overview;
+use app::api::tickets::{force_ticket, move_ticket};
+use app::dto::limits::REASON_MAX;
+use app::dto::{Account, ForcedChange, Role, TicketDetail, TicketMove};
+use app::i18n::Msg;
+use app::tickets::{Move, Status};
+use app::ui::{label, t, ErrorNote, FormCall, TextArea, TicketView};
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminTicketPage(id: i64) -> impl IntoView {
+    let detail = RwSignal::new(None::<TicketDetail>);
+    let operators = RwSignal::new(Vec::<Account>::new());
+    let load = FormCall::new();
+    load.run(accounts_overview(), move |list| {
+        operators.set(
+            list.accounts
+                .into_iter()
+                .filter(|a| a.role == Role::Operator && !a.disabled)
+                .collect(),
+        )
+    });
+    view! {
+        <TicketView id=id detail=detail/>
+        <ErrorNote message=load.message()/>
+        <AdminTools id=id operators=operators detail=detail/>
+    }
+}
+
+/// Assign to an operator (open tickets), or force any status and operator with a reason.
+#[component]
+fn AdminTools(
+    id: i64,
+    operators: RwSignal<Vec<Account>>,
+    detail: RwSignal<Option<TicketDetail>>,
+) -> impl IntoView {
+    let status = RwSignal::new(Status::Open);
+    let operator = RwSignal::new(None::<i64>);
+    let reason = RwSignal::new(String::new());
+    let call = FormCall::new();
+    let done = move |d| {
+        reason.set(String::new());
+        detail.set(Some(d));
+    };
+    let assign = move |_| {
+        let input = TicketMove {
+            ticket_id: id,
+            step: Move::Assign,
+            text: None,
+            operator_id: operator.get_untracked(),
+        };
+        call.run(move_ticket(input), done);
+    };
+    let force = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = ForcedChange {
+            ticket_id: id,
+            status: status.get_untracked(),
+            operator_id: operator.get_untracked(),
+            reason: reason.get_untracked(),
+        };
+        call.run(force_ticket(input), done);
+    };
+    view! {
+        <form class="card form force" on:submit=force>
+            <div class="field">
+                <label for="operator">{t(Msg::Operator)}</label>
+                <select id="operator" on:change=move |ev| operator.set(event_target_value(&ev).parse().ok())>
+                    <option value="">"—"</option>
+                    {move || operators.get().into_iter().map(|a| view! {
+                        <option value=a.id.to_string()>{a.full_name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <p class="actions">
+                <button type="button" on:click=assign disabled=move || call.busy.get()>{t(Msg::MoveAssign)}</button>
+            </p>
+            <h2>{t(Msg::ForceTitle)}</h2>
+            <p class="hint">{t(Msg::ForceHint)}</p>
+            <div class="field">
+                <label for="force-status">{t(Msg::Status)}</label>
+                <select id="force-status" on:change=move |ev| {
+                    if let Some(s) = Status::parse(&event_target_value(&ev)) {
+                        status.set(s);
+                    }
+                }>
+                    {Status::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str()>{label(s, Status::label)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <TextArea id="force-reason" label=Msg::Reason value=reason maxlength=REASON_MAX/>
+            <ErrorNote message=call.message()/>
+            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Force)}</button>
+        </form>
+    }
+}
