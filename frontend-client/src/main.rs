@@ -28,7 +28,7 @@ mod pages {
         match path {
             "/" => view! {
                 <p class="actions"><app::ui::Link path="/new" label=Msg::NewTicket/></p>
-                <TicketList title=Msg::MyTickets empty=Msg::NoTicketsClient/>
+                <TicketList title=Msg::MyTickets empty=Msg::NoTicketsClient filter=true/>
             }
             .into_any(),
             "/new" => view! { <super::new_ticket::NewTicketPage/> }.into_any(),

@@ -39,7 +39,7 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
     }
 }
 
-/// A page of tickets with "show more"; admins may filter by status.
+/// A page of tickets with "show more", optionally filtered by status.
 #[component]
 pub fn TicketList(title: Msg, empty: Msg, #[prop(optional)] filter: bool) -> impl IntoView {
     let ui = use_ui();
