@@ -6,7 +6,7 @@ mod new_ticket;
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{ticket_path, AccountPage, NavItem, NotFound, TicketList, TicketView};
+    use app::ui::{common_page, NavItem, TicketList};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -32,11 +32,7 @@ mod pages {
             }
             .into_any(),
             "/new" => view! { <super::new_ticket::NewTicketPage/> }.into_any(),
-            "/account" => view! { <AccountPage/> }.into_any(),
-            _ => match ticket_path(path) {
-                Some(id) => view! { <TicketView id=id/> }.into_any(),
-                None => view! { <NotFound/> }.into_any(),
-            },
+            _ => common_page(path),
         }
     }
 }

@@ -3,7 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{ticket_path, AccountPage, NavItem, NotFound, TicketList, TicketView};
+    use app::ui::{common_page, NavItem, TicketList};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -20,11 +20,7 @@ mod pages {
     pub fn page(path: &str) -> AnyView {
         match path {
             "/" => view! { <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/> }.into_any(),
-            "/account" => view! { <AccountPage/> }.into_any(),
-            _ => match ticket_path(path) {
-                Some(id) => view! { <TicketView id=id/> }.into_any(),
-                None => view! { <NotFound/> }.into_any(),
-            },
+            _ => common_page(path),
         }
     }
 }

@@ -405,6 +405,22 @@ async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
         "its operator is gone: back to the queue"
     );
     assert_eq!(back["ticket"]["operator_name"], Value::Null);
+    let unassigned = back["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e["kind"] == "assigned")
+        .unwrap()
+        .clone();
+    assert_eq!(unassigned["to_value"], Value::Null);
+    assert!(
+        unassigned["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no longer active"),
+        "{unassigned}"
+    );
 
     app.state
         .clock

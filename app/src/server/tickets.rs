@@ -427,13 +427,16 @@ async fn active_operator(state: &AppState, id: i64) -> Result<bool, AppError> {
 }
 
 /// Sets status and operator under a guard on the status read before, so a concurrent change
-/// makes this one fail instead of being overwritten.
+/// makes this one fail instead of being overwritten. A change of operator is recorded, with why.
+#[allow(clippy::too_many_arguments)]
 async fn set_state(
     tx: &mut Transaction<'_, Any>,
     row: &TicketRow,
     to: Status,
     operator_id: Option<i64>,
+    actor: i64,
     now: i64,
+    why: &str,
 ) -> Result<(), AppError> {
     let closed_at = if to == Status::Closed {
         Some(now)
@@ -454,6 +457,25 @@ async fn set_state(
     .await?;
     if updated.rows_affected() != 1 {
         return Err(AppError::MoveNotAllowed);
+    }
+    if operator_id != row.operator_id {
+        let (old, new) = (
+            row.operator_id.map(|i| i.to_string()),
+            operator_id.map(|i| i.to_string()),
+        );
+        let change = (old.as_deref(), new.as_deref());
+        record(
+            tx,
+            row.id,
+            Some(actor),
+            now,
+            "assigned",
+            change,
+            Some(why),
+            None,
+            false,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -513,27 +535,13 @@ pub async fn make_move(
         }
         _ => {}
     }
+    let why = match input.step {
+        Move::Assign => "manual by admin",
+        _ => "its operator is no longer active: back to the queue",
+    };
     let actor = session.user.id;
     let mut tx = state.db.pool.begin().await?;
-    set_state(&mut tx, &row, to, operator, now).await?;
-    if operator != row.operator_id {
-        let (old, new) = (
-            row.operator_id.map(|i| i.to_string()),
-            operator.map(|i| i.to_string()),
-        );
-        record(
-            &mut tx,
-            row.id,
-            Some(actor),
-            now,
-            "assigned",
-            (old.as_deref(), new.as_deref()),
-            Some("manual by admin"),
-            None,
-            false,
-        )
-        .await?;
-    }
+    set_state(&mut tx, &row, to, operator, actor, now, why).await?;
     let reason = if needs == Needs::Reason {
         text.as_deref()
     } else {
@@ -607,25 +615,7 @@ pub async fn force(
     let now = state.clock.now_ms();
     let actor = session.user.id;
     let mut tx = state.db.pool.begin().await?;
-    set_state(&mut tx, &row, input.status, operator, now).await?;
-    if operator != row.operator_id {
-        let (old, new) = (
-            row.operator_id.map(|i| i.to_string()),
-            operator.map(|i| i.to_string()),
-        );
-        record(
-            &mut tx,
-            row.id,
-            Some(actor),
-            now,
-            "assigned",
-            (old.as_deref(), new.as_deref()),
-            Some(&reason),
-            None,
-            false,
-        )
-        .await?;
-    }
+    set_state(&mut tx, &row, input.status, operator, actor, now, &reason).await?;
     if input.status != from {
         record(
             &mut tx,

@@ -10,7 +10,7 @@ mod tickets;
 pub use account::{AccountPage, PasswordForm};
 pub use fields::{ErrorNote, TextArea, TextField};
 pub use nav::Link;
-pub use shell::{start, NavItem, NotFound};
+pub use shell::{common_page, start, NavItem, NotFound};
 pub use tickets::{ticket_path, StatusBadge, TicketList, TicketView, When};
 
 use crate::dto::{CurrentUser, Role};

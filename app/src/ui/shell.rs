@@ -180,3 +180,12 @@ pub fn NotFound() -> impl IntoView {
         </section>
     }
 }
+
+/// The pages every app has besides its own: the account page and one ticket (`/tickets/42`).
+pub fn common_page(path: &str) -> AnyView {
+    match (path, super::ticket_path(path)) {
+        ("/account", _) => view! { <super::AccountPage/> }.into_any(),
+        (_, Some(id)) => view! { <super::TicketView id=id/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
