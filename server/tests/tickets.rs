@@ -433,6 +433,76 @@ async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
     app.stop().await;
 }
 
+/// The subjects of the tickets a search finds for `who`.
+async fn found(who: &Browser, words: &str) -> Vec<String> {
+    let (status, page) = who.call("tickets/search", json!({ "words": words })).await;
+    assert_eq!(status, 200, "{page}");
+    page["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["subject"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn search_finds_only_what_the_caller_may_see(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (b, _) = app.user(&admin, "Bojan Babić", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+    let (_, t) = a
+        .call(
+            "tickets/create",
+            new_ticket("Modem blinks orange", "search-a-1"),
+        )
+        .await;
+    let a_id = t["ticket"]["id"].as_i64().unwrap();
+    b.call(
+        "tickets/create",
+        new_ticket("Modem dead after storm", "search-b-1"),
+    )
+    .await;
+    assign(&admin, a_id, operator_id).await;
+    step_ok(&operator, a_id, "start", None).await;
+    operator
+        .call("tickets/post", json!({"input": {"ticket_id": a_id, "body": "firmware zebra suspected", "internal": true}}))
+        .await;
+    operator
+        .call("tickets/post", json!({"input": {"ticket_id": a_id, "body": "Please restart the router", "internal": false}}))
+        .await;
+    assert_eq!(
+        found(&a, "modem").await,
+        ["Modem blinks orange"],
+        "A finds its own, not B's"
+    );
+    assert_eq!(found(&b, "modem").await, ["Modem dead after storm"]);
+    assert_eq!(
+        found(&a, "restart router").await,
+        ["Modem blinks orange"],
+        "words in messages, all of them"
+    );
+    assert!(
+        found(&a, "zebra").await.is_empty(),
+        "a client never finds by an internal note"
+    );
+    assert_eq!(found(&operator, "zebra").await, ["Modem blinks orange"]);
+    assert_eq!(
+        found(&operator, "storm").await,
+        Vec::<String>::new(),
+        "not the operator's ticket"
+    );
+    assert_eq!(found(&admin, "modem").await.len(), 2);
+    let (status, _) = admin
+        .call("tickets/search", json!({ "words": "\"modem OR NOT (*" }))
+        .await;
+    assert_eq!(status, 200, "query syntax in the words is only data");
+    let (status, _) = a.call("tickets/search", json!({ "words": "  " })).await;
+    assert_eq!(status, 422);
+    app.stop().await;
+}
+
 /// Random actions by random users: a move succeeds exactly when the state machine and the
 /// access rules allow it, and each success leaves exactly one status row in the history.
 async fn random_actions_never_break_the_rules(backend: Backend) {
@@ -564,6 +634,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
 }
 
 on_both_databases!(
+    search_finds_only_what_the_caller_may_see,
     random_actions_never_break_the_rules,
     a_ticket_lives_its_whole_life,
     clients_see_only_their_own_tickets_and_never_a_note,

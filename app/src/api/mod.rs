@@ -26,6 +26,7 @@ pub const ENDPOINTS: &[(&str, Guard)] = &[
     ("/api/tickets/move", Guard::AnyRole),
     ("/api/tickets/post", Guard::AnyRole),
     ("/api/tickets/force", Guard::Admin),
+    ("/api/tickets/search", Guard::AnyRole),
 ];
 
 /// Who may call an endpoint (mirrors `server::access::Policy`, readable by tests).

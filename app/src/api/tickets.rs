@@ -62,3 +62,13 @@ pub async fn force_ticket(input: ForcedChange) -> Result<TicketDetail, AppError>
     })
     .await
 }
+
+/// Full-text search over the tickets the caller may see.
+#[server(prefix = "/api", endpoint = "tickets/search", input = Json)]
+pub async fn search_tickets(words: String) -> Result<TicketPage, AppError> {
+    use crate::server::{access::Policy, gateway, tickets};
+    gateway::run(Policy::AnyRole, |caller| async move {
+        tickets::search(&caller.state, caller.session()?, &words).await
+    })
+    .await
+}

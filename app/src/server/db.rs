@@ -100,6 +100,25 @@ fn sqlite_path(url: &str) -> &str {
     rest.split('?').next().unwrap_or(rest)
 }
 
+/// Where the two databases differ: full-text search. The condition on `ticket_text` (aliased
+/// `x`) that matches the bound query `$1`, and the query text to bind for `words`. Each word is
+/// quoted, so the user's text is only ever data, never query syntax.
+pub fn text_match(backend: Backend, words: &str) -> (&'static str, String) {
+    match backend {
+        Backend::Sqlite => {
+            let quoted: Vec<String> = words
+                .split_whitespace()
+                .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                .collect();
+            ("x.text MATCH $1", quoted.join(" "))
+        }
+        Backend::Postgres => (
+            "x.document @@ plainto_tsquery('simple', $1)",
+            words.to_string(),
+        ),
+    }
+}
+
 /// Flags are integers in both schemas.
 pub fn flag(v: i64) -> bool {
     v != 0

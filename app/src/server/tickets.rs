@@ -633,3 +633,38 @@ pub async fn force(
     tx.commit().await?;
     view(state, session, row.id).await
 }
+
+/// Tickets the caller may see whose subject, description or messages contain every word of
+/// `words` (internal notes only for staff), newest first, at most one page.
+pub async fn search(
+    state: &AppState,
+    session: &Session,
+    words: &str,
+) -> Result<TicketPage, AppError> {
+    let words = clean_line(Field::Text, words, SUBJECT_MAX)?;
+    let role = session.user.role()?;
+    let me = session.user.id;
+    let (condition, query) = super::db::text_match(state.db.backend, &words);
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE t.id IN (SELECT x.ticket_id FROM ticket_text x \
+         WHERE {condition} AND ($2 = 1 OR x.internal = 0)) \
+         AND ($3 IS NULL OR t.client_id = $3) AND ($4 IS NULL OR t.operator_id = $4) \
+         ORDER BY t.id DESC LIMIT $5"
+    );
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
+        .bind(query)
+        .bind(i64::from(role != Role::Client))
+        .bind((role == Role::Client).then_some(me))
+        .bind((role == Role::Operator).then_some(me))
+        .bind(PAGE)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let tickets = rows
+        .into_iter()
+        .map(SummaryRow::into_summary)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(TicketPage {
+        tickets,
+        next: None,
+    })
+}
