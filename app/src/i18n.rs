@@ -151,6 +151,8 @@ messages! {
     NoTicketsClient => "You have no tickets yet. Open one when you need help.", "Još nemate tiketa. Otvorite jedan kada vam zatreba pomoć.";
     NoTicketsQueue => "Your queue is empty. Tickets assigned to you will appear here.", "Vaš red je prazan. Ovdje će se pojaviti tiketi dodijeljeni vama.";
     LoadMore => "Show more", "Prikaži još";
+    Search => "Search", "Pretraga";
+    SearchWords => "Words in the subject, description or messages", "Riječi iz naslova, opisa ili poruka";
     AllStatuses => "All statuses", "Svi statusi";
     TicketCreated => "Your ticket is open. Quote this number when you contact us:", "Vaš tiket je otvoren. Navedite ovaj broj kada nas kontaktirate:";
     Thread => "Conversation", "Razgovor";

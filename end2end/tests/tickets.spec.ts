@@ -104,4 +104,16 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await operator.reload();
   await expect(operator.locator('ol.history li').last())
     .toHaveText(/forced the status: closed → in progress — Training: follow up on the delivery$/);
+
+  // The operator finds it again by a word from the client's answer.
+  await operator.getByRole('link', { name: 'My queue' }).click();
+  const words = operator.getByLabel('Words in the subject, description or messages');
+  await words.fill('xylophone');
+  await operator.getByRole('button', { name: 'Search' }).click();
+  await expect(operator.getByRole('link', { name: reference })).toHaveCount(0);
+  await words.fill('serial');
+  await operator.getByRole('button', { name: 'Search' }).click();
+  await expect(operator.getByRole('row')).toHaveCount(2);
+  await expect(operator.getByRole('link', { name: reference })).toBeVisible();
+  await accessible(operator, 'operator search');
 });

@@ -1,8 +1,8 @@
 //! Ticket views every app shares: the status badge, the list with its keyset paging, and the
 //! ticket itself — thread, history, and the moves the state machine allows the viewer.
 
-use super::{label, t, use_ui, ErrorNote, FormCall, Link, TextArea};
-use crate::api::tickets::{list_tickets, move_ticket, post_message, view_ticket};
+use super::{label, t, use_ui, ErrorNote, FormCall, Link, TextArea, TextField};
+use crate::api::tickets::{list_tickets, move_ticket, post_message, search_tickets, view_ticket};
 use crate::dto::limits::TEXT_MAX;
 use crate::dto::{
     Role, TicketDetail, TicketEvent, TicketMessage, TicketMove, TicketQuery, TicketSummary,
@@ -65,8 +65,26 @@ pub fn TicketList(title: Msg, empty: Msg, #[prop(optional)] filter: bool) -> imp
     };
     load(None);
     let staff = ui.app != Role::Client;
+    let words = RwSignal::new(String::new());
+    // Words: search (one page of matches); no words: back to the list.
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let w = words.get_untracked();
+        if w.trim().is_empty() {
+            load(None);
+        } else {
+            call.run(search_tickets(w), move |page| {
+                tickets.set(page.tickets);
+                next.set(None);
+            });
+        }
+    };
     view! {
         <h1>{t(title)}</h1>
+        <form class="search row" role="search" on:submit=search>
+            <TextField id="search" label=Msg::SearchWords value=words kind="search"/>
+            <button type="submit">{t(Msg::Search)}</button>
+        </form>
         {filter.then(|| view! {
             <div class="field inline">
                 <label for="status-filter">{t(Msg::Status)}</label>
