@@ -433,6 +433,46 @@ async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
     app.stop().await;
 }
 
+/// Many clients creating at once: every request succeeds (no "database is locked"), and each
+/// creation has its ticket and its history row.
+async fn simultaneous_creations_all_succeed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let mut clients = Vec::new();
+    for i in 0..8 {
+        clients.push(app.user(&admin, &format!("Client {i}"), "client").await.0);
+    }
+    let mut tasks = Vec::new();
+    for (c, client) in clients.into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let (status, body) = client
+                    .call(
+                        "tickets/create",
+                        new_ticket("At once", &format!("burst-{c}-{i}")),
+                    )
+                    .await;
+                assert_eq!(status, 200, "{body}");
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let pool = &app.state.db.pool;
+    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let created: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ticket_events WHERE kind = 'created'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!((tickets, created), (80, 80));
+    app.stop().await;
+}
+
 /// The subjects of the tickets a search finds for `who`.
 async fn found(who: &Browser, words: &str) -> Vec<String> {
     let (status, page) = who.call("tickets/search", json!({ "words": words })).await;
@@ -634,6 +674,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
 }
 
 on_both_databases!(
+    simultaneous_creations_all_succeed,
     search_finds_only_what_the_caller_may_see,
     random_actions_never_break_the_rules,
     a_ticket_lives_its_whole_life,

@@ -15,6 +15,7 @@ cargo xtask <command>
   size                print each app's download size (wasm + js), raw and gzip; fails over budget
   serve [ARGS…]       build what is stale, then run `salter serve ARGS…` (SQLite at ./data)
   test                run every test: unit, integration (SQLite and PostgreSQL), end-to-end
+  bench tickets [N…]  seed N tickets (default 100000) and print latencies and throughput
 ";
 
 fn main() -> Result<()> {
@@ -26,6 +27,9 @@ fn main() -> Result<()> {
         Some("size") => site::size(&root),
         Some("serve") => serve(&root, &args[1..]),
         Some("test") => test::all(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("tickets") => run(cargo()
+            .args(["bench", "--package", "server", "--bench", "tickets", "--"])
+            .args(&args[2..])),
         Some("help") | None => {
             print!("{HELP}");
             Ok(())

@@ -242,7 +242,7 @@ pub async fn reset_password(state: &AppState, id: i64) -> Result<IssuedCredentia
     let hash = passwords::hash(&otp).await?;
     let now = state.clock.now_ms();
     let expires_at = now + state.config.otp_ttl_ms;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = 1, otp_expires_at = $2, \
          failed_signins = 0, updated_at = $3 WHERE id = $4",
@@ -291,7 +291,7 @@ pub async fn set_disabled(state: &AppState, id: i64, disabled: bool) -> Result<A
     if !disabled {
         check_limit(state, current.role).await?;
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(disabled))
         .bind(state.clock.now_ms())

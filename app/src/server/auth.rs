@@ -188,7 +188,7 @@ pub async fn sign_in(
         return Err(AppError::WrongApp { role });
     }
     let token = new_token();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE users SET failed_signins = 0 WHERE id = $1")
         .bind(user.id)
         .execute(&mut *tx)
@@ -274,7 +274,7 @@ pub async fn change_password(
     }
     let hash = passwords::hash(&input.new_password).await?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = 0, otp_expires_at = NULL, \
          updated_at = $2 WHERE id = $3",

@@ -94,6 +94,18 @@ impl Db {
     }
 }
 
+impl Db {
+    /// A transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes fails at once
+    /// with "database is locked" when another writer committed in between, instead of waiting.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
 /// `sqlite://data/x.db`, `sqlite:data/x.db` → `data/x.db` (query parameters dropped).
 fn sqlite_path(url: &str) -> &str {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");

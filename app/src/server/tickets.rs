@@ -183,7 +183,7 @@ pub async fn create(
     }
     let hash = request_hash(input);
     let now = state.clock.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO tickets (subject, description, category_id, priority, status, client_id, \
          earlier_ticket_id, idempotency_key, request_hash, created_at, updated_at) \
@@ -540,7 +540,7 @@ pub async fn make_move(
         _ => "its operator is no longer active: back to the queue",
     };
     let actor = session.user.id;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     set_state(&mut tx, &row, to, operator, actor, now, why).await?;
     let reason = if needs == Needs::Reason {
         text.as_deref()
@@ -582,7 +582,7 @@ pub async fn post(
     }
     let body = clean_text(Field::Text, &input.body, TEXT_MAX)?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     insert_message(&mut tx, row.id, session.user.id, &body, input.internal, now).await?;
     sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
         .bind(now)
@@ -614,7 +614,7 @@ pub async fn force(
     }
     let now = state.clock.now_ms();
     let actor = session.user.id;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     set_state(&mut tx, &row, input.status, operator, actor, now, &reason).await?;
     if input.status != from {
         record(

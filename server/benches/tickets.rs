@@ -1,0 +1,308 @@
+//! `cargo xtask bench tickets [SIZES…]`: seeds SQLite (synchronous=FULL) with SIZES tickets
+//! (default 100000) and measures, over HTTP against the real router, the operator queue page,
+//! the admin list page, a ticket view with 50 messages, search, and ticket creation — printing
+//! p50/p99 beside the targets in ../shared/product/QUALITY.md. A benchmark, not a test: it
+//! asserts nothing and never runs in CI.
+
+use app::dto::{Edition, NewAccount, Role};
+use app::server::{accounts, AppState, Config, Db};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const CLIENTS: usize = 200;
+const SAMPLES: usize = 200;
+
+struct Run {
+    base: String,
+    state: AppState,
+}
+
+async fn browser(run: &Run, username: &str, password: &str, role: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = http
+        .post(format!("{}/api/session/sign_in", run.base))
+        .json(&json!({"input": {"username": username, "password": password, "app": role}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "sign-in of {username}");
+    let res = http
+        .post(format!("{}/api/session/change_password", run.base))
+        .json(&json!({"input": {"current_password": null, "new_password": "benchmark passphrase"}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    http
+}
+
+async fn person(run: &Run, name: &str, role: Role) -> (i64, reqwest::Client) {
+    let issued = accounts::create(
+        &run.state,
+        &NewAccount {
+            full_name: name.into(),
+            email: None,
+            role,
+        },
+    )
+    .await
+    .unwrap();
+    let b = browser(
+        run,
+        &issued.account.username,
+        &issued.one_time_password,
+        role.as_str(),
+    )
+    .await;
+    (issued.account.id, b)
+}
+
+/// Inserts `n` tickets in batches: a third assigned to the operator, spread over clients.
+async fn seed(run: &Run, n: usize, clients: &[i64], operator: i64) {
+    let words = [
+        "printer", "modem", "invoice", "password", "router", "screen", "login", "delivery",
+    ];
+    let pool = &run.state.db.pool;
+    let start = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let batch = (n - done).min(500);
+        let mut sql = String::from(
+            "INSERT INTO tickets (subject, description, priority, status, client_id, operator_id, \
+             idempotency_key, request_hash, created_at, updated_at) VALUES ",
+        );
+        for i in done..done + batch {
+            let (status, op) = match i % 3 {
+                0 => ("in_progress", operator.to_string()),
+                1 => ("closed", operator.to_string()),
+                _ => ("open", "NULL".to_string()),
+            };
+            if i > done {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "('Ticket {i} {w}', 'The {w} does not work since {i}.', {p}, '{status}', {c}, {op}, 'seed-{i}', '', {t}, {t})",
+                w = words[i % words.len()],
+                p = i % 4,
+                c = clients[i % clients.len()],
+                t = 1_700_000_000_000i64 + i as i64,
+            ));
+        }
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query(&sql).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        done += batch;
+    }
+    println!(
+        "seeded {n} tickets in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+async fn measure(label: &str, target: &str, http: &reqwest::Client, url: &str, body: Value) {
+    let mut times = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let start = Instant::now();
+        let res = http.post(url).json(&body).send().await.unwrap();
+        assert!(res.status().is_success(), "{label}: {}", res.status());
+        res.bytes().await.unwrap();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    println!(
+        "{label:<34} p50 {:>7.2} ms   p99 {:>7.2} ms   (target {target})",
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+}
+
+async fn creation(run: &Run, clients: &[reqwest::Client]) {
+    let total = 2_000;
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for (c, http) in clients.iter().enumerate() {
+        let (http, base) = (http.clone(), run.base.clone());
+        let per = total / clients.len();
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            for i in 0..per {
+                let t = Instant::now();
+                let res = http
+                    .post(format!("{base}/api/tickets/create"))
+                    .json(&json!({"input": {"subject": "Benchmark", "description": "Created under load",
+                        "category_id": null, "priority": "normal", "earlier_ticket_id": null,
+                        "idempotency_key": format!("bench-{c}-{i}")}}))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let body = res.text().await.unwrap();
+                assert!(status.is_success(), "create: {status} {body}");
+                times.push(t.elapsed());
+            }
+            times
+        }));
+    }
+    let mut times = Vec::new();
+    for task in tasks {
+        times.extend(task.await.unwrap());
+    }
+    let secs = start.elapsed().as_secs_f64();
+    times.sort();
+    println!(
+        "{:<34} {:>7.0} tickets/s with {} clients at once; p50 {:.2} ms, p99 {:.2} ms   (target ≥ 1,000/s)",
+        "create (HTTP, SQLite FULL)",
+        times.len() as f64 / secs,
+        clients.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+}
+
+async fn bench(size: usize) {
+    println!("\n== {size} tickets");
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&format!(
+        "sqlite://{}",
+        dir.path().join("bench.db").display()
+    ))
+    .await
+    .unwrap();
+    let config = Config {
+        edition: Edition::Commercial,
+        signin_address_limit: i64::MAX,
+        ..Config::default()
+    };
+    let state = AppState::new(db, config);
+    let otp = accounts::bootstrap(&state)
+        .await
+        .unwrap()
+        .unwrap()
+        .one_time_password;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server_state = state.clone();
+    tokio::spawn(async move {
+        let _ = server::serve(
+            listener,
+            server_state,
+            std::path::Path::new("/nonexistent"),
+            std::future::pending(),
+        )
+        .await;
+    });
+    let run = Run { base, state };
+    let admin = browser(&run, "admin", &otp, "admin").await;
+    let (operator_id, operator) = person(&run, "Bench Operator", Role::Operator).await;
+    let mut client_ids = Vec::new();
+    let mut client_browsers = Vec::new();
+    for i in 0..CLIENTS {
+        if i < 16 {
+            let (id, b) = person(&run, &format!("Bench Client {i}"), Role::Client).await;
+            client_ids.push(id);
+            client_browsers.push(b);
+        } else {
+            let issued = accounts::create(
+                &run.state,
+                &NewAccount {
+                    full_name: format!("Bench Client {i}"),
+                    email: None,
+                    role: Role::Client,
+                },
+            )
+            .await
+            .unwrap();
+            client_ids.push(issued.account.id);
+        }
+    }
+    seed(&run, size, &client_ids, operator_id).await;
+    // One ticket of the first client, assigned, with 50 messages.
+    let viewed: i64 = sqlx::query_scalar(
+        "SELECT MAX(id) FROM tickets WHERE client_id = $1 AND status = 'in_progress'",
+    )
+    .bind(client_ids[0])
+    .fetch_one(&run.state.db.pool)
+    .await
+    .unwrap();
+    for i in 0..50 {
+        let res = operator
+            .post(format!("{}/api/tickets/post", run.base))
+            .json(&json!({"input": {"ticket_id": viewed, "body": format!("Message {i} about the printer"), "internal": i % 5 == 0}}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+    }
+    let list = format!("{}/api/tickets/list", run.base);
+    let first_page = json!({"query": {"status": null, "after": null}});
+    measure(
+        "operator queue, page of 50",
+        "p99 ≤ 20 ms at 100k, ≤ 50 ms at 1M",
+        &operator,
+        &list,
+        first_page.clone(),
+    )
+    .await;
+    measure(
+        "admin list, page of 50",
+        "p99 ≤ 20 ms at 100k, ≤ 50 ms at 1M",
+        &admin,
+        &list,
+        first_page,
+    )
+    .await;
+    measure(
+        "admin list, open only",
+        "p99 ≤ 20 ms at 100k",
+        &admin,
+        &list,
+        json!({"query": {"status": "open", "after": null}}),
+    )
+    .await;
+    measure(
+        "ticket view, 50 messages",
+        "p99 ≤ 10 ms",
+        &client_browsers[0],
+        &format!("{}/api/tickets/view", run.base),
+        json!({"ticket_id": viewed}),
+    )
+    .await;
+    measure(
+        "search (admin, all tickets)",
+        "p99 ≤ 50 ms at 100k",
+        &admin,
+        &format!("{}/api/tickets/search", run.base),
+        json!({"words": "printer"}),
+    )
+    .await;
+    creation(&run, &client_browsers).await;
+}
+
+fn main() {
+    // Errors the server logs (a failed request says why here).
+    tracing_subscriber::fmt().with_env_filter("error").init();
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100_000]
+    } else {
+        sizes
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for size in sizes {
+        rt.block_on(bench(size));
+    }
+}
