@@ -154,7 +154,6 @@ messages! {
     Search => "Search", "Pretraga";
     SearchWords => "Words in the subject, description or messages", "Riječi iz naslova, opisa ili poruka";
     AllStatuses => "All statuses", "Svi statusi";
-    TicketCreated => "Your ticket is open. Quote this number when you contact us:", "Vaš tiket je otvoren. Navedite ovaj broj kada nas kontaktirate:";
     Thread => "Conversation", "Razgovor";
     History => "History", "Historija";
     InternalNote => "Internal note", "Interna bilješka";

@@ -34,7 +34,9 @@ test('a ticket goes from client to operator and back until it is solved', async 
   const ticketUrl = client.url();
 
   // The admin assigns it.
-  await admin.goto('/admin/tickets');
+  await admin.goto('/admin/');
+  await admin.getByRole('link', { name: 'Tickets' }).click();
+  await expect(admin.getByRole('heading', { name: 'All tickets' })).toBeVisible();
   await admin.getByRole('link', { name: reference }).click();
   await admin.getByLabel('Operator', { exact: true }).selectOption({ label: 'Tarik Begić' });
   await admin.getByRole('button', { name: 'Assign' }).click();

@@ -19,6 +19,10 @@ mod pages {
             label: Msg::Accounts,
         },
         NavItem {
+            path: "/tickets",
+            label: Msg::Tickets,
+        },
+        NavItem {
             path: "/settings",
             label: Msg::Settings,
         },

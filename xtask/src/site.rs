@@ -49,12 +49,7 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
             .join("target")
             .join(TARGET)
             .join(out_dir)
-            .join(format!("{}.wasm", krate.replace('-', "_")));
-        let wasm = if wasm.exists() {
-            wasm
-        } else {
-            wasm.with_file_name(format!("{krate}.wasm"))
-        };
+            .join(format!("{krate}.wasm"));
         let js = pkg.join(format!("{app}.js"));
         if is_stale(&js, &wasm)? {
             wasm_bindgen_cli_support::Bindgen::new()
