@@ -190,7 +190,7 @@ async fn the_commercial_edition_has_no_limits(backend: Backend) {
 async fn admins_cannot_lock_themselves_out(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
-    let id = admin.me().await.1["id"].as_i64().unwrap();
+    let id = admin.id().await;
     let (status, body) = admin
         .call("accounts/reset_password", json!({"account_id": id}))
         .await;

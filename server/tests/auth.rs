@@ -322,7 +322,7 @@ async fn disabling_or_resetting_an_account_ends_its_sessions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
     let (client, username) = app.user(&admin, "Ana Kovač", "client").await;
-    let id = client.me().await.1["id"].as_i64().unwrap();
+    let id = client.id().await;
 
     let (status, account) = admin
         .call(

@@ -11,6 +11,24 @@ fn new_ticket(subject: &str, key: &str) -> Value {
         "category_id": null, "priority": "high", "earlier_ticket_id": null, "idempotency_key": key}})
 }
 
+/// Opens a ticket as `client`; its id.
+async fn open_ticket(client: &Browser, subject: &str, key: &str) -> i64 {
+    let (status, body) = client
+        .call("tickets/create", new_ticket(subject, key))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["ticket"]["id"].as_i64().unwrap()
+}
+
+/// The usual cast: the admin, client Ana Kovač, operator Đorđe Šarić and the operator's id.
+async fn desk(app: &TestApp) -> (Browser, Browser, Browser, i64) {
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.id().await;
+    (admin, client, operator, operator_id)
+}
+
 async fn step(b: &Browser, id: i64, step: &str, text: Option<&str>) -> (u16, Value) {
     b.call(
         "tickets/move",
@@ -51,10 +69,7 @@ fn status_changes(detail: &Value) -> Vec<String> {
 
 async fn a_ticket_lives_its_whole_life(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.admin().await;
-    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
-    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+    let (admin, client, operator, operator_id) = desk(&app).await;
 
     let (status, created) = client
         .call("tickets/create", new_ticket("Printer on fire", "key-0001"))
@@ -154,7 +169,7 @@ async fn clients_see_only_their_own_tickets_and_never_a_note(backend: Backend) {
     let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
     let (b, _) = app.user(&admin, "Bojan Babić", "client").await;
     let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+    let operator_id = operator.id().await;
 
     let (_, mine) = a
         .call("tickets/create", new_ticket("A's question", "a-key-0001"))
@@ -241,14 +256,8 @@ async fn clients_see_only_their_own_tickets_and_never_a_note(backend: Backend) {
 
 async fn admins_force_any_status_with_a_reason_on_record(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.admin().await;
-    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
-    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
-    let (_, t) = client
-        .call("tickets/create", new_ticket("Forced", "key-forced-1"))
-        .await;
-    let id = t["ticket"]["id"].as_i64().unwrap();
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let id = open_ticket(&client, "Forced", "key-forced-1").await;
     let force = |status: &str, reason: &str| json!({"input": {"ticket_id": id, "status": status, "operator_id": operator_id, "reason": reason}});
     let (status, body) = admin
         .call("tickets/force", force("in_progress", "  "))
@@ -363,29 +372,17 @@ async fn lists_page_by_keyset_without_gaps_or_repeats(backend: Backend) {
 
 async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.admin().await;
-    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
-    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
+    let (admin, client, _, operator_id) = desk(&app).await;
     let mut ids = Vec::new();
     for key in ["key-window-1", "key-window-2"] {
-        let (_, t) = client
-            .call("tickets/create", new_ticket("Window", key))
-            .await;
-        let id = t["ticket"]["id"].as_i64().unwrap();
+        let id = open_ticket(&client, "Window", key).await;
         step_ok(&client, id, "close", None).await;
         ids.push(id);
     }
     assign(
         &admin,
         {
-            let (_, t) = client
-                .call(
-                    "tickets/create",
-                    new_ticket("Gone operator", "key-window-3"),
-                )
-                .await;
-            let id = t["ticket"]["id"].as_i64().unwrap();
+            let id = open_ticket(&client, "Gone operator", "key-window-3").await;
             ids.push(id);
             id
         },
@@ -491,14 +488,8 @@ async fn search_finds_only_what_the_caller_may_see(backend: Backend) {
     let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
     let (b, _) = app.user(&admin, "Bojan Babić", "client").await;
     let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.me().await.1["id"].as_i64().unwrap();
-    let (_, t) = a
-        .call(
-            "tickets/create",
-            new_ticket("Modem blinks orange", "search-a-1"),
-        )
-        .await;
-    let a_id = t["ticket"]["id"].as_i64().unwrap();
+    let operator_id = operator.id().await;
+    let a_id = open_ticket(&a, "Modem blinks orange", "search-a-1").await;
     b.call(
         "tickets/create",
         new_ticket("Modem dead after storm", "search-b-1"),
@@ -556,7 +547,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
-    let admin_id = admin.me().await.1["id"].as_i64().unwrap();
+    let admin_id = admin.id().await;
     let mut people = vec![(admin, Role::Admin, admin_id)];
     for (name, role) in [
         ("Client One", "client"),
@@ -565,7 +556,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
         ("Op Two", "operator"),
     ] {
         let (b, _) = app.user(&people[0].0, name, role).await;
-        let id = b.me().await.1["id"].as_i64().unwrap();
+        let id = b.id().await;
         people.push((b, Role::parse(role).unwrap(), id));
     }
     let operators: Vec<i64> = people

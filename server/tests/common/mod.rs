@@ -285,6 +285,11 @@ impl Browser {
         .await
     }
 
+    /// The signed-in user's account id.
+    pub async fn id(&self) -> i64 {
+        self.me().await.1["id"].as_i64().expect("signed in")
+    }
+
     pub async fn me(&self) -> (u16, Value) {
         self.call("session/me", json!({})).await
     }
