@@ -140,6 +140,7 @@ pub mod limits {
     pub const SUBJECT_MAX: usize = 200;
     pub const TEXT_MAX: usize = 20_000;
     pub const REASON_MAX: usize = 2_000;
+    pub const CATEGORY_MAX: usize = 80;
 }
 
 /// A client's new ticket. `idempotency_key` is made by the client once per ticket it means to
@@ -153,6 +154,45 @@ pub struct NewTicket {
     /// An earlier ticket of the same client this one refers to.
     pub earlier_ticket_id: Option<i64>,
     pub idempotency_key: String,
+    /// Files uploaded before (`POST /api/attachments`), pending until this claims them.
+    #[serde(default)]
+    pub attachments: Vec<i64>,
+}
+
+/// A file on a ticket: on a message (`message_id`), or on the ticket's description.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Attachment {
+    pub id: i64,
+    pub message_id: Option<i64>,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    /// Deactivated categories stay on their tickets but are no longer offered.
+    pub active: bool,
+}
+
+/// A new category (`id` none), or a change to one.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct CategoryInput {
+    pub id: Option<i64>,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A change to a ticket's fields by its operator or an admin; each changed field becomes a
+/// history row.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct TicketEdit {
+    pub ticket_id: i64,
+    pub priority: crate::tickets::Priority,
+    pub category_id: Option<i64>,
 }
 
 /// A ticket as lists show it.
@@ -182,6 +222,21 @@ pub struct TicketPage {
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 pub struct TicketQuery {
     pub status: Option<crate::tickets::Status>,
+    /// Admin filters (a client's list is its own whatever these say).
+    #[serde(default)]
+    pub operator_id: Option<i64>,
+    #[serde(default)]
+    pub client_id: Option<i64>,
+    #[serde(default)]
+    pub category_id: Option<i64>,
+    #[serde(default)]
+    pub priority: Option<crate::tickets::Priority>,
+    /// Created at or after (unix ms).
+    #[serde(default)]
+    pub from: Option<i64>,
+    /// Created before (unix ms).
+    #[serde(default)]
+    pub until: Option<i64>,
     /// The `next` of the previous page.
     pub after: Option<String>,
 }
@@ -192,6 +247,8 @@ pub struct ThreadMessage {
     pub author_name: String,
     pub author_role: Role,
     pub body: String,
+    /// `body` rendered from light Markdown and sanitized on the server.
+    pub html: String,
     /// An internal note: staff only.
     pub internal: bool,
     pub created_at: i64,
@@ -215,8 +272,12 @@ pub struct TicketEvent {
 pub struct TicketDetail {
     pub ticket: TicketSummary,
     pub description: String,
-    pub earlier_ticket: Option<String>,
+    /// `description` rendered from light Markdown and sanitized on the server.
+    pub description_html: String,
+    /// The earlier ticket this one refers to: its id and reference.
+    pub earlier_ticket: Option<(i64, String)>,
     pub messages: Vec<ThreadMessage>,
+    pub attachments: Vec<Attachment>,
     pub history: Vec<TicketEvent>,
     /// The moves the caller may make now.
     pub moves: Vec<crate::tickets::Move>,
@@ -230,6 +291,9 @@ pub struct TicketMove {
     pub text: Option<String>,
     /// For `Assign`: the operator.
     pub operator_id: Option<i64>,
+    /// Files on the move's message (pending uploads of the caller).
+    #[serde(default)]
+    pub attachments: Vec<i64>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -238,6 +302,9 @@ pub struct TicketMessage {
     pub body: String,
     /// An internal note (operators and admins only).
     pub internal: bool,
+    /// Files on the message (pending uploads of the caller).
+    #[serde(default)]
+    pub attachments: Vec<i64>,
 }
 
 /// An admin's forced change: any status, optionally another operator, always a reason.

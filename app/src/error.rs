@@ -25,6 +25,7 @@ pub enum Field {
     Category,
     EarlierTicket,
     Operator,
+    Attachment,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +46,8 @@ pub enum Problem {
     TooCommon,
     /// The current password given does not match.
     Wrong,
+    /// Another one already has this name.
+    Taken,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -83,6 +86,12 @@ pub enum AppError {
     IdempotencyConflict,
     #[error("cross-origin request refused")]
     CrossOrigin,
+    /// An upload over the size limit (bytes); refused before it is read whole.
+    #[error("the file is larger than {limit} bytes")]
+    FileTooLarge { limit: i64 },
+    /// An upload whose content is not one of the accepted kinds (png, jpg, gif, pdf, text, zip).
+    #[error("this kind of file is not accepted")]
+    FileTypeNotAllowed,
     #[error("bad request: {detail}")]
     BadRequest { detail: String },
     #[error("internal error")]
@@ -153,6 +162,10 @@ mod wire {
                     limit: Some(limit),
                     ..WireError::code(code)
                 },
+                AppError::FileTooLarge { limit } => WireError {
+                    limit: Some(limit),
+                    ..WireError::code(code)
+                },
                 AppError::BadRequest { detail } | AppError::Network { detail } => WireError {
                     detail: Some(detail),
                     ..WireError::code(code)
@@ -193,6 +206,10 @@ mod wire {
                 "reopen_window_passed" => AppError::ReopenWindowPassed,
                 "idempotency_conflict" => AppError::IdempotencyConflict,
                 "cross_origin" => AppError::CrossOrigin,
+                "file_too_large" => AppError::FileTooLarge {
+                    limit: w.limit.ok_or_else(missing)?,
+                },
+                "file_type_not_allowed" => AppError::FileTypeNotAllowed,
                 "bad_request" => AppError::BadRequest {
                     detail: w.detail.unwrap_or_default(),
                 },
@@ -225,6 +242,8 @@ impl AppError {
             AppError::ReopenWindowPassed => "reopen_window_passed",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::CrossOrigin => "cross_origin",
+            AppError::FileTooLarge { .. } => "file_too_large",
+            AppError::FileTypeNotAllowed => "file_type_not_allowed",
             AppError::BadRequest { .. } => "bad_request",
             AppError::Internal => "internal",
             AppError::Network { .. } => "network",
@@ -253,10 +272,27 @@ impl AppError {
             | AppError::IdempotencyConflict => 409,
             AppError::Invalid { .. } => 422,
             AppError::TooManyAttempts { .. } => 429,
+            AppError::FileTooLarge { .. } => 413,
+            AppError::FileTypeNotAllowed => 415,
             AppError::BadRequest { .. } => 400,
             AppError::Internal => 500,
             AppError::Network { .. } => 503,
         }
+    }
+}
+
+/// Errors of the plain HTTP handlers (attachments) answer like those of server functions.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, axum::Json(&self)).into_response();
+        if let AppError::TooManyAttempts { retry_after_secs } = self {
+            res.headers_mut()
+                .insert(http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        res
     }
 }
 

@@ -182,6 +182,9 @@ messages! {
     EventAssigned => "assigned the ticket", "dodijelio/la tiket";
     EventMessage => "wrote a message", "napisao/la poruku";
     EventNote => "added an internal note", "dodao/la internu bilješku";
+    EventAttachment => "attached a file", "priložio/la datoteku";
+    Attachments => "Attachments", "Prilozi";
+    AttachHint => "Pictures (PNG, JPEG, GIF), PDF, text or log files, ZIP archives.", "Slike (PNG, JPEG, GIF), PDF, tekstualne ili log datoteke, ZIP arhive.";
     System => "System", "Sistem";
     JustNow => "just now", "upravo";
     Back => "Back", "Nazad";
@@ -286,6 +289,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Category => Msg::Category,
         Field::EarlierTicket => Msg::EarlierTicket,
         Field::Operator => Msg::RoleOperator,
+        Field::Attachment => Msg::Attachments,
     }
     .text(lang)
 }
@@ -321,6 +325,10 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::IdempotencyConflict, Bs) => "Ovaj zahtjev je već poslan s drugačijim sadržajem. Osvježite i pokušajte ponovo.".into(),
         (AppError::NotFound, En) => "It no longer exists.".into(),
         (AppError::NotFound, Bs) => "Više ne postoji.".into(),
+        (AppError::FileTooLarge { limit }, En) => format!("The file is too large: at most {} MB.", limit / 1_048_576),
+        (AppError::FileTooLarge { limit }, Bs) => format!("Datoteka je prevelika: najviše {} MB.", limit / 1_048_576),
+        (AppError::FileTypeNotAllowed, En) => "This kind of file is not accepted. Attach a picture (PNG, JPEG, GIF), a PDF, a text or log file, or a ZIP archive.".into(),
+        (AppError::FileTypeNotAllowed, Bs) => "Ova vrsta datoteke nije dozvoljena. Priložite sliku (PNG, JPEG, GIF), PDF, tekstualnu ili log datoteku, ili ZIP arhivu.".into(),
         (AppError::CrossOrigin, En) => "The request came from another site and was refused.".into(),
         (AppError::CrossOrigin, Bs) => "Zahtjev je došao s druge stranice i odbijen je.".into(),
         (AppError::BadRequest { .. }, En) => "The request was not understood. Reload the page and try again.".into(),
@@ -353,6 +361,8 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
         }
         (Problem::Wrong, Lang::En) => format!("{name}: wrong."),
         (Problem::Wrong, Lang::Bs) => format!("{name}: pogrešna."),
+        (Problem::Taken, Lang::En) => format!("{name}: this name exists already."),
+        (Problem::Taken, Lang::Bs) => format!("{name}: ovaj naziv već postoji."),
     }
 }
 

@@ -51,6 +51,7 @@ fn AdminTools(
             step: Move::Assign,
             text: None,
             operator_id: operator.get_untracked(),
+            attachments: Vec::new(),
         };
         call.run(move_ticket(input), done);
     };

@@ -31,6 +31,7 @@ pub fn NewTicketPage() -> impl IntoView {
             priority: priority.get_untracked(),
             earlier_ticket_id: None,
             idempotency_key: key.get_untracked(),
+            attachments: Vec::new(),
         };
         call.run(create_ticket(input), move |detail| {
             key.set(idempotency_key());

@@ -5,6 +5,7 @@
 
 pub mod security;
 
+use app::server::attachments;
 use app::server::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -14,7 +15,7 @@ use axum::http::header::{
 };
 use axum::http::HeaderValue;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use std::future::Future;
@@ -53,6 +54,8 @@ fn app_files(dir: &Path) -> ServeDir<ServeFile> {
 pub fn router(state: AppState, site_dir: &Path) -> Router {
     let api = Router::new()
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .route("/api/attachments", post(attachments::upload))
+        .route("/api/attachments/{id}", get(attachments::download))
         .layer(middleware::from_fn(security::error_status))
         .layer(middleware::from_fn(security::refuse_cross_origin))
         .layer(SetResponseHeaderLayer::overriding(

@@ -69,6 +69,16 @@ struct ServeArgs {
     /// Mark the session cookie Secure even without X-Forwarded-Proto: https.
     #[arg(long, env = "SALTER_COOKIE_SECURE")]
     cookie_secure: bool,
+    /// Where attachments are kept (never inside the site directory). Processes sharing one
+    /// PostgreSQL must share this directory too.
+    #[arg(long, env = "SALTER_FILES_DIR", default_value = "data/files")]
+    files_dir: PathBuf,
+    /// The largest attachment accepted, in megabytes.
+    #[arg(long, env = "SALTER_MAX_UPLOAD_MB", default_value_t = 10)]
+    max_upload_mb: i64,
+    /// How many days after closing a client may reopen a ticket.
+    #[arg(long, env = "SALTER_REOPEN_DAYS", default_value_t = 14)]
+    reopen_days: i64,
 }
 
 impl ServeArgs {
@@ -82,6 +92,9 @@ impl ServeArgs {
             session_idle_ms: self.session_idle_minutes * 60_000,
             session_absolute_ms: self.session_absolute_hours * 3_600_000,
             cookie_secure: self.cookie_secure,
+            files_dir: self.files_dir.clone(),
+            max_upload_bytes: self.max_upload_mb * 1_048_576,
+            reopen_window_ms: self.reopen_days * 24 * 3_600_000,
             ..Config::default()
         }
     }

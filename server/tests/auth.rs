@@ -39,6 +39,10 @@ pub fn sample_body(path: &str) -> Value {
         "/api/tickets/force" => {
             json!({"input": {"ticket_id": 999_999, "status": "open", "operator_id": null, "reason": "x"}})
         }
+        "/api/tickets/edit" => {
+            json!({"input": {"ticket_id": 999_999, "priority": "low", "category_id": null}})
+        }
+        "/api/categories/save" => json!({"input": {"id": null, "name": "Probe", "active": true}}),
         _ => json!({}),
     }
 }

@@ -3,53 +3,11 @@
 
 mod common;
 
-use common::{code, Backend, Browser, TestApp, USER_PASSWORD};
+use common::{
+    assign, code, desk, new_ticket, open_ticket, step, step_ok, Backend, Browser, TestApp,
+    USER_PASSWORD,
+};
 use serde_json::{json, Value};
-
-fn new_ticket(subject: &str, key: &str) -> Value {
-    json!({"input": {"subject": subject, "description": format!("{subject}: the details"),
-        "category_id": null, "priority": "high", "earlier_ticket_id": null, "idempotency_key": key}})
-}
-
-/// Opens a ticket as `client`; its id.
-async fn open_ticket(client: &Browser, subject: &str, key: &str) -> i64 {
-    let (status, body) = client
-        .call("tickets/create", new_ticket(subject, key))
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["ticket"]["id"].as_i64().unwrap()
-}
-
-/// The usual cast: the admin, client Ana Kovač, operator Đorđe Šarić and the operator's id.
-async fn desk(app: &TestApp) -> (Browser, Browser, Browser, i64) {
-    let admin = app.admin().await;
-    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
-    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.id().await;
-    (admin, client, operator, operator_id)
-}
-
-async fn step(b: &Browser, id: i64, step: &str, text: Option<&str>) -> (u16, Value) {
-    b.call(
-        "tickets/move",
-        json!({"input": {"ticket_id": id, "step": step, "text": text, "operator_id": null}}),
-    )
-    .await
-}
-
-async fn step_ok(b: &Browser, id: i64, s: &str, text: Option<&str>) -> Value {
-    let (status, body) = step(b, id, s, text).await;
-    assert_eq!(status, 200, "{s}: {body}");
-    body
-}
-
-async fn assign(admin: &Browser, id: i64, operator: i64) -> Value {
-    let (status, body) = admin
-        .call("tickets/move", json!({"input": {"ticket_id": id, "step": "assign", "text": null, "operator_id": operator}}))
-        .await;
-    assert_eq!(status, 200, "assign: {body}");
-    body
-}
 
 fn status_changes(detail: &Value) -> Vec<String> {
     detail["history"]
@@ -174,12 +132,12 @@ async fn clients_see_only_their_own_tickets_and_never_a_note(backend: Backend) {
     let (_, mine) = a
         .call("tickets/create", new_ticket("A's question", "a-key-0001"))
         .await;
-    let (_, theirs) = b
-        .call(
-            "tickets/create",
-            new_ticket("MARKER-B-7f3a secret", "b-key-0001"),
-        )
+    let b_file = b
+        .upload_ok("MARKER-B-7f3a.log", b"MARKER-B-7f3a contents")
         .await;
+    let mut b_new = new_ticket("MARKER-B-7f3a secret", "b-key-0001");
+    b_new["input"]["attachments"] = json!([b_file]);
+    let (_, theirs) = b.call("tickets/create", b_new).await;
     let (a_id, b_id) = (
         mine["ticket"]["id"].as_i64().unwrap(),
         theirs["ticket"]["id"].as_i64().unwrap(),
@@ -188,8 +146,11 @@ async fn clients_see_only_their_own_tickets_and_never_a_note(backend: Backend) {
         assign(&admin, id, operator_id).await;
         step_ok(&operator, id, "start", None).await;
     }
+    let note_file = operator
+        .upload_ok("MARKER-NOTE-91c2.txt", b"MARKER-NOTE-91c2 contents")
+        .await;
     let (status, _) = operator
-        .call("tickets/post", json!({"input": {"ticket_id": a_id, "body": "MARKER-NOTE-91c2 internal", "internal": true}}))
+        .call("tickets/post", json!({"input": {"ticket_id": a_id, "body": "MARKER-NOTE-91c2 internal", "internal": true, "attachments": [note_file]}}))
         .await;
     assert_eq!(status, 200);
     operator
@@ -224,6 +185,15 @@ async fn clients_see_only_their_own_tickets_and_never_a_note(backend: Backend) {
         )
         .await,
     );
+    seen_by_a.push(a.call("tickets/search", json!({"words": "MARKER"})).await);
+    for file in [b_file, note_file] {
+        let (status, _, bytes) = a.download(file).await;
+        assert_eq!(status, 404, "client A fetched file {file}");
+        seen_by_a.push((
+            status,
+            Value::String(String::from_utf8_lossy(&bytes).into()),
+        ));
+    }
     for (_, body) in &seen_by_a {
         let text = body.to_string();
         assert!(!text.contains("MARKER-B"), "client A saw B's data: {text}");
@@ -421,7 +391,7 @@ async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
 
     app.state
         .clock
-        .advance_ms(app::server::tickets::REOPEN_WINDOW_MS + 1);
+        .advance_ms(app.state.config.reopen_window_ms + 1);
     client
         .sign_in_ok("ana.kovac", USER_PASSWORD, "client")
         .await; // the session has timed out
@@ -664,6 +634,192 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
     app.stop().await;
 }
 
+async fn categories_are_managed_by_admins(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, _, _) = desk(&app).await;
+    let save = |id: Option<i64>, name: &str, active: bool| json!({"input": {"id": id, "name": name, "active": active}});
+    let (status, list) = admin
+        .call("categories/save", save(None, "Printers", true))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let (_, list) = admin
+        .call("categories/save", save(None, "Network", true))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (status, body) = admin
+        .call("categories/save", save(None, "printers", true))
+        .await;
+    assert_eq!((status, body["problem"].as_str()), (422, Some("taken")));
+    let (status, _) = client
+        .call("categories/save", save(None, "Mine", true))
+        .await;
+    assert_eq!(status, 403);
+
+    let id_of = |list: &Value, name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (printers, network) = (id_of(&list, "Printers"), id_of(&list, "Network"));
+    // Deactivated: kept for admins, no longer offered to clients or accepted from them.
+    let (status, _) = admin
+        .call("categories/save", save(Some(network), "Network", false))
+        .await;
+    assert_eq!(status, 200);
+    let (_, offered) = client.call("categories/list", json!({})).await;
+    let names: Vec<&str> = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Printers"]);
+    let (_, all) = admin.call("categories/list", json!({})).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let mut input = new_ticket("Offline", "c-1");
+    input["input"]["category_id"] = json!(network);
+    let (status, body) = client.call("tickets/create", input).await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("category")));
+    let mut input = new_ticket("Jammed", "c-2");
+    input["input"]["category_id"] = json!(printers);
+    let (status, body) = client.call("tickets/create", input).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["ticket"]["category"], "Printers");
+    app.stop().await;
+}
+
+async fn staff_edit_fields_and_the_history_keeps_each_change(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let (_, list) = admin
+        .call(
+            "categories/save",
+            json!({"input": {"id": null, "name": "Printers", "active": true}}),
+        )
+        .await;
+    let printers = list[0]["id"].as_i64().unwrap();
+    let id = open_ticket(&client, "Jammed", "e-1").await;
+    assign(&admin, id, operator_id).await;
+    let edit = |priority: &str, category: Option<i64>| json!({"input": {"ticket_id": id, "priority": priority, "category_id": category}});
+    let (status, body) = client.call("tickets/edit", edit("critical", None)).await;
+    assert_eq!((status, code(&body)), (403, "forbidden"));
+    let (status, detail) = operator
+        .call("tickets/edit", edit("critical", Some(printers)))
+        .await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["ticket"]["priority"], "critical");
+    assert_eq!(detail["ticket"]["category"], "Printers");
+    let edits = |d: &Value| -> Vec<String> {
+        d["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "priority" || e["kind"] == "category")
+            .map(|e| {
+                format!(
+                    "{}:{}->{}",
+                    e["kind"].as_str().unwrap(),
+                    e["from_value"],
+                    e["to_value"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        edits(&detail),
+        [
+            "priority:\"high\"->\"critical\"",
+            "category:null->\"Printers\""
+        ]
+    );
+    // Nothing changed: nothing recorded.
+    let (_, same) = operator
+        .call("tickets/edit", edit("critical", Some(printers)))
+        .await;
+    assert_eq!(edits(&same).len(), 2);
+    // The client sees the change too.
+    let (_, seen) = client.call("tickets/view", json!({"ticket_id": id})).await;
+    assert_eq!(edits(&seen).len(), 2);
+    step_ok(&client, id, "close", None).await;
+    let (status, _) = admin.call("tickets/edit", edit("low", None)).await;
+    assert_eq!(status, 409, "a closed ticket is not edited");
+    app.stop().await;
+}
+
+async fn admin_filters_narrow_the_list(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, ana, op1, op1_id) = desk(&app).await;
+    let (bojan, _) = app.user(&admin, "Bojan Babić", "client").await;
+    let (_, op2_name) = app.user(&admin, "Vesna Lukić", "operator").await;
+    let (_, accounts) = admin.call("accounts/overview", json!({})).await;
+    let account = |username: &str| {
+        accounts["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["username"] == username)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (op2_id, bojan_id) = (account(&op2_name), account("bojan.babic"));
+    let (_, cats) = admin
+        .call(
+            "categories/save",
+            json!({"input": {"id": null, "name": "Network", "active": true}}),
+        )
+        .await;
+    let network = cats[0]["id"].as_i64().unwrap();
+
+    let a1 = open_ticket(&ana, "Ana one", "f-1").await;
+    let mut low = new_ticket("Ana two", "f-2");
+    low["input"]["priority"] = json!("low");
+    low["input"]["category_id"] = json!(network);
+    let (_, a2) = ana.call("tickets/create", low).await;
+    let a2 = a2["ticket"]["id"].as_i64().unwrap();
+    let later = app.state.clock.now_ms() + 60_000;
+    app.state.clock.advance_ms(120_000);
+    let b1 = open_ticket(&bojan, "Bojan one", "f-3").await;
+    assign(&admin, a1, op1_id).await;
+    assign(&admin, b1, op2_id).await;
+    let _ = op1;
+
+    let ids = |filter: Value| {
+        let admin = &admin;
+        async move {
+            let (status, page) = admin.call("tickets/list", json!({ "query": filter })).await;
+            assert_eq!(status, 200, "{page}");
+            page["tickets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids(json!({})).await, [b1, a2, a1]);
+    assert_eq!(ids(json!({"operator_id": op1_id})).await, [a1]);
+    assert_eq!(ids(json!({"client_id": bojan_id})).await, [b1]);
+    assert_eq!(ids(json!({"category_id": network})).await, [a2]);
+    assert_eq!(ids(json!({"priority": "low"})).await, [a2]);
+    assert_eq!(ids(json!({"from": later})).await, [b1]);
+    assert_eq!(ids(json!({"until": later})).await, [a2, a1]);
+    assert_eq!(
+        ids(json!({"operator_id": op2_id, "status": "assigned"})).await,
+        [b1]
+    );
+    // A client's list stays its own, whatever filter it sends.
+    let (_, own) = ana
+        .call("tickets/list", json!({"query": {"client_id": bojan_id}}))
+        .await;
+    assert_eq!(own["tickets"].as_array().unwrap().len(), 2);
+    app.stop().await;
+}
+
 on_both_databases!(
     simultaneous_creations_all_succeed,
     search_finds_only_what_the_caller_may_see,
@@ -674,4 +830,7 @@ on_both_databases!(
     history_cannot_be_rewritten,
     lists_page_by_keyset_without_gaps_or_repeats,
     reopening_has_a_window_and_falls_back_to_the_queue,
+    categories_are_managed_by_admins,
+    staff_edit_fields_and_the_history_keeps_each_change,
+    admin_filters_narrow_the_list,
 );

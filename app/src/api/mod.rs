@@ -3,6 +3,7 @@
 //! The browser gets only the client half; the body compiles on the server alone.
 
 pub mod accounts;
+pub mod categories;
 pub mod session;
 pub mod settings;
 pub mod tickets;
@@ -27,6 +28,9 @@ pub const ENDPOINTS: &[(&str, Guard)] = &[
     ("/api/tickets/post", Guard::AnyRole),
     ("/api/tickets/force", Guard::Admin),
     ("/api/tickets/search", Guard::AnyRole),
+    ("/api/tickets/edit", Guard::AnyRole),
+    ("/api/categories/list", Guard::AnyRole),
+    ("/api/categories/save", Guard::Admin),
 ];
 
 /// Who may call an endpoint (mirrors `server::access::Policy`, readable by tests).

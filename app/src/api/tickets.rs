@@ -1,7 +1,8 @@
 //! Tickets: open one, list, view, move through the statuses, talk, and (admins) force.
 
 use crate::dto::{
-    ForcedChange, NewTicket, TicketDetail, TicketMessage, TicketMove, TicketPage, TicketQuery,
+    ForcedChange, NewTicket, TicketDetail, TicketEdit, TicketMessage, TicketMove, TicketPage,
+    TicketQuery,
 };
 use crate::error::AppError;
 use leptos::server;
@@ -59,6 +60,16 @@ pub async fn force_ticket(input: ForcedChange) -> Result<TicketDetail, AppError>
     use crate::server::{access::Policy, gateway, tickets};
     gateway::run(Policy::Role(Role::Admin), |caller| async move {
         tickets::force(&caller.state, caller.session()?, &input).await
+    })
+    .await
+}
+
+/// Priority and category, by the ticket's operator or an admin.
+#[server(prefix = "/api", endpoint = "tickets/edit", input = Json)]
+pub async fn edit_ticket(input: TicketEdit) -> Result<TicketDetail, AppError> {
+    use crate::server::{access::Policy, gateway, tickets};
+    gateway::run(Policy::AnyRole, |caller| async move {
+        tickets::edit(&caller.state, caller.session()?, &input).await
     })
     .await
 }

@@ -71,7 +71,16 @@ async fn caller() -> Result<Caller, AppError> {
         AppError::Internal
     })?;
     let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-    let session = match session_token(&parts) {
+    caller_from(state, &parts).await
+}
+
+/// The caller of a request: for server functions (through `run`) and the plain HTTP handlers
+/// (attachments) alike.
+pub async fn caller_from(
+    state: AppState,
+    parts: &http::request::Parts,
+) -> Result<Caller, AppError> {
+    let session = match session_token(parts) {
         Some(token) => auth::resolve_session(&state, token).await?,
         None => None,
     };

@@ -3,14 +3,19 @@
 //!
 //! - `gateway`: the one path every server function takes (session, authorization, error→status).
 //! - `access`: who may call what.
-//! - `auth`, `accounts`, `settings`: the rules of each domain, with their SQL.
+//! - `auth`, `accounts`, `settings`, `categories`: the rules of each domain, with their SQL.
+//! - `attachments`: files on the thread (upload, sniffing, storage, download).
+//! - `markdown`: light Markdown rendered and sanitized for display.
 //! - `db`: the connection to SQLite or PostgreSQL; `passwords`, `username`: pure helpers.
 
 pub mod access;
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
+pub mod categories;
 pub mod db;
 pub mod gateway;
+pub mod markdown;
 pub mod passwords;
 pub mod settings;
 pub mod tickets;
@@ -40,6 +45,13 @@ pub struct Config {
     pub signin_window_ms: i64,
     /// Always mark the session cookie `Secure` (it is anyway behind a proxy that says https).
     pub cookie_secure: bool,
+    /// Where attachments are stored: outside every served directory. Several processes on one
+    /// PostgreSQL must share it (a network file system).
+    pub files_dir: std::path::PathBuf,
+    /// The largest attachment accepted, in bytes.
+    pub max_upload_bytes: i64,
+    /// How long a closed ticket may be reopened by its client.
+    pub reopen_window_ms: i64,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -55,6 +67,9 @@ impl Default for Config {
             signin_address_limit: 50,
             signin_window_ms: HOUR_MS / 4,
             cookie_secure: false,
+            files_dir: "data/files".into(),
+            max_upload_bytes: 10 * 1_048_576,
+            reopen_window_ms: 14 * 24 * HOUR_MS,
         }
     }
 }

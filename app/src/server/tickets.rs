@@ -3,13 +3,15 @@
 //! (`ticket_events`) in the same transaction.
 
 use super::access::{self, TicketRole};
+use super::attachments;
 use super::auth::Session;
 use super::db::flag;
+use super::markdown;
 use super::{accounts::clean_line, AppState};
 use crate::dto::limits::{REASON_MAX, SUBJECT_MAX, TEXT_MAX};
 use crate::dto::{
-    ForcedChange, NewTicket, Role, ThreadMessage, TicketDetail, TicketEvent, TicketMessage,
-    TicketMove, TicketPage, TicketQuery, TicketSummary,
+    ForcedChange, NewTicket, Role, ThreadMessage, TicketDetail, TicketEdit, TicketEvent,
+    TicketMessage, TicketMove, TicketPage, TicketQuery, TicketSummary,
 };
 use crate::error::{AppError, Field, Problem};
 use crate::tickets::{moves_for, rule, Move, Needs, Priority, Status};
@@ -17,8 +19,6 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
 const PAGE: i64 = 50;
-/// How long after closing a client may reopen (14 days).
-pub const REOPEN_WINDOW_MS: i64 = 14 * 24 * 3_600_000;
 
 /// The ticket row as the rules need it.
 #[derive(sqlx::FromRow, Clone, Debug)]
@@ -31,6 +31,7 @@ pub struct TicketRow {
     pub client_id: i64,
     pub operator_id: Option<i64>,
     pub earlier_ticket_id: Option<i64>,
+    pub category_id: Option<i64>,
     pub closed_at: Option<i64>,
 }
 
@@ -63,10 +64,10 @@ fn clean_text(field: Field, text: &str, max: usize) -> Result<String, AppError> 
     Ok(text.to_string())
 }
 
-async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, AppError> {
+pub(super) async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, AppError> {
     sqlx::query_as::<_, TicketRow>(
         "SELECT id, subject, description, priority, status, client_id, operator_id, \
-         earlier_ticket_id, closed_at FROM tickets WHERE id = $1",
+         earlier_ticket_id, category_id, closed_at FROM tickets WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)
@@ -76,7 +77,7 @@ async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, AppError> {
 
 /// Appends one history row.
 #[allow(clippy::too_many_arguments)]
-async fn record(
+pub(super) async fn record(
     tx: &mut Transaction<'_, Any>,
     ticket_id: i64,
     actor_id: Option<i64>,
@@ -145,12 +146,22 @@ fn request_hash(input: &NewTicket) -> String {
         input.description.trim(),
         input.category_id,
         input.priority,
-        input.earlier_ticket_id
+        input.earlier_ticket_id,
+        input.attachments
     ]);
     Sha256::digest(canonical.to_string().as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The name of an active category; any other id is refused.
+async fn active_category(state: &AppState, id: i64) -> Result<String, AppError> {
+    sqlx::query_scalar("SELECT name FROM categories WHERE id = $1 AND active = 1")
+        .bind(id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or(AppError::invalid(Field::Category, Problem::Malformed))
 }
 
 /// Opens a ticket for the signed-in client. The same idempotency key returns the same ticket.
@@ -164,13 +175,7 @@ pub async fn create(
     let description = clean_text(Field::Description, &input.description, TEXT_MAX)?;
     let key = clean_line(Field::IdempotencyKey, &input.idempotency_key, 100)?;
     if let Some(category) = input.category_id {
-        let active: Option<i64> = sqlx::query_scalar("SELECT active FROM categories WHERE id = $1")
-            .bind(category)
-            .fetch_optional(&state.db.pool)
-            .await?;
-        if active != Some(1) {
-            return Err(AppError::invalid(Field::Category, Problem::Malformed));
-        }
+        active_category(state, category).await?;
     }
     if let Some(earlier) = input.earlier_ticket_id {
         let owner: Option<i64> = sqlx::query_scalar("SELECT client_id FROM tickets WHERE id = $1")
@@ -215,6 +220,8 @@ pub async fn create(
                 false,
             )
             .await?;
+            attachments::claim(&mut tx, &input.attachments, client_id, id, None, false, now)
+                .await?;
             tx.commit().await?;
             id
         }
@@ -273,6 +280,7 @@ impl MessageRow {
             id: self.id,
             author_name: self.author_name,
             author_role: Role::parse(&self.author_role).unwrap_or(Role::Client),
+            html: markdown::render(&self.body),
             body: self.body,
             internal: flag(self.internal),
             created_at: self.created_at,
@@ -344,17 +352,28 @@ pub async fn list(
         }
         Role::Client | Role::Admin => {
             let (_, id) = cursor.unwrap_or((0, i64::MAX));
-            let owner = (role == Role::Client).then_some(session.user.id);
+            let client = match role {
+                Role::Client => Some(session.user.id),
+                _ => query.client_id,
+            };
             let sql = format!(
                 "{SUMMARY_SELECT} WHERE ($1 IS NULL OR t.client_id = $1) \
                  AND ($2 IS NULL OR t.status = $2) AND t.id < $3 \
+                 AND ($5 IS NULL OR t.operator_id = $5) AND ($6 IS NULL OR t.category_id = $6) \
+                 AND ($7 IS NULL OR t.priority = $7) AND ($8 IS NULL OR t.created_at >= $8) \
+                 AND ($9 IS NULL OR t.created_at < $9) \
                  ORDER BY t.id DESC LIMIT $4"
             );
             sqlx::query_as(&sql)
-                .bind(owner)
+                .bind(client)
                 .bind(status)
                 .bind(id)
                 .bind(PAGE)
+                .bind(query.operator_id)
+                .bind(query.category_id)
+                .bind(query.priority.map(Priority::rank))
+                .bind(query.from)
+                .bind(query.until)
                 .fetch_all(&state.db.pool)
                 .await?
         }
@@ -404,9 +423,11 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
     let status = row.status()?;
     Ok(TicketDetail {
         ticket: summary,
+        description_html: markdown::render(&row.description),
         description: row.description,
-        earlier_ticket: row.earlier_ticket_id.map(reference),
+        earlier_ticket: row.earlier_ticket_id.map(|id| (id, reference(id))),
         messages: messages.into_iter().map(MessageRow::into_message).collect(),
+        attachments: attachments::of_ticket(state, id, staff).await?,
         history,
         moves: match seen_as {
             TicketRole::Admin => moves_for(Role::Admin, status),
@@ -521,7 +542,10 @@ pub async fn make_move(
             operator = Some(id);
         }
         Move::Reopen => {
-            if row.closed_at.is_some_and(|t| now - t > REOPEN_WINDOW_MS) {
+            if row
+                .closed_at
+                .is_some_and(|t| now - t > state.config.reopen_window_ms)
+            {
                 return Err(AppError::ReopenWindowPassed);
             }
             let still_here = match row.operator_id {
@@ -559,9 +583,22 @@ pub async fn make_move(
         false,
     )
     .await?;
-    if let (Some(body), Needs::Message | Needs::Resolution) = (&text, needs) {
-        insert_message(&mut tx, row.id, actor, body, false, now).await?;
-    }
+    let message_id = match (&text, needs) {
+        (Some(body), Needs::Message | Needs::Resolution) => {
+            Some(insert_message(&mut tx, row.id, actor, body, false, now).await?)
+        }
+        _ => None,
+    };
+    attachments::claim(
+        &mut tx,
+        &input.attachments,
+        actor,
+        row.id,
+        message_id,
+        false,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     view(state, session, row.id).await
 }
@@ -583,7 +620,18 @@ pub async fn post(
     let body = clean_text(Field::Text, &input.body, TEXT_MAX)?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await?;
-    insert_message(&mut tx, row.id, session.user.id, &body, input.internal, now).await?;
+    let me = session.user.id;
+    let message_id = insert_message(&mut tx, row.id, me, &body, input.internal, now).await?;
+    attachments::claim(
+        &mut tx,
+        &input.attachments,
+        me,
+        row.id,
+        Some(message_id),
+        input.internal,
+        now,
+    )
+    .await?;
     sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(row.id)
@@ -625,6 +673,84 @@ pub async fn force(
             "forced",
             (Some(from.as_str()), Some(input.status.as_str())),
             Some(&reason),
+            None,
+            false,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    view(state, session, row.id).await
+}
+
+/// Its operator or an admin changes the priority and category of a ticket that is not closed;
+/// each changed field is one history row, written with the change.
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    input: &TicketEdit,
+) -> Result<TicketDetail, AppError> {
+    let row = ticket_row(state, input.ticket_id).await?;
+    if access::ticket(session, &row)? == TicketRole::Client {
+        return Err(AppError::Forbidden);
+    }
+    if row.status()? == Status::Closed {
+        return Err(AppError::MoveNotAllowed);
+    }
+    let category_name = |id: Option<i64>| async move {
+        match id {
+            None => Ok::<_, AppError>(None),
+            Some(id) => Ok(
+                sqlx::query_scalar("SELECT name FROM categories WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&state.db.pool)
+                    .await?,
+            ),
+        }
+    };
+    let old_priority = priority_of(row.priority);
+    let mut changes: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
+    if input.priority != old_priority {
+        changes.push((
+            "priority",
+            Some(old_priority.as_str().to_string()),
+            Some(input.priority.as_str().to_string()),
+        ));
+    }
+    if input.category_id != row.category_id {
+        let new = match input.category_id {
+            Some(id) => Some(active_category(state, id).await?),
+            None => None,
+        };
+        changes.push(("category", category_name(row.category_id).await?, new));
+    }
+    if changes.is_empty() {
+        return view(state, session, row.id).await;
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin_write().await?;
+    let updated = sqlx::query(
+        "UPDATE tickets SET priority = $1, category_id = $2, updated_at = $3 \
+         WHERE id = $4 AND status <> 'closed'",
+    )
+    .bind(input.priority.rank())
+    .bind(input.category_id)
+    .bind(now)
+    .bind(row.id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(AppError::MoveNotAllowed);
+    }
+    for (field, from, to) in &changes {
+        let change = (from.as_deref(), to.as_deref());
+        record(
+            &mut tx,
+            row.id,
+            Some(session.user.id),
+            now,
+            field,
+            change,
+            None,
             None,
             false,
         )

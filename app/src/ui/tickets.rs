@@ -52,6 +52,7 @@ pub fn TicketList(title: Msg, empty: Msg, #[prop(optional)] filter: bool) -> imp
         let query = TicketQuery {
             status: status.get_untracked(),
             after: after.clone(),
+            ..TicketQuery::default()
         };
         call.run(list_tickets(query), move |page| {
             if after.is_none() {
@@ -330,6 +331,7 @@ fn MoveForm(
             step: mv,
             text: (needs != Needs::Nothing).then(|| text.get_untracked()),
             operator_id: None,
+            attachments: Vec::new(),
         };
         call.run(move_ticket(input), on_change);
     };
@@ -368,6 +370,7 @@ fn Reply(
             ticket_id: id,
             body: body.get_untracked(),
             internal: internal.get_untracked(),
+            attachments: Vec::new(),
         };
         call.run(post_message(input), move |d| {
             body.set(String::new());

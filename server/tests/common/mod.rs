@@ -110,6 +110,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _db: DbGuard,
+    _files: tempfile::TempDir,
 }
 
 /// Generous limits, so only the tests about limits meet them.
@@ -125,8 +126,10 @@ impl TestApp {
         TestApp::spawn_with(backend, test_config()).await
     }
 
-    pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
+    pub async fn spawn_with(backend: Backend, mut config: Config) -> TestApp {
         let (url, guard) = fresh_database(backend).await;
+        let files = tempfile::tempdir().expect("temporary files directory");
+        config.files_dir = files.path().join("files");
         let db = Db::open(&url)
             .await
             .expect("open and migrate the test database");
@@ -160,6 +163,7 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(server),
             _db: guard,
+            _files: files,
         }
     }
 
@@ -210,6 +214,13 @@ impl TestApp {
         b.sign_in_ok(&username, &otp, role).await;
         b.set_password(None, USER_PASSWORD).await;
         (b, username)
+    }
+
+    /// How many files the attachment store holds.
+    pub fn stored_files(&self) -> usize {
+        std::fs::read_dir(&self.state.config.files_dir)
+            .map(|d| d.count())
+            .unwrap_or(0)
     }
 
     pub async fn stop(mut self) {
@@ -290,9 +301,96 @@ impl Browser {
         self.me().await.1["id"].as_i64().expect("signed in")
     }
 
+    /// Uploads a file as the apps do: the raw bytes, the name in the query.
+    pub async fn upload(&self, name: &str, bytes: &[u8]) -> (u16, Value) {
+        let res = self
+            .http
+            .post(format!("{}/api/attachments", self.base))
+            .query(&[("name", name)])
+            .header("origin", &self.base)
+            .header("content-type", "application/octet-stream")
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Uploads a file that must be accepted; its id.
+    pub async fn upload_ok(&self, name: &str, bytes: &[u8]) -> i64 {
+        let (status, body) = self.upload(name, bytes).await;
+        assert_eq!(status, 200, "upload of {name}: {body}");
+        body["id"].as_i64().expect("an attachment id")
+    }
+
+    /// Downloads an attachment: status, headers, bytes.
+    pub async fn download(&self, id: i64) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let res = self
+            .http
+            .get(format!("{}/api/attachments/{id}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, res.bytes().await.expect("body").to_vec())
+    }
+
     pub async fn me(&self) -> (u16, Value) {
         self.call("session/me", json!({})).await
     }
+}
+
+// The ticket helpers every ticket-related test binary shares.
+
+pub fn new_ticket(subject: &str, key: &str) -> Value {
+    json!({"input": {"subject": subject, "description": format!("{subject}: the details"),
+        "category_id": null, "priority": "high", "earlier_ticket_id": null, "idempotency_key": key}})
+}
+
+/// Opens a ticket as `client`; its id.
+pub async fn open_ticket(client: &Browser, subject: &str, key: &str) -> i64 {
+    let (status, body) = client
+        .call("tickets/create", new_ticket(subject, key))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["ticket"]["id"].as_i64().unwrap()
+}
+
+/// The usual cast: the admin, client Ana Kovač, operator Đorđe Šarić and the operator's id.
+pub async fn desk(app: &TestApp) -> (Browser, Browser, Browser, i64) {
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.id().await;
+    (admin, client, operator, operator_id)
+}
+
+pub async fn step(b: &Browser, id: i64, step: &str, text: Option<&str>) -> (u16, Value) {
+    b.call(
+        "tickets/move",
+        json!({"input": {"ticket_id": id, "step": step, "text": text, "operator_id": null}}),
+    )
+    .await
+}
+
+pub async fn step_ok(b: &Browser, id: i64, s: &str, text: Option<&str>) -> Value {
+    let (status, body) = step(b, id, s, text).await;
+    assert_eq!(status, 200, "{s}: {body}");
+    body
+}
+
+pub async fn assign(admin: &Browser, id: i64, operator: i64) -> Value {
+    let (status, body) = admin
+        .call("tickets/move", json!({"input": {"ticket_id": id, "step": "assign", "text": null, "operator_id": operator}}))
+        .await;
+    assert_eq!(status, 200, "assign: {body}");
+    body
 }
 
 /// The error code of a refused call.

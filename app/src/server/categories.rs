@@ -1,0 +1,73 @@
+//! Ticket categories: created, renamed and deactivated by admins, never deleted (tickets keep
+//! pointing at them); clients choose among the active ones.
+
+use super::accounts::clean_line;
+use super::auth::Session;
+use super::db::flag;
+use super::AppState;
+use crate::dto::limits::CATEGORY_MAX;
+use crate::dto::{Category, CategoryInput, Role};
+use crate::error::{AppError, Field, Problem};
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    id: i64,
+    name: String,
+    active: i64,
+}
+
+pub async fn list(state: &AppState, session: &Session) -> Result<Vec<Category>, AppError> {
+    let all = session.user.role()? == Role::Admin;
+    let rows: Vec<CategoryRow> = sqlx::query_as(
+        "SELECT id, name, active FROM categories WHERE $1 = 1 OR active = 1 ORDER BY name",
+    )
+    .bind(i64::from(all))
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Category {
+            id: r.id,
+            name: r.name,
+            active: flag(r.active),
+        })
+        .collect())
+}
+
+pub async fn save(
+    state: &AppState,
+    session: &Session,
+    input: &CategoryInput,
+) -> Result<Vec<Category>, AppError> {
+    let name = clean_line(Field::Category, &input.name, CATEGORY_MAX)?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM categories WHERE lower(name) = lower($1)")
+            .bind(&name)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    if taken.is_some_and(|id| Some(id) != input.id) {
+        return Err(AppError::invalid(Field::Category, Problem::Taken));
+    }
+    let active = i64::from(input.active);
+    let changed = match input.id {
+        None => {
+            sqlx::query("INSERT INTO categories (name, active) VALUES ($1, $2)")
+                .bind(&name)
+                .bind(active)
+                .execute(&state.db.pool)
+                .await?
+        }
+        Some(id) => {
+            sqlx::query("UPDATE categories SET name = $1, active = $2 WHERE id = $3")
+                .bind(&name)
+                .bind(active)
+                .bind(id)
+                .execute(&state.db.pool)
+                .await?
+        }
+    };
+    if changed.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    list(state, session).await
+}
