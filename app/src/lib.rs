@@ -4,6 +4,8 @@
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod api;
+#[cfg(feature = "csr")]
+pub mod client;
 pub mod dto;
 pub mod error;
 pub mod i18n;

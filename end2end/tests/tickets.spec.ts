@@ -1,6 +1,7 @@
-// A ticket's whole life through the three apps: opened by the client, assigned by the admin,
-// worked by the operator, returned for information, answered, closed, reopened, closed again —
-// with the timeline showing exactly those steps, and an admin's forced change the operator sees.
+// A ticket's whole life through the three apps: opened by the client (with a category, light
+// Markdown and an attachment), assigned by the admin, worked by the operator, returned for
+// information, answered, closed, reopened, closed again — with the timeline showing exactly those
+// steps, and an admin's forced change the operator sees.
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { adminContext, person } from './helpers';
@@ -19,11 +20,23 @@ test('a ticket goes from client to operator and back until it is solved', async 
   const { page: operator } = await person(browser, adminCtx, 'Tarik Begić', 'operator');
   const admin = await adminCtx.newPage();
 
-  // The client opens a ticket.
+  // The admin adds the category the client will choose.
+  await admin.goto('/admin/settings');
+  await admin.getByLabel('New category').fill('Printers');
+  await admin.getByRole('button', { name: 'Add' }).click();
+  await expect(admin.getByLabel('Printers (active)')).toBeChecked();
+  await accessible(admin, 'settings with categories');
+
+  // The client opens a ticket, in Markdown, with a log file.
   await client.getByRole('link', { name: 'New ticket' }).first().click();
   await client.getByLabel('Subject').fill('Printer on fire');
-  await client.getByLabel('Description').fill('Smoke comes out of the LX-300.');
+  await client.getByLabel('Description').fill('Smoke comes out of the **LX-300**.');
+  await client.getByLabel('Category').selectOption({ label: 'Printers' });
   await client.getByLabel('Priority').selectOption({ label: 'high' });
+  await client.getByLabel('Attachments').setInputFiles({
+    name: 'smoke.log', mimeType: 'text/plain', buffer: Buffer.from('10:02 fuser temperature 412 C\n'),
+  });
+  await expect(client.locator('.files li')).toContainText('smoke.log');
   await accessible(client, 'new ticket');
   await client.getByRole('button', { name: 'Open the ticket' }).click();
   const heading = client.getByRole('heading', { level: 1 });
@@ -31,20 +44,34 @@ test('a ticket goes from client to operator and back until it is solved', async 
   const reference = (await heading.locator('code').textContent())!.trim();
   expect(reference).toMatch(/^T-\d{6}$/);
   await expect(status(client)).toHaveText('open');
+  await expect(client.locator('.facts')).toContainText('Printers');
+  await expect(client.locator('.text strong')).toHaveText('LX-300');
   const ticketUrl = client.url();
 
-  // The admin assigns it.
-  await admin.goto('/admin/');
+  // The admin finds it with the filters and assigns it.
   await admin.getByRole('link', { name: 'Tickets' }).click();
   await expect(admin.getByRole('heading', { name: 'All tickets' })).toBeVisible();
+  await admin.getByLabel('Priority').selectOption({ label: 'low' });
+  await expect(admin.getByRole('link', { name: reference })).toHaveCount(0);
+  await admin.getByLabel('Priority').selectOption({ label: 'high' });
+  await admin.getByLabel('Category').selectOption({ label: 'Printers' });
+  await accessible(admin, 'admin ticket list with filters');
   await admin.getByRole('link', { name: reference }).click();
   await admin.getByLabel('Operator', { exact: true }).selectOption({ label: 'Tarik Begić' });
   await admin.getByRole('button', { name: 'Assign' }).click();
   await expect(status(admin)).toHaveText('assigned to operator');
 
-  // The operator finds it in the queue, starts, and asks for information.
+  // The operator finds it in the queue, downloads the log, raises the priority, starts, and
+  // asks for information.
   await operator.reload();
   await operator.getByRole('link', { name: reference }).click();
+  const download = operator.waitForEvent('download');
+  await operator.getByRole('link', { name: 'smoke.log' }).click();
+  expect((await download).suggestedFilename()).toBe('smoke.log');
+  await operator.getByLabel('Priority').selectOption({ label: 'critical' });
+  await operator.getByRole('button', { name: 'Save' }).click();
+  await expect(operator.locator('.facts')).toContainText('critical');
+  await expect(operator.locator('ol.history li').last()).toHaveText(/changed the priority: high → critical$/);
   await operator.getByRole('button', { name: 'Start work' }).click();
   await expect(status(operator)).toHaveText('in progress');
   await operator.getByLabel('Message').fill('Is it still plugged in?');
@@ -94,7 +121,18 @@ test('a ticket goes from client to operator and back until it is solved', async 
     /Tarik Begić changed the status: in progress → closed$/,
   ]);
   await expect(client.getByText('internal note')).toHaveCount(0);
+  await expect(client.locator('ol.history li').filter({ hasText: 'attached a file' })).toHaveText(/smoke\.log$/);
   await accessible(client, 'client ticket view');
+
+  // A follow-up ticket refers to this one, and links back to it.
+  await client.getByRole('link', { name: 'New ticket' }).first().click();
+  await client.getByLabel('Subject').fill('Printer again');
+  await client.getByLabel('Description').fill('Same printer as before.');
+  await client.getByLabel('Earlier ticket').selectOption({ label: `${reference} · Printer on fire` });
+  await client.getByRole('button', { name: 'Open the ticket' }).click();
+  await expect(client.locator('.facts')).toContainText(reference);
+  await client.locator('.facts').getByRole('link', { name: reference }).click();
+  await expect(heading).toContainText('Printer on fire');
 
   // The admin forces a status with a reason; the operator sees it.
   await admin.reload();

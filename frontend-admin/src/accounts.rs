@@ -5,7 +5,7 @@ use app::api::accounts::{accounts_overview, create_account, reset_password, set_
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use app::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, SetDisabled};
 use app::i18n::Msg;
-use app::ui::{label, local_time, t, use_ui, ErrorNote, FormCall, TextField};
+use app::ui::{enum_options, label, local_time, t, use_ui, ErrorNote, FormCall, Select, TextField};
 use leptos::prelude::*;
 
 #[component]
@@ -57,18 +57,10 @@ fn CreateAccount(
             <div class="row">
                 <TextField id="full-name" label=Msg::FullName value=full_name required=true maxlength=FULL_NAME_MAX/>
                 <TextField id="email" label=Msg::EmailOptional value=email kind="email" maxlength=EMAIL_MAX/>
-                <div class="field">
-                    <label for="role">{t(Msg::Role)}</label>
-                    <select id="role" on:change=move |ev| {
-                        if let Some(r) = Role::parse(&event_target_value(&ev)) {
-                            role.set(r);
-                        }
-                    }>
-                        {Role::ALL.into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=move || role.get() == r>{label(r, Role::label)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <Select id="role" label=Msg::Role
+                    options=enum_options(&Role::ALL, Role::as_str, Role::label)
+                    current=Signal::derive(move || role.get().as_str().to_string())
+                    on_pick=move |v| role.set(Role::parse(&v).unwrap_or(Role::Client))/>
             </div>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::CreateAccount)}</button>

@@ -3,14 +3,18 @@
 #[cfg(target_arch = "wasm32")]
 mod accounts;
 #[cfg(target_arch = "wasm32")]
+mod categories;
+#[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]
 mod ticket_tools;
+#[cfg(target_arch = "wasm32")]
+mod tickets;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{ticket_path, AccountPage, NavItem, NotFound, TicketList};
+    use app::ui::{ticket_path, AccountPage, NavItem, NotFound};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -36,10 +40,7 @@ mod pages {
         match path {
             "/" => view! { <super::accounts::AccountsPage/> }.into_any(),
             "/settings" => view! { <super::settings::SettingsPage/> }.into_any(),
-            "/tickets" => {
-                view! { <TicketList title=Msg::AllTickets empty=Msg::NoTickets filter=true/> }
-                    .into_any()
-            }
+            "/tickets" => view! { <super::tickets::AdminTicketsPage/> }.into_any(),
             "/account" => view! { <AccountPage/> }.into_any(),
             _ => match ticket_path(path) {
                 Some(id) => view! { <super::ticket_tools::AdminTicketPage id=id/> }.into_any(),

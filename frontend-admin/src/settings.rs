@@ -1,4 +1,4 @@
-//! Installation settings: the company name.
+//! Installation settings: the company name, and the ticket categories.
 
 use app::api::settings::set_company_name;
 use app::dto::limits::COMPANY_NAME_MAX;
@@ -29,5 +29,6 @@ pub fn SettingsPage() -> impl IntoView {
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
             <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Save)}</button>
         </form>
+        <super::categories::CategoriesCard/>
     }
 }

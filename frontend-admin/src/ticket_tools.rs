@@ -7,7 +7,9 @@ use app::dto::limits::REASON_MAX;
 use app::dto::{Account, ForcedChange, Role, TicketDetail, TicketMove};
 use app::i18n::Msg;
 use app::tickets::{Move, Status};
-use app::ui::{label, t, ErrorNote, FormCall, TextArea, TicketView};
+use app::ui::{
+    enum_options, id_options, t, ErrorNote, FormCall, Select, StaffTicketView, TextArea,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -24,7 +26,7 @@ pub fn AdminTicketPage(id: i64) -> impl IntoView {
         )
     });
     view! {
-        <TicketView id=id detail=detail/>
+        <StaffTicketView id=id detail=detail/>
         <ErrorNote message=load.message()/>
         <AdminTools id=id operators=operators detail=detail/>
     }
@@ -67,32 +69,17 @@ fn AdminTools(
     };
     view! {
         <form class="card form force" on:submit=force>
-            <div class="field">
-                <label for="operator">{t(Msg::Operator)}</label>
-                <select id="operator" on:change=move |ev| operator.set(event_target_value(&ev).parse().ok())>
-                    <option value="">"—"</option>
-                    {move || operators.get().into_iter().map(|a| view! {
-                        <option value=a.id.to_string()>{a.full_name}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <Select id="operator" label=Msg::Operator blank=Msg::Unassigned
+                options=id_options(operators, |a| Some((a.id, a.full_name.clone())))
+                on_pick=move |v| operator.set(v.parse().ok())/>
             <p class="actions">
                 <button type="button" on:click=assign disabled=move || call.busy.get()>{t(Msg::MoveAssign)}</button>
             </p>
             <h2>{t(Msg::ForceTitle)}</h2>
             <p class="hint">{t(Msg::ForceHint)}</p>
-            <div class="field">
-                <label for="force-status">{t(Msg::Status)}</label>
-                <select id="force-status" on:change=move |ev| {
-                    if let Some(s) = Status::parse(&event_target_value(&ev)) {
-                        status.set(s);
-                    }
-                }>
-                    {Status::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str()>{label(s, Status::label)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <Select id="force-status" label=Msg::Status
+                options=enum_options(&Status::ALL, Status::as_str, Status::label)
+                on_pick=move |v| status.set(Status::parse(&v).unwrap_or(Status::Open))/>
             <TextArea id="force-reason" label=Msg::Reason value=reason maxlength=REASON_MAX/>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Force)}</button>

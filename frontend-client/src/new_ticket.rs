@@ -1,11 +1,16 @@
-//! Opening a ticket: subject, description, priority. The reference is shown once it exists.
+//! Opening a ticket: subject, description, category, priority, files, and optionally the
+//! earlier ticket it follows up on. The reference is shown once it exists.
 
-use app::api::tickets::create_ticket;
+use app::api::categories::list_categories;
+use app::api::tickets::{create_ticket, list_tickets};
 use app::dto::limits::{SUBJECT_MAX, TEXT_MAX};
-use app::dto::NewTicket;
+use app::dto::{Attachment, Category, NewTicket, TicketQuery, TicketSummary};
 use app::i18n::Msg;
 use app::tickets::Priority;
-use app::ui::{label, t, use_ui, ErrorNote, FormCall, TextArea, TextField};
+use app::ui::{
+    enum_options, id_options, t, use_ui, ErrorNote, FilePicker, FormCall, Select, TextArea,
+    TextField,
+};
 use leptos::prelude::*;
 
 /// A fresh key per ticket the client means to create: a retried request reuses it.
@@ -20,18 +25,27 @@ pub fn NewTicketPage() -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let priority = RwSignal::new(Priority::Normal);
+    let category = RwSignal::new(None::<i64>);
+    let categories = RwSignal::new(Vec::<Category>::new());
+    let earlier = RwSignal::new(None::<i64>);
+    let mine = RwSignal::new(Vec::<TicketSummary>::new());
+    let files = RwSignal::new(Vec::<Attachment>::new());
     let key = RwSignal::new(idempotency_key());
     let call = FormCall::new();
+    call.run(list_categories(), move |list| categories.set(list));
+    call.run(list_tickets(TicketQuery::default()), move |page| {
+        mine.set(page.tickets)
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = NewTicket {
             subject: subject.get_untracked(),
             description: description.get_untracked(),
-            category_id: None,
+            category_id: category.get_untracked(),
             priority: priority.get_untracked(),
-            earlier_ticket_id: None,
+            earlier_ticket_id: earlier.get_untracked(),
             idempotency_key: key.get_untracked(),
-            attachments: Vec::new(),
+            attachments: files.get_untracked().iter().map(|a| a.id).collect(),
         };
         call.run(create_ticket(input), move |detail| {
             key.set(idempotency_key());
@@ -43,19 +57,22 @@ pub fn NewTicketPage() -> impl IntoView {
         <form class="card form" on:submit=submit>
             <TextField id="subject" label=Msg::Subject value=subject required=true maxlength=SUBJECT_MAX/>
             <TextArea id="description" label=Msg::Description value=description required=true maxlength=TEXT_MAX/>
-            <div class="field">
-                <label for="priority">{t(Msg::Priority)}</label>
-                <select id="priority" aria-describedby="priority-hint" on:change=move |ev| {
-                    if let Some(p) = Priority::parse(&event_target_value(&ev)) {
-                        priority.set(p);
-                    }
-                }>
-                    {Priority::ALL.into_iter().map(|p| view! {
-                        <option value=p.as_str() selected=move || priority.get() == p>{label(p, Priority::label)}</option>
-                    }).collect_view()}
-                </select>
-                <p class="hint" id="priority-hint">{t(Msg::PriorityHint)}</p>
-            </div>
+            {move || (!categories.get().is_empty()).then(|| view! {
+                <Select id="category" label=Msg::Category blank=Msg::NoCategory
+                    options=id_options(categories, |c| Some((c.id, c.name.clone())))
+                    on_pick=move |v| category.set(v.parse().ok())/>
+            })}
+            <Select id="priority" label=Msg::Priority
+                options=enum_options(&Priority::ALL, Priority::as_str, Priority::label)
+                current="normal".to_string()
+                on_pick=move |v| priority.set(Priority::parse(&v).unwrap_or(Priority::Normal))/>
+            <p class="hint">{t(Msg::PriorityHint)}</p>
+            {move || (!mine.get().is_empty()).then(|| view! {
+                <Select id="earlier" label=Msg::EarlierTicket blank=Msg::NoEarlierTicket
+                    options=id_options(mine, |s| Some((s.id, format!("{} · {}", s.reference, s.subject))))
+                    on_pick=move |v| earlier.set(v.parse().ok())/>
+            })}
+            <FilePicker id="files" files=files call=call/>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::OpenTicket)}</button>
         </form>

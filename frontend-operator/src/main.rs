@@ -3,7 +3,7 @@
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{common_page, NavItem, TicketList};
+    use app::ui::{common_page, ticket_path, NavItem, StaffTicketView, TicketList};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -20,7 +20,10 @@ mod pages {
     pub fn page(path: &str) -> AnyView {
         match path {
             "/" => view! { <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/> }.into_any(),
-            _ => common_page(path),
+            _ => match ticket_path(path) {
+                Some(id) => view! { <StaffTicketView id=id/> }.into_any(),
+                None => common_page(path),
+            },
         }
     }
 }

@@ -1,6 +1,38 @@
 //! The server functions, one file per domain. Each has an explicit `/api/…` endpoint and JSON
 //! input, and its body is one call through `server::gateway::run` with the policy that guards it.
 //! The browser gets only the client half; the body compiles on the server alone.
+//!
+//! Each is declared once with `endpoint!`: on the server (`ssr`) it is a Leptos `#[server]`
+//! function; in the browser (`csr`) a function of the same name and signature that posts the
+//! same JSON to the same path through `client::call`. Leptos' generated client would do the same
+//! job, but compiles its whole request and response machinery once per function; the shared,
+//! non-generic `client::post` cut ~N KB from every app (see ARCHITECTURE.md, "Keeping the apps
+//! small").
+#![cfg_attr(not(any(feature = "ssr", feature = "csr")), allow(unused_imports))]
+
+/// One server function: `"<domain>/<name>" => pub async fn name(args…) -> Output { body }`.
+/// The body runs on the server only; the browser gets a typed call of the endpoint.
+macro_rules! endpoint {
+    (
+        $(#[doc = $doc:literal])*
+        $path:literal => pub async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block
+    ) => {
+        $(#[doc = $doc])*
+        #[cfg(feature = "ssr")]
+        #[leptos::server(prefix = "/api", endpoint = $path, input = server_fn::codec::Json)]
+        pub async fn $name($($arg: $ty),*) -> Result<$out, crate::error::AppError> $body
+
+        $(#[doc = $doc])*
+        #[cfg(feature = "csr")]
+        pub async fn $name($($arg: $ty),*) -> Result<$out, crate::error::AppError> {
+            #[derive(serde::Serialize)]
+            struct Args {
+                $($arg: $ty),*
+            }
+            crate::client::call(concat!("/api/", $path), &Args { $($arg),* }).await
+        }
+    };
+}
 
 pub mod accounts;
 pub mod categories;

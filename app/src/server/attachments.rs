@@ -31,8 +31,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::{Stream, StreamExt};
 use http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
-    X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONNECTION, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY,
+    CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
 };
 use serde::Deserialize;
 use sqlx::{Any, Transaction};
@@ -254,12 +254,30 @@ pub struct UploadQuery {
     name: String,
 }
 
-/// `POST /api/attachments?name=…`: stores a pending attachment of the caller.
+/// `POST /api/attachments?name=…`: stores a pending attachment of the caller. A refusal may
+/// leave the body unread, so it closes the connection (`Connection: close`): a client must not
+/// send its next request down a connection still carrying the rest of this one.
 pub async fn upload(
     State(state): State<AppState>,
     Query(query): Query<UploadQuery>,
     req: Request,
-) -> Result<Json<Attachment>, AppError> {
+) -> Response {
+    match store_upload(state, query, req).await {
+        Ok(stored) => Json(stored).into_response(),
+        Err(e) => {
+            let mut res = e.into_response();
+            res.headers_mut()
+                .insert(CONNECTION, http::HeaderValue::from_static("close"));
+            res
+        }
+    }
+}
+
+async fn store_upload(
+    state: AppState,
+    query: UploadQuery,
+    req: Request,
+) -> Result<Attachment, AppError> {
     let (parts, body) = req.into_parts();
     let caller = gateway::caller_from(state.clone(), &parts).await?;
     let session = access::check(caller.session.as_ref(), Policy::AnyRole)?
@@ -295,13 +313,13 @@ pub async fn upload(
             return Err(e.into());
         }
     };
-    Ok(Json(Attachment {
+    Ok(Attachment {
         id,
         message_id: None,
         name,
         media_type: media_type.to_string(),
         size: stored.size,
-    }))
+    })
 }
 
 /// Makes the caller's pending attachments part of a ticket (and of a message), with one history

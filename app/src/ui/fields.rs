@@ -1,7 +1,7 @@
 //! Form pieces: a labelled field, and an error line screen readers announce.
 
-use super::t;
-use crate::i18n::Msg;
+use super::{t, use_ui};
+use crate::i18n::{Lang, Msg};
 use leptos::prelude::*;
 
 /// A labelled input bound to a signal, with an optional hint under it.
@@ -59,6 +59,64 @@ pub fn TextArea(
         <div class="field">
             <label for=id>{t(label)}</label>
             <textarea id=id name=id rows="4" required=required maxlength=maxlength bind:value=value></textarea>
+        </div>
+    }
+}
+
+/// The choices of a `<select>`: `(value, text)` pairs, in the reader's language.
+pub type Options = Signal<Vec<(String, String)>>;
+
+/// The values of an enum as choices, labelled in the reader's language.
+pub fn enum_options<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    value: fn(T) -> &'static str,
+    text: fn(T, Lang) -> &'static str,
+) -> Options {
+    let lang = use_ui().lang;
+    Signal::derive(move || {
+        all.iter()
+            .map(|&x| (value(x).to_string(), text(x, lang.get()).to_string()))
+            .collect()
+    })
+}
+
+/// Records (accounts, categories, tickets) as choices: their id and name.
+pub fn id_options<T: Clone + Send + Sync + 'static>(
+    items: RwSignal<Vec<T>>,
+    pick: fn(&T) -> Option<(i64, String)>,
+) -> Options {
+    Signal::derive(move || {
+        items
+            .get()
+            .iter()
+            .filter_map(pick)
+            .map(|(id, name)| (id.to_string(), name))
+            .collect()
+    })
+}
+
+/// A labelled choice. `blank` adds a first choice with the value "" ("all", "none"…);
+/// `current` is the value shown as chosen; `on_pick` gets the value picked.
+#[component]
+pub fn Select(
+    id: &'static str,
+    label: Msg,
+    options: Options,
+    #[prop(optional)] blank: Option<Msg>,
+    #[prop(optional, into)] current: Option<Signal<String>>,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{t(label)}</label>
+            <select id=id on:change=move |ev| on_pick(event_target_value(&ev))>
+                {blank.map(|b| view! { <option value="">{t(b)}</option> })}
+                {move || options.get().into_iter().map(|(value, text)| {
+                    let this = value.clone();
+                    let chosen = move || current.is_some_and(|c| c.with(|c| *c == this));
+                    view! { <option value=value selected=chosen>{text}</option> }
+                }).collect_view()}
+            </select>
         </div>
     }
 }

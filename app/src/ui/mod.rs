@@ -3,15 +3,19 @@
 
 mod account;
 mod fields;
+mod files;
 mod nav;
 mod shell;
 mod tickets;
 
 pub use account::{AccountPage, PasswordForm};
-pub use fields::{ErrorNote, TextArea, TextField};
+pub use fields::{enum_options, id_options, ErrorNote, Options, Select, TextArea, TextField};
+pub use files::{FileLinks, FilePicker};
 pub use nav::Link;
 pub use shell::{common_page, start, NavItem, NotFound};
-pub use tickets::{ticket_path, StatusBadge, TicketList, TicketView, When};
+pub use tickets::{
+    follow, ticket_path, StaffTicketView, StatusBadge, TicketLink, TicketList, TicketView, When,
+};
 
 use crate::dto::{CurrentUser, Role};
 use crate::error::AppError;

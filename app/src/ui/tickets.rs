@@ -1,11 +1,18 @@
 //! Ticket views every app shares: the status badge, the list with its keyset paging, and the
 //! ticket itself — thread, history, and the moves the state machine allows the viewer.
 
-use super::{label, t, use_ui, ErrorNote, FormCall, Link, TextArea, TextField};
-use crate::api::tickets::{list_tickets, move_ticket, post_message, search_tickets, view_ticket};
+use super::{
+    enum_options, id_options, label, t, use_ui, ErrorNote, FileLinks, FilePicker, FormCall, Link,
+    Select, TextArea, TextField, Ui,
+};
+use crate::api::categories::list_categories;
+use crate::api::tickets::{
+    edit_ticket, list_tickets, move_ticket, post_message, search_tickets, view_ticket,
+};
 use crate::dto::limits::TEXT_MAX;
 use crate::dto::{
-    Role, TicketDetail, TicketEvent, TicketMessage, TicketMove, TicketQuery, TicketSummary,
+    Attachment, Category, Role, TicketDetail, TicketEdit, TicketEvent, TicketMessage, TicketMove,
+    TicketQuery, TicketSummary,
 };
 use crate::i18n::{relative_time, Lang, Msg};
 use crate::tickets::{rule, Move, Needs, Priority, Status};
@@ -39,20 +46,26 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
     }
 }
 
-/// A page of tickets with "show more", optionally filtered by status.
+/// A page of tickets with "show more", optionally filtered by status. A page may hold the
+/// query (the admin's filters, shown as `children`): the list follows every change of it.
 #[component]
-pub fn TicketList(title: Msg, empty: Msg, #[prop(optional)] filter: bool) -> impl IntoView {
+pub fn TicketList(
+    title: Msg,
+    empty: Msg,
+    #[prop(optional)] filter: bool,
+    #[prop(optional)] query: Option<RwSignal<TicketQuery>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let ui = use_ui();
     let tickets = RwSignal::new(Vec::<TicketSummary>::new());
     let next = RwSignal::new(None::<String>);
     let loaded = RwSignal::new(false);
-    let status = RwSignal::new(None::<Status>);
+    let query = query.unwrap_or_else(|| RwSignal::new(TicketQuery::default()));
     let call = FormCall::new();
     let load = move |after: Option<String>| {
         let query = TicketQuery {
-            status: status.get_untracked(),
             after: after.clone(),
-            ..TicketQuery::default()
+            ..query.get_untracked()
         };
         call.run(list_tickets(query), move |page| {
             if after.is_none() {
@@ -64,7 +77,10 @@ pub fn TicketList(title: Msg, empty: Msg, #[prop(optional)] filter: bool) -> imp
             loaded.set(true);
         });
     };
-    load(None);
+    Effect::new(move |_| {
+        query.track();
+        load(None);
+    });
     let staff = ui.app != Role::Client;
     let words = RwSignal::new(String::new());
     // Words: search (one page of matches); no words: back to the list.
@@ -86,19 +102,11 @@ pub fn TicketList(title: Msg, empty: Msg, #[prop(optional)] filter: bool) -> imp
             <TextField id="search" label=Msg::SearchWords value=words kind="search"/>
             <button type="submit">{t(Msg::Search)}</button>
         </form>
+        {children.map(|c| c())}
         {filter.then(|| view! {
-            <div class="field inline">
-                <label for="status-filter">{t(Msg::Status)}</label>
-                <select id="status-filter" on:change=move |ev| {
-                    status.set(Status::parse(&event_target_value(&ev)));
-                    load(None);
-                }>
-                    <option value="">{t(Msg::AllStatuses)}</option>
-                    {Status::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str()>{label(s, Status::label)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <Select id="status-filter" label=Msg::Status blank=Msg::AllStatuses
+                options=enum_options(&Status::ALL, Status::as_str, Status::label)
+                on_pick=move |v| query.update(|q| q.status = Status::parse(&v))/>
         })}
         <ErrorNote message=call.message()/>
         <section class="card">
@@ -134,17 +142,27 @@ pub fn TicketList(title: Msg, empty: Msg, #[prop(optional)] filter: bool) -> imp
     }
 }
 
+/// A link to a ticket of this app, by its reference.
 #[component]
-fn TicketRow(row: TicketSummary, staff: bool) -> impl IntoView {
+pub fn TicketLink(id: i64, reference: String) -> impl IntoView {
     let ui = use_ui();
-    let path = format!("/tickets/{}", row.id);
-    let href = ui.href(&path);
-    let open = move |e: leptos::ev::MouseEvent| {
-        if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0) {
+    let path = format!("/tickets/{id}");
+    view! { <a href=ui.href(&path) on:click=follow(ui, path)><code>{reference}</code></a> }
+}
+
+/// A link's click: a page change inside the app, except where the browser should act (new tab,
+/// new window, download).
+pub fn follow(ui: Ui, path: String) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+    move |e: leptos::ev::MouseEvent| {
+        if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0) {
             e.prevent_default();
             ui.navigate(&path);
         }
-    };
+    }
+}
+
+#[component]
+fn TicketRow(row: TicketSummary, staff: bool) -> impl IntoView {
     let who = if staff {
         row.client_name.clone()
     } else {
@@ -153,7 +171,7 @@ fn TicketRow(row: TicketSummary, staff: bool) -> impl IntoView {
     let priority = row.priority;
     view! {
         <tr>
-            <td><a href=href on:click=open><code>{row.reference.clone()}</code></a></td>
+            <td><TicketLink id=row.id reference=row.reference.clone()/></td>
             <td>{row.subject.clone()}</td>
             <td><StatusBadge status=row.status/></td>
             <td class=format!("priority-{}", priority.as_str())>{label(priority, Priority::label)}</td>
@@ -191,18 +209,33 @@ fn event_text(e: &TicketEvent, lang: Lang) -> String {
         "assigned" => Msg::EventAssigned,
         "message" => Msg::EventMessage,
         "note" => Msg::EventNote,
+        "attachment" => Msg::EventAttachment,
+        "priority" => Msg::EventPriority,
+        "category" => Msg::EventCategory,
         _ => Msg::EventStatus,
     };
-    let status = |v: &Option<String>| v.as_deref().and_then(Status::parse).map(|s| s.label(lang));
+    // Statuses and priorities in the reader's language; names (files, categories) as they are.
+    fn value(v: &Option<String>, lang: Lang) -> Option<&str> {
+        v.as_deref()
+            .map(|v| match (Status::parse(v), Priority::parse(v)) {
+                (Some(s), _) => s.label(lang),
+                (_, Some(p)) => p.label(lang),
+                _ => v,
+            })
+    }
     let mut text = e
         .actor_name
         .clone()
         .unwrap_or_else(|| Msg::System.text(lang).to_string());
     text.push(' ');
     text.push_str(what.text(lang));
-    if let Some(to) = status(&e.to_value) {
+    // An assignment's values are account ids: the actor and the reason say it better.
+    let to = (e.kind != "assigned")
+        .then(|| value(&e.to_value, lang))
+        .flatten();
+    if let Some(to) = to {
         text.push_str(": ");
-        if let Some(from) = status(&e.from_value) {
+        if let Some(from) = value(&e.from_value, lang) {
             text.push_str(from);
             text.push_str(" → ");
         }
@@ -249,7 +282,7 @@ fn TicketBody(
                 .iter()
                 .rev()
                 .find(|m| m.author_role != Role::Client)
-                .map(|m| m.body.clone())
+                .map(|m| m.html.clone())
         })
         .flatten();
     let moves: Vec<Move> = detail
@@ -258,24 +291,37 @@ fn TicketBody(
         .copied()
         .filter(|m| *m != Move::Assign)
         .collect();
+    let files_of = |message: Option<i64>| -> Vec<Attachment> {
+        detail
+            .attachments
+            .iter()
+            .filter(|a| a.message_id == message)
+            .cloned()
+            .collect()
+    };
     let history = detail.history.clone();
     view! {
         <h1><code>{ticket.reference.clone()}</code> " · " {ticket.subject.clone()}</h1>
         {returned_ask.map(|ask| view! {
             <section class="card returned" role="status">
                 <p><strong>{t(Msg::ReturnedBanner)}</strong></p>
-                <p class="text">{ask}</p>
+                <div class="text" inner_html=ask></div>
             </section>
         })}
         <section class="card">
             <dl class="facts">
                 <dt>{t(Msg::Status)}</dt><dd><StatusBadge status=status/></dd>
                 <dt>{t(Msg::Priority)}</dt><dd>{label(priority, Priority::label)}</dd>
+                <dt>{t(Msg::Category)}</dt><dd>{ticket.category.clone().unwrap_or_else(|| Msg::NoCategory.text(ui.lang.get_untracked()).to_string())}</dd>
                 <dt>{t(Msg::Client)}</dt><dd>{ticket.client_name.clone()}</dd>
                 <dt>{t(Msg::Operator)}</dt><dd>{ticket.operator_name.clone().unwrap_or_else(|| Msg::Unassigned.text(ui.lang.get_untracked()).to_string())}</dd>
                 <dt>{t(Msg::Updated)}</dt><dd><When at=ticket.updated_at/></dd>
+                {detail.earlier_ticket.clone().map(|(id, reference)| view! {
+                    <dt>{t(Msg::EarlierTicket)}</dt><dd><TicketLink id=id reference=reference/></dd>
+                })}
             </dl>
-            <p class="text">{detail.description.clone()}</p>
+            <div class="text" inner_html=detail.description_html.clone()></div>
+            <FileLinks files=files_of(None)/>
         </section>
         <section class="card">
             <h2>{t(Msg::Thread)}</h2>
@@ -287,7 +333,8 @@ fn TicketBody(
                             {m.internal.then(|| view! { " · " <span class="note-label">{t(Msg::InternalNote)}</span> })}
                             " · " <When at=m.created_at/>
                         </p>
-                        <p class="text">{m.body.clone()}</p>
+                        <div class="text" inner_html=m.html.clone()></div>
+                        <FileLinks files=files_of(Some(m.id))/>
                     </li>
                 }).collect_view()}
             </ol>
@@ -310,7 +357,69 @@ fn TicketBody(
     }
 }
 
-/// One move: a button, with the text box the move needs.
+/// A ticket as staff see it: the ticket, and a form for its priority and category. (Only the
+/// operator and admin apps use it, so the client app does not carry it.)
+#[component]
+pub fn StaffTicketView(
+    id: i64,
+    #[prop(optional)] detail: Option<RwSignal<Option<TicketDetail>>>,
+) -> impl IntoView {
+    let detail = detail.unwrap_or_else(|| RwSignal::new(None));
+    let categories = RwSignal::new(Vec::<Category>::new());
+    let call = FormCall::new();
+    call.run(list_categories(), move |list| categories.set(list));
+    view! {
+        <TicketView id=id detail=detail/>
+        <ErrorNote message=call.message()/>
+        {move || detail.get().filter(|d| d.ticket.status != Status::Closed).map(|d| view! {
+            <FieldsForm ticket=d.ticket categories=categories on_change=move |d| detail.set(Some(d))/>
+        })}
+    }
+}
+
+/// Staff change a ticket's priority and category; each change is kept in its history.
+#[component]
+fn FieldsForm(
+    ticket: TicketSummary,
+    categories: RwSignal<Vec<Category>>,
+    on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let priority = RwSignal::new(ticket.priority);
+    let current = ticket.category.clone();
+    let category = RwSignal::new(
+        categories
+            .get_untracked()
+            .iter()
+            .find(|c| Some(&c.name) == current.as_ref())
+            .map(|c| c.id),
+    );
+    let call = FormCall::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = TicketEdit {
+            ticket_id: ticket.id,
+            priority: priority.get_untracked(),
+            category_id: category.get_untracked(),
+        };
+        call.run(edit_ticket(input), on_change);
+    };
+    view! {
+        <form class="card form fields row" on:submit=submit>
+            <Select id="edit-priority" label=Msg::Priority
+                options=enum_options(&Priority::ALL, Priority::as_str, Priority::label)
+                current=Signal::derive(move || priority.get().as_str().to_string())
+                on_pick=move |v| priority.set(Priority::parse(&v).unwrap_or(Priority::Normal))/>
+            <Select id="edit-category" label=Msg::Category blank=Msg::NoCategory
+                options=id_options(categories, |c| c.active.then(|| (c.id, c.name.clone())))
+                current=Signal::derive(move || category.get().map(|c| c.to_string()).unwrap_or_default())
+                on_pick=move |v| category.set(v.parse().ok())/>
+            <ErrorNote message=call.message()/>
+            <button type="submit" disabled=move || call.busy.get()>{t(Msg::Save)}</button>
+        </form>
+    }
+}
+
+/// One move: a button, with the text box (and files) the move needs.
 #[component]
 fn MoveForm(
     id: i64,
@@ -323,6 +432,7 @@ fn MoveForm(
         .map(|r| r.1)
         .unwrap_or(Needs::Nothing);
     let text = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<Attachment>::new());
     let call = FormCall::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -331,29 +441,31 @@ fn MoveForm(
             step: mv,
             text: (needs != Needs::Nothing).then(|| text.get_untracked()),
             operator_id: None,
-            attachments: Vec::new(),
+            attachments: files.get_untracked().iter().map(|a| a.id).collect(),
         };
         call.run(move_ticket(input), on_change);
     };
-    let field_id = match mv {
-        Move::ReturnToClient => "move-return",
-        Move::Answer => "move-answer",
-        Move::Close => "move-close",
-        Move::Reopen => "move-reopen",
-        _ => "move-text",
+    let (field_id, files_id) = match mv {
+        Move::ReturnToClient => ("move-return", "move-return-files"),
+        Move::Answer => ("move-answer", "move-answer-files"),
+        Move::Close => ("move-close", "move-close-files"),
+        Move::Reopen => ("move-reopen", "move-reopen-files"),
+        _ => ("move-text", "move-files"),
     };
+    let with_message = matches!(needs, Needs::Message | Needs::Resolution);
     view! {
         <form class="form move" on:submit=submit>
             {(needs != Needs::Nothing).then(|| view! {
                 <TextArea id=field_id label=needs_label(needs, mv) value=text required=true maxlength=TEXT_MAX/>
             })}
+            {with_message.then(|| view! { <FilePicker id=files_id files=files call=call/> })}
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy.get()>{t(move_label(mv, ui.app))}</button>
         </form>
     }
 }
 
-/// A message to the other side; staff may make it an internal note instead.
+/// A message to the other side, with files; staff may make it an internal note instead.
 #[component]
 fn Reply(
     id: i64,
@@ -362,6 +474,7 @@ fn Reply(
     let ui = use_ui();
     let body = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
+    let files = RwSignal::new(Vec::<Attachment>::new());
     let call = FormCall::new();
     let staff = ui.app != Role::Client;
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -370,16 +483,18 @@ fn Reply(
             ticket_id: id,
             body: body.get_untracked(),
             internal: internal.get_untracked(),
-            attachments: Vec::new(),
+            attachments: files.get_untracked().iter().map(|a| a.id).collect(),
         };
         call.run(post_message(input), move |d| {
             body.set(String::new());
+            files.set(Vec::new());
             on_change(d);
         });
     };
     view! {
         <form class="form reply" class:note=move || internal.get() on:submit=submit>
             <TextArea id="reply" label=Msg::Message value=body required=true maxlength=TEXT_MAX/>
+            <FilePicker id="reply-files" files=files call=call/>
             {staff.then(|| view! {
                 <label class="check">
                     <input type="checkbox" id="reply-internal" bind:checked=internal/>

@@ -1,0 +1,58 @@
+//! The browser's side of the API: one non-generic `post` (fetch, status, error decoding) that
+//! every server-function call and every upload goes through; only the JSON of each call's own
+//! types is generic. Browser-only (`csr`).
+
+use crate::error::AppError;
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+fn network(e: JsValue) -> AppError {
+    AppError::Network {
+        detail: e.as_string().unwrap_or_default(),
+    }
+}
+
+/// POSTs `body` to `url` (same origin, with the session cookie) and returns the answer's text;
+/// an answer that is not a success is the server's `AppError` (or `Internal` if it is not one).
+pub async fn post(url: &str, body: &JsValue, content_type: &str) -> Result<String, AppError> {
+    let headers = web_sys::Headers::new().map_err(network)?;
+    headers.set("content-type", content_type).map_err(network)?;
+    headers.set("accept", "application/json").map_err(network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(body);
+    let res: web_sys::Response = JsFuture::from(
+        web_sys::window()
+            .ok_or(AppError::Internal)?
+            .fetch_with_str_and_init(url, &init),
+    )
+    .await
+    .map_err(network)?
+    .unchecked_into();
+    let text = JsFuture::from(res.text().map_err(network)?)
+        .await
+        .map_err(network)?
+        .as_string()
+        .unwrap_or_default();
+    if res.ok() {
+        Ok(text)
+    } else {
+        Err(serde_json::from_str(&text).unwrap_or(AppError::Internal))
+    }
+}
+
+/// Decodes a successful answer.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, AppError> {
+    serde_json::from_str(text).map_err(|e| AppError::Network {
+        detail: e.to_string(),
+    })
+}
+
+/// Calls a server function: its arguments as a JSON object, its value decoded from JSON.
+pub async fn call<I: Serialize, O: DeserializeOwned>(url: &str, input: &I) -> Result<O, AppError> {
+    let body = serde_json::to_string(input).map_err(|_| AppError::Internal)?;
+    let text = post(url, &JsValue::from_str(&body), "application/json").await?;
+    decode(&text)
+}

@@ -1,0 +1,95 @@
+//! Attachments in the apps: choosing files (each is uploaded at once, as the raw body of
+//! `POST /api/attachments`, and sent along with the form by id), and links that download them.
+
+use super::{t, FormCall};
+use crate::client;
+use crate::dto::Attachment;
+use crate::error::AppError;
+use crate::i18n::Msg;
+use leptos::prelude::*;
+
+async fn upload(file: web_sys::File) -> Result<Attachment, AppError> {
+    let url = format!(
+        "/api/attachments?name={}",
+        js_sys::encode_uri_component(&file.name())
+    );
+    let text = client::post(&url, &file, "application/octet-stream").await?;
+    client::decode(&text)
+}
+
+async fn upload_all(files: Vec<web_sys::File>) -> Result<Vec<Attachment>, AppError> {
+    let mut done = Vec::with_capacity(files.len());
+    for file in files {
+        done.push(upload(file).await?);
+    }
+    Ok(done)
+}
+
+/// "12 KB": a file's size for people.
+pub fn file_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1_048_576 => format!("{} KB", (b + 1023) / 1024),
+        // Integer tenths: float formatting would cost ~20 KB of WebAssembly.
+        b => format!("{}.{} MB", b / 1_048_576, b % 1_048_576 * 10 / 1_048_576),
+    }
+}
+
+/// A file input: chosen files are uploaded at once and listed (with a way to drop them); the
+/// form sends their ids. Busy state and errors are the form's own `call`.
+#[component]
+pub fn FilePicker(
+    id: &'static str,
+    files: RwSignal<Vec<Attachment>>,
+    call: FormCall,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let chosen = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let picked: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        input.set_value("");
+        call.run(upload_all(picked), move |new| {
+            files.update(|f| f.extend(new))
+        });
+    };
+    view! {
+        <div class="field">
+            <label for=id>{t(Msg::Attachments)}</label>
+            <input type="file" id=id multiple aria-describedby=hint_id.clone() on:change=chosen/>
+            <p class="hint" id=hint_id>{t(Msg::AttachHint)}</p>
+            <ul class="files">
+                {move || files.get().into_iter().map(|a| {
+                    let id = a.id;
+                    view! {
+                        <li>
+                            {a.name} " · " {file_size(a.size)} " "
+                            <button type="button" class="link" on:click=move |_| files.update(|f| f.retain(|x| x.id != id))>
+                                {t(Msg::Remove)}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// Download links for files (always downloads: the server says so too).
+#[component]
+pub fn FileLinks(files: Vec<Attachment>) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        view! {
+            <ul class="files">
+                {files.into_iter().map(|a| view! {
+                    <li>
+                        <a href=format!("/api/attachments/{}", a.id) download=a.name.clone()>{a.name.clone()}</a>
+                        " · " {file_size(a.size)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
