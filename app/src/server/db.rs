@@ -115,20 +115,34 @@ fn sqlite_path(url: &str) -> &str {
 /// Where the two databases differ: full-text search. The condition on `ticket_text` (aliased
 /// `x`) that matches the bound query `$1`, and the query text to bind for `words`. Each word is
 /// quoted, so the user's text is only ever data, never query syntax.
-pub fn text_match(backend: Backend, words: &str) -> (&'static str, String) {
+pub fn text_match(backend: Backend, words: &str) -> TextMatch {
     match backend {
         Backend::Sqlite => {
             let quoted: Vec<String> = words
                 .split_whitespace()
                 .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
                 .collect();
-            ("x.text MATCH $1", quoted.join(" "))
+            TextMatch {
+                condition: "x.text MATCH $1",
+                newest_first: "x.rowid DESC",
+                query: quoted.join(" "),
+            }
         }
-        Backend::Postgres => (
-            "x.document @@ plainto_tsquery('simple', $1)",
-            words.to_string(),
-        ),
+        Backend::Postgres => TextMatch {
+            condition: "x.document @@ plainto_tsquery('simple', $1)",
+            newest_first: "x.id DESC",
+            query: words.to_string(),
+        },
     }
+}
+
+/// A full-text condition on `ticket_text x`, bound to `$1`.
+pub struct TextMatch {
+    pub condition: &'static str,
+    /// The order of the indexed texts, newest first (FTS5 reads it straight off its index).
+    pub newest_first: &'static str,
+    /// The value for `$1`.
+    pub query: String,
 }
 
 /// Flags are integers in both schemas.
