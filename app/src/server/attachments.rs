@@ -35,7 +35,7 @@ use http::header::{
     CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
 };
 use serde::Deserialize;
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 use std::path::{Path as FsPath, PathBuf};
 use tokio::io::AsyncWriteExt;
 
@@ -327,7 +327,7 @@ async fn store_upload(
 /// refused, and the transaction with it.
 #[allow(clippy::too_many_arguments)]
 pub async fn claim(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut AnyConnection,
     ids: &[i64],
     uploader: i64,
     ticket_id: i64,
@@ -353,11 +353,11 @@ pub async fn claim(
         .bind(i64::from(internal))
         .bind(id)
         .bind(uploader)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await?;
         let name = name.ok_or(AppError::invalid(Field::Attachment, Problem::Malformed))?;
         record(
-            tx,
+            conn,
             ticket_id,
             Some(uploader),
             now,

@@ -3,10 +3,13 @@
 //! runs on both; see ARCHITECTURE.md for the rules that make that work (`$n` placeholders,
 //! BIGINT ids and times, integer flags).
 
+use crate::error::AppError;
+use futures_util::future::BoxFuture;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -18,7 +21,19 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite: the queue of the group-commit writer (`Db::write`).
+    group: Option<mpsc::Sender<WriteJob>>,
 }
+
+/// What a job tells its caller once the shared transaction committed (`true`) or not.
+type Finish = Box<dyn FnOnce(bool) + Send>;
+/// A piece of work for the group-commit writer: it runs on the writer's connection, inside
+/// the shared transaction, and reports whether it succeeded.
+type WriteJob =
+    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Finish)> + Send>;
+
+/// At most this many works share one SQLite transaction.
+const GROUP_MAX: usize = 64;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -86,12 +101,110 @@ impl Db {
                     .await?
             }
         };
-        match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
-        Ok(Db { pool, backend })
+        let group = match backend {
+            Backend::Sqlite => {
+                SQLITE_MIGRATIONS.run(&pool).await?;
+                let (queue, jobs) = mpsc::channel(1024);
+                tokio::spawn(group_writer(pool.clone(), jobs));
+                Some(queue)
+            }
+            Backend::Postgres => {
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                None
+            }
+        };
+        Ok(Db {
+            pool,
+            backend,
+            group,
+        })
     }
+
+    /// Runs `work` in a write transaction; its value comes back only once that has committed.
+    /// On SQLite this is a group commit: works that arrive while the writer is busy share the
+    /// next transaction — each in a savepoint of its own, so a failing one undoes only itself —
+    /// and one flush to disk (`synchronous = FULL`) serves them all. PostgreSQL, which groups
+    /// commits by itself, gets a plain transaction.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, AppError>>
+            + Send
+            + 'static,
+    {
+        let Some(queue) = &self.group else {
+            let mut tx = self.begin_write().await?;
+            let value = work(&mut tx).await?;
+            tx.commit().await?;
+            return Ok(value);
+        };
+        let (answer, answered) = oneshot::channel();
+        let job: WriteJob = Box::new(move |conn| {
+            Box::pin(async move {
+                let outcome = work(conn).await;
+                let ok = outcome.is_ok();
+                let finish: Finish = Box::new(move |committed| {
+                    let _ = answer.send(match outcome {
+                        Ok(_) if !committed => Err(AppError::Internal),
+                        other => other,
+                    });
+                });
+                (ok, finish)
+            })
+        });
+        queue.send(job).await.map_err(|_| AppError::Internal)?;
+        // A dropped job (the writer could not start a transaction) answers nothing.
+        answered.await.map_err(|_| AppError::Internal)?
+    }
+}
+
+/// The SQLite writer behind `Db::write`: takes what is queued, runs it in one transaction,
+/// commits, answers.
+async fn group_writer(pool: AnyPool, mut jobs: mpsc::Receiver<WriteJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < GROUP_MAX {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = run_batch(&pool, batch).await {
+            tracing::error!(error = %e, "group commit failed");
+        }
+    }
+}
+
+async fn run_batch(pool: &AnyPool, batch: Vec<WriteJob>) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    conn.execute("BEGIN IMMEDIATE").await?;
+    let mut finishes = Vec::with_capacity(batch.len());
+    let mut sound = true;
+    for job in batch {
+        if conn.execute("SAVEPOINT job").await.is_err() {
+            sound = false;
+            break;
+        }
+        let (ok, finish) = job(&mut conn).await;
+        finishes.push(finish);
+        let end = if ok {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        if conn.execute(end).await.is_err() {
+            sound = false;
+            break;
+        }
+    }
+    let committed = sound && conn.execute("COMMIT").await.is_ok();
+    if !committed {
+        let _ = conn.execute("ROLLBACK").await;
+    }
+    for finish in finishes {
+        finish(committed);
+    }
+    Ok(())
 }
 
 impl Db {

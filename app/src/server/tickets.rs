@@ -16,7 +16,7 @@ use crate::dto::{
 use crate::error::{AppError, Field, Problem};
 use crate::tickets::{moves_for, rule, Move, Needs, Priority, Status};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 const PAGE: i64 = 50;
 
@@ -78,7 +78,7 @@ pub(super) async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, A
 /// Appends one history row.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn record(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut AnyConnection,
     ticket_id: i64,
     actor_id: Option<i64>,
     at: i64,
@@ -101,7 +101,7 @@ pub(super) async fn record(
     .bind(reason)
     .bind(message_id)
     .bind(i64::from(internal))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -188,45 +188,58 @@ pub async fn create(
     }
     let hash = request_hash(input);
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin_write().await?;
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO tickets (subject, description, category_id, priority, status, client_id, \
-         earlier_ticket_id, idempotency_key, request_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $9) \
-         ON CONFLICT (client_id, idempotency_key) DO NOTHING RETURNING id",
-    )
-    .bind(&subject)
-    .bind(&description)
-    .bind(input.category_id)
-    .bind(input.priority.rank())
-    .bind(client_id)
-    .bind(input.earlier_ticket_id)
-    .bind(&key)
-    .bind(&hash)
-    .bind(now)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let id = match inserted {
-        Some(id) => {
-            record(
-                &mut tx,
-                id,
-                Some(client_id),
-                now,
-                "created",
-                (None, Some("open")),
-                None,
-                None,
-                false,
-            )
-            .await?;
-            attachments::claim(&mut tx, &input.attachments, client_id, id, None, false, now)
+    let (category, priority, earlier) = (
+        input.category_id,
+        input.priority.rank(),
+        input.earlier_ticket_id,
+    );
+    let files = input.attachments.clone();
+    let (first_key, first_hash) = (key.clone(), hash.clone());
+    // Creation is the busiest write: it goes through the group commit.
+    let inserted = state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let inserted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO tickets (subject, description, category_id, priority, status, \
+                     client_id, earlier_ticket_id, idempotency_key, request_hash, created_at, \
+                     updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $9) \
+                     ON CONFLICT (client_id, idempotency_key) DO NOTHING RETURNING id",
+                )
+                .bind(&subject)
+                .bind(&description)
+                .bind(category)
+                .bind(priority)
+                .bind(client_id)
+                .bind(earlier)
+                .bind(&first_key)
+                .bind(&first_hash)
+                .bind(now)
+                .fetch_optional(&mut *conn)
                 .await?;
-            tx.commit().await?;
-            id
-        }
+                if let Some(id) = inserted {
+                    let created = (None, Some("open"));
+                    record(
+                        conn,
+                        id,
+                        Some(client_id),
+                        now,
+                        "created",
+                        created,
+                        None,
+                        None,
+                        false,
+                    )
+                    .await?;
+                    attachments::claim(conn, &files, client_id, id, None, false, now).await?;
+                }
+                Ok(inserted)
+            })
+        })
+        .await?;
+    let id = match inserted {
+        Some(id) => id,
         None => {
-            tx.rollback().await?;
             let (id, first_hash): (i64, String) = sqlx::query_as(
                 "SELECT id, request_hash FROM tickets WHERE client_id = $1 AND idempotency_key = $2",
             )
