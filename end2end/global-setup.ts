@@ -16,7 +16,10 @@ export default async function globalSetup() {
   const server = spawn(
     bin,
     ['serve', '--bind', `127.0.0.1:${PORT}`, '--site-dir', site,
-      '--database-url', `sqlite://${join(dir, 'salter.db')}`],
+      '--database-url', `sqlite://${join(dir, 'salter.db')}`, '--files-dir', join(dir, 'files'),
+      // Every test makes its own people; the free edition's two-operator limit has its own
+      // integration tests (server/tests/accounts.rs).
+      '--edition', 'commercial'],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SALTER_LOG: process.env.SALTER_LOG ?? 'warn' } },
   );
   const otp = await new Promise<string>((resolve, reject) => {

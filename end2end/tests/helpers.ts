@@ -5,7 +5,7 @@ import { expect, type Browser, type BrowserContext, type Page } from '@playwrigh
 export const ADMIN_PASSWORD = 'a calm and long passphrase';
 export const PERSON_PASSWORD = 'someone has a secret phrase';
 
-async function call(context: BrowserContext, endpoint: string, data: unknown) {
+export async function call(context: BrowserContext, endpoint: string, data: unknown) {
   const res = await context.request.post(`/api/${endpoint}`, { data });
   return { status: res.status(), body: await res.json().catch(() => null) };
 }

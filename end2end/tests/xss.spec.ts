@@ -1,0 +1,133 @@
+// Stored XSS: a corpus of over 200 payloads in every text people can write — subjects,
+// descriptions, messages, internal notes, file names, category and person names, the company
+// name — shown in all three apps. Nothing of them may become markup: no event-handler attribute,
+// no javascript: URL, no script, frame, object, image or SVG from a payload, no dialog, and no
+// blocked attempt in the Content Security Policy's report.
+import { test, expect, type Page, type BrowserContext } from '@playwright/test';
+import { adminContext, call, person } from './helpers';
+
+const templates = [
+  '<script>CALL</script>',
+  '<img src=x onerror=CALL>',
+  '<svg onload=CALL>',
+  '<svg><script>CALL</script></svg>',
+  '<iframe src="javascript:CALL"></iframe>',
+  '<a href="javascript:CALL">link</a>',
+  '<body onload=CALL>',
+  '<details open ontoggle=CALL>',
+  '<input autofocus onfocus=CALL>',
+  '<video><source onerror=CALL></video>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=CALL>',
+  '[link](javascript:CALL)',
+  '![pic](javascript:CALL)',
+  '<a href="jav&#x09;ascript:CALL">tab</a>',
+  '"><img src=x onerror=CALL>',
+  "'><svg/onload=CALL>",
+  '<object data="javascript:CALL"></object>',
+];
+const calls = ['xss()', 'alert(1)', 'top.xss()', 'self["xss"]()', 'window.xss?.()', 'eval("xss()")',
+  'setTimeout(xss)', '(xss)()', 'Function("xss()")()', 'xss.call()', 'xss.apply()', '[].map(xss)',
+  'new Function`xss()`'];
+const payloads = templates.flatMap((t) => calls.map((c) => t.replace('CALL', c)));
+
+async function watch(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const w = window as unknown as Record<string, unknown>;
+    w.__xss = 0;
+    const hit = () => { w.__xss = (w.__xss as number) + 1; };
+    w.xss = hit;
+    w.alert = hit;
+    w.confirm = hit;
+    w.prompt = hit;
+    document.addEventListener('securitypolicyviolation', hit);
+  });
+}
+
+/// Everything on the page that a payload could have made.
+async function injected(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('*'))) {
+      const tag = el.tagName.toLowerCase();
+      for (const a of Array.from(el.attributes)) {
+        if (a.name.startsWith('on')) found.push(`${tag} ${a.name}`);
+        if (/^\s*(javascript|data):/i.test(a.value) && a.name !== 'download') found.push(`${tag} ${a.name}=${a.value}`);
+      }
+      if (['iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'base', 'style', 'details'].includes(tag)) {
+        found.push(tag);
+      }
+      if (tag === 'script' && !(el.getAttribute('src') ?? '').includes('/pkg/')) found.push('inline script');
+    }
+    return found;
+  });
+}
+
+async function clean(page: Page, what: string) {
+  await page.waitForTimeout(300);
+  expect(await injected(page), what).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __xss: number }).__xss), what).toBe(0);
+}
+
+test('no payload in any text becomes markup in any app', async ({ browser }) => {
+  expect(payloads.length).toBeGreaterThanOrEqual(200);
+  const adminCtx = await adminContext(browser);
+  const { page: client } = await person(browser, adminCtx, 'Ana <img src=x onerror=xss()> Perić', 'client');
+  const { page: operator } = await person(browser, adminCtx, 'Edin "><svg onload=xss()> Kos', 'operator');
+  for (const ctx of [adminCtx, client.context(), operator.context()]) await watch(ctx);
+  const admin = await adminCtx.newPage();
+  const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+
+  const before = (await call(adminCtx, 'settings/public_info', {})).body.company_name;
+  expect((await call(adminCtx, 'settings/set_company_name', { name: payloads[1] })).status).toBe(200);
+  expect((await call(adminCtx, 'categories/save', { input: { id: null, name: payloads[2], active: true } })).status).toBe(200);
+  const category = (await call(adminCtx, 'categories/list', {})).body.find((c: { name: string }) => c.name === payloads[2]).id;
+
+  // Tickets whose subjects, descriptions, messages, notes and file names carry the corpus.
+  const per = Math.ceil(payloads.length / 4);
+  const ids: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const chunk = payloads.slice(i * per, (i + 1) * per);
+    const upload = await client.context().request.post(
+      `/api/attachments?name=${encodeURIComponent(chunk[0] + '.txt')}`, { data: Buffer.from('log line\n') });
+    expect(upload.status()).toBe(200);
+    const created = await call(client.context(), 'tickets/create', { input: {
+      subject: chunk[1].slice(0, 200), description: chunk.join('\n\n'), category_id: category,
+      priority: 'high', earlier_ticket_id: ids[0] ?? null, idempotency_key: `xss-${i}`,
+      attachments: [(await upload.json()).id] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.ticket.id;
+    ids.push(id);
+    expect((await call(adminCtx, 'tickets/move', { input: { ticket_id: id, step: 'assign', text: null, operator_id: operatorId } })).status).toBe(200);
+    for (const [j, text] of chunk.entries()) {
+      const note = j % 2 === 1;
+      const posted = await call(note ? operator.context() : client.context(), 'tickets/post',
+        { input: { ticket_id: id, body: text, internal: note } });
+      expect(posted.status).toBe(200);
+    }
+  }
+
+  await client.goto('/');
+  await expect(client.getByRole('row')).toHaveCount(5);
+  await clean(client, 'client list');
+  await operator.goto('/operator/');
+  await expect(operator.getByRole('row')).toHaveCount(5);
+  await clean(operator, 'operator queue');
+  await admin.goto('/admin/tickets');
+  await expect(admin.getByRole('row').nth(4)).toBeVisible();
+  await clean(admin, 'admin list');
+  await admin.goto('/admin/');
+  await clean(admin, 'admin accounts');
+  await admin.goto('/admin/settings');
+  await clean(admin, 'admin settings');
+  for (const id of ids) {
+    for (const [page, path] of [[client, `/tickets/${id}`], [operator, `/operator/tickets/${id}`], [admin, `/admin/tickets/${id}`]] as const) {
+      await page.goto(path);
+      await expect(page.locator('ol.thread li').first()).toBeVisible();
+      await clean(page, path);
+    }
+  }
+  // The payloads are shown as the text they are.
+  await client.goto(`/tickets/${ids[0]}`);
+  await expect(client.locator('main')).toContainText('<img src=x onerror=xss()>');
+  expect((await call(adminCtx, 'settings/set_company_name', { name: before ?? 'Support' })).status).toBe(200);
+});
