@@ -190,6 +190,7 @@ messages! {
     Active => "active", "aktivna";
     AddCategory => "New category", "Nova kategorija";
     Add => "Add", "Dodaj";
+    Rename => "Rename", "Preimenuj";
     CategoriesHint => "Clients choose a category when they open a ticket. A category in use is deactivated, not deleted: its tickets keep it.", "Klijenti biraju kategoriju kada otvaraju tiket. Kategorija u upotrebi se deaktivira, ne briše: njeni tiketi je zadržavaju.";
     NoEarlierTicket => "none", "nijedan";
     Anyone => "anyone", "svi";

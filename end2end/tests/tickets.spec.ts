@@ -22,8 +22,10 @@ test('a ticket goes from client to operator and back until it is solved', async 
 
   // The admin adds the category the client will choose.
   await admin.goto('/admin/settings');
-  await admin.getByLabel('New category').fill('Printers');
+  await admin.getByLabel('New category').fill('Printrs');
   await admin.getByRole('button', { name: 'Add' }).click();
+  await admin.getByLabel('Rename Printrs').fill('Printers');
+  await admin.getByLabel('Rename Printrs').press('Enter');
   await expect(admin.getByLabel('Printers (active)')).toBeChecked();
   await accessible(admin, 'settings with categories');
 

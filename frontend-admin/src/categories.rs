@@ -1,15 +1,16 @@
-//! Ticket categories: add one, deactivate or reactivate it. Deactivated ones stay on their
+//! Ticket categories: add one, rename it, deactivate or reactivate it. Deactivated ones stay on their
 //! tickets and are no longer offered to clients.
 
 use app::api::categories::{list_categories, save_category};
 use app::dto::limits::CATEGORY_MAX;
 use app::dto::{Category, CategoryInput};
 use app::i18n::Msg;
-use app::ui::{t, ErrorNote, FormCall, TextField};
+use app::ui::{t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
 
 #[component]
 pub fn CategoriesCard() -> impl IntoView {
+    let ui = use_ui();
     let list = RwSignal::new(Vec::<Category>::new());
     let name = RwSignal::new(String::new());
     let call = FormCall::new();
@@ -32,15 +33,20 @@ pub fn CategoriesCard() -> impl IntoView {
             <p class="hint">{t(Msg::CategoriesHint)}</p>
             <ul class="categories">
                 {move || list.get().into_iter().map(|c| {
-                    let name = c.name.clone();
-                    let toggle = move |_| {
-                        let input = CategoryInput { id: Some(c.id), name: name.clone(), active: !c.active };
+                    // One save for both controls: a new name (committed with Enter or on leaving
+                    // the field), or the other state.
+                    let save = move |name: String, active: bool| {
+                        let input = CategoryInput { id: Some(c.id), name, active };
                         call.run(save_category(input), move |l| list.set(l));
                     };
+                    let name = c.name.clone();
+                    let rename = format!("{} {}", Msg::Rename.text(ui.lang.get()), c.name);
                     view! {
-                        <li>
+                        <li class="row">
+                            <input type="text" value=c.name.clone() aria-label=rename maxlength=CATEGORY_MAX
+                                on:change=move |ev| save(event_target_value(&ev), c.active)/>
                             <label class="check">
-                                <input type="checkbox" checked=c.active on:change=toggle/>
+                                <input type="checkbox" checked=c.active on:change=move |_| save(name.clone(), !c.active)/>
                                 {c.name.clone()} " (" {t(Msg::Active)} ")"
                             </label>
                         </li>
