@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod api;
+pub mod assignment;
 #[cfg(feature = "csr")]
 pub mod client;
 pub mod dto;
