@@ -19,7 +19,10 @@ export default async function globalSetup() {
       '--database-url', `sqlite://${join(dir, 'salter.db')}`, '--files-dir', join(dir, 'files'),
       // Every test makes its own people; the free edition's two-operator limit has its own
       // integration tests (server/tests/accounts.rs).
-      '--edition', 'commercial'],
+      '--edition', 'commercial',
+      // The admin assigns by hand here; automatic assignment gets a server of its own
+      // (assignment.spec.ts).
+      '--manual-assignment'],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SALTER_LOG: process.env.SALTER_LOG ?? 'warn' } },
   );
   const otp = await new Promise<string>((resolve, reject) => {

@@ -62,7 +62,11 @@ pub fn parse_reason(reason: &str) -> Option<(u32, u32, u32)> {
     let rest = reason.strip_prefix("automatic:")?;
     let (load, rest) = rest.split_once('/')?;
     let (capacity, on_duty) = rest.split_once(':')?;
-    Some((load.parse().ok()?, capacity.parse().ok()?, on_duty.parse().ok()?))
+    Some((
+        load.parse().ok()?,
+        capacity.parse().ok()?,
+        on_duty.parse().ok()?,
+    ))
 }
 
 /// Whether the ticket's category allows this operator.
@@ -172,7 +176,10 @@ mod tests {
         let mut b = op(2, 1, 10);
         a.last_assigned_at = Some(500);
         b.last_assigned_at = Some(100);
-        assert_eq!(choose(&[a.clone(), b.clone()], &ticket(1)).map(|o| o.id), Some(2));
+        assert_eq!(
+            choose(&[a.clone(), b.clone()], &ticket(1)).map(|o| o.id),
+            Some(2)
+        );
         b.last_assigned_at = None;
         a.last_assigned_at = None;
         assert_eq!(choose(&[b, a], &ticket(1)).map(|o| o.id), Some(1));

@@ -176,6 +176,9 @@ pub struct Category {
     pub name: String,
     /// Deactivated categories stay on their tickets but are no longer offered.
     pub active: bool,
+    /// Its tickets go only to operators who hold it.
+    #[serde(default)]
+    pub restricted: bool,
 }
 
 /// A new category (`id` none), or a change to one.
@@ -184,6 +187,51 @@ pub struct CategoryInput {
     pub id: Option<i64>,
     pub name: String,
     pub active: bool,
+    #[serde(default)]
+    pub restricted: bool,
+}
+
+/// Working hours on one weekday (1 Monday … 7 Sunday), minutes since midnight, [start, end).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkHours {
+    pub weekday: i64,
+    pub start_minute: i64,
+    pub end_minute: i64,
+}
+
+/// What the admin sets for an operator's share of the work.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct OperatorPlan {
+    pub operator_id: i64,
+    pub capacity: i64,
+    /// Categories held; empty: no limits.
+    pub skills: Vec<i64>,
+    /// Empty: no hour limits.
+    pub hours: Vec<WorkHours>,
+    /// Days off, `YYYY-MM-DD` in the installation's time zone.
+    pub days_off: Vec<String>,
+}
+
+/// An operator's duty, load and plan, as the admin sees them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct OperatorDuty {
+    pub plan: OperatorPlan,
+    pub full_name: String,
+    pub on_duty: bool,
+    pub on_break: bool,
+    /// Active tickets now.
+    pub load: i64,
+    /// Assigned, not yet started: what goes back to the queue when they go off duty.
+    pub not_started: i64,
+}
+
+/// The floor: every operator's duty and load, and the spread among those on duty.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Floor {
+    pub operators: Vec<OperatorDuty>,
+    /// Highest minus lowest load among operators on duty; `None` when nobody is.
+    pub spread: Option<i64>,
+    pub time_zone: String,
 }
 
 /// A change to a ticket's fields by its operator or an admin; each changed field becomes a

@@ -26,6 +26,9 @@ pub enum Field {
     EarlierTicket,
     Operator,
     Attachment,
+    Capacity,
+    WorkHours,
+    DaysOff,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

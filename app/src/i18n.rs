@@ -191,6 +191,10 @@ messages! {
     AddCategory => "New category", "Nova kategorija";
     Add => "Add", "Dodaj";
     Rename => "Rename", "Preimenuj";
+    Capacity => "Capacity (active tickets)", "Kapacitet (aktivni tiketi)";
+    Restricted => "only operators who hold it", "samo operateri koji je imaju";
+    WorkHours => "Working hours", "Radno vrijeme";
+    DaysOff => "Days off", "Slobodni dani";
     CategoriesHint => "Clients choose a category when they open a ticket. A category in use is deactivated, not deleted: its tickets keep it.", "Klijenti biraju kategoriju kada otvaraju tiket. Kategorija u upotrebi se deaktivira, ne briše: njeni tiketi je zadržavaju.";
     NoEarlierTicket => "none", "nijedan";
     Anyone => "anyone", "svi";
@@ -305,6 +309,9 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::EarlierTicket => Msg::EarlierTicket,
         Field::Operator => Msg::RoleOperator,
         Field::Attachment => Msg::Attachments,
+        Field::Capacity => Msg::Capacity,
+        Field::WorkHours => Msg::WorkHours,
+        Field::DaysOff => Msg::DaysOff,
     }
     .text(lang)
 }

@@ -21,6 +21,7 @@ pub fn CategoriesCard() -> impl IntoView {
             id: None,
             name: name.get_untracked(),
             active: true,
+            restricted: false,
         };
         call.run(save_category(input), move |l| {
             name.set(String::new());
@@ -33,21 +34,25 @@ pub fn CategoriesCard() -> impl IntoView {
             <p class="hint">{t(Msg::CategoriesHint)}</p>
             <ul class="categories">
                 {move || list.get().into_iter().map(|c| {
-                    // One save for both controls: a new name (committed with Enter or on leaving
-                    // the field), or the other state.
-                    let save = move |name: String, active: bool| {
-                        let input = CategoryInput { id: Some(c.id), name, active };
+                    // One save for every control: a new name (committed with Enter or on leaving
+                    // the field), or the other state of a switch.
+                    let save = move |name: String, active: bool, restricted: bool| {
+                        let input = CategoryInput { id: Some(c.id), name, active, restricted };
                         call.run(save_category(input), move |l| list.set(l));
                     };
-                    let name = c.name.clone();
+                    let (name, again) = (c.name.clone(), c.name.clone());
                     let rename = format!("{} {}", Msg::Rename.text(ui.lang.get()), c.name);
                     view! {
                         <li class="row">
                             <input type="text" value=c.name.clone() aria-label=rename maxlength=CATEGORY_MAX
-                                on:change=move |ev| save(event_target_value(&ev), c.active)/>
+                                on:change=move |ev| save(event_target_value(&ev), c.active, c.restricted)/>
                             <label class="check">
-                                <input type="checkbox" checked=c.active on:change=move |_| save(name.clone(), !c.active)/>
+                                <input type="checkbox" checked=c.active on:change=move |_| save(name.clone(), !c.active, c.restricted)/>
                                 {c.name.clone()} " (" {t(Msg::Active)} ")"
+                            </label>
+                            <label class="check">
+                                <input type="checkbox" checked=c.restricted on:change=move |_| save(again.clone(), c.active, !c.restricted)/>
+                                {c.name.clone()} " (" {t(Msg::Restricted)} ")"
                             </label>
                         </li>
                     }

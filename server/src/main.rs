@@ -79,11 +79,32 @@ struct ServeArgs {
     /// How many days after closing a client may reopen a ticket.
     #[arg(long, env = "SALTER_REOPEN_DAYS", default_value_t = 14)]
     reopen_days: i64,
+    /// Admins assign every ticket by hand (no automatic assignment).
+    #[arg(long, env = "SALTER_MANUAL_ASSIGNMENT")]
+    manual_assignment: bool,
+    /// The time zone of working hours and days off (IANA name); default: the machine's.
+    #[arg(long, env = "SALTER_TIME_ZONE")]
+    time_zone: Option<String>,
+    /// An operator counts as active this many minutes after their last request.
+    #[arg(long, env = "SALTER_DUTY_WINDOW_MINUTES", default_value_t = 5)]
+    duty_window_minutes: i64,
+    /// Count returned-to-client tickets as operator load.
+    #[arg(long, env = "SALTER_RETURNED_COUNTS_AS_LOAD")]
+    returned_counts_as_load: bool,
+    /// Going off duty, hand back the started tickets too (not only the unstarted ones).
+    #[arg(long, env = "SALTER_HAND_BACK_STARTED")]
+    hand_back_started: bool,
 }
 
 impl ServeArgs {
-    fn config(&self) -> Config {
-        Config {
+    fn config(&self) -> anyhow::Result<Config> {
+        let defaults = Config::default();
+        let time_zone = match &self.time_zone {
+            Some(name) => jiff::tz::TimeZone::get(name)
+                .with_context(|| format!("unknown time zone {name:?}"))?,
+            None => defaults.time_zone.clone(),
+        };
+        Ok(Config {
             edition: match self.edition {
                 EditionArg::Free => Edition::Free,
                 EditionArg::Commercial => Edition::Commercial,
@@ -95,8 +116,13 @@ impl ServeArgs {
             files_dir: self.files_dir.clone(),
             max_upload_bytes: self.max_upload_mb * 1_048_576,
             reopen_window_ms: self.reopen_days * 24 * 3_600_000,
-            ..Config::default()
-        }
+            automatic_assignment: !self.manual_assignment,
+            time_zone,
+            duty_window_ms: self.duty_window_minutes * 60_000,
+            returned_counts_as_load: self.returned_counts_as_load,
+            keep_started_when_off_duty: !self.hand_back_started,
+            ..defaults
+        })
     }
 }
 
@@ -144,7 +170,7 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("opening the database {}", cli.database_url))?;
     match cli.command {
         Command::Serve(args) => {
-            let config = args.config();
+            let config = args.config()?;
             let state = AppState::new(db, config);
             if let Some(issued) = accounts::bootstrap(&state)
                 .await
@@ -167,6 +193,8 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(
                 "Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)"
             );
+            // Automatic assignment: woken by the changes that need it, and every few seconds.
+            tokio::spawn(app::server::assignment::keep_assigning(state.clone()));
             server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
         }
         Command::Admin(AdminCommand::ResetPassword { username }) => {

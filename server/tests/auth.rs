@@ -43,6 +43,9 @@ pub fn sample_body(path: &str) -> Value {
             json!({"input": {"ticket_id": 999_999, "priority": "low", "category_id": null}})
         }
         "/api/categories/save" => json!({"input": {"id": null, "name": "Probe", "active": true}}),
+        "/api/assignment/set_plan" => json!({"input": {"operator_id": 999_999, "capacity": 5,
+            "skills": [], "hours": [], "days_off": []}}),
+        "/api/assignment/set_break" => json!({"on_break": false}),
         _ => json!({}),
     }
 }

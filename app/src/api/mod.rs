@@ -35,6 +35,7 @@ macro_rules! endpoint {
 }
 
 pub mod accounts;
+pub mod assignment;
 pub mod categories;
 pub mod session;
 pub mod settings;
@@ -63,6 +64,10 @@ pub const ENDPOINTS: &[(&str, Guard)] = &[
     ("/api/tickets/edit", Guard::AnyRole),
     ("/api/categories/list", Guard::AnyRole),
     ("/api/categories/save", Guard::Admin),
+    ("/api/assignment/floor", Guard::Admin),
+    ("/api/assignment/set_plan", Guard::Admin),
+    ("/api/assignment/my_duty", Guard::Operator),
+    ("/api/assignment/set_break", Guard::Operator),
 ];
 
 /// Who may call an endpoint (mirrors `server::access::Policy`, readable by tests).

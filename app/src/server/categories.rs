@@ -14,12 +14,14 @@ struct CategoryRow {
     id: i64,
     name: String,
     active: i64,
+    restricted: i64,
 }
 
 pub async fn list(state: &AppState, session: &Session) -> Result<Vec<Category>, AppError> {
     let all = session.user.role()? == Role::Admin;
     let rows: Vec<CategoryRow> = sqlx::query_as(
-        "SELECT id, name, active FROM categories WHERE $1 = 1 OR active = 1 ORDER BY name",
+        "SELECT id, name, active, restricted FROM categories WHERE $1 = 1 OR active = 1 \
+         ORDER BY name",
     )
     .bind(i64::from(all))
     .fetch_all(&state.db.pool)
@@ -30,6 +32,7 @@ pub async fn list(state: &AppState, session: &Session) -> Result<Vec<Category>, 
             id: r.id,
             name: r.name,
             active: flag(r.active),
+            restricted: flag(r.restricted),
         })
         .collect())
 }
@@ -48,26 +51,31 @@ pub async fn save(
     if taken.is_some_and(|id| Some(id) != input.id) {
         return Err(AppError::invalid(Field::Category, Problem::Taken));
     }
-    let active = i64::from(input.active);
+    let (active, restricted) = (i64::from(input.active), i64::from(input.restricted));
     let changed = match input.id {
         None => {
-            sqlx::query("INSERT INTO categories (name, active) VALUES ($1, $2)")
+            sqlx::query("INSERT INTO categories (name, active, restricted) VALUES ($1, $2, $3)")
                 .bind(&name)
                 .bind(active)
+                .bind(restricted)
                 .execute(&state.db.pool)
                 .await?
         }
         Some(id) => {
-            sqlx::query("UPDATE categories SET name = $1, active = $2 WHERE id = $3")
-                .bind(&name)
-                .bind(active)
-                .bind(id)
-                .execute(&state.db.pool)
-                .await?
+            sqlx::query(
+                "UPDATE categories SET name = $1, active = $2, restricted = $3 WHERE id = $4",
+            )
+            .bind(&name)
+            .bind(active)
+            .bind(restricted)
+            .bind(id)
+            .execute(&state.db.pool)
+            .await?
         }
     };
     if changed.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
+    super::assignment::wake(state);
     list(state, session).await
 }

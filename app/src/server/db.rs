@@ -258,6 +258,16 @@ pub struct TextMatch {
     pub query: String,
 }
 
+/// The statement that takes the assignment lock inside a write transaction: a row lock on
+/// PostgreSQL (several processes may decide at once); nothing on SQLite, whose write
+/// transactions already run one at a time.
+pub fn assignment_lock(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some("SELECT id FROM assignment_lock WHERE id = 1 FOR UPDATE"),
+    }
+}
+
 /// Flags are integers in both schemas.
 pub fn flag(v: i64) -> bool {
     v != 0

@@ -109,6 +109,11 @@ where
     Fut: Future<Output = Result<T, AppError>>,
 {
     let caller = caller().await?;
-    access::check(caller.session.as_ref(), policy)?;
+    if let Some(session) = access::check(caller.session.as_ref(), policy)? {
+        // An operator's request is their sign of being active (fair assignment's duty).
+        if let Err(e) = super::assignment::seen(&caller.state, session).await {
+            tracing::warn!(error = %e, "could not mark the operator as seen");
+        }
+    }
     body(caller).await
 }

@@ -4,12 +4,14 @@
 //! - `gateway`: the one path every server function takes (session, authorization, error→status).
 //! - `access`: who may call what.
 //! - `auth`, `accounts`, `settings`, `categories`: the rules of each domain, with their SQL.
+//! - `assignment`: fair assignment's serialized step (duty, snapshot, plan applied, history).
 //! - `attachments`: files on the thread (upload, sniffing, storage, download).
 //! - `markdown`: light Markdown rendered and sanitized for display.
 //! - `db`: the connection to SQLite or PostgreSQL; `passwords`, `username`: pure helpers.
 
 pub mod access;
 pub mod accounts;
+pub mod assignment;
 pub mod attachments;
 pub mod auth;
 pub mod categories;
@@ -52,6 +54,17 @@ pub struct Config {
     pub max_upload_bytes: i64,
     /// How long a closed ticket may be reopened by its client.
     pub reopen_window_ms: i64,
+    /// Waiting tickets go to operators on duty by themselves; off: admins assign by hand.
+    pub automatic_assignment: bool,
+    /// Working hours and days off are in this time zone.
+    pub time_zone: jiff::tz::TimeZone,
+    /// An operator counts as signed in and active this long after their last request.
+    pub duty_window_ms: i64,
+    /// Returned-to-client tickets count as load.
+    pub returned_counts_as_load: bool,
+    /// Going off duty, an operator keeps the tickets already in progress (the unstarted ones
+    /// always go back to the queue).
+    pub keep_started_when_off_duty: bool,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -70,6 +83,11 @@ impl Default for Config {
             files_dir: "data/files".into(),
             max_upload_bytes: 10 * 1_048_576,
             reopen_window_ms: 14 * 24 * HOUR_MS,
+            automatic_assignment: true,
+            time_zone: jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC),
+            duty_window_ms: HOUR_MS / 12,
+            returned_counts_as_load: false,
+            keep_started_when_off_duty: true,
         }
     }
 }
@@ -102,6 +120,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub address_limiter: Arc<auth::AddressLimiter>,
+    /// Wakes the assignment step (`assignment::wake`).
+    pub assign: Arc<tokio::sync::Notify>,
+    /// When each operator was last marked as seen, so that is written at most once a minute.
+    pub seen: Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
 }
 
 impl AppState {
@@ -111,6 +133,8 @@ impl AppState {
             config: Arc::new(config),
             clock: Clock::default(),
             address_limiter: Arc::default(),
+            assign: Arc::default(),
+            seen: Arc::default(),
         }
     }
 }

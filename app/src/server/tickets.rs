@@ -238,7 +238,10 @@ pub async fn create(
         })
         .await?;
     let id = match inserted {
-        Some(id) => id,
+        Some(id) => {
+            super::assignment::wake(state);
+            id
+        }
         None => {
             let (id, first_hash): (i64, String) = sqlx::query_as(
                 "SELECT id, request_hash FROM tickets WHERE client_id = $1 AND idempotency_key = $2",
@@ -613,6 +616,8 @@ pub async fn make_move(
     )
     .await?;
     tx.commit().await?;
+    // A reopened ticket may wait; a closed or returned one frees its operator.
+    super::assignment::wake(state);
     view(state, session, row.id).await
 }
 
@@ -692,6 +697,7 @@ pub async fn force(
         .await?;
     }
     tx.commit().await?;
+    super::assignment::wake(state);
     view(state, session, row.id).await
 }
 
