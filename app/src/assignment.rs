@@ -37,6 +37,9 @@ pub struct Waiting {
     pub restricted: bool,
 }
 
+/// The reason kept when an operator going off duty hands a ticket back to the queue.
+pub const OFF_DUTY: &str = "off-duty";
+
 /// One decision: who gets which ticket, and the figures that made it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assignment {

@@ -10,11 +10,13 @@ export async function call(context: BrowserContext, endpoint: string, data: unkn
   return { status: res.status(), body: await res.json().catch(() => null) };
 }
 
-/// The admin, signed in (replacing the bootstrap one-time password if no test has yet).
-export async function adminContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext();
+/// The admin, signed in (replacing the bootstrap one-time password if no test has yet) — on the
+/// shared server, or on one of a test's own (`baseURL`, `otp`).
+export async function adminContext(browser: Browser, own?: { baseURL: string; otp: string }):
+  Promise<BrowserContext> {
+  const context = await browser.newContext(own ? { baseURL: own.baseURL } : {});
   const first = await call(context, 'session/sign_in',
-    { input: { username: 'admin', password: process.env.SALTER_ADMIN_OTP, app: 'admin' } });
+    { input: { username: 'admin', password: own?.otp ?? process.env.SALTER_ADMIN_OTP, app: 'admin' } });
   if (first.status === 200) {
     expect((await call(context, 'session/change_password',
       { input: { current_password: null, new_password: ADMIN_PASSWORD } })).status).toBe(200);
@@ -25,13 +27,15 @@ export async function adminContext(browser: Browser): Promise<BrowserContext> {
   return context;
 }
 
-/// A new person of `role`, signed in to their app with their own password, on `page`.
-export async function person(browser: Browser, admin: BrowserContext, fullName: string, role: string):
+/// A new person of `role`, signed in to their app with their own password, on `page` (on the
+/// shared server, or on the admin's own one at `baseURL`).
+export async function person(browser: Browser, admin: BrowserContext, fullName: string, role: string,
+  baseURL?: string):
   Promise<{ page: Page; username: string }> {
   const created = await call(admin, 'accounts/create', { input: { full_name: fullName, email: null, role } });
   expect(created.status, JSON.stringify(created.body)).toBe(200);
   const username = created.body.account.username;
-  const context = await browser.newContext();
+  const context = await browser.newContext(baseURL ? { baseURL } : {});
   expect((await call(context, 'session/sign_in',
     { input: { username, password: created.body.one_time_password, app: role } })).status).toBe(200);
   expect((await call(context, 'session/change_password',

@@ -5,6 +5,8 @@ mod accounts;
 #[cfg(target_arch = "wasm32")]
 mod categories;
 #[cfg(target_arch = "wasm32")]
+mod floor;
+#[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]
 mod ticket_tools;
@@ -27,6 +29,10 @@ mod pages {
             label: Msg::Tickets,
         },
         NavItem {
+            path: "/floor",
+            label: Msg::Floor,
+        },
+        NavItem {
             path: "/settings",
             label: Msg::Settings,
         },
@@ -40,6 +46,7 @@ mod pages {
         match path {
             "/" => view! { <super::accounts::AccountsPage/> }.into_any(),
             "/settings" => view! { <super::settings::SettingsPage/> }.into_any(),
+            "/floor" => view! { <super::floor::FloorPage/> }.into_any(),
             "/tickets" => view! { <super::tickets::AdminTicketsPage/> }.into_any(),
             "/account" => view! { <AccountPage/> }.into_any(),
             _ => match ticket_path(path) {

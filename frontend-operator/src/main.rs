@@ -1,4 +1,7 @@
-//! The operator console: my queue, one ticket, my account.
+//! The operator console: my duty and queue, one ticket, my account.
+
+#[cfg(target_arch = "wasm32")]
+mod duty;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {
@@ -19,7 +22,11 @@ mod pages {
 
     pub fn page(path: &str) -> AnyView {
         match path {
-            "/" => view! { <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/> }.into_any(),
+            "/" => view! {
+                <super::duty::DutyBar/>
+                <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/>
+            }
+            .into_any(),
             _ => match ticket_path(path) {
                 Some(id) => view! { <StaffTicketView id=id/> }.into_any(),
                 None => common_page(path),

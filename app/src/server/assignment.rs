@@ -19,7 +19,7 @@ use super::auth::Session;
 use super::db::flag;
 use super::tickets::record;
 use super::AppState;
-use crate::assignment::{plan, Operator, Waiting};
+use crate::assignment::{plan, Operator, Waiting, OFF_DUTY};
 use crate::dto::{Floor, OperatorDuty, OperatorPlan, Role, WorkHours};
 use crate::error::{AppError, Field, Problem};
 use sqlx::AnyConnection;
@@ -28,8 +28,6 @@ use std::time::Duration;
 
 /// The step runs at least this often.
 pub const TICK: Duration = Duration::from_secs(15);
-/// The reason kept when an operator's unstarted tickets go back to the queue.
-pub const OFF_DUTY: &str = "off-duty";
 /// `seen` writes at most this often per operator.
 const SEEN_EVERY_MS: i64 = 60_000;
 

@@ -243,7 +243,17 @@ fn event_text(e: &TicketEvent, lang: Lang) -> String {
     }
     if let Some(reason) = &e.reason {
         text.push_str(" — ");
-        text.push_str(reason);
+        match (crate::assignment::parse_reason(reason), reason.as_str()) {
+            (Some((load, capacity, on_duty)), _) => text.push_str(&format!(
+                "{} {load}/{capacity} · {}: {on_duty}",
+                Msg::AutoLowestLoad.text(lang),
+                Msg::OnDuty.text(lang)
+            )),
+            (None, r) if r == crate::assignment::OFF_DUTY => {
+                text.push_str(Msg::OffDutyReason.text(lang))
+            }
+            (None, _) => text.push_str(reason),
+        }
     }
     text
 }

@@ -1,0 +1,60 @@
+// Starts `salter serve` on a fresh SQLite database and returns the bootstrap admin's one-time
+// password — printed once on the server's console — and a way to stop it. Used by the global
+// set-up (the server most tests share) and by tests that need a server of their own.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Started {
+  base: string;
+  otp: string;
+  stop: () => Promise<void>;
+}
+
+export async function startSalter(port: number, extraArgs: string[]): Promise<Started> {
+  const bin = process.env.SALTER_BIN;
+  const site = process.env.SALTER_SITE_DIR;
+  if (!bin || !site) {
+    throw new Error('run the browser tests through `cargo xtask test` (SALTER_BIN, SALTER_SITE_DIR)');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'salter-e2e-'));
+  const server = spawn(
+    bin,
+    ['serve', '--bind', `127.0.0.1:${port}`, '--site-dir', site,
+      '--database-url', `sqlite://${join(dir, 'salter.db')}`, '--files-dir', join(dir, 'files'),
+      ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SALTER_LOG: process.env.SALTER_LOG ?? 'warn' } },
+  );
+  const otp = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no one-time password printed:\n${out}`)), 30_000);
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/one-time password:\s+(\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`salter exited (${code}):\n${out}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 100) throw new Error('salter did not become healthy');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    otp,
+    stop: async () => {
+      server.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

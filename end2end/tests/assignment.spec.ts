@@ -1,0 +1,77 @@
+// Fair assignment through the real apps, on a server of its own with automatic assignment on:
+// two operators on duty share three new tickets 2 and 1; one takes a break, and the work goes to
+// the other; the admin's floor shows the loads and the spread.
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { adminContext, call, person } from './helpers';
+import { PORT } from '../playwright.config';
+import { startSalter, type Started } from '../server';
+
+let server: Started;
+test.beforeAll(async () => {
+  server = await startSalter(PORT + 1, ['--edition', 'commercial']);
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+async function accessible(page: Page, what: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
+}
+
+/// The floor's rows: "name | state | load".
+async function floorRows(admin: Page): Promise<string[]> {
+  await admin.reload();
+  const rows = admin.locator('table.floor tbody tr');
+  await expect(rows.first()).toBeVisible();
+  return rows.evaluateAll((trs) => trs.map((tr) =>
+    Array.from(tr.querySelectorAll('td')).slice(0, 3).map((td) => td.textContent?.trim()).join(' | ')));
+}
+
+test('operators on duty share the work, a break sends it to the other', async ({ browser }) => {
+  const baseURL = server.base;
+  const adminCtx = await adminContext(browser, { baseURL, otp: server.otp });
+  const { page: client } = await person(browser, adminCtx, 'Lejla Hasić', 'client', baseURL);
+  const { page: first } = await person(browser, adminCtx, 'Amar Kurtović', 'operator', baseURL);
+  const { page: second } = await person(browser, adminCtx, 'Selma Dedić', 'operator', baseURL);
+  for (const op of [first, second]) {
+    await expect(op.locator('.duty-state')).toHaveText('on duty');
+  }
+  for (const [i, subject] of ['VPN drops', 'No e-mail', 'Slow disk'].entries()) {
+    const created = await call(client.context(), 'tickets/create', { input: { subject, description: subject,
+      category_id: null, priority: 'normal', earlier_ticket_id: null, idempotency_key: `fair-${i}` } });
+    expect(created.status).toBe(200);
+  }
+
+  const admin = await adminCtx.newPage();
+  await admin.goto('/admin/');
+  await admin.getByRole('link', { name: 'Operators' }).click();
+  await expect.poll(() => floorRows(admin)).toEqual([
+    'Amar Kurtović | on duty | 2 / 10',
+    'Selma Dedić | on duty | 1 / 10',
+  ]);
+  await expect(admin.locator('.spread strong')).toHaveText('1');
+  await accessible(admin, 'floor');
+
+  // The first takes a break: their unstarted tickets and every new one go to the second.
+  await first.getByRole('button', { name: 'Take a break' }).click();
+  await expect(first.locator('.duty-state')).toHaveText('on a break');
+  await accessible(first, 'operator queue with the duty bar');
+  const created = await call(client.context(), 'tickets/create', { input: { subject: 'Printer jam',
+    description: 'Tray 2', category_id: null, priority: 'high', earlier_ticket_id: null, idempotency_key: 'fair-4' } });
+  expect(created.status).toBe(200);
+  await expect.poll(() => floorRows(admin)).toEqual([
+    'Amar Kurtović | on a break | 0 / 10',
+    'Selma Dedić | on duty | 4 / 10',
+  ]);
+  await second.reload();
+  await expect(second.getByRole('row')).toHaveCount(5);
+  await expect(second.getByRole('cell', { name: 'Printer jam' })).toBeVisible();
+
+  // The history says why.
+  await second.getByRole('row').filter({ hasText: 'Printer jam' }).getByRole('link').click();
+  await expect(second.locator('ol.history li').filter({ hasText: 'assigned the ticket' }))
+    .toHaveText(/automatic: lowest load \d+\/10 · on duty: 1$/);
+});
