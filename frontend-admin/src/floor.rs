@@ -1,43 +1,19 @@
-//! The floor: who is on duty, each operator's load against capacity, the spread, and each
-//! operator's plan — capacity, skills, weekly working hours, days off.
+//! The floor: who is on duty, each operator's load against capacity, how many of their tickets
+//! are not started yet, and the spread (highest minus lowest load on duty). Each operator's
+//! plan (capacity, skills, working hours, days off) is set through `assignment/set_plan`; its
+//! form waits for room in the size budget (see ARCHITECTURE.md).
 
-use app::api::assignment::{floor_view, set_plan};
-use app::api::categories::list_categories;
-use app::dto::{Category, Floor, OperatorDuty, OperatorPlan, WorkHours};
+use app::api::assignment::floor_view;
+use app::dto::Floor;
 use app::i18n::Msg;
-use app::ui::{id_options, t, use_ui, ErrorNote, FormCall, Select, TextField};
+use app::ui::{t, ErrorNote, FormCall};
 use leptos::prelude::*;
-
-const WEEKDAYS: [Msg; 7] = [
-    Msg::Monday,
-    Msg::Tuesday,
-    Msg::Wednesday,
-    Msg::Thursday,
-    Msg::Friday,
-    Msg::Saturday,
-    Msg::Sunday,
-];
-
-/// `08:30` ↔ 510 minutes.
-fn clock(minute: i64) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
-}
-
-fn minutes(value: &str) -> Option<i64> {
-    let (h, m) = value.split_once(':')?;
-    Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
-}
 
 #[component]
 pub fn FloorPage() -> impl IntoView {
     let floor = RwSignal::new(None::<Floor>);
-    let categories = RwSignal::new(Vec::<Category>::new());
-    let chosen = RwSignal::new(None::<i64>);
     let call = FormCall::new();
     call.run(floor_view(), move |f| floor.set(Some(f)));
-    call.run(list_categories(), move |l| categories.set(l));
-    let operators = RwSignal::new(Vec::<OperatorDuty>::new());
-    Effect::new(move |_| operators.set(floor.get().map(|f| f.operators).unwrap_or_default()));
     view! {
         <h1>{t(Msg::Floor)}</h1>
         <ErrorNote message=call.message()/>
@@ -68,104 +44,5 @@ pub fn FloorPage() -> impl IntoView {
                 </table>
             </section>
         })}
-        <Select id="plan-operator" label=Msg::EditPlan blank=Msg::Anyone
-            options=id_options(operators, |o| Some((o.plan.operator_id, o.full_name.clone())))
-            on_pick=move |v| chosen.set(v.parse().ok())/>
-        {move || {
-            let id = chosen.get()?;
-            let plan = operators.get_untracked().into_iter().find(|o| o.plan.operator_id == id)?.plan;
-            Some(view! { <PlanForm plan=plan categories=categories floor=floor/> })
-        }}
-    }
-}
-
-/// One operator's plan.
-#[component]
-fn PlanForm(
-    plan: OperatorPlan,
-    categories: RwSignal<Vec<Category>>,
-    floor: RwSignal<Option<Floor>>,
-) -> impl IntoView {
-    let ui = use_ui();
-    let capacity = RwSignal::new(plan.capacity.to_string());
-    let skills = RwSignal::new(plan.skills.clone());
-    let days_off = RwSignal::new(plan.days_off.join(", "));
-    // Per weekday: "from" and "to", empty when the operator does not work that day.
-    let hours: Vec<(RwSignal<String>, RwSignal<String>)> = (1..=7)
-        .map(|day| {
-            let h = plan.hours.iter().find(|h| h.weekday == day);
-            (
-                RwSignal::new(h.map(|h| clock(h.start_minute)).unwrap_or_default()),
-                RwSignal::new(h.map(|h| clock(h.end_minute)).unwrap_or_default()),
-            )
-        })
-        .collect();
-    let call = FormCall::new();
-    let operator_id = plan.operator_id;
-    let week = hours.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let input = OperatorPlan {
-            operator_id,
-            capacity: capacity.get_untracked().trim().parse().unwrap_or(-1),
-            skills: skills.get_untracked(),
-            hours: week
-                .iter()
-                .zip(1..)
-                .filter_map(|((from, to), weekday)| {
-                    Some(WorkHours {
-                        weekday,
-                        start_minute: minutes(&from.get_untracked())?,
-                        end_minute: minutes(&to.get_untracked()).map(|m| {
-                            if m == 0 {
-                                1440
-                            } else {
-                                m
-                            }
-                        })?,
-                    })
-                })
-                .collect(),
-            days_off: days_off
-                .get_untracked()
-                .split([',', ' '])
-                .filter(|d| !d.is_empty())
-                .map(str::to_string)
-                .collect(),
-        };
-        call.run(set_plan(input), move |f| floor.set(Some(f)));
-    };
-    view! {
-        <form class="card form plan" on:submit=submit>
-            <TextField id="plan-capacity" label=Msg::Capacity value=capacity kind="number" required=true/>
-            <fieldset>
-                <legend>{t(Msg::Skills)}</legend>
-                <p class="hint">{t(Msg::SkillsHint)}</p>
-                {move || categories.get().into_iter().map(|c| {
-                    let id = c.id;
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" checked=move || skills.get().contains(&id)
-                                on:change=move |_| skills.update(|s| if s.contains(&id) { s.retain(|x| *x != id) } else { s.push(id) })/>
-                            {c.name}
-                        </label>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <fieldset>
-                <legend>{t(Msg::WorkHours)}</legend>
-                <p class="hint">{t(Msg::WorkHoursHint)}</p>
-                {hours.into_iter().zip(WEEKDAYS).map(|((from, to), day)| view! {
-                    <div class="row hours">
-                        <span class="day">{t(day)}</span>
-                        <input type="time" aria-label=move || format!("{} {}", day.text(ui.lang.get()), Msg::HoursFrom.text(ui.lang.get())) bind:value=from/>
-                        <input type="time" aria-label=move || format!("{} {}", day.text(ui.lang.get()), Msg::HoursUntil.text(ui.lang.get())) bind:value=to/>
-                    </div>
-                }).collect_view()}
-            </fieldset>
-            <TextField id="plan-days-off" label=Msg::DaysOff value=days_off hint=Msg::DaysOffHint/>
-            <ErrorNote message=call.message()/>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Save)}</button>
-        </form>
     }
 }

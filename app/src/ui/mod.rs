@@ -27,7 +27,6 @@ use std::pin::Pin;
 
 const LANG_KEY: &str = "salter.lang";
 
-
 /// What every page may read: the language, the company name and the signed-in user.
 #[derive(Clone, Copy)]
 pub struct Ui {
