@@ -16,6 +16,7 @@ cargo xtask <command>
   serve [ARGS…]       build what is stale, then run `salter serve ARGS…` (SQLite at ./data)
   test                run every test: unit, integration (SQLite and PostgreSQL), end-to-end
   bench tickets [N…]  seed N tickets (default 100000) and print latencies and throughput
+  bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
 ";
 
 fn main() -> Result<()> {
@@ -27,9 +28,16 @@ fn main() -> Result<()> {
         Some("size") => site::size(&root),
         Some("serve") => serve(&root, &args[1..]),
         Some("test") => test::all(&root),
-        Some("bench") if args.get(1).map(String::as_str) == Some("tickets") => run(cargo()
-            .args(["bench", "--package", "server", "--bench", "tickets", "--"])
-            .args(&args[2..])),
+        Some("bench")
+            if matches!(
+                args.get(1).map(String::as_str),
+                Some("tickets" | "assignment")
+            ) =>
+        {
+            run(cargo()
+                .args(["bench", "--package", "server", "--bench", &args[1], "--"])
+                .args(&args[2..]))
+        }
         Some("help") | None => {
             print!("{HELP}");
             Ok(())
