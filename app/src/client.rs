@@ -6,6 +6,10 @@
 
 use crate::error::AppError;
 use serde::{de::DeserializeOwned, Serialize};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -53,13 +57,44 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, AppError> {
     })
 }
 
+/// The request under way: one boxed, non-generic future for every call.
+type Posting = Pin<Box<dyn Future<Output = Result<String, AppError>>>>;
+
+/// A server-function call: the request (compiled once) and the decoding of its answer into `O`
+/// (the only part compiled per type). A plain future rather than an `async fn`, so no state
+/// machine is generated per call.
+pub struct Call<O> {
+    posting: Posting,
+    decoded: PhantomData<fn() -> O>,
+}
+
+impl<O: DeserializeOwned> Future for Call<O> {
+    type Output = Result<O, AppError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.posting.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(answer) => Poll::Ready(answer.and_then(|text| decode(&text))),
+        }
+    }
+}
+
 /// Calls a server function: its arguments as a JSON object, its value decoded from JSON.
-pub async fn call<I: Serialize, O: DeserializeOwned>(url: &str, input: &I) -> Result<O, AppError> {
+pub fn call<I: Serialize, O: DeserializeOwned>(url: &'static str, input: &I) -> Call<O> {
     // JSON's shapes: `None` as null (not left out), maps as objects.
-    let value = input
+    let body = input
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| AppError::Internal)?;
-    let body = js_sys::JSON::stringify(&value).map_err(network)?;
-    let text = post(url, &body.into(), "application/json").await?;
-    decode(&text)
+        .map_err(|_| AppError::Internal)
+        .and_then(|value| js_sys::JSON::stringify(&value).map_err(network));
+    Call {
+        posting: Box::pin(post_json(url, body)),
+        decoded: PhantomData,
+    }
+}
+
+async fn post_json(
+    url: &'static str,
+    body: Result<js_sys::JsString, AppError>,
+) -> Result<String, AppError> {
+    post(url, &body?.into(), "application/json").await
 }

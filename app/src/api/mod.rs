@@ -24,12 +24,12 @@ macro_rules! endpoint {
 
         $(#[doc = $doc])*
         #[cfg(feature = "csr")]
-        pub async fn $name($($arg: $ty),*) -> Result<$out, crate::error::AppError> {
+        pub fn $name($($arg: $ty),*) -> crate::client::Call<$out> {
             #[derive(serde::Serialize)]
             struct Args {
                 $($arg: $ty),*
             }
-            crate::client::call(concat!("/api/", $path), &Args { $($arg),* }).await
+            crate::client::call(concat!("/api/", $path), &Args { $($arg),* })
         }
     };
 }
