@@ -70,6 +70,19 @@ test('operators on duty share the work, a break sends it to the other', async ({
   await expect(second.getByRole('row')).toHaveCount(5);
   await expect(second.getByRole('cell', { name: 'Printer jam' })).toBeVisible();
 
+  // The admin gives the first a smaller capacity and a day off, through the plan form.
+  await admin.getByRole('button', { name: 'Plan · Amar Kurtović' }).click();
+  await admin.getByLabel('Capacity (active tickets)').fill('5');
+  await admin.getByLabel('Monday from').fill('08:00');
+  await admin.getByLabel('Monday until').fill('16:00');
+  await admin.getByLabel('Days off').fill('2026-12-24');
+  await accessible(admin, 'plan form');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.locator('table.floor tbody tr').first()).toContainText('0 / 5');
+  await admin.getByRole('button', { name: 'Plan · Amar Kurtović' }).click();
+  await expect(admin.getByLabel('Days off')).toHaveValue('2026-12-24');
+  await expect(admin.getByLabel('Monday from')).toHaveValue('08:00');
+
   // The history says why.
   await second.getByRole('row').filter({ hasText: 'Printer jam' }).getByRole('link').click();
   await expect(second.locator('ol.history li').filter({ hasText: 'assigned the ticket' }))

@@ -1,19 +1,43 @@
 //! The floor: who is on duty, each operator's load against capacity, how many of their tickets
-//! are not started yet, and the spread (highest minus lowest load on duty). Each operator's
-//! plan (capacity, skills, working hours, days off) is set through `assignment/set_plan`; its
-//! form waits for room in the size budget (see ARCHITECTURE.md).
+//! are not started, the spread (highest minus lowest load on duty), and each operator's plan —
+//! capacity, skills, weekly working hours, days off.
 
-use app::api::assignment::floor_view;
-use app::dto::Floor;
+use app::api::assignment::{floor_view, set_plan};
+use app::api::categories::list_categories;
+use app::dto::{Category, Floor, OperatorPlan, WorkHours};
 use app::i18n::Msg;
-use app::ui::{t, ErrorNote, FormCall};
+use app::ui::{t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
+
+const WEEKDAYS: [Msg; 7] = [
+    Msg::Monday,
+    Msg::Tuesday,
+    Msg::Wednesday,
+    Msg::Thursday,
+    Msg::Friday,
+    Msg::Saturday,
+    Msg::Sunday,
+];
+
+/// `08:30` ↔ 510 minutes.
+fn clock(minute: i64) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+fn minutes(value: &str) -> Option<i64> {
+    let (h, m) = value.split_once(':')?;
+    Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
+}
 
 #[component]
 pub fn FloorPage() -> impl IntoView {
+    let ui = use_ui();
     let floor = RwSignal::new(None::<Floor>);
+    let categories = RwSignal::new(Vec::<Category>::new());
+    let editing = RwSignal::new(None::<(String, OperatorPlan)>);
     let call = FormCall::new();
     call.run(floor_view(), move |f| floor.set(Some(f)));
+    call.run(list_categories(), move |l| categories.set(l));
     view! {
         <h1>{t(Msg::Floor)}</h1>
         <ErrorNote message=call.message()/>
@@ -30,19 +54,123 @@ pub fn FloorPage() -> impl IntoView {
                         <th scope="col">{t(Msg::Status)}</th>
                         <th scope="col">{t(Msg::Load)}</th>
                         <th scope="col">{t(Msg::NotStarted)}</th>
+                        <th scope="col">{t(Msg::Plan)}</th>
                     </tr></thead>
                     <tbody>
-                        {f.operators.into_iter().map(|o| view! {
-                            <tr>
-                                <td>{o.full_name}</td>
-                                <td>{t(if o.on_break { Msg::OnBreak } else if o.on_duty { Msg::OnDuty } else { Msg::OffDuty })}</td>
-                                <td>{format!("{} / {}", o.load, o.plan.capacity)}</td>
-                                <td>{o.not_started}</td>
-                            </tr>
+                        {f.operators.into_iter().map(|o| {
+                            let label = format!("{} · {}", Msg::Plan.text(ui.lang.get_untracked()), o.full_name);
+                            let edit = (o.full_name.clone(), o.plan.clone());
+                            view! {
+                                <tr>
+                                    <td>{o.full_name.clone()}</td>
+                                    <td>{t(if o.on_break { Msg::OnBreak } else if o.on_duty { Msg::OnDuty } else { Msg::OffDuty })}</td>
+                                    <td>{format!("{} / {}", o.load, o.plan.capacity)}</td>
+                                    <td>{o.not_started}</td>
+                                    <td><button type="button" class="link" aria-label=label
+                                        on:click=move |_| editing.set(Some(edit.clone()))>{t(Msg::Plan)}</button></td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
             </section>
         })}
+        {move || editing.get().map(|(name, plan)| view! {
+            <PlanForm name=name plan=plan categories=categories floor=floor/>
+        })}
+    }
+}
+
+/// One operator's plan.
+#[component]
+fn PlanForm(
+    name: String,
+    plan: OperatorPlan,
+    categories: RwSignal<Vec<Category>>,
+    floor: RwSignal<Option<Floor>>,
+) -> impl IntoView {
+    // Labels for assistive technology in the language of the moment the form opens.
+    let lang = use_ui().lang.get_untracked();
+    let capacity = RwSignal::new(plan.capacity.to_string());
+    let skills = RwSignal::new(plan.skills.clone());
+    let days_off = RwSignal::new(plan.days_off.join(", "));
+    // Per weekday: "from" and "to", empty when the operator does not work that day.
+    let hours: Vec<(RwSignal<String>, RwSignal<String>)> = (1..=7)
+        .map(|day| {
+            let h = plan.hours.iter().find(|h| h.weekday == day);
+            (
+                RwSignal::new(h.map(|h| clock(h.start_minute)).unwrap_or_default()),
+                RwSignal::new(h.map(|h| clock(h.end_minute)).unwrap_or_default()),
+            )
+        })
+        .collect();
+    let call = FormCall::new();
+    let operator_id = plan.operator_id;
+    let week = hours.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = OperatorPlan {
+            operator_id,
+            capacity: capacity.get_untracked().trim().parse().unwrap_or(-1),
+            skills: skills.get_untracked(),
+            hours: week
+                .iter()
+                .zip(1..)
+                .filter_map(|((from, to), weekday)| {
+                    Some(WorkHours {
+                        weekday,
+                        start_minute: minutes(&from.get_untracked())?,
+                        end_minute: minutes(&to.get_untracked()).map(|m| {
+                            if m == 0 {
+                                1440
+                            } else {
+                                m
+                            }
+                        })?,
+                    })
+                })
+                .collect(),
+            days_off: days_off
+                .get_untracked()
+                .split([',', ' '])
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        call.run(set_plan(input), move |f| floor.set(Some(f)));
+    };
+    view! {
+        <form class="card form plan" on:submit=submit>
+            <h2>{t(Msg::Plan)} " · " {name}</h2>
+            <TextField id="plan-capacity" label=Msg::Capacity value=capacity kind="number" required=true/>
+            <fieldset>
+                <legend>{t(Msg::Skills)}</legend>
+                <p class="hint">{t(Msg::SkillsHint)}</p>
+                {move || categories.get().into_iter().map(|c| {
+                    let id = c.id;
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" checked=move || skills.get().contains(&id)
+                                on:change=move |_| skills.update(|s| if s.contains(&id) { s.retain(|x| *x != id) } else { s.push(id) })/>
+                            {c.name}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>{t(Msg::WorkHours)}</legend>
+                <p class="hint">{t(Msg::WorkHoursHint)}</p>
+                {hours.into_iter().zip(WEEKDAYS).map(|((from, to), day)| view! {
+                    <div class="row hours">
+                        <span class="day">{t(day)}</span>
+                        <input type="time" aria-label=format!("{} {}", day.text(lang), Msg::HoursFrom.text(lang)) bind:value=from/>
+                        <input type="time" aria-label=format!("{} {}", day.text(lang), Msg::HoursUntil.text(lang)) bind:value=to/>
+                    </div>
+                }).collect_view()}
+            </fieldset>
+            <TextField id="plan-days-off" label=Msg::DaysOff value=days_off hint=Msg::DaysOffHint/>
+            <ErrorNote message=call.message()/>
+            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Save)}</button>
+        </form>
     }
 }
