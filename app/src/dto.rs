@@ -223,6 +223,9 @@ pub struct OperatorDuty {
     pub load: i64,
     /// Assigned, not yet started: what goes back to the queue when they go off duty.
     pub not_started: i64,
+    /// Today's shift in the installation's time zone: `08:00–16:00` (several joined by `, `),
+    /// `-` for a day off or no hours today, empty when the operator has no hour limits.
+    pub today: String,
 }
 
 /// The floor: every operator's duty and load, and the spread among those on duty.

@@ -205,6 +205,8 @@ messages! {
     BackToWork => "Back to work", "Nazad na posao";
     DutyNow => "You are", "Vi ste";
     Plan => "Plan", "Plan";
+    Today => "Today", "Danas";
+    DayOff => "day off", "slobodan dan";
     Skills => "Skills", "Vještine";
     SkillsHint => "None ticked: every category that is not restricted to its holders.", "Ništa označeno: svaka kategorija koja nije ograničena na svoje nosioce.";
     WorkHoursHint => "All days empty: no hour limits. Otherwise an empty day is a day off.", "Svi dani prazni: bez ograničenja sati. Inače je prazan dan slobodan.";

@@ -73,15 +73,20 @@ test('operators on duty share the work, a break sends it to the other', async ({
   // The admin gives the first a smaller capacity and a day off, through the plan form.
   await admin.getByRole('button', { name: 'Plan · Amar Kurtović' }).click();
   await admin.getByLabel('Capacity (active tickets)').fill('5');
-  await admin.getByLabel('Monday from').fill('08:00');
-  await admin.getByLabel('Monday until').fill('16:00');
-  await admin.getByLabel('Days off').fill('2026-12-24');
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) {
+    await admin.getByLabel(`${day} from`).fill('08:00');
+    await admin.getByLabel(`${day} until`).fill('16:00');
+  }
+  await admin.getByLabel('Days off').fill('2031-12-24');
   await accessible(admin, 'plan form');
   await admin.getByRole('button', { name: 'Save' }).click();
   await expect(admin.locator('table.floor tbody tr').first()).toContainText('0 / 5');
   await admin.getByRole('button', { name: 'Plan · Amar Kurtović' }).click();
-  await expect(admin.getByLabel('Days off')).toHaveValue('2026-12-24');
+  await expect(admin.getByLabel('Days off')).toHaveValue('2031-12-24');
   await expect(admin.getByLabel('Monday from')).toHaveValue('08:00');
+  // The operator sees today's shift beside the break switch.
+  await first.reload();
+  await expect(first.locator('.duty')).toContainText('Today: 08:00–16:00');
 
   // The history says why.
   await second.getByRole('row').filter({ hasText: 'Printer jam' }).getByRole('link').click();

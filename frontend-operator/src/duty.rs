@@ -1,14 +1,15 @@
 //! The operator's duty, always in view: on duty, off duty or on a break, the load against
-//! capacity, and the break switch.
+//! capacity, today's shift, and the break switch.
 
 use app::api::assignment::{my_duty, set_break};
 use app::dto::OperatorDuty;
 use app::i18n::Msg;
-use app::ui::{t, ErrorNote, FormCall};
+use app::ui::{t, use_ui, ErrorNote, FormCall};
 use leptos::prelude::*;
 
 #[component]
 pub fn DutyBar() -> impl IntoView {
+    let ui = use_ui();
     let duty = RwSignal::new(None::<OperatorDuty>);
     let call = FormCall::new();
     call.run(my_duty(), move |d| duty.set(Some(d)));
@@ -24,6 +25,14 @@ pub fn DutyBar() -> impl IntoView {
                     <p>
                         {t(Msg::DutyNow)} " " <strong class="duty-state">{t(now)}</strong>
                         " · " {t(Msg::Load)} ": " {format!("{} / {}", d.load, d.plan.capacity)}
+                        {(!d.today.is_empty()).then(|| {
+                            let day_off = d.today == "-";
+                            let shift = d.today.clone();
+                            view! {
+                                " · " {t(Msg::Today)} ": "
+                                {move || if day_off { Msg::DayOff.text(ui.lang.get()).to_string() } else { shift.clone() }}
+                            }
+                        })}
                     </p>
                     <button type="button" on:click=toggle disabled=move || call.busy.get()>
                         {t(if d.on_break { Msg::BackToWork } else { Msg::TakeBreak })}

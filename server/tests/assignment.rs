@@ -266,9 +266,9 @@ async fn capacity_hours_days_off_and_skills_decide_who_may_take(backend: Backend
             ),
         )
         .await;
-    assert!(!floor(&admin).await["operators"][0]["on_duty"]
-        .as_bool()
-        .unwrap());
+    let f = floor(&admin).await;
+    assert!(!f["operators"][0]["on_duty"].as_bool().unwrap());
+    assert_eq!(f["operators"][0]["today"], "-", "not a working day");
     admin
         .call(
             "assignment/set_plan",
@@ -281,9 +281,10 @@ async fn capacity_hours_days_off_and_skills_decide_who_may_take(backend: Backend
             ),
         )
         .await;
-    assert!(floor(&admin).await["operators"][0]["on_duty"]
-        .as_bool()
-        .unwrap());
+    let f = floor(&admin).await;
+    assert!(f["operators"][0]["on_duty"].as_bool().unwrap());
+    assert_eq!(f["operators"][0]["today"], "00:00–24:00");
+    assert_eq!(f["operators"][1]["today"], "", "no hours: no limits");
 
     // Idle past the duty window: off duty until the next request.
     app.state

@@ -161,6 +161,27 @@ impl Roster {
         })
     }
 
+    /// Today's shift, as `OperatorDuty::today` describes it.
+    fn today(&self, op: i64) -> String {
+        let Some(hours) = self.hours.get(&op) else {
+            return String::new();
+        };
+        let off = self
+            .days_off
+            .get(&op)
+            .is_some_and(|d| d.contains(&self.today));
+        let shift: Vec<String> = hours
+            .iter()
+            .filter(|h| h.weekday == self.weekday && !off)
+            .map(|h| format!("{}–{}", clock(h.start_minute), clock(h.end_minute)))
+            .collect();
+        if shift.is_empty() {
+            "-".to_string()
+        } else {
+            shift.join(", ")
+        }
+    }
+
     fn on_duty(&self, op: &OperatorRow, state: &AppState, now: i64) -> bool {
         let active = op
             .last_seen_at
@@ -181,6 +202,11 @@ impl Roster {
 }
 
 const DEFAULT_CAPACITY: i64 = 10;
+
+/// 510 → `08:30`.
+fn clock(minute: i64) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
 
 /// Statuses that count as load.
 fn load_condition(state: &AppState) -> &'static str {
@@ -413,6 +439,7 @@ pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
                 on_break: op.on_break.is_some_and(flag),
                 load,
                 not_started,
+                today: roster.today(op.id),
             }
         })
         .collect();
