@@ -228,6 +228,23 @@ pub struct OperatorDuty {
     pub today: String,
 }
 
+/// One entry of an operator's work history: a history row of a ticket they worked on.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WorkEntry {
+    pub event: TicketEvent,
+    pub ticket_id: i64,
+    pub reference: String,
+    pub subject: String,
+}
+
+/// An operator's work history, newest first, a page at a time.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WorkHistory {
+    pub entries: Vec<WorkEntry>,
+    /// Pass as `before` for the next page.
+    pub next: Option<i64>,
+}
+
 /// The floor: every operator's duty and load, and the spread among those on duty.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Floor {

@@ -206,6 +206,7 @@ messages! {
     DutyNow => "You are", "Vi ste";
     Plan => "Plan", "Plan";
     Today => "Today", "Danas";
+    MyWork => "My work", "Moj rad";
     DayOff => "day off", "slobodan dan";
     Skills => "Skills", "Vještine";
     SkillsHint => "None ticked: every category that is not restricted to its holders.", "Ništa označeno: svaka kategorija koja nije ograničena na svoje nosioce.";

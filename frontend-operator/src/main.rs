@@ -2,6 +2,8 @@
 
 #[cfg(target_arch = "wasm32")]
 mod duty;
+#[cfg(target_arch = "wasm32")]
+mod work;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {
@@ -13,6 +15,10 @@ mod pages {
         NavItem {
             path: "/",
             label: Msg::Queue,
+        },
+        NavItem {
+            path: "/work",
+            label: Msg::MyWork,
         },
         NavItem {
             path: "/account",
@@ -27,6 +33,7 @@ mod pages {
                 <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/>
             }
             .into_any(),
+            "/work" => view! { <super::work::WorkPage/> }.into_any(),
             _ => match ticket_path(path) {
                 Some(id) => view! { <StaffTicketView id=id/> }.into_any(),
                 None => common_page(path),

@@ -119,6 +119,66 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
         .await;
     assert_eq!(seen["ticket"]["operator_name"], "Haris Mujić");
 
+    // Her work history: the steps she took and the assignments to and away from her, newest
+    // first, with their reasons; hers alone.
+    let (status, work) = first
+        .call(
+            "assignment/work_history",
+            json!({"operator_id": null, "before": null}),
+        )
+        .await;
+    assert_eq!(status, 200, "{work}");
+    let lines: Vec<String> = work["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let ev = &e["event"];
+            format!(
+                "{} {} {}",
+                e["reference"].as_str().unwrap(),
+                ev["kind"].as_str().unwrap(),
+                ev["reason"]
+                    .as_str()
+                    .or(ev["to_value"].as_str())
+                    .unwrap_or("")
+            )
+        })
+        .collect();
+    let t = |id: i64| format!("T-{id:06}");
+    assert_eq!(
+        lines,
+        [
+            format!("{} assigned off-duty", t(ids[2])),
+            format!("{} status in_progress", t(ids[0])),
+            format!("{} assigned automatic:1/10:2", t(ids[2])),
+            format!("{} assigned automatic:0/10:2", t(ids[0])),
+        ]
+    );
+    let first_id = first.id().await;
+    let (status, same) = admin
+        .call(
+            "assignment/work_history",
+            json!({"operator_id": first_id, "before": null}),
+        )
+        .await;
+    assert_eq!((status, same), (200, work.clone()));
+    for (who, b, body) in [
+        (
+            "another operator",
+            &second,
+            json!({"operator_id": first_id, "before": null}),
+        ),
+        (
+            "a client",
+            &client,
+            json!({"operator_id": first_id, "before": null}),
+        ),
+    ] {
+        let (status, _) = b.call("assignment/work_history", body).await;
+        assert_eq!(status, 404, "{who}");
+    }
+
     // A disabled operator is off duty for good: their unstarted tickets go back too.
     first
         .call("assignment/set_break", json!({"on_break": false}))
@@ -129,7 +189,6 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
         .call("tickets/view", json!({"ticket_id": fifth}))
         .await;
     assert_eq!(five["ticket"]["operator_name"], "Amra Delić");
-    let first_id = first.id().await;
     let (status, _) = admin
         .call(
             "accounts/set_disabled",

@@ -46,6 +46,7 @@ pub fn sample_body(path: &str) -> Value {
         "/api/assignment/set_plan" => json!({"input": {"operator_id": 999_999, "capacity": 5,
             "skills": [], "hours": [], "days_off": []}}),
         "/api/assignment/set_break" => json!({"on_break": false}),
+        "/api/assignment/work_history" => json!({"operator_id": null, "before": null}),
         _ => json!({}),
     }
 }

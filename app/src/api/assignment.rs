@@ -1,6 +1,6 @@
 //! Fair assignment: the floor and each operator's plan (admins), the break switch (operators).
 
-use crate::dto::{Floor, OperatorDuty, OperatorPlan};
+use crate::dto::{Floor, OperatorDuty, OperatorPlan, WorkHistory};
 
 endpoint! {
     /// Every operator's duty, load and plan, and the spread among those on duty.
@@ -45,6 +45,19 @@ endpoint! {
         use crate::server::{access::Policy, assignment, gateway};
         gateway::run(Policy::Role(Role::Operator), |caller| async move {
             assignment::set_break(&caller.state, caller.session()?, on_break).await
+        })
+        .await
+    }
+}
+
+endpoint! {
+    /// An operator's work history, newest first: their own for an operator, anyone's for an
+    /// admin.
+    "assignment/work_history" => pub async fn operator_work(operator_id: Option<i64>, before: Option<i64>) -> WorkHistory {
+        use crate::server::{access, assignment, gateway};
+        gateway::run(access::Policy::AnyRole, |caller| async move {
+            let operator = access::work_history(caller.session()?, operator_id)?;
+            assignment::work_history(&caller.state, operator, before).await
         })
         .await
     }

@@ -68,6 +68,7 @@ pub const ENDPOINTS: &[(&str, Guard)] = &[
     ("/api/assignment/set_plan", Guard::Admin),
     ("/api/assignment/my_duty", Guard::Operator),
     ("/api/assignment/set_break", Guard::Operator),
+    ("/api/assignment/work_history", Guard::AnyRole),
 ];
 
 /// Who may call an endpoint (mirrors `server::access::Policy`, readable by tests).

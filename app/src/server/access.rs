@@ -5,7 +5,7 @@
 use super::auth::Session;
 use super::tickets::TicketRow;
 use crate::dto::Role;
-use crate::error::AppError;
+use crate::error::{AppError, Field, Problem};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Policy {
@@ -46,6 +46,20 @@ pub fn manage_account(session: &Session, account_id: i64) -> Result<(), AppError
         return Err(AppError::Forbidden);
     }
     Ok(())
+}
+
+/// Work histories: an operator reads their own (`None` or their id), an admin anyone's (an id
+/// is required); any other history does not exist for the caller (`NotFound`, like tickets).
+/// Returns the operator whose history it is.
+pub fn work_history(session: &Session, operator: Option<i64>) -> Result<i64, AppError> {
+    let me = session.user.id;
+    match (session.user.role()?, operator) {
+        (Role::Operator, None) => Ok(me),
+        (Role::Operator, Some(id)) if id == me => Ok(me),
+        (Role::Admin, Some(id)) => Ok(id),
+        (Role::Admin, None) => Err(AppError::invalid(Field::Operator, Problem::Required)),
+        _ => Err(AppError::NotFound),
+    }
 }
 
 /// In what capacity a user deals with a ticket.

@@ -573,3 +573,67 @@ pub async fn my_duty(state: &AppState, session: &Session) -> Result<OperatorDuty
         .find(|o| o.plan.operator_id == session.user.id)
         .ok_or(AppError::NotFound)
 }
+
+const HISTORY_PAGE: i64 = 50;
+
+#[derive(sqlx::FromRow)]
+struct WorkRow {
+    id: i64,
+    at: i64,
+    actor_name: Option<String>,
+    kind: String,
+    from_value: Option<String>,
+    to_value: Option<String>,
+    reason: Option<String>,
+    ticket_id: i64,
+    subject: String,
+}
+
+/// An operator's work, newest first: the steps they took (moves, messages, notes, edits) and
+/// every assignment to them or away from them, with its reason. Read by index from the event
+/// log, a page at a time.
+pub async fn work_history(
+    state: &AppState,
+    operator: i64,
+    before: Option<i64>,
+) -> Result<crate::dto::WorkHistory, AppError> {
+    let before = before.unwrap_or(i64::MAX);
+    let me = operator.to_string();
+    let rows: Vec<WorkRow> = sqlx::query_as(
+        "SELECT e.id, e.at, u.full_name AS actor_name, e.kind, e.from_value, e.to_value, \
+         e.reason, e.ticket_id, t.subject FROM ( \
+           SELECT id FROM (SELECT id FROM ticket_events WHERE actor_id = $1 AND id < $2 \
+             ORDER BY id DESC LIMIT $4) AS mine \
+           UNION SELECT id FROM (SELECT id FROM ticket_events WHERE kind = 'assigned' \
+             AND to_value = $3 AND id < $2 ORDER BY id DESC LIMIT $4) AS given \
+           UNION SELECT id FROM (SELECT id FROM ticket_events WHERE kind = 'assigned' \
+             AND from_value = $3 AND id < $2 ORDER BY id DESC LIMIT $4) AS taken \
+         ) AS ids JOIN ticket_events e ON e.id = ids.id JOIN tickets t ON t.id = e.ticket_id \
+         LEFT JOIN users u ON u.id = e.actor_id ORDER BY e.id DESC LIMIT $4",
+    )
+    .bind(operator)
+    .bind(before)
+    .bind(&me)
+    .bind(HISTORY_PAGE)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let next = (rows.len() as i64 == HISTORY_PAGE).then(|| rows[rows.len() - 1].id);
+    let entries = rows
+        .into_iter()
+        .map(|r| crate::dto::WorkEntry {
+            reference: super::tickets::reference(r.ticket_id),
+            ticket_id: r.ticket_id,
+            subject: r.subject,
+            event: crate::dto::TicketEvent {
+                id: r.id,
+                at: r.at,
+                actor_name: r.actor_name,
+                kind: r.kind,
+                from_value: r.from_value,
+                to_value: r.to_value,
+                reason: r.reason,
+            },
+        })
+        .collect();
+    Ok(crate::dto::WorkHistory { entries, next })
+}

@@ -14,7 +14,8 @@ pub use files::{FileLinks, FilePicker};
 pub use nav::Link;
 pub use shell::{common_page, start, NavItem, NotFound};
 pub use tickets::{
-    follow, ticket_path, StaffTicketView, StatusBadge, TicketLink, TicketList, TicketView, When,
+    event_text, follow, ticket_path, StaffTicketView, StatusBadge, TicketLink, TicketList,
+    TicketView, When,
 };
 
 use crate::dto::{CurrentUser, Role};

@@ -202,7 +202,8 @@ fn needs_label(needs: Needs, mv: Move) -> Msg {
     }
 }
 
-fn event_text(e: &TicketEvent, lang: Lang) -> String {
+/// A history row as a sentence in the reader's language.
+pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
     let what = match e.kind.as_str() {
         "created" => Msg::EventCreated,
         "forced" => Msg::EventForced,
