@@ -2,13 +2,11 @@
 
 #[cfg(target_arch = "wasm32")]
 mod duty;
-#[cfg(target_arch = "wasm32")]
-mod work;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{common_page, ticket_path, NavItem, StaffTicketView, TicketList};
+    use app::ui::{common_page, t, ticket_path, NavItem, StaffTicketView, TicketList, WorkHistory};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -33,7 +31,7 @@ mod pages {
                 <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/>
             }
             .into_any(),
-            "/work" => view! { <super::work::WorkPage/> }.into_any(),
+            "/work" => view! { <h1>{t(Msg::MyWork)}</h1> <WorkHistory/> }.into_any(),
             _ => match ticket_path(path) {
                 Some(id) => view! { <StaffTicketView id=id/> }.into_any(),
                 None => common_page(path),

@@ -7,6 +7,7 @@ mod files;
 mod nav;
 mod shell;
 mod tickets;
+mod work;
 
 pub use account::{AccountPage, PasswordForm};
 pub use fields::{enum_options, id_options, ErrorNote, Options, Select, TextArea, TextField};
@@ -17,6 +18,7 @@ pub use tickets::{
     event_text, follow, ticket_path, StaffTicketView, StatusBadge, TicketLink, TicketList,
     TicketView, When,
 };
+pub use work::WorkHistory;
 
 use crate::dto::{CurrentUser, Role};
 use crate::error::AppError;

@@ -1,27 +1,32 @@
-//! My work: the operator's own work history, newest first — every assignment to them or away
-//! from them with its reason, and every step they took.
+//! An operator's work history, newest first — every assignment to them or away from them with
+//! its reason, and every step they took: the operator's own (*My work*), or any operator's for
+//! an admin (the floor).
 
-use app::api::assignment::operator_work;
-use app::dto::WorkEntry;
-use app::i18n::Msg;
-use app::ui::{event_text, t, use_ui, ErrorNote, FormCall, TicketLink, When};
+use super::{event_text, t, use_ui, ErrorNote, FormCall, TicketLink, When};
+use crate::api::assignment::operator_work;
+use crate::dto::WorkEntry;
+use crate::i18n::Msg;
 use leptos::prelude::*;
 
+/// `operator`: `None` for the signed-in operator's own.
 #[component]
-pub fn WorkPage() -> impl IntoView {
+pub fn WorkHistory(
+    #[prop(optional)] title: Option<String>,
+    #[prop(optional)] operator: Option<i64>,
+) -> impl IntoView {
     let ui = use_ui();
     let entries = RwSignal::new(Vec::<WorkEntry>::new());
     let next = RwSignal::new(None::<i64>);
     let call = FormCall::new();
     let load = move |before: Option<i64>| {
-        call.run(operator_work(None, before), move |page| {
+        call.run(operator_work(operator, before), move |page| {
             entries.update(|all| all.extend(page.entries));
             next.set(page.next);
         });
     };
     load(None);
     view! {
-        <h1>{t(Msg::MyWork)}</h1>
+        {title.map(|title| view! { <h2>{title}</h2> })}
         <ErrorNote message=call.message()/>
         <section class="card">
             <ol class="history work">
