@@ -165,13 +165,17 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // Bad settings are refused before anything is touched.
+    let config = match &cli.command {
+        Command::Serve(args) => Some(args.config()?),
+        Command::Admin(_) => None,
+    };
     let db = Db::open(&cli.database_url)
         .await
         .with_context(|| format!("opening the database {}", cli.database_url))?;
     match cli.command {
         Command::Serve(args) => {
-            let config = args.config()?;
-            let state = AppState::new(db, config);
+            let state = AppState::new(db, config.unwrap_or_default());
             if let Some(issued) = accounts::bootstrap(&state)
                 .await
                 .map_err(anyhow::Error::msg)?

@@ -121,3 +121,21 @@ fn an_admin_password_is_reset_from_the_machine() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody.here"));
 }
+
+#[test]
+fn bad_settings_are_refused_before_anything_is_touched() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = dir.path().join("salter.db");
+    let out = Command::new(SALTER)
+        .args(["serve", "--time-zone", "Mars/Olympus"])
+        .env("SALTER_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .output()
+        .expect("run salter");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown time zone \"Mars/Olympus\""),
+        "{stderr}"
+    );
+    assert!(!db.exists(), "no database was created");
+}
