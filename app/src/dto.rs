@@ -199,6 +199,17 @@ pub struct WorkHours {
     pub end_minute: i64,
 }
 
+/// `510` → `08:30`: a minute of the day as a clock time.
+pub fn clock(minute: i64) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// `08:30` → `510`.
+pub fn minute_of(clock: &str) -> Option<i64> {
+    let (h, m) = clock.split_once(':')?;
+    Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
+}
+
 /// What the admin sets for an operator's share of the work.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct OperatorPlan {
@@ -382,4 +393,19 @@ pub struct ForcedChange {
     pub status: crate::tickets::Status,
     pub operator_id: Option<i64>,
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clock, minute_of};
+
+    #[test]
+    fn clock_times_go_both_ways() {
+        assert_eq!(clock(510), "08:30");
+        assert_eq!(clock(1440), "24:00");
+        assert_eq!(minute_of("08:30"), Some(510));
+        assert_eq!(minute_of(&clock(0)), Some(0));
+        assert_eq!(minute_of(""), None);
+        assert_eq!(minute_of("8h"), None);
+    }
 }

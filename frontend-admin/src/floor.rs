@@ -4,7 +4,7 @@
 
 use app::api::assignment::{floor_view, set_plan};
 use app::api::categories::list_categories;
-use app::dto::{Category, Floor, OperatorPlan, WorkHours};
+use app::dto::{clock, minute_of, Category, Floor, OperatorPlan, WorkHours};
 use app::i18n::Msg;
 use app::ui::{t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
@@ -18,16 +18,6 @@ const WEEKDAYS: [Msg; 7] = [
     Msg::Saturday,
     Msg::Sunday,
 ];
-
-/// `08:30` ↔ 510 minutes.
-fn clock(minute: i64) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
-}
-
-fn minutes(value: &str) -> Option<i64> {
-    let (h, m) = value.split_once(':')?;
-    Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
-}
 
 #[component]
 pub fn FloorPage() -> impl IntoView {
@@ -119,8 +109,8 @@ fn PlanForm(
                 .filter_map(|((from, to), weekday)| {
                     Some(WorkHours {
                         weekday,
-                        start_minute: minutes(&from.get_untracked())?,
-                        end_minute: minutes(&to.get_untracked()).map(|m| {
+                        start_minute: minute_of(&from.get_untracked())?,
+                        end_minute: minute_of(&to.get_untracked()).map(|m| {
                             if m == 0 {
                                 1440
                             } else {

@@ -19,7 +19,7 @@ use super::db::flag;
 use super::tickets::record;
 use super::AppState;
 use crate::assignment::{plan, Operator, Waiting, OFF_DUTY};
-use crate::dto::{Floor, OperatorDuty, OperatorPlan, Role, WorkHours};
+use crate::dto::{clock, Floor, OperatorDuty, OperatorPlan, Role, WorkHours};
 use crate::error::{AppError, Field, Problem};
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
@@ -202,11 +202,6 @@ impl Roster {
 }
 
 const DEFAULT_CAPACITY: i64 = 10;
-
-/// 510 → `08:30`.
-fn clock(minute: i64) -> String {
-    format!("{:02}:{:02}", minute / 60, minute % 60)
-}
 
 /// Statuses that count as load.
 fn load_condition(state: &AppState) -> &'static str {
