@@ -51,11 +51,12 @@ macro_rules! messages {
 
         impl Msg {
             pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+            /// Each message's text per language, in `Msg` and `Lang` order: a table, not a
+            /// match, so it is data rather than code in every app.
+            const TEXT: &'static [[&'static str; 2]] = &[$([$en, $bs]),*];
 
             pub fn text(self, lang: Lang) -> &'static str {
-                match self {
-                    $(Msg::$name => match lang { Lang::En => $en, Lang::Bs => $bs },)*
-                }
+                Self::TEXT[self as usize][lang as usize]
             }
         }
     };
