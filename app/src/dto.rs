@@ -239,19 +239,11 @@ pub struct OperatorDuty {
     pub today: String,
 }
 
-/// One entry of an operator's work history: a history row of a ticket they worked on.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct WorkEntry {
-    pub event: TicketEvent,
-    pub ticket_id: i64,
-    pub reference: String,
-    pub subject: String,
-}
-
-/// An operator's work history, newest first, a page at a time.
+/// An operator's work history, newest first, a page at a time: history rows of the tickets
+/// they worked on, each naming its ticket (`TicketEvent::ticket`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct WorkHistory {
-    pub entries: Vec<WorkEntry>,
+    pub entries: Vec<TicketEvent>,
     /// Pass as `before` for the next page.
     pub next: Option<i64>,
 }
@@ -345,6 +337,10 @@ pub struct TicketEvent {
     pub from_value: Option<String>,
     pub to_value: Option<String>,
     pub reason: Option<String>,
+    /// Outside the ticket's own view (a work history): the ticket's id and reference.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub ticket: Option<(i64, String)>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

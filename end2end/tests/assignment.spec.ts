@@ -95,7 +95,7 @@ test('operators on duty share the work, a break sends it to the other', async ({
 
   // Her own work history says why each ticket came to her.
   await second.getByRole('link', { name: 'My work' }).click();
-  await expect(second.locator('ol.work li').first()).toContainText('Printer jam');
+  await expect(second.locator('ol.work li').first()).toContainText(created.body.ticket.reference);
   await expect(second.locator('ol.work li').first()).toContainText(/assigned the ticket — automatic: lowest load \d+\/10 · on duty: 1/);
   await accessible(second, 'my work');
 });

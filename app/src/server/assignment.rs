@@ -19,7 +19,7 @@ use super::db::flag;
 use super::tickets::record;
 use super::AppState;
 use crate::assignment::{plan, Operator, Waiting, OFF_DUTY};
-use crate::dto::{clock, Floor, OperatorDuty, OperatorPlan, Role, WorkHours};
+use crate::dto::{clock, Floor, OperatorDuty, OperatorPlan, Role, TicketEvent, WorkHours};
 use crate::error::{AppError, Field, Problem};
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
@@ -573,15 +573,9 @@ const HISTORY_PAGE: i64 = 50;
 
 #[derive(sqlx::FromRow)]
 struct WorkRow {
-    id: i64,
-    at: i64,
-    actor_name: Option<String>,
-    kind: String,
-    from_value: Option<String>,
-    to_value: Option<String>,
-    reason: Option<String>,
+    #[sqlx(flatten)]
+    event: TicketEvent,
     ticket_id: i64,
-    subject: String,
 }
 
 /// An operator's work, newest first: the steps they took (moves, messages, notes, edits) and
@@ -596,14 +590,14 @@ pub async fn work_history(
     let me = operator.to_string();
     let rows: Vec<WorkRow> = sqlx::query_as(
         "SELECT e.id, e.at, u.full_name AS actor_name, e.kind, e.from_value, e.to_value, \
-         e.reason, e.ticket_id, t.subject FROM ( \
+         e.reason, e.ticket_id FROM ( \
            SELECT id FROM (SELECT id FROM ticket_events WHERE actor_id = $1 AND id < $2 \
              ORDER BY id DESC LIMIT $4) AS mine \
            UNION SELECT id FROM (SELECT id FROM ticket_events WHERE kind = 'assigned' \
              AND to_value = $3 AND id < $2 ORDER BY id DESC LIMIT $4) AS given \
            UNION SELECT id FROM (SELECT id FROM ticket_events WHERE kind = 'assigned' \
              AND from_value = $3 AND id < $2 ORDER BY id DESC LIMIT $4) AS taken \
-         ) AS ids JOIN ticket_events e ON e.id = ids.id JOIN tickets t ON t.id = e.ticket_id \
+         ) AS ids JOIN ticket_events e ON e.id = ids.id \
          LEFT JOIN users u ON u.id = e.actor_id ORDER BY e.id DESC LIMIT $4",
     )
     .bind(operator)
@@ -612,22 +606,12 @@ pub async fn work_history(
     .bind(HISTORY_PAGE)
     .fetch_all(&state.db.pool)
     .await?;
-    let next = (rows.len() as i64 == HISTORY_PAGE).then(|| rows[rows.len() - 1].id);
+    let next = (rows.len() as i64 == HISTORY_PAGE).then(|| rows[rows.len() - 1].event.id);
     let entries = rows
         .into_iter()
-        .map(|r| crate::dto::WorkEntry {
-            reference: super::tickets::reference(r.ticket_id),
-            ticket_id: r.ticket_id,
-            subject: r.subject,
-            event: crate::dto::TicketEvent {
-                id: r.id,
-                at: r.at,
-                actor_name: r.actor_name,
-                kind: r.kind,
-                from_value: r.from_value,
-                to_value: r.to_value,
-                reason: r.reason,
-            },
+        .map(|row| TicketEvent {
+            ticket: Some((row.ticket_id, super::tickets::reference(row.ticket_id))),
+            ..row.event
         })
         .collect();
     Ok(crate::dto::WorkHistory { entries, next })

@@ -4,18 +4,15 @@
 
 use super::{event_text, t, use_ui, ErrorNote, FormCall, TicketLink, When};
 use crate::api::assignment::operator_work;
-use crate::dto::WorkEntry;
+use crate::dto::TicketEvent;
 use crate::i18n::Msg;
 use leptos::prelude::*;
 
 /// `operator`: `None` for the signed-in operator's own.
 #[component]
-pub fn WorkHistory(
-    #[prop(optional)] title: Option<String>,
-    #[prop(optional)] operator: Option<i64>,
-) -> impl IntoView {
+pub fn WorkHistory(#[prop(optional)] operator: Option<i64>) -> impl IntoView {
     let ui = use_ui();
-    let entries = RwSignal::new(Vec::<WorkEntry>::new());
+    let entries = RwSignal::new(Vec::<TicketEvent>::new());
     let next = RwSignal::new(None::<i64>);
     let call = FormCall::new();
     let load = move |before: Option<i64>| {
@@ -26,16 +23,15 @@ pub fn WorkHistory(
     };
     load(None);
     view! {
-        {title.map(|title| view! { <h2>{title}</h2> })}
         <ErrorNote message=call.message()/>
         <section class="card">
             <ol class="history work">
-                {move || entries.get().into_iter().map(|e| {
-                    let event = e.event;
+                {move || entries.get().into_iter().map(|event| {
+                    let (id, reference) = event.ticket.clone().unwrap_or_default();
                     view! {
                         <li>
-                            <When at=event.at/> " · " <TicketLink id=e.ticket_id reference=e.reference/>
-                            " " {e.subject} " — " {move || event_text(&event, ui.lang.get())}
+                            <When at=event.at/> " · " <TicketLink id=id reference=reference/>
+                            " — " {move || event_text(&event, ui.lang.get())}
                         </li>
                     }
                 }).collect_view()}
