@@ -16,7 +16,7 @@ impl Role {
     pub const ALL: [Role; 3] = [Role::Client, Role::Operator, Role::Admin];
 
     /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Role::Client => "client",
             Role::Operator => "operator",

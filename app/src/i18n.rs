@@ -266,40 +266,50 @@ pub fn relative_time(ago_ms: i64, lang: Lang) -> String {
 
 impl crate::tickets::Status {
     /// The status's one name, the same in all three apps.
-    pub fn label(self, lang: Lang) -> &'static str {
+    /// Each status's code and label, in declaration order: the choices of a `<select>`.
+    pub const CHOICES: [(&'static str, Msg); 5] = {
         use crate::tickets::Status::*;
-        match self {
-            Open => Msg::StatusOpen,
-            Assigned => Msg::StatusAssigned,
-            InProgress => Msg::StatusInProgress,
-            ReturnedToClient => Msg::StatusReturned,
-            Closed => Msg::StatusClosed,
-        }
-        .text(lang)
+        [
+            (Open.as_str(), Msg::StatusOpen),
+            (Assigned.as_str(), Msg::StatusAssigned),
+            (InProgress.as_str(), Msg::StatusInProgress),
+            (ReturnedToClient.as_str(), Msg::StatusReturned),
+            (Closed.as_str(), Msg::StatusClosed),
+        ]
+    };
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        Self::CHOICES[self as usize].1.text(lang)
     }
 }
 
 impl crate::tickets::Priority {
-    pub fn label(self, lang: Lang) -> &'static str {
+    /// Each priority's code and label, in declaration order: the choices of a `<select>`.
+    pub const CHOICES: [(&'static str, Msg); 4] = {
         use crate::tickets::Priority::*;
-        match self {
-            Low => Msg::PriorityLow,
-            Normal => Msg::PriorityNormal,
-            High => Msg::PriorityHigh,
-            Critical => Msg::PriorityCritical,
-        }
-        .text(lang)
+        [
+            (Low.as_str(), Msg::PriorityLow),
+            (Normal.as_str(), Msg::PriorityNormal),
+            (High.as_str(), Msg::PriorityHigh),
+            (Critical.as_str(), Msg::PriorityCritical),
+        ]
+    };
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        Self::CHOICES[self as usize].1.text(lang)
     }
 }
 
 impl Role {
+    /// Each role's code and label, in declaration order: the choices of a `<select>`.
+    pub const CHOICES: [(&'static str, Msg); 3] = [
+        (Role::Client.as_str(), Msg::RoleClient),
+        (Role::Operator.as_str(), Msg::RoleOperator),
+        (Role::Admin.as_str(), Msg::RoleAdmin),
+    ];
+
     pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Role::Client => Msg::RoleClient,
-            Role::Operator => Msg::RoleOperator,
-            Role::Admin => Msg::RoleAdmin,
-        }
-        .text(lang)
+        Self::CHOICES[self as usize].1.text(lang)
     }
 
     pub fn app_name(self, lang: Lang) -> &'static str {
@@ -429,6 +439,24 @@ mod tests {
             assert!(!m.text(Lang::En).is_empty(), "{m:?} has no English text");
             assert!(!m.text(Lang::Bs).is_empty(), "{m:?} has no Bosnian text");
         }
+    }
+
+    #[test]
+    fn choice_tables_follow_the_declaration_order() {
+        use crate::tickets::{Priority, Status};
+        for (i, s) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(Status::CHOICES[i].0, s.as_str());
+        }
+        for (i, p) in Priority::ALL.into_iter().enumerate() {
+            assert_eq!(Priority::CHOICES[i].0, p.as_str());
+        }
+        for (i, r) in Role::ALL.into_iter().enumerate() {
+            assert_eq!(Role::CHOICES[i].0, r.as_str());
+        }
+        assert_eq!(
+            Status::ReturnedToClient.label(Lang::En),
+            "returned to client"
+        );
     }
 
     #[test]

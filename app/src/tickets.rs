@@ -29,7 +29,7 @@ impl Status {
         Status::Closed,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",
             Status::Assigned => "assigned",
@@ -61,7 +61,7 @@ impl Priority {
         Priority::Critical,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Priority::Low => "low",
             Priority::Normal => "normal",

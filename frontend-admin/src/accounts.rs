@@ -5,7 +5,7 @@ use app::api::accounts::{accounts_overview, create_account, reset_password, set_
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use app::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, SetDisabled};
 use app::i18n::Msg;
-use app::ui::{enum_options, label, local_time, t, use_ui, ErrorNote, FormCall, Select, TextField};
+use app::ui::{choices, label, local_time, t, use_ui, ErrorNote, FormCall, Select, TextField};
 use leptos::prelude::*;
 
 #[component]
@@ -58,7 +58,7 @@ fn CreateAccount(
                 <TextField id="full-name" label=Msg::FullName value=full_name required=true maxlength=FULL_NAME_MAX/>
                 <TextField id="email" label=Msg::EmailOptional value=email kind="email" maxlength=EMAIL_MAX/>
                 <Select id="role" label=Msg::Role
-                    options=enum_options(&Role::ALL, Role::as_str, Role::label)
+                    options=choices(&Role::CHOICES)
                     current=Signal::derive(move || role.get().as_str().to_string())
                     on_pick=move |v| role.set(Role::parse(&v).unwrap_or(Role::Client))/>
             </div>

@@ -7,9 +7,7 @@ use app::dto::limits::REASON_MAX;
 use app::dto::{Account, ForcedChange, Role, TicketDetail, TicketMove};
 use app::i18n::Msg;
 use app::tickets::{Move, Status};
-use app::ui::{
-    enum_options, id_options, t, ErrorNote, FormCall, Select, StaffTicketView, TextArea,
-};
+use app::ui::{choices, id_options, t, ErrorNote, FormCall, Select, StaffTicketView, TextArea};
 use leptos::prelude::*;
 
 #[component]
@@ -78,7 +76,7 @@ fn AdminTools(
             <h2>{t(Msg::ForceTitle)}</h2>
             <p class="hint">{t(Msg::ForceHint)}</p>
             <Select id="force-status" label=Msg::Status
-                options=enum_options(&Status::ALL, Status::as_str, Status::label)
+                options=choices(&Status::CHOICES)
                 on_pick=move |v| status.set(Status::parse(&v).unwrap_or(Status::Open))/>
             <TextArea id="force-reason" label=Msg::Reason value=reason maxlength=REASON_MAX/>
             <ErrorNote message=call.message()/>

@@ -6,7 +6,7 @@ use app::api::categories::list_categories;
 use app::dto::{Account, Category, Role, TicketQuery};
 use app::i18n::Msg;
 use app::tickets::Priority;
-use app::ui::{enum_options, id_options, t, ErrorNote, FormCall, Select, TicketList};
+use app::ui::{choices, id_options, t, ErrorNote, FormCall, Select, TicketList};
 use leptos::prelude::*;
 
 /// A date input's value (`2026-11-22`) as local midnight in unix ms; `days` later for "until".
@@ -53,7 +53,7 @@ pub fn AdminTicketsPage() -> impl IntoView {
                     options=id_options(categories, |c| Some((c.id, c.name.clone())))
                     on_pick=move |v| query.update(|q| q.category_id = v.parse().ok())/>
                 <Select id="filter-priority" label=Msg::Priority blank=Msg::Any
-                    options=enum_options(&Priority::ALL, Priority::as_str, Priority::label)
+                    options=choices(&Priority::CHOICES)
                     on_pick=move |v| query.update(|q| q.priority = Priority::parse(&v))/>
                 {date("filter-from", Msg::From, 0)}
                 {date("filter-until", Msg::Until, 1)}

@@ -8,8 +8,7 @@ use app::dto::{Attachment, Category, NewTicket, TicketQuery, TicketSummary};
 use app::i18n::Msg;
 use app::tickets::Priority;
 use app::ui::{
-    enum_options, id_options, t, use_ui, ErrorNote, FilePicker, FormCall, Select, TextArea,
-    TextField,
+    choices, id_options, t, use_ui, ErrorNote, FilePicker, FormCall, Select, TextArea, TextField,
 };
 use leptos::prelude::*;
 
@@ -63,7 +62,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     on_pick=move |v| category.set(v.parse().ok())/>
             })}
             <Select id="priority" label=Msg::Priority
-                options=enum_options(&Priority::ALL, Priority::as_str, Priority::label)
+                options=choices(&Priority::CHOICES)
                 current="normal".to_string()
                 on_pick=move |v| priority.set(Priority::parse(&v).unwrap_or(Priority::Normal))/>
             <p class="hint">{t(Msg::PriorityHint)}</p>

@@ -1,7 +1,7 @@
 //! Form pieces: a labelled field, and an error line screen readers announce.
 
 use super::{t, use_ui};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
 use leptos::prelude::*;
 
 /// A labelled input bound to a signal, with an optional hint under it.
@@ -66,16 +66,14 @@ pub fn TextArea(
 /// The choices of a `<select>`: `(value, text)` pairs, in the reader's language.
 pub type Options = Signal<Vec<(String, String)>>;
 
-/// The values of an enum as choices, labelled in the reader's language.
-pub fn enum_options<T: Copy + Send + Sync + 'static>(
-    all: &'static [T],
-    value: fn(T) -> &'static str,
-    text: fn(T, Lang) -> &'static str,
-) -> Options {
+/// An enum's choices (`Status::CHOICES`, …): each value's code and label in the reader's
+/// language. One function for every enum, so one copy in each app.
+pub fn choices(table: &'static [(&'static str, Msg)]) -> Options {
     let lang = use_ui().lang;
     Signal::derive(move || {
-        all.iter()
-            .map(|&x| (value(x).to_string(), text(x, lang.get()).to_string()))
+        table
+            .iter()
+            .map(|(value, label)| (value.to_string(), label.text(lang.get()).to_string()))
             .collect()
     })
 }

@@ -10,7 +10,7 @@ mod tickets;
 mod work;
 
 pub use account::{AccountPage, PasswordForm};
-pub use fields::{enum_options, id_options, ErrorNote, Options, Select, TextArea, TextField};
+pub use fields::{choices, id_options, ErrorNote, Options, Select, TextArea, TextField};
 pub use files::{FileLinks, FilePicker};
 pub use nav::Link;
 pub use shell::{common_page, start, NavItem, NotFound};

@@ -2,7 +2,7 @@
 //! ticket itself — thread, history, and the moves the state machine allows the viewer.
 
 use super::{
-    enum_options, id_options, label, t, use_ui, ErrorNote, FileLinks, FilePicker, FormCall, Link,
+    choices, id_options, label, t, use_ui, ErrorNote, FileLinks, FilePicker, FormCall, Link,
     Select, TextArea, TextField, Ui,
 };
 use crate::api::categories::list_categories;
@@ -105,7 +105,7 @@ pub fn TicketList(
         {children.map(|c| c())}
         {filter.then(|| view! {
             <Select id="status-filter" label=Msg::Status blank=Msg::AllStatuses
-                options=enum_options(&Status::ALL, Status::as_str, Status::label)
+                options=choices(&Status::CHOICES)
                 on_pick=move |v| query.update(|q| q.status = Status::parse(&v))/>
         })}
         <ErrorNote message=call.message()/>
@@ -417,7 +417,7 @@ fn FieldsForm(
     view! {
         <form class="card form fields row" on:submit=submit>
             <Select id="edit-priority" label=Msg::Priority
-                options=enum_options(&Priority::ALL, Priority::as_str, Priority::label)
+                options=choices(&Priority::CHOICES)
                 current=Signal::derive(move || priority.get().as_str().to_string())
                 on_pick=move |v| priority.set(Priority::parse(&v).unwrap_or(Priority::Normal))/>
             <Select id="edit-category" label=Msg::Category blank=Msg::NoCategory
