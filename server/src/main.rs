@@ -199,6 +199,8 @@ async fn main() -> anyhow::Result<()> {
             );
             // Automatic assignment: woken by the changes that need it, and every few seconds.
             tokio::spawn(app::server::assignment::keep_assigning(state.clone()));
+            // Uploads never attached to anything go after a day.
+            tokio::spawn(app::server::attachments::keep_tidy(state.clone()));
             server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
         }
         Command::Admin(AdminCommand::ResetPassword { username }) => {

@@ -219,7 +219,39 @@ async fn nobody_else_gets_a_file(backend: Backend) {
     app.stop().await;
 }
 
+async fn uploads_never_attached_are_swept_after_a_day(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, client, _, _) = desk(&app).await;
+    let kept = client.upload_ok("kept.txt", b"attached").await;
+    let (status, _) = client
+        .call("tickets/create", ticket_with("Kept", "k1", &[kept]))
+        .await;
+    assert_eq!(status, 200);
+    let abandoned = client.upload_ok("abandoned.txt", b"never attached").await;
+    assert_eq!(app.stored_files(), 2);
+    // Not yet a day: nothing goes.
+    assert_eq!(
+        app::server::attachments::sweep(&app.state).await.unwrap(),
+        0
+    );
+    app.state
+        .clock
+        .advance_ms(app::server::attachments::PENDING_FOR_MS + 1);
+    client
+        .sign_in_ok("ana.kovac", common::USER_PASSWORD, "client")
+        .await;
+    assert_eq!(
+        app::server::attachments::sweep(&app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(app.stored_files(), 1);
+    assert_eq!(client.download(abandoned).await.0, 404);
+    assert_eq!(client.download(kept).await.0, 200);
+    app.stop().await;
+}
+
 on_both_databases!(
+    uploads_never_attached_are_swept_after_a_day,
     files_travel_with_the_ticket,
     markup_and_unknown_kinds_are_refused_whatever_their_name,
     an_oversize_upload_is_refused_before_it_is_read,

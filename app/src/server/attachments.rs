@@ -473,6 +473,45 @@ pub fn content_disposition(name: &str) -> String {
     format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
+/// How long an upload may stay unattached before it is swept away.
+pub const PENDING_FOR_MS: i64 = 24 * 3_600_000;
+
+/// Deletes uploads never attached to anything within `PENDING_FOR_MS` (abandoned forms): the
+/// row first, then the file, so no row ever points to a missing file. How many went.
+pub async fn sweep(state: &AppState) -> Result<usize, AppError> {
+    let cutoff = state.clock.now_ms() - PENDING_FOR_MS;
+    let stale: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, storage_name FROM attachments WHERE ticket_id IS NULL AND created_at < $1",
+    )
+    .bind(cutoff)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut swept = 0;
+    for (id, storage_name) in stale {
+        let deleted = sqlx::query("DELETE FROM attachments WHERE id = $1 AND ticket_id IS NULL")
+            .bind(id)
+            .execute(&state.db.pool)
+            .await?;
+        if deleted.rows_affected() == 1 {
+            let _ = tokio::fs::remove_file(state.config.files_dir.join(&storage_name)).await;
+            swept += 1;
+        }
+    }
+    Ok(swept)
+}
+
+/// The background sweep of one server process: once an hour.
+pub async fn keep_tidy(state: AppState) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        match sweep(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(swept = n, "unattached uploads removed"),
+            Err(e) => tracing::error!(error = %e, "sweeping unattached uploads failed"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
