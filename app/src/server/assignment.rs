@@ -21,6 +21,7 @@ use super::AppState;
 use crate::assignment::{plan, Operator, Waiting, OFF_DUTY};
 use crate::dto::{clock, Floor, OperatorDuty, OperatorPlan, Role, TicketEvent, WorkHours};
 use crate::error::{AppError, Field, Problem};
+use crate::tickets::Status;
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -298,37 +299,8 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
         .collect();
     let made = plan(&mut on_duty, &queue, now);
     for a in &made {
-        let updated = sqlx::query(
-            "UPDATE tickets SET status = 'assigned', operator_id = $1, updated_at = $2 \
-             WHERE id = $3 AND status = 'open'",
-        )
-        .bind(a.operator)
-        .bind(now)
-        .bind(a.ticket)
-        .execute(&mut *conn)
-        .await?;
-        if updated.rows_affected() != 1 {
-            return Err(AppError::Internal);
-        }
-        let to = a.operator.to_string();
-        let reason = a.reason();
-        record(
-            conn,
-            a.ticket,
-            None,
-            now,
-            "assigned",
-            (None, Some(&to)),
-            Some(&reason),
-            None,
-            false,
-        )
-        .await?;
-        let change = (Some("open"), Some("assigned"));
-        record(
-            conn, a.ticket, None, now, "status", change, None, None, false,
-        )
-        .await?;
+        let to = (Status::Assigned, Some(a.operator));
+        system_move(conn, a.ticket, (Status::Open, None), to, &a.reason(), now).await?;
     }
     let assigned: HashSet<i64> = made.iter().map(|a| a.operator).collect();
     for op in assigned {
@@ -342,6 +314,50 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
         .await?;
     }
     Ok(made.len())
+}
+
+/// The system moves a ticket — to an operator, or back to the queue — under a guard on the
+/// status it read, and writes the change's two history rows (`assigned` with the reason,
+/// `status`), with no actor.
+async fn system_move(
+    conn: &mut AnyConnection,
+    ticket: i64,
+    from: (Status, Option<i64>),
+    to: (Status, Option<i64>),
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let updated = sqlx::query(
+        "UPDATE tickets SET status = $1, operator_id = $2, updated_at = $3 \
+         WHERE id = $4 AND status = $5",
+    )
+    .bind(to.0.as_str())
+    .bind(to.1)
+    .bind(now)
+    .bind(ticket)
+    .bind(from.0.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        // Read in this same serialized transaction: a mismatch is a bug, not a race.
+        return Err(AppError::Internal);
+    }
+    let operators = (from.1.map(|o| o.to_string()), to.1.map(|o| o.to_string()));
+    let assigned = (operators.0.as_deref(), operators.1.as_deref());
+    record(
+        conn,
+        ticket,
+        None,
+        now,
+        "assigned",
+        assigned,
+        Some(reason),
+        None,
+        false,
+    )
+    .await?;
+    let status = (Some(from.0.as_str()), Some(to.0.as_str()));
+    record(conn, ticket, None, now, "status", status, None, None, false).await
 }
 
 /// An operator went off duty: their unstarted tickets (and the started ones, unless they keep
@@ -363,41 +379,12 @@ async fn hand_back(
     .bind(operator)
     .fetch_all(&mut *conn)
     .await?;
-    let from = operator.to_string();
     for (id, status) in tickets {
-        sqlx::query(
-            "UPDATE tickets SET status = 'open', operator_id = NULL, updated_at = $1 \
-             WHERE id = $2 AND status = $3",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(&status)
-        .execute(&mut *conn)
-        .await?;
-        record(
-            conn,
-            id,
-            None,
-            now,
-            "assigned",
-            (Some(&from), None),
-            Some(OFF_DUTY),
-            None,
-            false,
-        )
-        .await?;
-        record(
-            conn,
-            id,
-            None,
-            now,
-            "status",
-            (Some(&status), Some("open")),
-            None,
-            None,
-            false,
-        )
-        .await?;
+        let from = (
+            Status::parse(&status).ok_or(AppError::Internal)?,
+            Some(operator),
+        );
+        system_move(conn, id, from, (Status::Open, None), OFF_DUTY, now).await?;
     }
     Ok(())
 }
