@@ -45,6 +45,8 @@ test('operators on duty share the work, a break sends it to the other', async ({
     expect(created.status).toBe(200);
   }
 
+  expect((await call(adminCtx, 'categories/save',
+    { input: { id: null, name: 'Servers', active: true, restricted: false } })).status).toBe(200);
   const admin = await adminCtx.newPage();
   await admin.goto('/admin/');
   await admin.getByRole('link', { name: 'Operators' }).click();
@@ -78,12 +80,14 @@ test('operators on duty share the work, a break sends it to the other', async ({
     await admin.getByLabel(`${day} until`).fill('16:00');
   }
   await admin.getByLabel('Days off').fill('2031-12-24');
+  await admin.getByLabel('Servers').check();
   await accessible(admin, 'plan form');
   await admin.getByRole('button', { name: 'Save' }).click();
   await expect(admin.locator('table.floor tbody tr').first()).toContainText('0 / 5');
   await admin.getByRole('button', { name: 'Plan · Amar Kurtović' }).click();
   await expect(admin.getByLabel('Days off')).toHaveValue('2031-12-24');
   await expect(admin.getByLabel('Monday from')).toHaveValue('08:00');
+  await expect(admin.getByLabel('Servers')).toBeChecked();
   // The operator sees today's shift beside the break switch.
   await first.reload();
   await expect(first.locator('.duty')).toContainText('Today: 08:00–16:00');

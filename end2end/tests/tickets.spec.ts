@@ -27,6 +27,10 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await admin.getByLabel('Rename Printrs').fill('Printers');
   await admin.getByLabel('Rename Printrs').press('Enter');
   await expect(admin.getByLabel('Printers (active)')).toBeChecked();
+  // Only operators who hold it will get its tickets (with automatic assignment).
+  await admin.getByLabel('Printers (only operators who hold it)').check();
+  await admin.reload();
+  await expect(admin.getByLabel('Printers (only operators who hold it)')).toBeChecked();
   await accessible(admin, 'settings with categories');
 
   // The client opens a ticket, in Markdown, with a log file.

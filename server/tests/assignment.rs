@@ -5,7 +5,9 @@ mod common;
 
 use app::assignment::{may_take, Operator, Waiting};
 use app::server::assignment;
-use common::{code, new_ticket, open_ticket, step_ok, test_config, Backend, Browser, TestApp};
+use common::{
+    add_category, code, new_ticket, open_ticket, step_ok, test_config, Backend, Browser, TestApp,
+};
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
@@ -41,6 +43,24 @@ fn duty(floor: &Value) -> Vec<(String, bool, i64)> {
             )
         })
         .collect()
+}
+
+/// Sets an operator's plan as the admin's form does.
+async fn put_plan(
+    admin: &Browser,
+    operator: i64,
+    capacity: i64,
+    skills: Value,
+    hours: Value,
+    days_off: Value,
+) -> (u16, Value) {
+    admin
+        .call(
+            "assignment/set_plan",
+            json!({"input": {"operator_id": operator, "capacity": capacity, "skills": skills,
+                "hours": hours, "days_off": days_off}}),
+        )
+        .await
 }
 
 async fn run(app: &TestApp) -> usize {
@@ -214,56 +234,43 @@ async fn capacity_hours_days_off_and_skills_decide_who_may_take(backend: Backend
     let (first, _) = app.user(&admin, "Amra Delić", "operator").await;
     let (second, _) = app.user(&admin, "Haris Mujić", "operator").await;
     let (first_id, second_id) = (first.id().await, second.id().await);
-    let (_, cats) = admin
-        .call(
-            "categories/save",
-            json!({"input": {"id": null, "name": "Servers", "active": true, "restricted": true}}),
-        )
-        .await;
-    let servers = cats[0]["id"].as_i64().unwrap();
-    let set_plan = |op: i64, capacity: i64, skills: Value, hours: Value, days_off: Value| json!({"input": {"operator_id": op, "capacity": capacity, "skills": skills, "hours": hours, "days_off": days_off}});
+    let servers = add_category(&admin, "Servers", true).await;
     // Bad plans change nothing.
-    let (status, body) = admin
-        .call(
-            "assignment/set_plan",
-            set_plan(
-                first_id,
-                5,
-                json!([]),
-                json!([{"weekday": 8, "start_minute": 0, "end_minute": 60}]),
-                json!([]),
-            ),
-        )
-        .await;
+    let (status, body) = put_plan(
+        &admin,
+        first_id,
+        5,
+        json!([]),
+        json!([{"weekday": 8, "start_minute": 0, "end_minute": 60}]),
+        json!([]),
+    )
+    .await;
     assert_eq!((status, body["field"].as_str()), (422, Some("work_hours")));
-    let (status, _) = admin
-        .call(
-            "assignment/set_plan",
-            set_plan(first_id, -1, json!([]), json!([]), json!([])),
-        )
-        .await;
+    let (status, _) = put_plan(&admin, first_id, -1, json!([]), json!([]), json!([])).await;
     assert_eq!(status, 422);
-    let (status, _) = admin
-        .call(
-            "assignment/set_plan",
-            set_plan(first_id, 2, json!([]), json!([]), json!(["yesterday"])),
-        )
-        .await;
+    let (status, _) = put_plan(
+        &admin,
+        first_id,
+        2,
+        json!([]),
+        json!([]),
+        json!(["yesterday"]),
+    )
+    .await;
     assert_eq!(status, 422);
+    let untouched = &floor(&admin).await["operators"][0]["plan"];
+    assert_eq!(
+        (
+            &untouched["capacity"],
+            &untouched["hours"],
+            &untouched["days_off"]
+        ),
+        (&json!(10), &json!([]), &json!([]))
+    );
 
     // Capacity 2 for the first, the second holds the restricted category.
-    admin
-        .call(
-            "assignment/set_plan",
-            set_plan(first_id, 2, json!([]), json!([]), json!([])),
-        )
-        .await;
-    admin
-        .call(
-            "assignment/set_plan",
-            set_plan(second_id, 1, json!([servers]), json!([]), json!([])),
-        )
-        .await;
+    put_plan(&admin, first_id, 2, json!([]), json!([]), json!([])).await;
+    put_plan(&admin, second_id, 1, json!([servers]), json!([]), json!([])).await;
     for op in [&first, &second] {
         op.call("assignment/my_duty", json!({})).await;
     }
@@ -293,52 +300,38 @@ async fn capacity_hours_days_off_and_skills_decide_who_may_take(backend: Backend
     assert_eq!(waiting["tickets"].as_array().unwrap().len(), 2);
 
     // A day off today, or working hours that exclude now: off duty.
-    let today = jiff::Timestamp::from_millisecond(app.state.clock.now_ms())
-        .unwrap()
-        .to_zoned(app.state.config.time_zone.clone())
-        .date()
-        .to_string();
-    admin
-        .call(
-            "assignment/set_plan",
-            set_plan(first_id, 2, json!([]), json!([]), json!([today])),
-        )
-        .await;
-    let f = floor(&admin).await;
-    assert!(!f["operators"][0]["on_duty"].as_bool().unwrap());
-    assert_eq!(f["operators"][0]["plan"]["days_off"], json!([today]));
+    // Today in the installation's time zone: its date and weekday.
     let local = jiff::Timestamp::from_millisecond(app.state.clock.now_ms())
         .unwrap()
         .to_zoned(app.state.config.time_zone.clone());
+    let today = local.date().to_string();
+    put_plan(&admin, first_id, 2, json!([]), json!([]), json!([today])).await;
+    let f = floor(&admin).await;
+    assert!(!f["operators"][0]["on_duty"].as_bool().unwrap());
+    assert_eq!(f["operators"][0]["plan"]["days_off"], json!([today]));
     let weekday = i64::from(local.weekday().to_monday_one_offset());
     let other_day = weekday % 7 + 1;
-    admin
-        .call(
-            "assignment/set_plan",
-            set_plan(
-                first_id,
-                2,
-                json!([]),
-                json!([{"weekday": other_day, "start_minute": 0, "end_minute": 1440}]),
-                json!([]),
-            ),
-        )
-        .await;
+    put_plan(
+        &admin,
+        first_id,
+        2,
+        json!([]),
+        json!([{"weekday": other_day, "start_minute": 0, "end_minute": 1440}]),
+        json!([]),
+    )
+    .await;
     let f = floor(&admin).await;
     assert!(!f["operators"][0]["on_duty"].as_bool().unwrap());
     assert_eq!(f["operators"][0]["today"], "-", "not a working day");
-    admin
-        .call(
-            "assignment/set_plan",
-            set_plan(
-                first_id,
-                2,
-                json!([]),
-                json!([{"weekday": weekday, "start_minute": 0, "end_minute": 1440}]),
-                json!([]),
-            ),
-        )
-        .await;
+    put_plan(
+        &admin,
+        first_id,
+        2,
+        json!([]),
+        json!([{"weekday": weekday, "start_minute": 0, "end_minute": 1440}]),
+        json!([]),
+    )
+    .await;
     let f = floor(&admin).await;
     assert!(f["operators"][0]["on_duty"].as_bool().unwrap());
     assert_eq!(f["operators"][0]["today"], "00:00–24:00");
@@ -438,10 +431,7 @@ async fn random_simulations_keep_the_rule(backend: Backend) {
         let id = b.id().await;
         operators.push((b, id));
     }
-    let (_, cats) = admin
-        .call("categories/save", json!({"input": {"id": null, "name": "Restricted", "active": true, "restricted": true}}))
-        .await;
-    let restricted = cats[0]["id"].as_i64().unwrap();
+    let restricted = add_category(&admin, "Restricted", true).await;
     let seed: u64 = std::env::var("SALTER_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -548,10 +538,15 @@ async fn random_simulations_keep_the_rule(backend: Backend) {
                 } else {
                     json!([])
                 };
-                let (status, body) = admin
-                    .call("assignment/set_plan", json!({"input": {"operator_id": id,
-                        "capacity": rng.gen_range(0..5), "skills": skills, "hours": [], "days_off": []}}))
-                    .await;
+                let (status, body) = put_plan(
+                    &admin,
+                    *id,
+                    rng.gen_range(0..5),
+                    skills,
+                    json!([]),
+                    json!([]),
+                )
+                .await;
                 assert_eq!(status, 200, "{body}");
             }
             6 => {

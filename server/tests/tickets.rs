@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    assign, code, desk, new_ticket, open_ticket, step, step_ok, Backend, Browser, TestApp,
-    USER_PASSWORD,
+    add_category, assign, code, desk, new_ticket, open_ticket, step, step_ok, Backend, Browser,
+    TestApp, USER_PASSWORD,
 };
 use serde_json::{json, Value};
 
@@ -697,13 +697,7 @@ async fn categories_are_managed_by_admins(backend: Backend) {
 async fn staff_edit_fields_and_the_history_keeps_each_change(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (admin, client, operator, operator_id) = desk(&app).await;
-    let (_, list) = admin
-        .call(
-            "categories/save",
-            json!({"input": {"id": null, "name": "Printers", "active": true}}),
-        )
-        .await;
-    let printers = list[0]["id"].as_i64().unwrap();
+    let printers = add_category(&admin, "Printers", false).await;
     let id = open_ticket(&client, "Jammed", "e-1").await;
     assign(&admin, id, operator_id).await;
     let edit = |priority: &str, category: Option<i64>| json!({"input": {"ticket_id": id, "priority": priority, "category_id": category}});
@@ -769,13 +763,7 @@ async fn admin_filters_narrow_the_list(backend: Backend) {
             .unwrap()
     };
     let (op2_id, bojan_id) = (account(&op2_name), account("bojan.babic"));
-    let (_, cats) = admin
-        .call(
-            "categories/save",
-            json!({"input": {"id": null, "name": "Network", "active": true}}),
-        )
-        .await;
-    let network = cats[0]["id"].as_i64().unwrap();
+    let network = add_category(&admin, "Network", false).await;
 
     let a1 = open_ticket(&ana, "Ana one", "f-1").await;
     let mut low = new_ticket("Ana two", "f-2");

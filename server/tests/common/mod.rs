@@ -395,6 +395,23 @@ pub async fn assign(admin: &Browser, id: i64, operator: i64) -> Value {
     body
 }
 
+/// A new active category (only for operators who hold it, if `restricted`); its id.
+pub async fn add_category(admin: &Browser, name: &str, restricted: bool) -> i64 {
+    let (status, list) = admin
+        .call(
+            "categories/save",
+            json!({"input": {"id": null, "name": name, "active": true, "restricted": restricted}}),
+        )
+        .await;
+    assert_eq!(status, 200, "adding category {name}: {list}");
+    list.as_array()
+        .expect("the categories")
+        .iter()
+        .find(|c| c["name"] == name)
+        .and_then(|c| c["id"].as_i64())
+        .expect("the new category")
+}
+
 /// The error code of a refused call.
 pub fn code(body: &Value) -> &str {
     body["code"].as_str().unwrap_or("<no code>")
