@@ -123,11 +123,8 @@ async fn a_ticket_lives_its_whole_life(backend: Backend) {
 
 async fn clients_see_only_their_own_tickets_and_never_a_note(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.admin().await;
-    let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (admin, a, operator, operator_id) = desk(&app).await;
     let (b, _) = app.user(&admin, "Bojan Babić", "client").await;
-    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.id().await;
 
     let (_, mine) = a
         .call("tickets/create", new_ticket("A's question", "a-key-0001"))
@@ -456,11 +453,8 @@ async fn found(who: &Browser, words: &str) -> Vec<String> {
 
 async fn search_finds_only_what_the_caller_may_see(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let admin = app.admin().await;
-    let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (admin, a, operator, operator_id) = desk(&app).await;
     let (b, _) = app.user(&admin, "Bojan Babić", "client").await;
-    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
-    let operator_id = operator.id().await;
     let a_id = open_ticket(&a, "Modem blinks orange", "search-a-1").await;
     b.call(
         "tickets/create",
