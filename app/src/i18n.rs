@@ -208,6 +208,7 @@ messages! {
     Plan => "Plan", "Plan";
     Today => "Today", "Danas";
     MyWork => "My work", "Moj rad";
+    WorkHistory => "Work history", "Historija rada";
     DayOff => "day off", "slobodan dan";
     Skills => "Skills", "Vještine";
     SkillsHint => "None ticked: every category that is not restricted to its holders.", "Ništa označeno: svaka kategorija koja nije ograničena na svoje nosioce.";

@@ -1,6 +1,6 @@
 // Fair assignment through the real apps, on a server of its own with automatic assignment on:
 // two operators on duty share three new tickets 2 and 1; one takes a break, and the work goes to
-// the other; the admin's floor shows the loads and the spread.
+// the other; the admin's floor shows the loads and the spread, and each operator's work history.
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { adminContext, call, person } from './helpers';
@@ -102,4 +102,13 @@ test('operators on duty share the work, a break sends it to the other', async ({
   await expect(second.locator('ol.work li').first()).toContainText(created.body.ticket.reference);
   await expect(second.locator('ol.work li').first()).toContainText(/assigned the ticket — automatic: lowest load \d+\/10 · on duty: 1/);
   await accessible(second, 'my work');
+
+  // The admin reads the same history from the floor, and follows it to the ticket.
+  await admin.getByRole('button', { name: 'Work history · Selma Dedić' }).click();
+  await expect(admin.getByRole('heading', { name: 'Work history · Selma Dedić' })).toBeVisible();
+  const latest = admin.locator('ol.work li').first();
+  await expect(latest).toContainText(/assigned the ticket — automatic: lowest load \d+\/10 · on duty: 1/);
+  await accessible(admin, 'an operator\'s work history');
+  await latest.getByRole('link', { name: created.body.ticket.reference }).click();
+  await expect(admin.getByRole('heading', { name: /Printer jam/ })).toBeVisible();
 });

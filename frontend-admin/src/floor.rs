@@ -1,12 +1,12 @@
 //! The floor: who is on duty, each operator's load against capacity, how many of their tickets
 //! are not started, the spread (highest minus lowest load on duty), and each operator's plan —
-//! capacity, skills, weekly working hours, days off.
+//! capacity, skills, weekly working hours, days off — and each operator's work history.
 
 use app::api::assignment::{floor_view, set_plan};
 use app::api::categories::list_categories;
 use app::dto::{clock, minute_of, Category, Floor, OperatorPlan, WorkHours};
 use app::i18n::Msg;
-use app::ui::{t, use_ui, ErrorNote, FormCall, TextField};
+use app::ui::{t, use_ui, ErrorNote, FormCall, TextField, WorkHistory};
 use leptos::prelude::*;
 
 const WEEKDAYS: [Msg; 7] = [
@@ -19,12 +19,19 @@ const WEEKDAYS: [Msg; 7] = [
     Msg::Sunday,
 ];
 
+/// What opens below the table for one operator (by full name).
+#[derive(Clone)]
+enum Panel {
+    Plan(String, OperatorPlan),
+    History(String, i64),
+}
+
 #[component]
 pub fn FloorPage() -> impl IntoView {
     let ui = use_ui();
     let floor = RwSignal::new(None::<Floor>);
     let categories = RwSignal::new(Vec::<Category>::new());
-    let editing = RwSignal::new(None::<(String, OperatorPlan)>);
+    let open = RwSignal::new(None::<Panel>);
     let call = FormCall::new();
     call.run(floor_view(), move |f| floor.set(Some(f)));
     call.run(list_categories(), move |l| categories.set(l));
@@ -45,19 +52,25 @@ pub fn FloorPage() -> impl IntoView {
                         <th scope="col">{t(Msg::Load)}</th>
                         <th scope="col">{t(Msg::NotStarted)}</th>
                         <th scope="col">{t(Msg::Plan)}</th>
+                        <th scope="col">{t(Msg::WorkHistory)}</th>
                     </tr></thead>
                     <tbody>
                         {f.operators.into_iter().map(|o| {
-                            let label = format!("{} · {}", Msg::Plan.text(ui.lang.get_untracked()), o.full_name);
-                            let edit = (o.full_name.clone(), o.plan.clone());
+                            let lang = ui.lang.get_untracked();
+                            let plan_label = format!("{} · {}", Msg::Plan.text(lang), o.full_name);
+                            let history_label = format!("{} · {}", Msg::WorkHistory.text(lang), o.full_name);
+                            let plan = Panel::Plan(o.full_name.clone(), o.plan.clone());
+                            let history = Panel::History(o.full_name.clone(), o.plan.operator_id);
                             view! {
                                 <tr>
                                     <td>{o.full_name.clone()}</td>
                                     <td>{t(if o.on_break { Msg::OnBreak } else if o.on_duty { Msg::OnDuty } else { Msg::OffDuty })}</td>
                                     <td>{format!("{} / {}", o.load, o.plan.capacity)}</td>
                                     <td>{o.not_started}</td>
-                                    <td><button type="button" class="link" aria-label=label
-                                        on:click=move |_| editing.set(Some(edit.clone()))>{t(Msg::Plan)}</button></td>
+                                    <td><button type="button" class="link" aria-label=plan_label
+                                        on:click=move |_| open.set(Some(plan.clone()))>{t(Msg::Plan)}</button></td>
+                                    <td><button type="button" class="link" aria-label=history_label
+                                        on:click=move |_| open.set(Some(history.clone()))>{t(Msg::WorkHistory)}</button></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -65,8 +78,14 @@ pub fn FloorPage() -> impl IntoView {
                 </table>
             </section>
         })}
-        {move || editing.get().map(|(name, plan)| view! {
-            <PlanForm name=name plan=plan categories=categories floor=floor/>
+        {move || open.get().map(|panel| match panel {
+            Panel::Plan(name, plan) => view! {
+                <PlanForm name=name plan=plan categories=categories floor=floor/>
+            }.into_any(),
+            Panel::History(name, operator) => view! {
+                <h2>{t(Msg::WorkHistory)} " · " {name}</h2>
+                <WorkHistory operator=operator/>
+            }.into_any(),
         })}
     }
 }

@@ -1,8 +1,10 @@
 //! The browser's side of the API: one non-generic `post` (fetch, status, error decoding) that
 //! every server-function call and every upload goes through; only the conversion of each call's
 //! own types is generic. JSON text is parsed and written by the browser (`JSON.parse`,
-//! `JSON.stringify`) and converted with serde-wasm-bindgen, so no JSON parser is compiled into
-//! the apps (~7 KB gzip each). Browser-only (`csr`).
+//! `JSON.stringify`) and converted by `decode` (answers) and serde-wasm-bindgen (arguments), so
+//! no JSON parser is compiled into the apps (~7 KB gzip each). Browser-only (`csr`).
+
+mod decode;
 
 use crate::error::AppError;
 use serde::{de::DeserializeOwned, Serialize};
@@ -52,9 +54,7 @@ pub async fn post(url: &str, body: &JsValue, content_type: &str) -> Result<Strin
 /// Decodes a successful answer.
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, AppError> {
     let value = js_sys::JSON::parse(text).map_err(network)?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| AppError::Network {
-        detail: e.to_string(),
-    })
+    T::deserialize(decode::Value(value)).map_err(|e| AppError::Network { detail: e.0 })
 }
 
 /// The request under way: one boxed, non-generic future for every call.
