@@ -99,6 +99,10 @@ pub enum AppError {
     BadRequest { detail: String },
     #[error("internal error")]
     Internal,
+    /// The database cannot be reached (it is restarting, or the network to it is down): the
+    /// request failed fast instead of hanging, and a retry may succeed.
+    #[error("the database cannot be reached")]
+    Unavailable,
     /// Only ever made in the browser: the server could not be reached or answered nonsense.
     #[error("network: {detail}")]
     Network { detail: String },
@@ -217,6 +221,7 @@ mod wire {
                     detail: w.detail.unwrap_or_default(),
                 },
                 "internal" => AppError::Internal,
+                "unavailable" => AppError::Unavailable,
                 "network" => AppError::Network {
                     detail: w.detail.unwrap_or_default(),
                 },
@@ -249,6 +254,7 @@ impl AppError {
             AppError::FileTypeNotAllowed => "file_type_not_allowed",
             AppError::BadRequest { .. } => "bad_request",
             AppError::Internal => "internal",
+            AppError::Unavailable => "unavailable",
             AppError::Network { .. } => "network",
         }
     }
@@ -279,7 +285,7 @@ impl AppError {
             AppError::FileTypeNotAllowed => 415,
             AppError::BadRequest { .. } => 400,
             AppError::Internal => 500,
-            AppError::Network { .. } => 503,
+            AppError::Unavailable | AppError::Network { .. } => 503,
         }
     }
 }
@@ -342,6 +348,7 @@ mod tests {
             },
             AppError::BadRequest { detail: "x".into() },
             AppError::MoveNotAllowed,
+            AppError::Unavailable,
             AppError::invalid(Field::Reason, Problem::Required),
         ] {
             let back: AppError = serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();

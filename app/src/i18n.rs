@@ -399,6 +399,8 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::BadRequest { .. }, Bs) => "Zahtjev nije razumljiv. Osvježite stranicu i pokušajte ponovo.".into(),
         (AppError::Internal, En) => "Something went wrong on the server. Nothing was changed; try again.".into(),
         (AppError::Internal, Bs) => "Greška na serveru. Ništa nije promijenjeno; pokušajte ponovo.".into(),
+        (AppError::Unavailable, En) => "The server cannot reach its database just now. Try again in a moment.".into(),
+        (AppError::Unavailable, Bs) => "Server trenutno ne može doći do baze podataka. Pokušajte ponovo za trenutak.".into(),
         (AppError::Network { .. }, En) => "The server cannot be reached. Check the connection and try again.".into(),
         (AppError::Network { .. }, Bs) => "Server nije dostupan. Provjerite vezu i pokušajte ponovo.".into(),
     }

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use app::dto::Edition;
-use app::server::{accounts, AppState, Config, Db};
+use app::server::{accounts, backup, AppState, Config, Db};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,6 +23,15 @@ struct Cli {
         default_value = "sqlite://data/salter.db"
     )]
     database_url: String,
+    /// Where attachments are kept (never inside the site directory). Processes sharing one
+    /// PostgreSQL must share this directory too.
+    #[arg(
+        long,
+        global = true,
+        env = "SALTER_FILES_DIR",
+        default_value = "data/files"
+    )]
+    files_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -34,6 +43,11 @@ enum Command {
     /// Administration from the machine itself.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Copy the database and the attachments into a new directory, while Šalter keeps serving.
+    Backup { dir: PathBuf },
+    /// Put a backup into an empty database (a new SQLite file, or a PostgreSQL database without
+    /// tables) and the files directory.
+    Restore { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -69,10 +83,6 @@ struct ServeArgs {
     /// Mark the session cookie Secure even without X-Forwarded-Proto: https.
     #[arg(long, env = "SALTER_COOKIE_SECURE")]
     cookie_secure: bool,
-    /// Where attachments are kept (never inside the site directory). Processes sharing one
-    /// PostgreSQL must share this directory too.
-    #[arg(long, env = "SALTER_FILES_DIR", default_value = "data/files")]
-    files_dir: PathBuf,
     /// The largest attachment accepted, in megabytes.
     #[arg(long, env = "SALTER_MAX_UPLOAD_MB", default_value_t = 10)]
     max_upload_mb: i64,
@@ -97,7 +107,7 @@ struct ServeArgs {
 }
 
 impl ServeArgs {
-    fn config(&self) -> anyhow::Result<Config> {
+    fn config(&self, files_dir: PathBuf) -> anyhow::Result<Config> {
         let defaults = Config::default();
         let time_zone = match &self.time_zone {
             Some(name) => jiff::tz::TimeZone::get(name)
@@ -113,7 +123,7 @@ impl ServeArgs {
             session_idle_ms: self.session_idle_minutes * 60_000,
             session_absolute_ms: self.session_absolute_hours * 3_600_000,
             cookie_secure: self.cookie_secure,
-            files_dir: self.files_dir.clone(),
+            files_dir,
             max_upload_bytes: self.max_upload_mb * 1_048_576,
             reopen_window_ms: self.reopen_days * 24 * 3_600_000,
             automatic_assignment: !self.manual_assignment,
@@ -165,56 +175,89 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    // Bad settings are refused before anything is touched.
-    let config = match &cli.command {
-        Command::Serve(args) => Some(args.config()?),
-        Command::Admin(_) => None,
-    };
-    let db = Db::open(&cli.database_url)
-        .await
-        .with_context(|| format!("opening the database {}", cli.database_url))?;
+    let url = cli.database_url;
     match cli.command {
-        Command::Serve(args) => {
-            let state = AppState::new(db, config.unwrap_or_default());
-            if let Some(issued) = accounts::bootstrap(&state)
-                .await
-                .map_err(anyhow::Error::msg)?
-            {
-                print_credentials(
-                    "created the administrator account",
-                    &issued.account.username,
-                    &issued.one_time_password,
-                    args.otp_ttl_hours,
-                );
-            }
-            if !args.site_dir.join("index.html").exists() {
-                tracing::warn!(site_dir = %args.site_dir.display(), "no apps found; run `cargo xtask build --release`");
-            }
-            let listener = tokio::net::TcpListener::bind(args.bind)
-                .await
-                .with_context(|| format!("binding {}", args.bind))?;
-            let addr = listener.local_addr()?;
-            tracing::info!(
-                "Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)"
-            );
-            // Automatic assignment: woken by the changes that need it, and every few seconds.
-            tokio::spawn(app::server::assignment::keep_assigning(state.clone()));
-            // Uploads never attached to anything go after a day.
-            tokio::spawn(app::server::attachments::keep_tidy(state.clone()));
-            server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
-        }
+        Command::Serve(args) => serve(&url, cli.files_dir, args).await,
         Command::Admin(AdminCommand::ResetPassword { username }) => {
-            let state = AppState::new(db, Config::default());
-            let issued = accounts::reset_password_of(&state, &username)
-                .await
-                .map_err(|e| anyhow::anyhow!("cannot reset the password of {username:?}: {e}"))?;
-            print_credentials(
-                "new one-time password",
-                &issued.account.username,
-                &issued.one_time_password,
-                Config::default().otp_ttl_ms / 3_600_000,
-            );
+            reset_password(&url, &username).await
         }
+        // These two work on the database as it is: no migration first.
+        Command::Backup { dir } => report(
+            "backing up into",
+            &dir,
+            backup::backup(&url, &cli.files_dir, &dir).await,
+        ),
+        Command::Restore { dir } => report(
+            "restoring from",
+            &dir,
+            backup::restore(&url, &cli.files_dir, &dir).await,
+        ),
     }
+}
+
+/// Says what a backup or restore copied, or why it stopped.
+fn report(
+    doing: &str,
+    dir: &std::path::Path,
+    outcome: Result<backup::Copied, backup::BackupError>,
+) -> anyhow::Result<()> {
+    let copied = outcome.with_context(|| format!("{doing} {}", dir.display()))?;
+    println!(
+        "{doing} {}: done — the database ({}) and {} attachment files",
+        dir.display(),
+        copied.database.display(),
+        copied.files
+    );
+    Ok(())
+}
+
+async fn open(url: &str) -> anyhow::Result<Db> {
+    Db::open(url)
+        .await
+        .with_context(|| format!("opening the database {url}"))
+}
+
+async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+    // Bad settings are refused before anything is touched.
+    let config = args.config(files_dir)?;
+    let state = AppState::new(open(url).await?, config);
+    if let Some(issued) = accounts::bootstrap(&state)
+        .await
+        .map_err(anyhow::Error::msg)?
+    {
+        print_credentials(
+            "created the administrator account",
+            &issued.account.username,
+            &issued.one_time_password,
+            args.otp_ttl_hours,
+        );
+    }
+    if !args.site_dir.join("index.html").exists() {
+        tracing::warn!(site_dir = %args.site_dir.display(), "no apps found; run `cargo xtask build --release`");
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("binding {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    tracing::info!("Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)");
+    // Automatic assignment: woken by the changes that need it, and every few seconds.
+    tokio::spawn(app::server::assignment::keep_assigning(state.clone()));
+    // Uploads never attached to anything go after a day.
+    tokio::spawn(app::server::attachments::keep_tidy(state.clone()));
+    server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn reset_password(url: &str, username: &str) -> anyhow::Result<()> {
+    let state = AppState::new(open(url).await?, Config::default());
+    let issued = accounts::reset_password_of(&state, username)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot reset the password of {username:?}: {e}"))?;
+    print_credentials(
+        "new one-time password",
+        &issued.account.username,
+        &issued.one_time_password,
+        Config::default().otp_ttl_ms / 3_600_000,
+    );
     Ok(())
 }

@@ -1,58 +1,15 @@
 //! The `salter` binary itself: the bootstrap password printed once, never logged, and the
 //! locked-out admin's reset from the machine.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+mod common;
 
-const SALTER: &str = env!("CARGO_BIN_EXE_salter");
-
-struct Run {
-    stdout: String,
-    stderr: String,
-}
+use common::{Printed, Process, SALTER};
+use std::process::Command;
 
 /// Starts `salter serve` on a free port, waits until it listens, then stops it.
-fn serve_once(db_url: &str) -> Run {
-    let mut child = Command::new(SALTER)
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--site-dir",
-            "/nonexistent",
-        ])
-        .env("SALTER_DATABASE_URL", db_url)
-        .env("SALTER_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start salter");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut log = String::new();
-    loop {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).expect("read log") == 0 {
-            panic!("salter stopped before listening:\n{log}");
-        }
-        log.push_str(&line);
-        if line.contains("listening on") {
-            break;
-        }
-    }
-    child.kill().expect("stop salter");
-    child.wait().expect("wait for salter");
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut stdout)
-        .expect("read stdout");
-    stderr.read_to_string(&mut log).expect("read log");
-    Run {
-        stdout,
-        stderr: log,
-    }
+fn serve_once(db_url: &str) -> Printed {
+    let files = tempfile::tempdir().expect("files directory");
+    Process::start(db_url, files.path()).kill()
 }
 
 fn printed_password(stdout: &str) -> Option<String> {
@@ -71,7 +28,7 @@ fn the_bootstrap_password_is_printed_once_and_never_logged() {
     assert!(password.len() >= 16);
     assert!(first.stdout.contains("username:           admin"));
     assert!(
-        !first.stderr.contains(&password),
+        !first.log.contains(&password),
         "the password reached the log"
     );
     let second = serve_once(&url);

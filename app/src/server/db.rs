@@ -57,13 +57,7 @@ impl Db {
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            return Err(DbError::UnsupportedUrl(url.to_string()));
-        };
+        let backend = backend_of(url)?;
         let pool = match backend {
             Backend::Sqlite => {
                 let path = sqlite_path(url);
@@ -96,7 +90,10 @@ impl Db {
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                    // Fail fast while the database is away: a request waits at most this long
+                    // for a connection, then answers 503 (`AppError::Unavailable`). Pooled
+                    // connections are pinged before use, so a restarted server is found again.
+                    .acquire_timeout(Duration::from_secs(3))
                     .connect(url)
                     .await?
             }
@@ -220,7 +217,19 @@ impl Db {
 }
 
 /// `sqlite://data/x.db`, `sqlite:data/x.db` → `data/x.db` (query parameters dropped).
-fn sqlite_path(url: &str) -> &str {
+/// Which database a URL names.
+pub fn backend_of(url: &str) -> Result<Backend, DbError> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(DbError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// The file a `sqlite://` URL names.
+pub fn sqlite_path(url: &str) -> &str {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     rest.split('?').next().unwrap_or(rest)
 }

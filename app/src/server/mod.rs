@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod assignment;
 pub mod attachments;
 pub mod auth;
+pub mod backup;
 pub mod categories;
 pub mod db;
 pub mod gateway;
@@ -141,7 +142,29 @@ impl AppState {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        tracing::error!(error = %e, "database error");
-        AppError::Internal
+        if database_unreachable(&e) {
+            tracing::warn!(error = %e, "database unreachable");
+            AppError::Unavailable
+        } else {
+            tracing::error!(error = %e, "database error");
+            AppError::Internal
+        }
+    }
+}
+
+/// Whether the error says the database cannot be reached now (so a retry later may succeed):
+/// no connection within the pool's timeout, a connection lost, or PostgreSQL refusing work
+/// while it shuts down or starts (SQLSTATE classes 08 and 57P).
+fn database_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }

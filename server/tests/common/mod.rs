@@ -32,9 +32,14 @@ macro_rules! on_both_databases {
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// Keeps the test's database alive; drops it afterwards.
-enum DbGuard {
+pub enum DbGuard {
+    /// The test holds the database's own guard and outlives this app.
+    Kept,
     Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl Drop for DbGuard {
@@ -69,7 +74,8 @@ async fn connect_admin(url: &str) -> Result<sqlx::PgConnection, sqlx::Error> {
     sqlx::PgConnection::connect(url).await
 }
 
-async fn fresh_database(backend: Backend) -> (String, DbGuard) {
+/// A database of the test's own: its URL, and the guard that drops it.
+pub async fn fresh_database(backend: Backend) -> (String, DbGuard) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temporary directory");
@@ -128,11 +134,16 @@ impl TestApp {
         TestApp::spawn_with(backend, test_config()).await
     }
 
-    pub async fn spawn_with(backend: Backend, mut config: Config) -> TestApp {
+    pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
         let (url, guard) = fresh_database(backend).await;
+        TestApp::spawn_on(&url, guard, config).await
+    }
+
+    /// The app on a database the test made (`fresh_database`), reached through `url`.
+    pub async fn spawn_on(url: &str, guard: DbGuard, mut config: Config) -> TestApp {
         let files = tempfile::tempdir().expect("temporary files directory");
         config.files_dir = files.path().join("files");
-        let db = Db::open(&url)
+        let db = Db::open(url)
             .await
             .expect("open and migrate the test database");
         let state = AppState::new(db, config);
@@ -171,13 +182,7 @@ impl TestApp {
 
     /// A browser of its own: its own cookie jar.
     pub fn browser(&self) -> Browser {
-        Browser {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .build()
-                .expect("http client"),
-            base: self.base.clone(),
-        }
+        Browser::new(&self.base)
     }
 
     /// The bootstrap admin, signed in and past the forced password change.
@@ -236,6 +241,22 @@ impl TestApp {
     }
 }
 
+/// A response's status and JSON body (or its text); status 0 when no whole answer came (the
+/// server went away).
+async fn answer(res: reqwest::Result<reqwest::Response>) -> (u16, Value) {
+    let Ok(res) = res else {
+        return (0, Value::Null);
+    };
+    let status = res.status().as_u16();
+    match res.text().await {
+        Ok(text) => (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        ),
+        Err(_) => (0, Value::Null),
+    }
+}
+
 pub const ADMIN_PASSWORD: &str = "a long and quiet passphrase";
 pub const USER_PASSWORD: &str = "my own secret phrase";
 
@@ -245,6 +266,17 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser of its own (its own cookie jar) on the Šalter at `base`.
+    pub fn new(base: &str) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("http client"),
+            base: base.to_string(),
+        }
+    }
+
     /// POSTs a server function as the apps do: JSON, from the app's own origin.
     pub async fn call(&self, endpoint: &str, body: Value) -> (u16, Value) {
         self.call_with_origin(endpoint, body, Some(&self.base.clone()))
@@ -264,11 +296,7 @@ impl Browser {
         if let Some(origin) = origin {
             req = req.header("origin", origin);
         }
-        let res = req.send().await.expect("request");
-        let status = res.status().as_u16();
-        let text = res.text().await.expect("body");
-        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, value)
+        answer(req.send().await).await
     }
 
     pub async fn sign_in(&self, username: &str, password: &str, app: &str) -> (u16, Value) {
@@ -313,14 +341,8 @@ impl Browser {
             .header("content-type", "application/octet-stream")
             .body(bytes.to_vec())
             .send()
-            .await
-            .expect("request");
-        let status = res.status().as_u16();
-        let text = res.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+            .await;
+        answer(res).await
     }
 
     /// Uploads a file that must be accepted; its id.
@@ -415,4 +437,76 @@ pub async fn add_category(admin: &Browser, name: &str, restricted: bool) -> i64 
 /// The error code of a refused call.
 pub fn code(body: &Value) -> &str {
     body["code"].as_str().unwrap_or("<no code>")
+}
+
+pub const SALTER: &str = env!("CARGO_BIN_EXE_salter");
+
+/// A `salter serve` process of the test's own, on a free port.
+pub struct Process {
+    child: std::process::Child,
+    pub base: String,
+    /// Reads the log to its end (so the process never blocks on a full pipe).
+    log: std::thread::JoinHandle<String>,
+}
+
+/// What a stopped process printed: standard output, and its log (standard error).
+pub struct Printed {
+    pub stdout: String,
+    pub log: String,
+}
+
+impl Process {
+    /// Starts `salter serve` on the database at `db_url` and waits until it listens.
+    pub fn start(db_url: &str, files: &Path) -> Process {
+        use std::io::{BufRead, BufReader, Read};
+        let mut child = std::process::Command::new(SALTER)
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--site-dir",
+                "/nonexistent",
+            ])
+            .arg("--files-dir")
+            .arg(files)
+            .env("SALTER_DATABASE_URL", db_url)
+            .env("SALTER_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start salter");
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut seen = String::new();
+        let base = loop {
+            let mut line = String::new();
+            if stderr.read_line(&mut line).expect("read the log") == 0 {
+                panic!("salter stopped before listening:\n{seen}");
+            }
+            seen.push_str(&line);
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                let url = rest.split_whitespace().next().expect("an address");
+                break url.trim_end_matches('/').to_string();
+            }
+        };
+        let log = std::thread::spawn(move || {
+            let _ = stderr.read_to_string(&mut seen);
+            seen
+        });
+        Process { child, base, log }
+    }
+
+    /// `kill -9`: no shutdown, no flush, nothing in flight finished. What it printed.
+    pub fn kill(mut self) -> Printed {
+        use std::io::Read;
+        self.child.kill().expect("kill salter");
+        self.child.wait().expect("reap salter");
+        let mut stdout = String::new();
+        if let Some(mut out) = self.child.stdout.take() {
+            let _ = out.read_to_string(&mut stdout);
+        }
+        Printed {
+            stdout,
+            log: self.log.join().unwrap_or_default(),
+        }
+    }
 }

@@ -1,0 +1,188 @@
+//! Online backups and their restore (`salter backup DIR`, `salter restore DIR`).
+//!
+//! A backup is a directory: a consistent copy of the database taken while Šalter keeps serving
+//! (`salter.db` made by SQLite's `VACUUM INTO`, or `salter.pgdump` made by `pg_dump`, one
+//! snapshot), then `files/`, the attachments. The database is copied first: an attachment's
+//! file is on disk before its row is written, so every attachment the copy names is in the
+//! directory the moment the copy ends, and files are never changed once written.
+//!
+//! A restore goes into an empty database (a SQLite file that does not exist yet, or a
+//! PostgreSQL database without tables) and a files directory; it refuses anything else and
+//! then changes nothing.
+
+use super::db::{backend_of, sqlite_path, Backend, DbError};
+use sqlx::Connection;
+use std::path::{Path, PathBuf};
+use tokio::process::Command;
+
+const SQLITE_FILE: &str = "salter.db";
+const POSTGRES_FILE: &str = "salter.pgdump";
+const FILES: &str = "files";
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("{0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} is not empty: a backup goes into a new or empty directory")]
+    DestinationNotEmpty(PathBuf),
+    #[error("{0} holds no Šalter backup for this kind of database ({1} is missing)")]
+    NotABackup(PathBuf, &'static str),
+    #[error("the target database is not empty: restore into a new one")]
+    TargetNotEmpty,
+    #[error("`{tool}` could not run ({detail}); it comes with PostgreSQL's client programs: `apt-get install -y postgresql-client`")]
+    ToolMissing { tool: &'static str, detail: String },
+    #[error("`{tool}` failed: {detail}")]
+    ToolFailed { tool: &'static str, detail: String },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a backup or restore copied.
+#[derive(Debug)]
+pub struct Copied {
+    pub database: PathBuf,
+    pub files: usize,
+}
+
+/// Copies the database at `url` and the attachments in `files_dir` into `dest`.
+pub async fn backup(url: &str, files_dir: &Path, dest: &Path) -> Result<Copied, BackupError> {
+    let backend = backend_of(url)?;
+    if let Ok(mut entries) = std::fs::read_dir(dest) {
+        if entries.next().is_some() {
+            return Err(BackupError::DestinationNotEmpty(dest.to_path_buf()));
+        }
+    }
+    std::fs::create_dir_all(dest).map_err(io(dest))?;
+    let database = match backend {
+        Backend::Sqlite => {
+            let copy = dest.join(SQLITE_FILE);
+            let mut conn =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rw", sqlite_path(url)))
+                    .await?;
+            // One read transaction: the copy is the database as of one moment.
+            sqlx::query("VACUUM INTO $1")
+                .bind(copy.to_string_lossy().into_owned())
+                .execute(&mut conn)
+                .await?;
+            conn.close().await?;
+            copy
+        }
+        Backend::Postgres => {
+            let copy = dest.join(POSTGRES_FILE);
+            run_tool(
+                "pg_dump",
+                Command::new("pg_dump")
+                    .args(["--format=custom", "--no-owner", "--file"])
+                    .arg(&copy)
+                    .arg(format!("--dbname={url}")),
+            )
+            .await?;
+            copy
+        }
+    };
+    let files = copy_files(files_dir, &dest.join(FILES))?;
+    Ok(Copied { database, files })
+}
+
+/// Puts the backup in `src` into the empty database at `url` and into `files_dir`.
+pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, BackupError> {
+    let backend = backend_of(url)?;
+    let file = match backend {
+        Backend::Sqlite => SQLITE_FILE,
+        Backend::Postgres => POSTGRES_FILE,
+    };
+    let copy = src.join(file);
+    if !copy.is_file() {
+        return Err(BackupError::NotABackup(src.to_path_buf(), file));
+    }
+    let database = match backend {
+        Backend::Sqlite => {
+            let target = PathBuf::from(sqlite_path(url));
+            if target.exists() {
+                return Err(BackupError::TargetNotEmpty);
+            }
+            if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(io(dir))?;
+            }
+            // Copied beside the target, then renamed: the target never exists half-written.
+            let partial = target.with_extension("restoring");
+            std::fs::copy(&copy, &partial).map_err(io(&partial))?;
+            std::fs::rename(&partial, &target).map_err(io(&target))?;
+            target
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await?;
+            let tables: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_one(&mut conn)
+            .await?;
+            conn.close().await?;
+            if tables > 0 {
+                return Err(BackupError::TargetNotEmpty);
+            }
+            run_tool(
+                "pg_restore",
+                Command::new("pg_restore")
+                    .args(["--no-owner", "--exit-on-error", "--single-transaction"])
+                    .arg(format!("--dbname={url}"))
+                    .arg(&copy),
+            )
+            .await?;
+            copy
+        }
+    };
+    let files = copy_files(&src.join(FILES), files_dir)?;
+    Ok(Copied { database, files })
+}
+
+async fn run_tool(tool: &'static str, command: &mut Command) -> Result<(), BackupError> {
+    let out = command
+        .output()
+        .await
+        .map_err(|e| BackupError::ToolMissing {
+            tool,
+            detail: e.to_string(),
+        })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(BackupError::ToolFailed {
+            tool,
+            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        })
+    }
+}
+
+/// Copies the stored files (not uploads still being written, `*.part`) from `from` to `to`,
+/// leaving any already there; how many were copied. A missing `from` holds none.
+fn copy_files(from: &Path, to: &Path) -> Result<usize, BackupError> {
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return Ok(0);
+    };
+    std::fs::create_dir_all(to).map_err(io(to))?;
+    let mut copied = 0;
+    for entry in entries {
+        let entry = entry.map_err(io(from))?;
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        let stored = path.is_file() && path.extension().is_none_or(|e| e != "part");
+        if stored && !target.exists() {
+            std::fs::copy(&path, &target).map_err(io(&target))?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}

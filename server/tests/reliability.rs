@@ -1,0 +1,357 @@
+//! Reliability: nothing acknowledged is lost when the `salter` process is killed (`kill -9`)
+//! in the middle of a write load, on both databases; when the database goes away, requests fail
+//! fast with 503 and nothing hangs; when it comes back, Šalter recovers by itself; a backup
+//! taken while Šalter serves restores to a working instance with every ticket and attachment.
+
+mod common;
+
+use common::{
+    code, fresh_database, new_ticket, open_ticket, test_config, Backend, Process, TestApp,
+};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::AbortHandle;
+
+/// A TCP relay between Šalter and PostgreSQL that the test can cut (every open connection
+/// closed, new ones closed at once — as when the database restarts or the network drops) and
+/// restore.
+struct Relay {
+    addr: String,
+    up: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<AbortHandle>>>,
+}
+
+impl Relay {
+    async fn start(upstream: String) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+        let addr = listener.local_addr().expect("relay address").to_string();
+        let up = Arc::new(AtomicBool::new(true));
+        let open = Arc::new(Mutex::new(Vec::<AbortHandle>::new()));
+        let (up2, open2) = (up.clone(), open.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !up2.load(Ordering::SeqCst) {
+                    continue; // dropped: closed at once
+                }
+                let upstream = upstream.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                open2.lock().expect("relay list").push(task.abort_handle());
+            }
+        });
+        Relay { addr, up, open }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for task in self.open.lock().expect("relay list").drain(..) {
+            task.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The client's first page of tickets.
+fn list() -> Value {
+    json!({"query": {"status": null, "after": null}})
+}
+
+/// `host:port` of a PostgreSQL URL (`postgres://user@host:port/db`).
+fn host_port(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_going_away_fails_fast_and_comes_back() {
+    let (url, guard) = fresh_database(Backend::Postgres).await;
+    let upstream = host_port(&url).to_string();
+    let relay = Relay::start(upstream.clone()).await;
+    let app = TestApp::spawn_on(
+        &url.replacen(&upstream, &relay.addr, 1),
+        guard,
+        test_config(),
+    )
+    .await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Lejla Hasić", "client").await;
+    open_ticket(&client, "Before the outage", "k-1").await;
+
+    relay.cut();
+    for (attempt, endpoint, body) in [
+        ("a read", "tickets/list", list()),
+        ("a write", "tickets/create", new_ticket("During", "k-2")),
+    ] {
+        let started = Instant::now();
+        let (status, body) = client.call(endpoint, body).await;
+        let waited = started.elapsed();
+        assert_eq!(status, 503, "{attempt} while the database is away: {body}");
+        assert_eq!(code(&body), "unavailable");
+        assert!(
+            waited < Duration::from_secs(10),
+            "{attempt} hung for {waited:?}"
+        );
+    }
+
+    relay.restore();
+    // The pool finds the database again by itself: the retried creation succeeds, once.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = client
+            .call("tickets/create", new_ticket("During", "k-2"))
+            .await;
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no recovery: {status} {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (status, mine) = client.call("tickets/list", list()).await;
+    assert_eq!(status, 200);
+    let subjects: Vec<&str> = mine["tickets"]
+        .as_array()
+        .expect("a page of tickets")
+        .iter()
+        .filter_map(|t| t["subject"].as_str())
+        .collect();
+    assert_eq!(subjects, ["During", "Before the outage"]);
+    app.stop().await;
+}
+
+/// A ticket the server acknowledged (answered 200 to) before it was killed, with its file and
+/// the messages acknowledged on it.
+struct Written {
+    id: i64,
+    subject: String,
+    file: i64,
+    bytes: Vec<u8>,
+    messages: Vec<String>,
+}
+
+/// One client's writes, as fast as the server answers, until a request fails (the kill).
+async fn write_until_killed(client: Arc<common::Browser>, tag: String) -> Vec<Written> {
+    let mut acked = Vec::new();
+    for i in 0.. {
+        let bytes = format!("file {tag}-{i}\n").into_bytes();
+        let (status, body) = client.upload(&format!("{tag}-{i}.txt"), &bytes).await;
+        if status != 200 {
+            break;
+        }
+        let file = body["id"].as_i64().expect("an attachment id");
+        let subject = format!("{tag} ticket {i}");
+        let mut ticket = new_ticket(&subject, &format!("{tag}-{i}"));
+        ticket["input"]["attachments"] = json!([file]);
+        let (status, body) = client.call("tickets/create", ticket).await;
+        if status != 200 {
+            break;
+        }
+        let id = body["ticket"]["id"].as_i64().expect("a ticket id");
+        acked.push(Written {
+            id,
+            subject,
+            file,
+            bytes,
+            messages: Vec::new(),
+        });
+        let text = format!("{tag} message {i}");
+        let (status, _) = client
+            .call(
+                "tickets/post",
+                json!({"input": {"ticket_id": id, "body": text, "internal": false}}),
+            )
+            .await;
+        if status != 200 {
+            break;
+        }
+        if let Some(last) = acked.last_mut() {
+            last.messages.push(text);
+        }
+    }
+    acked
+}
+
+async fn nothing_acknowledged_is_lost_when_killed(backend: Backend) {
+    let (url, _guard) = fresh_database(backend).await;
+    let files = tempfile::tempdir().expect("files directory");
+    // The admin and a client, set up in-process; the processes below find them in the database.
+    let (username, password) = {
+        let app = TestApp::spawn_on(&url, common::DbGuard::Kept, test_config()).await;
+        let admin = app.admin().await;
+        let (_, username) = app.user(&admin, "Lejla Hasić", "client").await;
+        app.stop().await;
+        (username, common::USER_PASSWORD)
+    };
+    // When each round's kill comes; `SALTER_SEED` replays a run.
+    let mut seed: u64 = std::env::var("SALTER_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    println!("seed {seed}");
+    let mut all = Vec::new();
+    for round in 0..3 {
+        let server = Process::start(&url, files.path());
+        let client = common::Browser::new(&server.base);
+        client.sign_in_ok(&username, password, "client").await;
+        let client = Arc::new(client);
+        let writers: Vec<_> = (0..6)
+            .map(|w| tokio::spawn(write_until_killed(client.clone(), format!("r{round}w{w}"))))
+            .collect();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        tokio::time::sleep(Duration::from_millis(300 + (seed >> 33) % 900)).await;
+        tokio::task::spawn_blocking(move || server.kill())
+            .await
+            .expect("kill");
+        for writer in writers {
+            all.extend(writer.await.expect("writer"));
+        }
+    }
+    assert!(
+        all.len() >= 10,
+        "too little load to prove anything: {}",
+        all.len()
+    );
+
+    let server = Process::start(&url, files.path());
+    let client = common::Browser::new(&server.base);
+    client.sign_in_ok(&username, password, "client").await;
+    for Written {
+        id,
+        subject,
+        file,
+        bytes,
+        messages,
+    } in &all
+    {
+        let (status, ticket) = client.call("tickets/view", json!({"ticket_id": id})).await;
+        assert_eq!(status, 200, "acknowledged ticket {id} lost: {ticket}");
+        assert_eq!(ticket["ticket"]["subject"], subject.as_str());
+        let thread = ticket.to_string();
+        for text in messages {
+            assert!(thread.contains(text), "acknowledged message {text:?} lost");
+        }
+        let (status, _, stored) = client.download(*file).await;
+        assert_eq!(
+            (status, stored.as_slice()),
+            (200, bytes.as_slice()),
+            "attachment {file}"
+        );
+    }
+    tokio::task::spawn_blocking(move || server.kill())
+        .await
+        .expect("kill");
+    if let Backend::Sqlite = backend {
+        use sqlx::{Connection, Row};
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
+        let check: String = sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&mut conn)
+            .await
+            .expect("integrity check")
+            .get(0);
+        assert_eq!(check, "ok");
+    }
+    println!("{} acknowledged tickets checked after 3 kills", all.len());
+}
+
+/// Runs `salter ARGS` on the database at `url` and the files in `files`.
+fn salter(
+    args: &[&std::path::Path],
+    command: &str,
+    url: &str,
+    files: &std::path::Path,
+) -> std::process::Output {
+    std::process::Command::new(common::SALTER)
+        .arg(command)
+        .args(args)
+        .arg("--files-dir")
+        .arg(files)
+        .env("SALTER_DATABASE_URL", url)
+        .output()
+        .expect("run salter")
+}
+
+async fn a_backup_taken_while_serving_restores_every_ticket_and_file(backend: Backend) {
+    let (url, guard) = fresh_database(backend).await;
+    let app = TestApp::spawn_on(&url, guard, test_config()).await;
+    let admin = app.admin().await;
+    let (client, username) = app.user(&admin, "Lejla Hasić", "client").await;
+    let file = client
+        .upload_ok("invoice.txt", b"line one\nline two\n")
+        .await;
+    let mut ticket = new_ticket("Printer jam", "backup-1");
+    ticket["input"]["attachments"] = json!([file]);
+    let (status, created) = client.call("tickets/create", ticket).await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["ticket"]["id"].as_i64().expect("a ticket id");
+    let (status, _) = client
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": id, "body": "Tray 2, since Monday", "internal": false}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Taken while the app keeps serving.
+    let place = tempfile::tempdir().expect("backup place");
+    let dest = place.path().join("backup");
+    let files = app.state.config.files_dir.clone();
+    let out = salter(&[&dest], "backup", &url, &files);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = salter(&[&dest], "backup", &url, &files);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+
+    // Restored into a new database and files directory, it serves the same tickets and files.
+    let (target, _target_guard) = fresh_database(backend).await;
+    let target_files = tempfile::tempdir().expect("files directory");
+    let out = salter(&[&dest], "restore", &target, target_files.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = salter(&[&dest], "restore", &target, target_files.path());
+    assert!(!again.status.success(), "a second restore over the first");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    app.stop().await;
+
+    let server = Process::start(&target, target_files.path());
+    let client = common::Browser::new(&server.base);
+    client
+        .sign_in_ok(&username, common::USER_PASSWORD, "client")
+        .await;
+    let (status, restored) = client.call("tickets/view", json!({"ticket_id": id})).await;
+    assert_eq!(status, 200, "{restored}");
+    assert_eq!(restored["ticket"]["subject"], "Printer jam");
+    assert!(restored.to_string().contains("Tray 2, since Monday"));
+    let (status, _, bytes) = client.download(file).await;
+    assert_eq!(
+        (status, bytes.as_slice()),
+        (200, b"line one\nline two\n".as_slice())
+    );
+    tokio::task::spawn_blocking(move || server.kill())
+        .await
+        .expect("kill");
+}
+
+on_both_databases!(
+    nothing_acknowledged_is_lost_when_killed,
+    a_backup_taken_while_serving_restores_every_ticket_and_file,
+);
