@@ -209,6 +209,14 @@ messages! {
     Today => "Today", "Danas";
     MyWork => "My work", "Moj rad";
     WorkHistory => "Work history", "Historija rada";
+    Keys => "Keyboard shortcuts", "Prečice na tastaturi";
+    KeysClose => "Close", "Zatvori";
+    KeyNext => "next ticket in the queue", "sljedeći tiket u redu";
+    KeyPrevious => "previous ticket in the queue", "prethodni tiket u redu";
+    KeyOpen => "open the ticket", "otvori tiket";
+    KeyReply => "reply to the client", "odgovori klijentu";
+    KeyNote => "write an internal note", "napiši internu bilješku";
+    KeyHelp => "show or hide these shortcuts", "prikaži ili sakrij ove prečice";
     DayOff => "day off", "slobodan dan";
     Skills => "Skills", "Vještine";
     SkillsHint => "None ticked: every category that is not restricted to its holders.", "Ništa označeno: svaka kategorija koja nije ograničena na svoje nosioce.";

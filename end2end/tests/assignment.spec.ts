@@ -2,8 +2,7 @@
 // two operators on duty share three new tickets 2 and 1; one takes a break, and the work goes to
 // the other; the admin's floor shows the loads and the spread, and each operator's work history.
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { adminContext, call, person } from './helpers';
+import { accessible, adminContext, call, person } from './helpers';
 import { PORT } from '../playwright.config';
 import { startSalter, type Started } from '../server';
 
@@ -14,12 +13,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server.stop();
 });
-
-async function accessible(page: Page, what: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
 
 /// The floor's rows: "name | state | load".
 async function floorRows(admin: Page): Promise<string[]> {

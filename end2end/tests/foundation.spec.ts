@@ -2,15 +2,9 @@
 // one-time password, the forced change, the company name, two new accounts, and those users'
 // own first sign-ins in their own apps. axe-core checks every page on the way.
 import { test, expect, type Page, type Browser } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { accessible } from './helpers';
 
 const COMPANY = 'Elektro Mostar';
-
-async function accessible(page: Page, what: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
 
 async function signIn(page: Page, username: string, password: string) {
   await page.getByLabel('Username').fill(username);

@@ -1,6 +1,7 @@
 // Set-up through the API, for tests whose subject is not account administration (that one is
 // driven through the UI in foundation.spec.ts).
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 export const ADMIN_PASSWORD = 'a calm and long passphrase';
 export const PERSON_PASSWORD = 'someone has a secret phrase';
@@ -43,4 +44,11 @@ export async function person(browser: Browser, admin: BrowserContext, fullName: 
   const page = await context.newPage();
   await page.goto(role === 'client' ? '/' : `/${role}/`);
   return { page, username };
+}
+
+/// axe-core finds no serious or critical violation on the page as it is now.
+export async function accessible(page: Page, what: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
 }

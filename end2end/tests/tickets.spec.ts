@@ -3,14 +3,7 @@
 // information, answered, closed, reopened, closed again — with the timeline showing exactly those
 // steps, and an admin's forced change the operator sees.
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { adminContext, person } from './helpers';
-
-async function accessible(page: Page, what: string) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([]);
-}
+import { accessible, adminContext, person } from './helpers';
 
 const status = (page: Page) => page.locator('.facts .badge');
 
@@ -80,7 +73,7 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await expect(operator.locator('ol.history li').last()).toHaveText(/changed the priority: high → critical$/);
   await operator.getByRole('button', { name: 'Start work' }).click();
   await expect(status(operator)).toHaveText('in progress');
-  await operator.getByLabel('Message').fill('Is it still plugged in?');
+  await operator.getByLabel('Message', { exact: true }).fill('Is it still plugged in?');
   await operator.getByLabel('Internal note').check();
   await operator.getByRole('button', { name: 'Add internal note' }).click();
   await expect(operator.locator('.message.note')).toContainText('Is it still plugged in?');

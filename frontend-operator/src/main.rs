@@ -1,7 +1,10 @@
-//! The operator console: my duty and queue, one ticket, my account.
+//! The operator console: my duty (always in view), my queue, one ticket beside it, my work,
+//! my account — and keys for all of it.
 
 #[cfg(target_arch = "wasm32")]
 mod duty;
+#[cfg(target_arch = "wasm32")]
+mod keys;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {
@@ -24,19 +27,31 @@ mod pages {
         },
     ];
 
+    /// The duty bar over every page; on the queue and on a ticket, the console's keys. A ticket
+    /// opens beside the queue on a wide screen (the queue hides on a narrow one).
     pub fn page(path: &str) -> AnyView {
-        match path {
+        let inner = match path {
             "/" => view! {
-                <super::duty::DutyBar/>
+                <super::keys::Keys/>
                 <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/>
             }
             .into_any(),
             "/work" => view! { <h1>{t(Msg::MyWork)}</h1> <WorkHistory/> }.into_any(),
             _ => match ticket_path(path) {
-                Some(id) => view! { <StaffTicketView id=id/> }.into_any(),
-                None => common_page(path),
+                Some(id) => view! {
+                    <super::keys::Keys/>
+                    <div class="panes">
+                        <div class="queue-pane">
+                            <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/>
+                        </div>
+                        <div class="ticket-pane"><StaffTicketView id=id/></div>
+                    </div>
+                }
+                .into_any(),
+                None => return common_page(path),
             },
-        }
+        };
+        view! { <super::duty::DutyBar/> {inner} }.into_any()
     }
 }
 

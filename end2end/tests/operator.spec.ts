@@ -1,0 +1,80 @@
+// The operator console for a whole shift: the keys (j/k through the queue, Enter to open, r to
+// reply, n for an internal note, ? for the list of keys — none of them while typing), a ticket
+// opened beside the queue on a wide screen and alone on a phone, the duty bar always in view.
+import { test, expect } from '@playwright/test';
+import { accessible, adminContext, call, person } from './helpers';
+
+const QUEUE_LINKS = 'table.tickets tbody tr td:first-child a';
+
+test('an operator works the queue from the keyboard', async ({ browser }) => {
+  const adminCtx = await adminContext(browser);
+  const { page: client } = await person(browser, adminCtx, 'Dženana Mujić', 'client');
+  const { page: operator } = await person(browser, adminCtx, 'Haris Omerović', 'operator');
+  const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+  for (const [i, subject] of ['Scanner offline', 'Badge reader', 'Projector'].entries()) {
+    const created = await call(client.context(), 'tickets/create', { input: { subject, description: subject,
+      category_id: null, priority: 'normal', earlier_ticket_id: null, idempotency_key: `keys-${i}` } });
+    expect(created.status).toBe(200);
+    expect((await call(adminCtx, 'tickets/move', { input: { ticket_id: created.body.ticket.id, step: 'assign',
+      text: null, operator_id: operatorId } })).status).toBe(200);
+  }
+
+  await operator.reload();
+  const links = operator.locator(QUEUE_LINKS);
+  await expect(links).toHaveCount(3);
+  await operator.keyboard.press('j');
+  await expect(links.nth(0)).toBeFocused();
+  await operator.keyboard.press('j');
+  await expect(links.nth(1)).toBeFocused();
+  await operator.keyboard.press('j');
+  await operator.keyboard.press('j');
+  await expect(links.nth(2)).toBeFocused();
+  await operator.keyboard.press('k');
+  await expect(links.nth(1)).toBeFocused();
+  const reference = (await links.nth(1).textContent()) ?? '';
+  await operator.keyboard.press('Enter');
+
+  // The ticket opens beside the queue, with the duty bar above both.
+  await expect(operator).toHaveURL(/\/operator\/tickets\/\d+$/);
+  await expect(operator.getByRole('heading', { level: 1 }).filter({ hasText: reference })).toBeVisible();
+  await expect(operator.locator('.queue-pane table.tickets')).toBeVisible();
+  await expect(operator.locator('.duty-state')).toBeVisible();
+
+  // r: a reply to the client; n: an internal note — and a key typed into the box stays there.
+  // Escape leaves the box, so the keys work again.
+  await operator.keyboard.press('r');
+  await expect(operator.locator('#reply')).toBeFocused();
+  await expect(operator.locator('#reply-internal')).not.toBeChecked();
+  await operator.keyboard.press('Escape');
+  await expect(operator.locator('#reply')).not.toBeFocused();
+  await operator.keyboard.press('n');
+  await expect(operator.locator('#reply')).toBeFocused();
+  await expect(operator.locator('#reply-internal')).toBeChecked();
+  await expect(operator.locator('form.reply')).toHaveClass(/note/);
+  await operator.keyboard.type('jk?r');
+  await expect(operator.locator('#reply')).toHaveValue('jk?r');
+  await expect(operator.getByRole('dialog')).toHaveCount(0);
+  await expect(operator.locator('#reply-internal')).toBeChecked();
+  await operator.keyboard.press('Escape');
+  await operator.keyboard.press('r');
+  await expect(operator.locator('#reply-internal')).not.toBeChecked();
+  await expect(operator.locator('#reply')).toHaveValue('jk?r');
+
+  // ? lists the keys; Escape closes the list.
+  await operator.keyboard.press('Escape');
+  await operator.keyboard.press('?');
+  const keys = operator.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(keys).toContainText('next ticket in the queue');
+  await expect(keys).toContainText('write an internal note');
+  await accessible(operator, 'the ticket beside the queue, with the keys listed');
+  await operator.keyboard.press('Escape');
+  await expect(keys).toHaveCount(0);
+  await operator.getByRole('button', { name: /Keyboard shortcuts/ }).click();
+  await expect(keys).toBeVisible();
+
+  // On a phone the ticket has the screen to itself.
+  await operator.setViewportSize({ width: 375, height: 800 });
+  await expect(operator.locator('.queue-pane')).toBeHidden();
+  await expect(operator.getByRole('heading', { level: 1 }).filter({ hasText: reference })).toBeVisible();
+  await accessible(operator, 'the ticket on a phone');
+});
