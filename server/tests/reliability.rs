@@ -1,7 +1,8 @@
 //! Reliability: nothing acknowledged is lost when the `salter` process is killed (`kill -9`)
 //! in the middle of a write load, on both databases; when the database goes away, requests fail
 //! fast with 503 and nothing hangs; when it comes back, Šalter recovers by itself; a backup
-//! taken while Šalter serves restores to a working instance with every ticket and attachment.
+//! taken while Šalter serves restores to a working instance with every ticket and attachment;
+//! SIGTERM lets the request under way finish.
 
 mod common;
 
@@ -140,6 +141,16 @@ struct Written {
     messages: Vec<String>,
 }
 
+/// A client (with the password `USER_PASSWORD`) in the database at `url`, set up in-process
+/// before the `salter` processes of the test find it there; the username.
+async fn a_client(url: &str) -> String {
+    let app = TestApp::spawn_on(url, common::DbGuard::Kept, test_config()).await;
+    let admin = app.admin().await;
+    let (_, username) = app.user(&admin, "Lejla Hasić", "client").await;
+    app.stop().await;
+    username
+}
+
 /// One client's writes, as fast as the server answers, until a request fails (the kill).
 async fn write_until_killed(client: Arc<common::Browser>, tag: String) -> Vec<Written> {
     let mut acked = Vec::new();
@@ -185,14 +196,8 @@ async fn write_until_killed(client: Arc<common::Browser>, tag: String) -> Vec<Wr
 async fn nothing_acknowledged_is_lost_when_killed(backend: Backend) {
     let (url, _guard) = fresh_database(backend).await;
     let files = tempfile::tempdir().expect("files directory");
-    // The admin and a client, set up in-process; the processes below find them in the database.
-    let (username, password) = {
-        let app = TestApp::spawn_on(&url, common::DbGuard::Kept, test_config()).await;
-        let admin = app.admin().await;
-        let (_, username) = app.user(&admin, "Lejla Hasić", "client").await;
-        app.stop().await;
-        (username, common::USER_PASSWORD)
-    };
+    let username = a_client(&url).await;
+    let password = common::USER_PASSWORD;
     // When each round's kill comes; `SALTER_SEED` replays a run.
     let mut seed: u64 = std::env::var("SALTER_SEED")
         .ok()
@@ -355,3 +360,67 @@ on_both_databases!(
     nothing_acknowledged_is_lost_when_killed,
     a_backup_taken_while_serving_restores_every_ticket_and_file,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_the_request_under_way_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (url, _guard) = fresh_database(Backend::Sqlite).await;
+    let files = tempfile::tempdir().expect("files directory");
+    let username = a_client(&url).await;
+    let server = Process::start(&url, files.path());
+    let signed_in = reqwest::Client::new()
+        .post(format!("{}/api/session/sign_in", server.base))
+        .header("origin", &server.base)
+        .json(&json!({"input": {"username": username, "password": common::USER_PASSWORD, "app": "client"}}))
+        .send()
+        .await
+        .expect("sign in");
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+
+    // An upload under way: its headers and half its body sent, then SIGTERM.
+    let body = "a line of a long log file\n".repeat(8_000).into_bytes();
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut upload = TcpStream::connect(&host).await.expect("connect");
+    let head = format!(
+        "POST /api/attachments?name=server.log HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\n\
+         Cookie: {cookie}\r\nContent-Type: application/octet-stream\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        server.base,
+        body.len()
+    );
+    upload
+        .write_all(head.as_bytes())
+        .await
+        .expect("send headers");
+    let (first, rest) = body.split_at(body.len() / 2);
+    upload.write_all(first).await.expect("send half");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.terminate();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // The rest arrives after the signal: the upload is still answered, and stored.
+    upload.write_all(rest).await.expect("send the rest");
+    let mut answer = String::new();
+    upload
+        .read_to_string(&mut answer)
+        .await
+        .expect("read the answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("server.log"), "{answer}");
+    let ended = tokio::task::spawn_blocking(move || server.wait())
+        .await
+        .expect("wait");
+    assert!(ended.success(), "salter ended with {ended}");
+    let stored = std::fs::read_dir(files.path())
+        .expect("files directory")
+        .filter_map(Result::ok)
+        .filter(|f| std::fs::metadata(f.path()).is_ok_and(|m| m.len() == body.len() as u64))
+        .count();
+    assert_eq!(stored, 1, "the upload's file");
+}

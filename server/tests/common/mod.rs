@@ -495,6 +495,20 @@ impl Process {
         Process { child, base, log }
     }
 
+    /// SIGTERM: the request to stop gracefully (finish what is under way, take nothing new).
+    pub fn terminate(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "SIGTERM not sent");
+    }
+
+    /// Waits until the process has ended by itself; how it ended.
+    pub fn wait(mut self) -> std::process::ExitStatus {
+        self.child.wait().expect("wait for salter")
+    }
+
     /// `kill -9`: no shutdown, no flush, nothing in flight finished. What it printed.
     pub fn kill(mut self) -> Printed {
         use std::io::Read;
