@@ -97,11 +97,19 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
         ]
     );
     assert_eq!(f["spread"], 1);
-    // The reason is on record, for the client too (it is not internal).
-    let assigned = history(&client, ids[0]).await;
+    // The reason is on record for staff; the client sees that the ticket was assigned, not the
+    // floor's loads and staffing behind it.
+    let assigned = history(&first, ids[0]).await;
     let why = assigned.iter().find(|e| e["kind"] == "assigned").unwrap();
     assert_eq!(why["reason"], "automatic:0/10:2");
     assert_eq!(why["actor_name"], Value::Null);
+    let seen_by_client = history(&client, ids[0]).await;
+    let assigned = seen_by_client
+        .iter()
+        .find(|e| e["kind"] == "assigned")
+        .unwrap();
+    assert_eq!(assigned["reason"], Value::Null);
+    assert!(!json!(seen_by_client).to_string().contains("automatic"));
 
     // A break: off duty; the unstarted tickets go back and on to the one still on duty.
     step_ok(&first, ids[0], "start", None).await;

@@ -427,8 +427,10 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
     .bind(i64::from(staff))
     .fetch_all(&state.db.pool)
     .await?;
+    // Clients see that their ticket was assigned, not why (the floor's loads and staffing).
     let history: Vec<TicketEvent> = sqlx::query_as(
-        "SELECT e.id, e.at, u.full_name AS actor_name, e.kind, e.from_value, e.to_value, e.reason \
+        "SELECT e.id, e.at, u.full_name AS actor_name, e.kind, e.from_value, e.to_value, \
+         CASE WHEN $2 = 0 AND e.kind = 'assigned' THEN NULL ELSE e.reason END AS reason \
          FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id \
          WHERE e.ticket_id = $1 AND ($2 = 1 OR e.internal = 0) ORDER BY e.id",
     )
