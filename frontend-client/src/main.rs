@@ -27,7 +27,7 @@ mod pages {
     pub fn page(path: &str) -> AnyView {
         match path {
             "/" => view! {
-                <p class="actions"><app::ui::Link path="/new" label=Msg::NewTicket/></p>
+                <p class="actions cta"><app::ui::Link path="/new" label=Msg::NewTicket/></p>
                 <TicketList title=Msg::MyTickets empty=Msg::NoTicketsClient filter=true/>
             }
             .into_any(),

@@ -104,9 +104,11 @@ pub fn TicketList(
         </form>
         {children.map(|c| c())}
         {filter.then(|| view! {
-            <Select id="status-filter" label=Msg::Status blank=Msg::AllStatuses
-                options=choices(&Status::CHOICES)
-                on_pick=move |v| query.update(|q| q.status = Status::parse(&v))/>
+            <div class="filters row">
+                <Select id="status-filter" label=Msg::Status blank=Msg::AllStatuses
+                    options=choices(&Status::CHOICES)
+                    on_pick=move |v| query.update(|q| q.status = Status::parse(&v))/>
+            </div>
         })}
         <ErrorNote message=call.message()/>
         <section class="card">
