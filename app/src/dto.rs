@@ -54,6 +54,8 @@ pub struct CurrentUser {
 pub struct PublicSettings {
     /// `None` until the admin names the company; the apps then show a neutral name.
     pub company_name: Option<String>,
+    /// The installation's time zone (IANA name): exact times are shown in it.
+    pub time_zone: String,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]

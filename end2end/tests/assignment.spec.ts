@@ -8,7 +8,7 @@ import { startSalter, type Started } from '../server';
 
 let server: Started;
 test.beforeAll(async () => {
-  server = await startSalter(PORT + 1, ['--edition', 'commercial']);
+  server = await startSalter(PORT + 1, ['--edition', 'commercial', '--time-zone', 'Asia/Tokyo']);
 });
 test.afterAll(async () => {
   await server.stop();
@@ -48,6 +48,7 @@ test('operators on duty share the work, a break sends it to the other', async ({
     'Selma Dedić | on duty | 1 / 10',
   ]);
   await expect(admin.locator('.spread strong')).toHaveText('1');
+  await expect(admin.locator('.spread')).toContainText('Time zone: Asia/Tokyo');
   await accessible(admin, 'floor');
 
   // The first takes a break: their unstarted tickets and every new one go to the second.
@@ -89,6 +90,8 @@ test('operators on duty share the work, a break sends it to the other', async ({
   await second.getByRole('row').filter({ hasText: 'Printer jam' }).getByRole('link').click();
   await expect(second.locator('ol.history li').filter({ hasText: 'assigned the ticket' }))
     .toHaveText(/automatic: lowest load \d+\/10 · on duty: 1$/);
+  // Exact times (on hover) are in the installation's time zone, whatever the browser's.
+  await expect(second.locator('ol.history time').first()).toHaveAttribute('title', /GMT\+9/);
 
   // Her own work history says why each ticket came to her.
   await second.getByRole('link', { name: 'My work' }).click();

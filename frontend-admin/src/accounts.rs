@@ -90,7 +90,7 @@ fn CredentialsPanel(issued: IssuedCredentials, on_done: impl Fn() + 'static) -> 
                 <dt>{t(Msg::OneTimePassword)}</dt>
                 <dd><code class="one-time-password">{issued.one_time_password.clone()}</code></dd>
             </dl>
-            <p class="warning">{t(Msg::CredentialsOnce)} " " {move || local_time(expires, ui.lang.get())}</p>
+            <p class="warning">{t(Msg::CredentialsOnce)} " " {move || local_time(expires, ui.lang.get(), ui.time_zone.get().as_deref())}</p>
             <p class="actions">
                 <button type="button" on:click=copy>{move || if copied.get() { t(Msg::Copied)() } else { t(Msg::Copy)() }}</button>
                 <button type="button" class="primary" on:click=move |_| on_done()>{t(Msg::Done)}</button>

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{code, Backend, TestApp};
+use app::server::Config;
+use common::{code, test_config, Backend, TestApp};
 use serde_json::json;
 
 async fn account_count(app: &TestApp) -> i64 {
@@ -207,10 +208,20 @@ async fn admins_cannot_lock_themselves_out(backend: Backend) {
 }
 
 async fn the_company_name_is_public_and_only_admins_set_it(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let config = Config {
+        time_zone: jiff::tz::TimeZone::get("Europe/Sarajevo").expect("a known zone"),
+        ..test_config()
+    };
+    let app = TestApp::spawn_with(backend, config).await;
     let anyone = app.browser();
     let (status, info) = anyone.call("settings/public_info", json!({})).await;
-    assert_eq!((status, info), (200, json!({"company_name": null})));
+    assert_eq!(
+        (status, info),
+        (
+            200,
+            json!({"company_name": null, "time_zone": "Europe/Sarajevo"})
+        )
+    );
     let admin = app.admin().await;
     let (status, _) = admin
         .call(

@@ -434,12 +434,7 @@ pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
     Ok(Floor {
         operators,
         spread,
-        time_zone: state
-            .config
-            .time_zone
-            .iana_name()
-            .unwrap_or("UTC")
-            .to_string(),
+        time_zone: state.config.time_zone_name(),
     })
 }
 

@@ -70,6 +70,13 @@ pub struct Config {
 
 const HOUR_MS: i64 = 3_600_000;
 
+impl Config {
+    /// The installation's time zone by its IANA name (`UTC` when the machine's has none).
+    pub fn time_zone_name(&self) -> String {
+        self.time_zone.iana_name().unwrap_or("UTC").to_string()
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {

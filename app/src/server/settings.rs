@@ -1,4 +1,5 @@
-//! Installation-wide settings: the company or service name.
+//! Installation-wide settings: the company or service name, and the time zone every app shows
+//! exact times in.
 
 use super::accounts::clean_line;
 use super::AppState;
@@ -14,7 +15,10 @@ pub async fn public_info(state: &AppState) -> Result<PublicSettings, AppError> {
             .bind(COMPANY_NAME)
             .fetch_optional(&state.db.pool)
             .await?;
-    Ok(PublicSettings { company_name })
+    Ok(PublicSettings {
+        company_name,
+        time_zone: state.config.time_zone_name(),
+    })
 }
 
 pub async fn set_company_name(state: &AppState, name: &str) -> Result<PublicSettings, AppError> {
@@ -29,5 +33,6 @@ pub async fn set_company_name(state: &AppState, name: &str) -> Result<PublicSett
     .await?;
     Ok(PublicSettings {
         company_name: Some(name),
+        time_zone: state.config.time_zone_name(),
     })
 }

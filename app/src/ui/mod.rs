@@ -38,6 +38,8 @@ pub struct Ui {
     pub lang: RwSignal<Lang>,
     pub company: RwSignal<Option<String>>,
     pub me: RwSignal<Option<CurrentUser>>,
+    /// The installation's time zone (IANA name), once known: exact times are shown in it.
+    pub time_zone: RwSignal<Option<String>>,
     /// The page shown: the path below the app's base (`/`, `/settings`, …).
     pub path: RwSignal<String>,
 }
@@ -49,6 +51,7 @@ impl Ui {
             lang: RwSignal::new(initial_lang()),
             company: RwSignal::new(None),
             me: RwSignal::new(None),
+            time_zone: RwSignal::new(None),
             path: RwSignal::new(String::new()),
         }
     }
@@ -173,8 +176,25 @@ impl Default for FormCall {
     }
 }
 
-/// A unix-millisecond time as the reader's local date and time.
-pub fn local_time(ms: i64, lang: Lang) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(date.to_locale_string(lang.code(), &js_sys::Object::new().into()))
+/// A unix-millisecond time as a date and time in the installation's time zone (the browser's
+/// until it is known), with the zone's name.
+pub fn local_time(ms: i64, lang: Lang, time_zone: Option<&str>) -> String {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"timeZoneName".into(), &"short".into());
+    if let Some(zone) = time_zone {
+        let _ = Reflect::set(&options, &"timeZone".into(), &zone.into());
+    }
+    // Called through Reflect so a zone this browser does not know is an error, not a crash;
+    // the browser's own zone is used then.
+    let format = Reflect::get(&date, &"toLocaleString".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    let args = Array::of2(&lang.code().into(), &options);
+    format
+        .and_then(|f| Reflect::apply(&f, &date, &args).ok())
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| String::from(date.to_locale_string(lang.code(), &Object::new().into())))
 }

@@ -46,6 +46,7 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
     spawn_local(async move {
         if let Ok(settings) = public_info().await {
             ui.company.set(settings.company_name);
+            ui.time_zone.set(Some(settings.time_zone));
         }
         ui.me.set(me().await.ok());
         loaded.set(true);

@@ -32,7 +32,7 @@ fn now_ms() -> i64 {
 pub fn When(at: i64) -> impl IntoView {
     let ui = use_ui();
     view! {
-        <time title=move || super::local_time(at, ui.lang.get())>
+        <time title=move || super::local_time(at, ui.lang.get(), ui.time_zone.get().as_deref())>
             {move || relative_time(now_ms() - at, ui.lang.get())}
         </time>
     }
