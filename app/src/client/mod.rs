@@ -58,7 +58,7 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, AppError> {
 }
 
 /// The request under way: one boxed, non-generic future for every call.
-type Posting = Pin<Box<dyn Future<Output = Result<String, AppError>>>>;
+pub(crate) type Posting = Pin<Box<dyn Future<Output = Result<String, AppError>>>>;
 
 /// A server-function call: the request (compiled once) and the decoding of its answer into `O`
 /// (the only part compiled per type). A plain future rather than an `async fn`, so no state
@@ -66,6 +66,13 @@ type Posting = Pin<Box<dyn Future<Output = Result<String, AppError>>>>;
 pub struct Call<O> {
     posting: Posting,
     decoded: PhantomData<fn() -> O>,
+}
+
+impl<O> Call<O> {
+    /// The request alone; its answer's text is for the caller to decode.
+    pub(crate) fn posting(self) -> Posting {
+        self.posting
+    }
 }
 
 impl<O: DeserializeOwned> Future for Call<O> {

@@ -51,7 +51,7 @@ pub fn FilePicker(
             .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
             .unwrap_or_default();
         input.set_value("");
-        call.run(upload_all(picked), move |new| {
+        call.run_task(upload_all(picked), move |new| {
             files.update(|f| f.extend(new))
         });
     };

@@ -20,11 +20,13 @@ pub use tickets::{
 };
 pub use work::WorkHistory;
 
+use crate::client::{Call, Posting};
 use crate::dto::{CurrentUser, Role};
 use crate::error::AppError;
 use crate::i18n::{error_text, Lang, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -114,6 +116,14 @@ pub fn label<T: Copy + Send + Sync + 'static>(
 /// A server call whose success is already bound to what to do with its value.
 type PendingCall = Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, AppError>>>>;
 
+/// What to do with a call's answer: decode it, and bind the value to what the form does next.
+type Then = Box<dyn FnOnce(String) -> Result<Box<dyn FnOnce()>, AppError>>;
+
+/// A call's answer, once it has come, through `then`.
+async fn answered(posting: Posting, then: Then) -> Result<Box<dyn FnOnce()>, AppError> {
+    then(posting.await?)
+}
+
 /// One form's (or button's) call to the server: whether it is under way, and its last error.
 #[derive(Clone, Copy)]
 pub struct FormCall {
@@ -131,16 +141,26 @@ impl FormCall {
         }
     }
 
-    /// Runs `call`; `done` gets its value, the error line gets its error. An ended session
-    /// sends the user back to sign in.
-    pub fn run<T: 'static>(
+    /// Runs a server call; `done` gets its value, the error line gets its error. An ended
+    /// session sends the user back to sign in.
+    pub fn run<O: DeserializeOwned + 'static>(self, call: Call<O>, done: impl FnOnce(O) + 'static) {
+        // Per call site only this closure is compiled (and `decode` once per type of value);
+        // the request, its waiting and the error handling are compiled once for every form.
+        let then: Then = Box::new(move |text| {
+            let value = crate::client::decode::<O>(&text)?;
+            Ok(Box::new(move || done(value)) as Box<dyn FnOnce()>)
+        });
+        self.start(Box::pin(answered(call.posting(), then)));
+    }
+
+    /// Runs any other work the way `run` runs a server call (uploads: several requests).
+    pub fn run_task<T: 'static>(
         self,
-        call: impl Future<Output = Result<T, AppError>> + 'static,
+        task: impl Future<Output = Result<T, AppError>> + 'static,
         done: impl FnOnce(T) + 'static,
     ) {
-        // Only this adapter is generic; the rest is compiled once for every form.
         self.start(Box::pin(async move {
-            call.await
+            task.await
                 .map(|value| Box::new(move || done(value)) as Box<dyn FnOnce()>)
         }));
     }
