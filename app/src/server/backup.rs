@@ -85,8 +85,8 @@ pub async fn backup(url: &str, files_dir: &Path, dest: &Path) -> Result<Copied, 
                 "pg_dump",
                 Command::new("pg_dump")
                     .args(["--format=custom", "--no-owner", "--file"])
-                    .arg(&copy)
-                    .arg(format!("--dbname={url}")),
+                    .arg(&copy),
+                url,
             )
             .await?;
             copy
@@ -96,7 +96,9 @@ pub async fn backup(url: &str, files_dir: &Path, dest: &Path) -> Result<Copied, 
     Ok(Copied { database, files })
 }
 
-/// Puts the backup in `src` into the empty database at `url` and into `files_dir`.
+/// Puts the backup in `src` into the empty database at `url` and into `files_dir`: the files
+/// first, then the database, so a restore that stops half-way leaves the database empty (and
+/// can be run again) rather than naming files that are not there.
 pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, BackupError> {
     let backend = backend_of(url)?;
     let file = match backend {
@@ -107,12 +109,26 @@ pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, 
     if !copy.is_file() {
         return Err(BackupError::NotABackup(src.to_path_buf(), file));
     }
+    let empty = match backend {
+        Backend::Sqlite => !Path::new(sqlite_path(url)).exists(),
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await?;
+            let tables: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_one(&mut conn)
+            .await?;
+            conn.close().await?;
+            tables == 0
+        }
+    };
+    if !empty {
+        return Err(BackupError::TargetNotEmpty);
+    }
+    let files = copy_files(&src.join(FILES), files_dir)?;
     let database = match backend {
         Backend::Sqlite => {
             let target = PathBuf::from(sqlite_path(url));
-            if target.exists() {
-                return Err(BackupError::TargetNotEmpty);
-            }
             if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(io(dir))?;
             }
@@ -123,32 +139,28 @@ pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, 
             target
         }
         Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(url).await?;
-            let tables: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-            )
-            .fetch_one(&mut conn)
-            .await?;
-            conn.close().await?;
-            if tables > 0 {
-                return Err(BackupError::TargetNotEmpty);
-            }
             run_tool(
                 "pg_restore",
                 Command::new("pg_restore")
                     .args(["--no-owner", "--exit-on-error", "--single-transaction"])
-                    .arg(format!("--dbname={url}"))
                     .arg(&copy),
+                url,
             )
             .await?;
             copy
         }
     };
-    let files = copy_files(&src.join(FILES), files_dir)?;
     Ok(Copied { database, files })
 }
 
-async fn run_tool(tool: &'static str, command: &mut Command) -> Result<(), BackupError> {
+/// Runs a PostgreSQL client program on the database at `url`. The password, if the URL has
+/// one, goes through the environment (`PGPASSWORD`), not the command line others can list.
+async fn run_tool(tool: &'static str, command: &mut Command, url: &str) -> Result<(), BackupError> {
+    let (url, password) = without_password(url);
+    command.arg(format!("--dbname={url}"));
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
     let out = command
         .output()
         .await
@@ -164,6 +176,48 @@ async fn run_tool(tool: &'static str, command: &mut Command) -> Result<(), Backu
             detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
         })
     }
+}
+
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, the password decoded).
+fn without_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), None);
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return (url.to_string(), None);
+    };
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return (url.to_string(), None);
+    };
+    (
+        format!("{scheme}://{user}@{host}{path}"),
+        Some(percent_decode(password)),
+    )
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Copies the stored files (not uploads still being written, `*.part`) from `from` to `to`,
@@ -185,4 +239,28 @@ fn copy_files(from: &Path, to: &Path) -> Result<usize, BackupError> {
         }
     }
     Ok(copied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            without_password("postgres://salter:p%40ss:w@db.example:5432/salter?sslmode=require"),
+            (
+                "postgres://salter@db.example:5432/salter?sslmode=require".to_string(),
+                Some("p@ss:w".to_string())
+            )
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1:5432/x"),
+            ("postgres://postgres@127.0.0.1:5432/x".to_string(), None)
+        );
+        assert_eq!(
+            without_password("postgres:///x"),
+            ("postgres:///x".to_string(), None)
+        );
+    }
 }
