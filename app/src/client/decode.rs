@@ -99,19 +99,10 @@ fn shape(value: JsValue) -> Shape {
         }
     } else if let Some(s) = value.as_string() {
         Shape::Text(s)
-    } else if Array::is_array(&value) {
-        Shape::Array(Items {
-            items: value.unchecked_into(),
-            next: 0,
-        })
-    } else if value.is_object() {
-        Shape::Object(Fields {
-            keys: Object::keys(value.unchecked_ref::<Object>()),
-            object: value,
-            next: 0,
-        })
+    } else if let Some(list) = items(value.clone()) {
+        Shape::Array(list)
     } else {
-        Shape::Other
+        fields(value).map_or(Shape::Other, Shape::Object)
     }
 }
 
