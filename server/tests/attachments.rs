@@ -23,6 +23,13 @@ async fn files_travel_with_the_ticket(backend: Backend) {
 
     let png = client.upload_ok("screen.png", PNG).await;
     let log = client.upload_ok("printer", LOG).await;
+    #[cfg(unix)]
+    {
+        // Clients' files: readable by the user running Šalter only.
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::fs::metadata(&app.state.config.files_dir).unwrap();
+        assert_eq!(dir.permissions().mode() & 0o777, 0o700);
+    }
     let (status, created) = client
         .call("tickets/create", ticket_with("Jammed", "k1", &[png, log]))
         .await;

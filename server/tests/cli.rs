@@ -96,3 +96,34 @@ fn bad_settings_are_refused_before_anything_is_touched() {
     );
     assert!(!db.exists(), "no database was created");
 }
+
+/// The directories Šalter makes for its data hold password hashes and clients' files: only the
+/// user running it may read them.
+#[cfg(unix)]
+#[test]
+fn the_data_directories_it_makes_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let url = format!("sqlite://{}", data.join("salter.db").display());
+    let files = dir.path().join("files");
+    Process::start(&url, &files).kill();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let backup = dir.path().join("backups/today");
+    let out = Command::new(SALTER)
+        .args(["backup"])
+        .arg(&backup)
+        .arg("--files-dir")
+        .arg(&files)
+        .env("SALTER_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&backup), 0o700);
+    assert_eq!(mode(&dir.path().join("backups")), 0o700);
+}

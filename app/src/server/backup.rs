@@ -11,6 +11,7 @@
 //! then changes nothing.
 
 use super::db::{backend_of, sqlite_path, Backend, DbError};
+use super::private_dir;
 use sqlx::Connection;
 use std::path::{Path, PathBuf};
 use tokio::process::Command;
@@ -64,7 +65,7 @@ pub async fn backup(url: &str, files_dir: &Path, dest: &Path) -> Result<Copied, 
             return Err(BackupError::DestinationNotEmpty(dest.to_path_buf()));
         }
     }
-    std::fs::create_dir_all(dest).map_err(io(dest))?;
+    private_dir(dest).map_err(io(dest))?;
     let database = match backend {
         Backend::Sqlite => {
             let copy = dest.join(SQLITE_FILE);
@@ -130,7 +131,7 @@ pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, 
         Backend::Sqlite => {
             let target = PathBuf::from(sqlite_path(url));
             if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(io(dir))?;
+                private_dir(dir).map_err(io(dir))?;
             }
             // Copied beside the target, then renamed: the target never exists half-written.
             let partial = target.with_extension("restoring");
@@ -226,7 +227,7 @@ fn copy_files(from: &Path, to: &Path) -> Result<usize, BackupError> {
     let Ok(entries) = std::fs::read_dir(from) else {
         return Ok(0);
     };
-    std::fs::create_dir_all(to).map_err(io(to))?;
+    private_dir(to).map_err(io(to))?;
     let mut copied = 0;
     for entry in entries {
         let entry = entry.map_err(io(from))?;

@@ -63,7 +63,7 @@ impl Db {
                 let path = sqlite_path(url);
                 if let Some(dir) = std::path::Path::new(path).parent() {
                     if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir).map_err(|source| DbError::Directory {
+                        super::private_dir(dir).map_err(|source| DbError::Directory {
                             path: dir.display().to_string(),
                             source,
                         })?;

@@ -70,6 +70,17 @@ pub struct Config {
 
 const HOUR_MS: i64 = 3_600_000;
 
+/// Creates `path` and its missing parents readable by this user only (0700 on Unix): the
+/// database, the attachments and backups hold password hashes and clients' files. A directory
+/// that exists keeps the permissions its owner gave it.
+pub fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
 impl Config {
     /// The installation's time zone by its IANA name (`UTC` when the machine's has none).
     pub fn time_zone_name(&self) -> String {
