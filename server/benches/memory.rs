@@ -107,6 +107,8 @@ fn main() {
         let password = issued["one_time_password"].as_str().expect("password");
         post(&client, &base, "session/sign_in", json!({"input": {"username": username, "password": password, "app": "client"}})).await;
         post(&client, &base, "session/change_password", json!({"input": {"current_password": null, "new_password": "memory benchmark client"}})).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        println!("after 4 sign-ins and password changes: {:>9}", mb(rss_kb(pid)));
         for i in 0..TICKETS {
             post(&client, &base, "tickets/create", json!({"input": {"subject": format!("Ticket {i}"),
                 "description": "Printer jam in tray 2", "category_id": null, "priority": "normal",
