@@ -369,14 +369,27 @@ async fn reopening_has_a_window_and_falls_back_to_the_queue(backend: Backend) {
         "its operator is gone: back to the queue"
     );
     assert_eq!(back["ticket"]["operator_name"], Value::Null);
-    let unassigned = back["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|e| e["kind"] == "assigned")
-        .unwrap()
-        .clone();
+    let last_assignment = |view: &Value| {
+        view["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|e| e["kind"] == "assigned")
+            .unwrap()
+            .clone()
+    };
+    // The client sees that the ticket left its operator; staff also see why.
+    let seen_by_client = last_assignment(&back);
+    assert_eq!(
+        (&seen_by_client["to_value"], &seen_by_client["reason"]),
+        (&Value::Null, &Value::Null)
+    );
+    let (status, staff_view) = admin
+        .call("tickets/view", json!({"ticket_id": ids[2]}))
+        .await;
+    assert_eq!(status, 200);
+    let unassigned = last_assignment(&staff_view);
     assert_eq!(unassigned["to_value"], Value::Null);
     assert!(
         unassigned["reason"]
