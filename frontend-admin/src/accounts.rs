@@ -5,7 +5,9 @@ use app::api::accounts::{accounts_overview, create_account, reset_password, set_
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use app::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, SetDisabled};
 use app::i18n::Msg;
-use app::ui::{choices, label, local_time, t, use_ui, ErrorNote, FormCall, Select, TextField};
+use app::ui::{
+    choices, label, local_time, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -22,7 +24,7 @@ pub fn AccountsPage() -> impl IntoView {
         {move || issued.get().map(|c| view! { <CredentialsPanel issued=c on_done=move || issued.set(None)/> })}
         <ErrorNote message=call.message()/>
         {move || match list.get() {
-            None => view! { <p class="loading" aria-busy="true">{t(Msg::Loading)}</p> }.into_any(),
+            None => view! { <Loading/> }.into_any(),
             Some(l) => view! { <Usage list=l.clone()/> <AccountTable accounts=l.accounts issued=issued call=call on_change=reload/> }.into_any(),
         }}
     }

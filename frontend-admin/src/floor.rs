@@ -6,7 +6,7 @@ use app::api::assignment::{floor_view, set_plan};
 use app::api::categories::list_categories;
 use app::dto::{clock, minute_of, Category, Floor, OperatorPlan, WorkHours};
 use app::i18n::Msg;
-use app::ui::{t, use_ui, ErrorNote, FormCall, TextField, WorkHistory};
+use app::ui::{t, use_ui, ErrorNote, FormCall, Loading, TextField, WorkHistory};
 use leptos::prelude::*;
 
 const WEEKDAYS: [Msg; 7] = [
@@ -38,6 +38,7 @@ pub fn FloorPage() -> impl IntoView {
     view! {
         <h1>{t(Msg::Floor)}</h1>
         <ErrorNote message=call.message()/>
+        {move || (call.busy.get() && floor.with(Option::is_none)).then(|| view! { <Loading/> })}
         {move || floor.get().map(|f| view! {
             <section class="card">
                 <p class="spread">

@@ -97,6 +97,18 @@ pub fn use_ui() -> Ui {
     expect_context::<Ui>()
 }
 
+/// Where a page's data will be, while it is on its way: placeholder lines in its place (so
+/// nothing jumps when it comes), and the word for assistive technology.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! {
+        <div class="loading" aria-busy="true">
+            <span class="visually-hidden">{t(Msg::Loading)}</span>
+            <span class="line"></span><span class="line"></span><span class="line"></span>
+        </div>
+    }
+}
+
 /// A translated text that follows the language picker.
 pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_ui().lang;

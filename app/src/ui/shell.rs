@@ -2,7 +2,7 @@
 //! loading, sign-in, the forced password change, or the refusal of an account of another role.
 
 use super::Link;
-use super::{label, t, use_ui, ErrorNote, FormCall, PasswordForm, TextField, Ui};
+use super::{label, t, use_ui, ErrorNote, FormCall, Loading, PasswordForm, TextField, Ui};
 use crate::api::session::{me, sign_in, sign_out};
 use crate::api::settings::public_info;
 use crate::dto::{Credentials, Role};
@@ -88,7 +88,7 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         </header>
         <main id="main" class="page">
             {move || match stage.get() {
-                Stage::Loading => view! { <p class="loading" aria-busy="true">{t(Msg::Loading)}</p> }.into_any(),
+                Stage::Loading => view! { <Loading/> }.into_any(),
                 Stage::SignIn => view! { <SignInForm app=app/> }.into_any(),
                 Stage::MustChange => view! { <PasswordForm forced=true/> }.into_any(),
                 Stage::WrongApp(role) => view! { <WrongApp role=role/> }.into_any(),

@@ -3,7 +3,7 @@
 
 use super::{
     choices, id_options, label, t, use_ui, ErrorNote, FileLinks, FilePicker, FormCall, Link,
-    Select, TextArea, TextField, Ui,
+    Loading, Select, TextArea, TextField, Ui,
 };
 use crate::api::categories::list_categories;
 use crate::api::tickets::{
@@ -115,7 +115,7 @@ pub fn TicketList(
             {move || {
                 let rows = tickets.get();
                 if !loaded.get() {
-                    view! { <p class="loading" aria-busy="true">{t(Msg::Loading)}</p> }.into_any()
+                    view! { <Loading/> }.into_any()
                 } else if rows.is_empty() {
                     view! { <p class="empty">{t(empty)}</p> }.into_any()
                 } else {

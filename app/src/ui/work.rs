@@ -2,7 +2,7 @@
 //! its reason, and every step they took: the operator's own (*My work*), or any operator's for
 //! an admin (the floor).
 
-use super::{event_text, t, use_ui, ErrorNote, FormCall, TicketLink, When};
+use super::{event_text, t, use_ui, ErrorNote, FormCall, Loading, TicketLink, When};
 use crate::api::assignment::operator_work;
 use crate::dto::TicketEvent;
 use crate::i18n::Msg;
@@ -25,6 +25,7 @@ pub fn WorkHistory(#[prop(optional)] operator: Option<i64>) -> impl IntoView {
     view! {
         <ErrorNote message=call.message()/>
         <section class="card">
+            {move || (call.busy.get() && entries.with(Vec::is_empty)).then(|| view! { <Loading/> })}
             <ol class="history work">
                 {move || entries.get().into_iter().map(|event| {
                     let (id, reference) = event.ticket.clone().unwrap_or_default();
