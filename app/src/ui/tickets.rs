@@ -275,6 +275,7 @@ pub fn TicketView(
     view! {
         <p><Link path=if ui.app == Role::Admin { "/tickets" } else { "/" } label=Msg::Back/></p>
         <ErrorNote message=call.message()/>
+        {move || (call.busy.get() && detail.with(Option::is_none)).then(|| view! { <Loading/> })}
         {move || detail.get().map(|d| view! { <TicketBody detail=d on_change=move |d| detail.set(Some(d))/> })}
     }
 }
