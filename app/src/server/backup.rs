@@ -93,7 +93,7 @@ pub async fn backup(url: &str, files_dir: &Path, dest: &Path) -> Result<Copied, 
             copy
         }
     };
-    let files = copy_files(files_dir, &dest.join(FILES))?;
+    let files = copy_files(files_dir.to_path_buf(), dest.join(FILES)).await?;
     Ok(Copied { database, files })
 }
 
@@ -126,7 +126,7 @@ pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, 
     if !empty {
         return Err(BackupError::TargetNotEmpty);
     }
-    let files = copy_files(&src.join(FILES), files_dir)?;
+    let files = copy_files(src.join(FILES), files_dir.to_path_buf()).await?;
     let database = match backend {
         Backend::Sqlite => {
             let target = PathBuf::from(sqlite_path(url));
@@ -135,9 +135,12 @@ pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, 
             }
             // Copied beside the target, then renamed: the target never exists half-written.
             let partial = target.with_extension("restoring");
-            std::fs::copy(&copy, &partial).map_err(io(&partial))?;
-            std::fs::rename(&partial, &target).map_err(io(&target))?;
-            target
+            off_runtime(move || {
+                std::fs::copy(&copy, &partial).map_err(io(&partial))?;
+                std::fs::rename(&partial, &target).map_err(io(&target))?;
+                Ok(target)
+            })
+            .await?
         }
         Backend::Postgres => {
             run_tool(
@@ -221,9 +224,25 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Copying files blocks: it runs on the blocking pool, off the async runtime.
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, BackupError> + Send + 'static,
+) -> Result<T, BackupError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| BackupError::Io {
+            path: PathBuf::new(),
+            source: std::io::Error::other(e),
+        })?
+}
+
 /// Copies the stored files (not uploads still being written, `*.part`) from `from` to `to`,
 /// leaving any already there; how many were copied. A missing `from` holds none.
-fn copy_files(from: &Path, to: &Path) -> Result<usize, BackupError> {
+async fn copy_files(from: PathBuf, to: PathBuf) -> Result<usize, BackupError> {
+    off_runtime(move || copy_files_blocking(&from, &to)).await
+}
+
+fn copy_files_blocking(from: &Path, to: &Path) -> Result<usize, BackupError> {
     let Ok(entries) = std::fs::read_dir(from) else {
         return Ok(0);
     };
