@@ -1,6 +1,7 @@
 // The operator console for a whole shift: the keys (j/k through the queue, Enter to open, r to
 // reply, n for an internal note, ? for the list of keys — none of them while typing), a ticket
-// opened beside the queue on a wide screen and alone on a phone, the duty bar always in view.
+// opened beside the queue on a wide screen and alone on a phone, the duty bar always in view,
+// placeholder lines while the queue loads.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
 
@@ -19,9 +20,18 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
       text: null, operator_id: operatorId } })).status).toBe(200);
   }
 
+  // While the queue is on its way, placeholder lines stand where it will be.
+  await operator.route('**/api/tickets/list', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
   await operator.reload();
+  await expect(operator.locator('.loading[aria-busy="true"]')).toBeVisible();
+  await expect(operator.locator('.loading')).toContainText('Loading');
   const links = operator.locator(QUEUE_LINKS);
   await expect(links).toHaveCount(3);
+  await expect(operator.locator('.loading')).toHaveCount(0);
+  await operator.unroute('**/api/tickets/list');
   await operator.keyboard.press('j');
   await expect(links.nth(0)).toBeFocused();
   await operator.keyboard.press('j');
