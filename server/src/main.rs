@@ -104,6 +104,10 @@ struct ServeArgs {
     /// Going off duty, hand back the started tickets too (not only the unstarted ones).
     #[arg(long, env = "SALTER_HAND_BACK_STARTED")]
     hand_back_started: bool,
+    /// A request not answered in this many seconds answers 503 (a database that stopped
+    /// answering never hangs it).
+    #[arg(long, env = "SALTER_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
+    request_timeout_secs: u64,
 }
 
 impl ServeArgs {
@@ -131,6 +135,7 @@ impl ServeArgs {
             duty_window_ms: self.duty_window_minutes * 60_000,
             returned_counts_as_load: self.returned_counts_as_load,
             keep_started_when_off_duty: !self.hand_back_started,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
             ..defaults
         })
     }

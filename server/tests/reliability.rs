@@ -1,27 +1,37 @@
 //! Reliability: nothing acknowledged is lost when the `salter` process is killed (`kill -9`)
-//! in the middle of a write load, on both databases; when the database goes away, requests fail
-//! fast with 503 and nothing hangs; when it comes back, Šalter recovers by itself; a backup
+//! in the middle of a write load, on both databases; when the database goes away — or stops
+//! answering — requests fail fast with 503 and nothing hangs; when it comes back, Šalter
+//! recovers by itself; a backup
 //! taken while Šalter serves restores to a working instance with every ticket and attachment;
 //! SIGTERM lets the request under way finish.
 
 mod common;
 
+use app::server::Config;
 use common::{
     code, fresh_database, new_ticket, open_ticket, test_config, Backend, Process, TestApp,
 };
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
 
-/// A TCP relay between Šalter and PostgreSQL that the test can cut (every open connection
-/// closed, new ones closed at once — as when the database restarts or the network drops) and
-/// restore.
+/// What the network between Šalter and PostgreSQL does.
+#[derive(Clone, Copy, PartialEq)]
+enum Link {
+    Up,
+    /// Every open connection closed, new ones closed at once: the database restarts, or the
+    /// network drops with a reset.
+    Cut,
+    /// Connections stay open but nothing passes, either way: a partition without a reset.
+    Silent,
+}
+
+/// A TCP relay between Šalter and PostgreSQL whose link the test sets.
 struct Relay {
     addr: String,
-    up: Arc<AtomicBool>,
+    link: tokio::sync::watch::Sender<Link>,
     open: Arc<Mutex<Vec<AbortHandle>>>,
 }
 
@@ -29,68 +39,64 @@ impl Relay {
     async fn start(upstream: String) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
         let addr = listener.local_addr().expect("relay address").to_string();
-        let up = Arc::new(AtomicBool::new(true));
+        let (link, _) = tokio::sync::watch::channel(Link::Up);
         let open = Arc::new(Mutex::new(Vec::<AbortHandle>::new()));
-        let (up2, open2) = (up.clone(), open.clone());
+        let (watch, open2) = (link.clone(), open.clone());
         tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
-                if !up2.load(Ordering::SeqCst) {
+                let mut now = watch.subscribe();
+                if *now.borrow() == Link::Cut {
                     continue; // dropped: closed at once
                 }
                 let upstream = upstream.clone();
                 let task = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    let Ok(mut outbound) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let silenced = async move {
+                        let _ = now.wait_for(|l| *l == Link::Silent).await.is_ok();
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = silenced => {
+                            // Both ends stay open and hear nothing, until the task is aborted.
+                            std::future::pending::<()>().await;
+                        }
                     }
                 });
                 open2.lock().expect("relay list").push(task.abort_handle());
             }
         });
-        Relay { addr, up, open }
+        Relay { addr, link, open }
     }
 
-    fn cut(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        for task in self.open.lock().expect("relay list").drain(..) {
-            task.abort();
+    fn set(&self, link: Link) {
+        self.link.send_replace(link);
+        if link != Link::Silent {
+            // Cut, or back up after a cut or a silence: the old connections are gone.
+            for task in self.open.lock().expect("relay list").drain(..) {
+                task.abort();
+            }
         }
     }
-
-    fn restore(&self) {
-        self.up.store(true, Ordering::SeqCst);
-    }
 }
 
-/// The client's first page of tickets.
-fn list() -> Value {
-    json!({"query": {"status": null, "after": null}})
-}
-
-/// `host:port` of a PostgreSQL URL (`postgres://user@host:port/db`).
-fn host_port(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split('/').next().unwrap_or(rest);
-    authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_database_going_away_fails_fast_and_comes_back() {
+/// Šalter on a fresh PostgreSQL database reached through a relay, with a client who has one
+/// ticket.
+async fn behind_a_relay(config: Config) -> (Relay, TestApp, common::Browser) {
     let (url, guard) = fresh_database(Backend::Postgres).await;
     let upstream = host_port(&url).to_string();
     let relay = Relay::start(upstream.clone()).await;
-    let app = TestApp::spawn_on(
-        &url.replacen(&upstream, &relay.addr, 1),
-        guard,
-        test_config(),
-    )
-    .await;
+    let app = TestApp::spawn_on(&url.replacen(&upstream, &relay.addr, 1), guard, config).await;
     let admin = app.admin().await;
     let (client, _) = app.user(&admin, "Lejla Hasić", "client").await;
     open_ticket(&client, "Before the outage", "k-1").await;
+    (relay, app, client)
+}
 
-    relay.cut();
+/// While the database is away, a read and a write each answer 503 `unavailable` within
+/// `within` — they do not hang.
+async fn both_fail_fast(client: &common::Browser, within: Duration) {
     for (attempt, endpoint, body) in [
         ("a read", "tickets/list", list()),
         ("a write", "tickets/create", new_ticket("During", "k-2")),
@@ -100,14 +106,13 @@ async fn the_database_going_away_fails_fast_and_comes_back() {
         let waited = started.elapsed();
         assert_eq!(status, 503, "{attempt} while the database is away: {body}");
         assert_eq!(code(&body), "unavailable");
-        assert!(
-            waited < Duration::from_secs(10),
-            "{attempt} hung for {waited:?}"
-        );
+        assert!(waited < within, "{attempt} took {waited:?}");
     }
+}
 
-    relay.restore();
-    // The pool finds the database again by itself: the retried creation succeeds, once.
+/// Once the database is back, the pool finds it by itself: the retried creation (same
+/// idempotency key) succeeds, once.
+async fn recovers(client: &common::Browser) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let (status, body) = client
@@ -128,6 +133,45 @@ async fn the_database_going_away_fails_fast_and_comes_back() {
         .filter_map(|t| t["subject"].as_str())
         .collect();
     assert_eq!(subjects, ["During", "Before the outage"]);
+}
+
+/// The client's first page of tickets.
+fn list() -> Value {
+    json!({"query": {"status": null, "after": null}})
+}
+
+/// `host:port` of a PostgreSQL URL (`postgres://user@host:port/db`).
+fn host_port(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_going_away_fails_fast_and_comes_back() {
+    let (relay, app, client) = behind_a_relay(test_config()).await;
+    relay.set(Link::Cut);
+    both_fail_fast(&client, Duration::from_secs(10)).await;
+    relay.set(Link::Up);
+    recovers(&client).await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_stops_answering_fails_the_request_in_its_time() {
+    let config = Config {
+        request_timeout: Duration::from_secs(1),
+        ..test_config()
+    };
+    let (relay, app, client) = behind_a_relay(config).await;
+    relay.set(Link::Silent);
+    // The request's time (1 s here) ends it, sooner than the pool's wait for a connection
+    // (3 s) would.
+    both_fail_fast(&client, Duration::from_millis(2_500)).await;
+    relay.set(Link::Up);
+    recovers(&client).await;
     app.stop().await;
 }
 

@@ -102,8 +102,25 @@ pub async fn caller_from(
     })
 }
 
-/// Runs a server function's body for a caller the policy admits.
+/// Runs a server function's body for a caller the policy admits — within the configured
+/// request time, or `Unavailable` (a write cut short rolls back with its transaction).
 pub async fn run<T, F, Fut>(policy: Policy, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Caller) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let limit = use_context::<AppState>()
+        .map(|state| state.config.request_timeout)
+        .ok_or(AppError::Internal)?;
+    tokio::time::timeout(limit, admitted(policy, body))
+        .await
+        .unwrap_or_else(|_| {
+            tracing::warn!(?limit, "request not answered in time");
+            Err(AppError::Unavailable)
+        })
+}
+
+async fn admitted<T, F, Fut>(policy: Policy, body: F) -> Result<T, AppError>
 where
     F: FnOnce(Caller) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,

@@ -66,6 +66,9 @@ pub struct Config {
     /// Going off duty, an operator keeps the tickets already in progress (the unstarted ones
     /// always go back to the queue).
     pub keep_started_when_off_duty: bool,
+    /// A server function that has not answered in this time answers 503 instead: a database
+    /// that stops answering (a network partition) never hangs a request.
+    pub request_timeout: std::time::Duration,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -107,6 +110,7 @@ impl Default for Config {
             duty_window_ms: HOUR_MS / 12,
             returned_counts_as_load: false,
             keep_started_when_off_duty: true,
+            request_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
