@@ -103,7 +103,9 @@ pub async fn caller_from(
 }
 
 /// Runs a server function's body for a caller the policy admits — within the configured
-/// request time, or `Unavailable` (a write cut short rolls back with its transaction).
+/// request time, or `Unavailable`. A write cut short on PostgreSQL rolls back with its
+/// transaction; one already queued for SQLite's group commit still commits (a retried creation
+/// finds it by its idempotency key; a retried move is refused as no longer possible).
 pub async fn run<T, F, Fut>(policy: Policy, body: F) -> Result<T, AppError>
 where
     F: FnOnce(Caller) -> Fut,
