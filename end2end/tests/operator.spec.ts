@@ -1,7 +1,7 @@
 // The operator console for a whole shift: the keys (j/k through the queue, Enter to open, r to
 // reply, n for an internal note, ? for the list of keys — none of them while typing), a ticket
 // opened beside the queue on a wide screen and alone on a phone, the duty bar always in view,
-// placeholder lines while the queue loads.
+// placeholder lines while the queue loads, relative times that move on by themselves.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
 
@@ -87,4 +87,13 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await expect(operator.locator('.queue-pane')).toBeHidden();
   await expect(operator.getByRole('heading', { level: 1 }).filter({ hasText: reference })).toBeVisible();
   await accessible(operator, 'the ticket on a phone');
+
+  // Times move on while a page stays open: "just now" becomes "5 min ago" without a reload.
+  await operator.setViewportSize({ width: 1280, height: 800 });
+  await operator.clock.install();
+  await operator.goto('/operator/');
+  const updated = operator.locator('table.tickets tbody tr').first().locator('time');
+  await expect(updated).toHaveText('just now');
+  await operator.clock.fastForward('05:00');
+  await expect(updated).toHaveText('5 min ago');
 });

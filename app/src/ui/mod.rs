@@ -42,6 +42,9 @@ pub struct Ui {
     pub me: RwSignal<Option<CurrentUser>>,
     /// The installation's time zone (IANA name), once known: exact times are shown in it.
     pub time_zone: RwSignal<Option<String>>,
+    /// Now, in unix milliseconds, moved on every half minute: "12 min ago" stays true while a
+    /// page stays open.
+    pub now: RwSignal<i64>,
     /// The page shown: the path below the app's base (`/`, `/settings`, …).
     pub path: RwSignal<String>,
 }
@@ -54,6 +57,7 @@ impl Ui {
             company: RwSignal::new(None),
             me: RwSignal::new(None),
             time_zone: RwSignal::new(None),
+            now: RwSignal::new(js_sys::Date::now() as i64),
             path: RwSignal::new(String::new()),
         }
     }

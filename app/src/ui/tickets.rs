@@ -23,17 +23,13 @@ pub fn ticket_path(path: &str) -> Option<i64> {
     path.strip_prefix("/tickets/")?.parse().ok()
 }
 
-fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
-
 /// "12 min ago", with the exact time on hover.
 #[component]
 pub fn When(at: i64) -> impl IntoView {
     let ui = use_ui();
     view! {
         <time title=move || super::local_time(at, ui.lang.get(), ui.time_zone.get().as_deref())>
-            {move || relative_time(now_ms() - at, ui.lang.get())}
+            {move || relative_time(ui.now.get() - at, ui.lang.get())}
         </time>
     }
 }
