@@ -5,9 +5,7 @@ use app::api::accounts::{accounts_overview, create_account, reset_password, set_
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use app::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, SetDisabled};
 use app::i18n::Msg;
-use app::ui::{
-    choices, label, local_time, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField,
-};
+use app::ui::{choices, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField};
 use leptos::prelude::*;
 
 #[component]
@@ -92,7 +90,7 @@ fn CredentialsPanel(issued: IssuedCredentials, on_done: impl Fn() + 'static) -> 
                 <dt>{t(Msg::OneTimePassword)}</dt>
                 <dd><code class="one-time-password">{issued.one_time_password.clone()}</code></dd>
             </dl>
-            <p class="warning">{t(Msg::CredentialsOnce)} " " {move || local_time(expires, ui.lang.get(), ui.time_zone.get().as_deref())}</p>
+            <p class="warning">{t(Msg::CredentialsOnce)} " " {move || ui.exact_time(expires)}</p>
             <p class="actions">
                 <button type="button" on:click=copy>{move || if copied.get() { t(Msg::Copied)() } else { t(Msg::Copy)() }}</button>
                 <button type="button" class="primary" on:click=move |_| on_done()>{t(Msg::Done)}</button>

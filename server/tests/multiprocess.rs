@@ -54,10 +54,7 @@ async fn two_processes_on_one_postgresql_share_the_work_fairly() {
     let on_a = Browser::new(&a.base);
     on_a.sign_in_ok(&client_name, common::USER_PASSWORD, "client")
         .await;
-    let on_b = Browser {
-        http: on_a.http.clone(),
-        base: b.base.clone(),
-    };
+    let on_b = on_a.on(&b.base);
     let (status, me) = on_b.me().await;
     assert_eq!(
         (status, me["username"].as_str()),
@@ -68,10 +65,7 @@ async fn two_processes_on_one_postgresql_share_the_work_fairly() {
     let creations: Vec<_> = (0..30)
         .map(|i| {
             let via = if i % 2 == 0 { &on_a } else { &on_b };
-            let browser = Browser {
-                http: via.http.clone(),
-                base: via.base.clone(),
-            };
+            let browser = via.on(&via.base);
             tokio::spawn(async move {
                 browser
                     .call(

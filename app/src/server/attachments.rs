@@ -180,11 +180,7 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let mut private = tokio::fs::DirBuilder::new();
-    private.recursive(true);
-    #[cfg(unix)]
-    private.mode(0o700); // as `super::private_dir`
-    private.create(dir).await.map_err(io_error)?;
+    super::private_dir(dir).await.map_err(io_error)?;
     let storage_name = format!("{:032x}", rand::random::<u128>());
     let partial = dir.join(format!("{storage_name}.part"));
     let written = write_checked(&partial, limit, body).await;

@@ -60,12 +60,12 @@ pub struct Copied {
 /// Copies the database at `url` and the attachments in `files_dir` into `dest`.
 pub async fn backup(url: &str, files_dir: &Path, dest: &Path) -> Result<Copied, BackupError> {
     let backend = backend_of(url)?;
-    if let Ok(mut entries) = std::fs::read_dir(dest) {
-        if entries.next().is_some() {
+    if let Ok(mut entries) = tokio::fs::read_dir(dest).await {
+        if entries.next_entry().await.ok().flatten().is_some() {
             return Err(BackupError::DestinationNotEmpty(dest.to_path_buf()));
         }
     }
-    private_dir(dest).map_err(io(dest))?;
+    private_dir(dest).await.map_err(io(dest))?;
     let database = match backend {
         Backend::Sqlite => {
             let copy = dest.join(SQLITE_FILE);
@@ -107,11 +107,13 @@ pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, 
         Backend::Postgres => POSTGRES_FILE,
     };
     let copy = src.join(file);
-    if !copy.is_file() {
+    if !tokio::fs::metadata(&copy).await.is_ok_and(|m| m.is_file()) {
         return Err(BackupError::NotABackup(src.to_path_buf(), file));
     }
     let empty = match backend {
-        Backend::Sqlite => !Path::new(sqlite_path(url)).exists(),
+        Backend::Sqlite => !tokio::fs::try_exists(sqlite_path(url))
+            .await
+            .map_err(io(Path::new(sqlite_path(url))))?,
         Backend::Postgres => {
             let mut conn = sqlx::PgConnection::connect(url).await?;
             let tables: i64 = sqlx::query_scalar(
@@ -131,7 +133,7 @@ pub async fn restore(url: &str, files_dir: &Path, src: &Path) -> Result<Copied, 
         Backend::Sqlite => {
             let target = PathBuf::from(sqlite_path(url));
             if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-                private_dir(dir).map_err(io(dir))?;
+                private_dir(dir).await.map_err(io(dir))?;
             }
             // Copied beside the target, then renamed: the target never exists half-written.
             let partial = target.with_extension("restoring");
@@ -239,14 +241,15 @@ async fn off_runtime<T: Send + 'static>(
 /// Copies the stored files (not uploads still being written, `*.part`) from `from` to `to`,
 /// leaving any already there; how many were copied. A missing `from` holds none.
 async fn copy_files(from: PathBuf, to: PathBuf) -> Result<usize, BackupError> {
+    if !tokio::fs::metadata(&from).await.is_ok_and(|m| m.is_dir()) {
+        return Ok(0);
+    }
+    private_dir(&to).await.map_err(io(&to))?;
     off_runtime(move || copy_files_blocking(&from, &to)).await
 }
 
 fn copy_files_blocking(from: &Path, to: &Path) -> Result<usize, BackupError> {
-    let Ok(entries) = std::fs::read_dir(from) else {
-        return Ok(0);
-    };
-    private_dir(to).map_err(io(to))?;
+    let entries = std::fs::read_dir(from).map_err(io(from))?;
     let mut copied = 0;
     for entry in entries {
         let entry = entry.map_err(io(from))?;

@@ -63,10 +63,12 @@ impl Db {
                 let path = sqlite_path(url);
                 if let Some(dir) = std::path::Path::new(path).parent() {
                     if !dir.as_os_str().is_empty() {
-                        super::private_dir(dir).map_err(|source| DbError::Directory {
-                            path: dir.display().to_string(),
-                            source,
-                        })?;
+                        super::private_dir(dir)
+                            .await
+                            .map_err(|source| DbError::Directory {
+                                path: dir.display().to_string(),
+                                source,
+                            })?;
                     }
                 }
                 let options = AnyConnectOptions::from_str(&format!("sqlite://{path}?mode=rwc"))?;
@@ -216,7 +218,6 @@ impl Db {
     }
 }
 
-/// `sqlite://data/x.db`, `sqlite:data/x.db` → `data/x.db` (query parameters dropped).
 /// Which database a URL names.
 pub fn backend_of(url: &str) -> Result<Backend, DbError> {
     if url.starts_with("sqlite:") {
@@ -228,7 +229,8 @@ pub fn backend_of(url: &str) -> Result<Backend, DbError> {
     }
 }
 
-/// The file a `sqlite://` URL names.
+/// The file a SQLite URL names: `sqlite://data/x.db`, `sqlite:data/x.db` → `data/x.db` (query
+/// parameters dropped).
 pub fn sqlite_path(url: &str) -> &str {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     rest.split('?').next().unwrap_or(rest)

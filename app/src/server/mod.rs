@@ -76,12 +76,12 @@ const HOUR_MS: i64 = 3_600_000;
 /// Creates `path` and its missing parents readable by this user only (0700 on Unix): the
 /// database, the attachments and backups hold password hashes and clients' files. A directory
 /// that exists keeps the permissions its owner gave it.
-pub fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
+pub async fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = tokio::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path)
+    builder.mode(0o700);
+    builder.create(path).await
 }
 
 impl Config {

@@ -69,6 +69,32 @@ impl Ui {
         }
     }
 
+    /// A unix-millisecond time as a date and time in the installation's time zone (the
+    /// browser's until it is known), with the zone's name, in the reader's language.
+    pub fn exact_time(&self, ms: i64) -> String {
+        use js_sys::{Array, Function, Object, Reflect};
+        use wasm_bindgen::{JsCast, JsValue};
+        let lang = self.lang.get();
+        let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"timeZoneName".into(), &"short".into());
+        if let Some(zone) = self.time_zone.get() {
+            let _ = Reflect::set(&options, &"timeZone".into(), &zone.into());
+        }
+        // Called through Reflect so a zone this browser does not know is an error, not a
+        // crash; the browser's own zone is used then.
+        let format = Reflect::get(&date, &"toLocaleString".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        let args = Array::of2(&lang.code().into(), &options);
+        format
+            .and_then(|f| Reflect::apply(&f, &date, &args).ok())
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| {
+                String::from(date.to_locale_string(lang.code(), &Object::new().into()))
+            })
+    }
+
     /// The company name, or the neutral default until the admin sets one.
     pub fn company_name(&self) -> String {
         self.company
@@ -210,27 +236,4 @@ impl Default for FormCall {
     fn default() -> Self {
         FormCall::new()
     }
-}
-
-/// A unix-millisecond time as a date and time in the installation's time zone (the browser's
-/// until it is known), with the zone's name.
-pub fn local_time(ms: i64, lang: Lang, time_zone: Option<&str>) -> String {
-    use js_sys::{Array, Function, Object, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"timeZoneName".into(), &"short".into());
-    if let Some(zone) = time_zone {
-        let _ = Reflect::set(&options, &"timeZone".into(), &zone.into());
-    }
-    // Called through Reflect so a zone this browser does not know is an error, not a crash;
-    // the browser's own zone is used then.
-    let format = Reflect::get(&date, &"toLocaleString".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok());
-    let args = Array::of2(&lang.code().into(), &options);
-    format
-        .and_then(|f| Reflect::apply(&f, &date, &args).ok())
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| String::from(date.to_locale_string(lang.code(), &Object::new().into())))
 }

@@ -42,7 +42,7 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
     ui.path
         .set(ui.page_of(&window().location().pathname().unwrap_or_default()));
     ui.track_history();
-    let _ = set_interval_with_handle(
+    set_interval(
         move || ui.now.set(js_sys::Date::now() as i64),
         std::time::Duration::from_secs(30),
     );

@@ -28,7 +28,7 @@ pub fn ticket_path(path: &str) -> Option<i64> {
 pub fn When(at: i64) -> impl IntoView {
     let ui = use_ui();
     view! {
-        <time title=move || super::local_time(at, ui.lang.get(), ui.time_zone.get().as_deref())>
+        <time title=move || ui.exact_time(at)>
             {move || relative_time(ui.now.get() - at, ui.lang.get())}
         </time>
     }

@@ -277,6 +277,15 @@ impl Browser {
         }
     }
 
+    /// The same person (the same cookie jar) on the Šalter at `base`: another process behind
+    /// the same load balancer.
+    pub fn on(&self, base: &str) -> Browser {
+        Browser {
+            http: self.http.clone(),
+            base: base.to_string(),
+        }
+    }
+
     /// POSTs a server function as the apps do: JSON, from the app's own origin.
     pub async fn call(&self, endpoint: &str, body: Value) -> (u16, Value) {
         self.call_with_origin(endpoint, body, Some(&self.base.clone()))
