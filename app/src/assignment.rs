@@ -11,6 +11,7 @@
 //! seeing the loads the earlier ones made: a backlog at shift start spreads over everyone on
 //! duty, and one early operator takes at most their capacity.
 
+use crate::events::Why;
 use std::cmp::Ordering;
 
 /// An operator on duty, as the decision sees them.
@@ -37,9 +38,6 @@ pub struct Waiting {
     pub restricted: bool,
 }
 
-/// The reason kept when an operator going off duty hands a ticket back to the queue.
-pub const OFF_DUTY: &str = "off-duty";
-
 /// One decision: who gets which ticket, and the figures that made it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assignment {
@@ -54,22 +52,14 @@ pub struct Assignment {
 
 impl Assignment {
     /// The reason kept in the ticket's history; the apps show it translated
-    /// (`automatic:2/10:3` — "automatic: lowest load 2/10 of 3 on duty").
-    pub fn reason(&self) -> String {
-        format!("automatic:{}/{}:{}", self.load, self.capacity, self.on_duty)
+    /// ("automatic: lowest load 2/10 · on duty: 3").
+    pub fn reason(&self) -> Why {
+        Why::Automatic {
+            load: self.load,
+            capacity: self.capacity,
+            on_duty: self.on_duty,
+        }
     }
-}
-
-/// The figures of an automatic assignment's reason: load, capacity, operators on duty.
-pub fn parse_reason(reason: &str) -> Option<(u32, u32, u32)> {
-    let rest = reason.strip_prefix("automatic:")?;
-    let (load, rest) = rest.split_once('/')?;
-    let (capacity, on_duty) = rest.split_once(':')?;
-    Some((
-        load.parse().ok()?,
-        capacity.parse().ok()?,
-        on_duty.parse().ok()?,
-    ))
 }
 
 /// Whether the ticket's category allows this operator.
@@ -219,8 +209,7 @@ mod tests {
         let loads: Vec<u32> = ops.iter().map(|o| o.load).collect();
         // Relative loads stay level: 4/10, 4/10, 1/2.
         assert_eq!(loads, [4, 4, 1]);
-        assert_eq!(made[0].reason(), "automatic:0/10:3");
-        assert_eq!(parse_reason(&made[0].reason()), Some((0, 10, 3)));
+        assert_eq!(made[0].reason().code(), "automatic:0/10:3");
     }
 
     fn arb_ops() -> impl Strategy<Value = Vec<Operator>> {

@@ -327,21 +327,16 @@ pub struct ThreadMessage {
     pub created_at: i64,
 }
 
-/// One row of a ticket's history.
+/// One row of a ticket's history: who, when, and what happened.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TicketEvent {
     pub id: i64,
     pub at: i64,
     /// `None`: the system.
     pub actor_name: Option<String>,
-    pub kind: String,
-    pub from_value: Option<String>,
-    pub to_value: Option<String>,
-    pub reason: Option<String>,
+    pub what: crate::events::EventKind,
     /// Outside the ticket's own view (a work history): the ticket's id and reference.
     #[serde(default)]
-    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub ticket: Option<(i64, String)>,
 }
 

@@ -1,8 +1,10 @@
 //! The translation layer: every user-facing string of the three apps comes from here.
 //! English and Bosnian ship; a new language is one more arm in `messages!` and `Lang`.
 
-use crate::dto::{Edition, Role};
+use crate::dto::{Edition, Role, TicketEvent};
 use crate::error::{AppError, Field, Problem};
+use crate::events::{EventKind, Why};
+use crate::tickets::Status;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -233,6 +235,8 @@ messages! {
     Sunday => "Sunday", "Nedjelja";
     AutoLowestLoad => "automatic: lowest load", "automatski: najmanje opterećenje";
     OffDutyReason => "the operator went off duty: back to the queue", "operater je van dužnosti: nazad u red";
+    ManualReason => "assigned by an admin", "dodijelio administrator";
+    OperatorGoneReason => "its operator is no longer active: back to the queue", "njegov operater više nije aktivan: nazad u red";
     WorkHours => "Working hours", "Radno vrijeme";
     DaysOff => "Days off", "Slobodni dani";
     CategoriesHint => "Clients choose a category when they open a ticket. A category in use is deactivated, not deleted: its tickets keep it.", "Klijenti biraju kategoriju kada otvaraju tiket. Kategorija u upotrebi se deaktivira, ne briše: njeni tiketi je zadržavaju.";
@@ -440,9 +444,219 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
     }
 }
 
+/// A history row's parts: what happened, the change (from → to), and why.
+struct Sentence<'a> {
+    what: Msg,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    why: Option<String>,
+}
+
+impl<'a> Sentence<'a> {
+    fn of(what: Msg) -> Self {
+        Sentence {
+            what,
+            from: None,
+            to: None,
+            why: None,
+        }
+    }
+
+    fn change(what: Msg, from: &'a str, to: &'a str) -> Self {
+        Sentence {
+            from: Some(from),
+            to: Some(to),
+            ..Sentence::of(what)
+        }
+    }
+}
+
+/// A history row as a sentence in the reader's language: who, what, and the change — system
+/// reasons translated, words people wrote as they wrote them.
+pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
+    let s = match &e.what {
+        EventKind::Created => Sentence {
+            to: Some(Status::Open.label(lang)),
+            ..Sentence::of(Msg::EventCreated)
+        },
+        EventKind::Status { from, to, reason } => Sentence {
+            why: reason.clone(),
+            ..Sentence::change(Msg::EventStatus, from.label(lang), to.label(lang))
+        },
+        EventKind::Forced { from, to, reason } => Sentence {
+            why: Some(reason.clone()),
+            ..Sentence::change(Msg::EventForced, from.label(lang), to.label(lang))
+        },
+        EventKind::Assigned { why, .. } => Sentence {
+            why: why.as_ref().map(|w| why_text(w, lang)),
+            ..Sentence::of(Msg::EventAssigned)
+        },
+        EventKind::Message { .. } => Sentence::of(Msg::EventMessage),
+        EventKind::Note { .. } => Sentence::of(Msg::EventNote),
+        EventKind::Attachment { name, .. } => Sentence {
+            to: Some(name),
+            ..Sentence::of(Msg::EventAttachment)
+        },
+        EventKind::Priority { from, to } => {
+            Sentence::change(Msg::EventPriority, from.label(lang), to.label(lang))
+        }
+        EventKind::Category { from, to } => Sentence {
+            from: from.as_deref(),
+            to: to.as_deref(),
+            ..Sentence::of(Msg::EventCategory)
+        },
+    };
+    let mut text = e
+        .actor_name
+        .clone()
+        .unwrap_or_else(|| Msg::System.text(lang).to_string());
+    text.push(' ');
+    text.push_str(s.what.text(lang));
+    if let Some(to) = s.to {
+        text.push_str(": ");
+        if let Some(from) = s.from {
+            text.push_str(from);
+            text.push_str(" → ");
+        }
+        text.push_str(to);
+    }
+    if let Some(why) = s.why {
+        text.push_str(" — ");
+        text.push_str(&why);
+    }
+    text
+}
+
+/// Why a ticket went to an operator or away from one, in the reader's language.
+fn why_text(why: &Why, lang: Lang) -> String {
+    match why {
+        Why::Automatic {
+            load,
+            capacity,
+            on_duty,
+        } => format!(
+            "{} {load}/{capacity} · {}: {on_duty}",
+            Msg::AutoLowestLoad.text(lang),
+            Msg::OnDuty.text(lang)
+        ),
+        Why::OffDuty => Msg::OffDutyReason.text(lang).to_string(),
+        Why::Manual => Msg::ManualReason.text(lang).to_string(),
+        Why::OperatorGone => Msg::OperatorGoneReason.text(lang).to_string(),
+        Why::Forced(words) => words.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event(actor: Option<&str>, what: EventKind) -> TicketEvent {
+        TicketEvent {
+            id: 1,
+            at: 0,
+            actor_name: actor.map(str::to_string),
+            what,
+            ticket: None,
+        }
+    }
+
+    #[test]
+    fn history_rows_read_as_sentences_in_the_readers_language() {
+        use crate::tickets::Priority;
+        let reopened = event(
+            Some("Mirela Hodžić"),
+            EventKind::Status {
+                from: Status::Closed,
+                to: Status::Assigned,
+                reason: Some("It smokes again.".into()),
+            },
+        );
+        assert_eq!(
+            event_text(&reopened, Lang::En),
+            "Mirela Hodžić changed the status: closed → assigned to operator — It smokes again."
+        );
+        assert_eq!(
+            event_text(&reopened, Lang::Bs),
+            "Mirela Hodžić promijenio/la status: zatvoren → dodijeljen operateru — It smokes again."
+        );
+        let created = event(Some("Ana"), EventKind::Created);
+        assert_eq!(
+            event_text(&created, Lang::En),
+            "Ana opened the ticket: open"
+        );
+        let priority = EventKind::Priority {
+            from: Priority::High,
+            to: Priority::Critical,
+        };
+        assert_eq!(
+            event_text(&event(Some("Tarik"), priority), Lang::Bs),
+            "Tarik promijenio/la prioritet: visok → kritičan"
+        );
+        let category = EventKind::Category {
+            from: None,
+            to: Some("Printers".into()),
+        };
+        assert_eq!(
+            event_text(&event(Some("Tarik"), category), Lang::En),
+            "Tarik changed the category: Printers"
+        );
+    }
+
+    #[test]
+    fn system_reasons_are_translated_and_peoples_words_kept() {
+        let assigned = |why| {
+            event(
+                None,
+                EventKind::Assigned {
+                    from: None,
+                    to: None,
+                    why: Some(why),
+                },
+            )
+        };
+        let automatic = assigned(Why::Automatic {
+            load: 2,
+            capacity: 10,
+            on_duty: 3,
+        });
+        assert_eq!(
+            event_text(&automatic, Lang::En),
+            "System assigned the ticket — automatic: lowest load 2/10 · on duty: 3"
+        );
+        assert_eq!(
+            event_text(&automatic, Lang::Bs),
+            "Sistem dodijelio/la tiket — automatski: najmanje opterećenje 2/10 · na dužnosti: 3"
+        );
+        for (why, reason) in [
+            (Why::OffDuty, Msg::OffDutyReason),
+            (Why::Manual, Msg::ManualReason),
+            (Why::OperatorGone, Msg::OperatorGoneReason),
+        ] {
+            let row = assigned(why);
+            for lang in Lang::ALL {
+                let sentence = event_text(&row, lang);
+                assert!(sentence.ends_with(reason.text(lang)), "{sentence}");
+            }
+        }
+        let forced = assigned(Why::Forced("Training: skip the queue".into()));
+        assert_eq!(
+            event_text(&forced, Lang::Bs),
+            "Sistem dodijelio/la tiket — Training: skip the queue"
+        );
+        // A client is told that the ticket was assigned, and nothing of why.
+        let seen_by_client = event(
+            None,
+            EventKind::Assigned {
+                from: None,
+                to: None,
+                why: None,
+            },
+        );
+        assert_eq!(
+            event_text(&seen_by_client, Lang::En),
+            "System assigned the ticket"
+        );
+    }
 
     #[test]
     fn every_message_is_translated() {

@@ -9,6 +9,7 @@ pub mod assignment;
 pub mod client;
 pub mod dto;
 pub mod error;
+pub mod events;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -107,4 +107,9 @@ test('operators on duty share the work, a break sends it to the other', async ({
   await accessible(admin, 'an operator\'s work history');
   await latest.getByRole('link', { name: created.body.ticket.reference }).click();
   await expect(admin.getByRole('heading', { name: /Printer jam/ })).toBeVisible();
+
+  // In Bosnian the system's reasons read in Bosnian, not as stored.
+  await admin.getByLabel('Language').selectOption('bs');
+  await expect(admin.locator('ol.history li').filter({ hasText: 'dodijelio/la tiket' }))
+    .toHaveText(/Sistem dodijelio\/la tiket — automatski: najmanje opterećenje \d+\/10 · na dužnosti: 1$/);
 });

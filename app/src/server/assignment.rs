@@ -16,11 +16,12 @@
 
 use super::auth::Session;
 use super::db::flag;
-use super::tickets::record;
+use super::history::{self, Event, EventRow, Reader, EVENT_COLUMNS};
 use super::AppState;
-use crate::assignment::{plan, Operator, Waiting, OFF_DUTY};
+use crate::assignment::{plan, Operator, Waiting};
 use crate::dto::{clock, Floor, OperatorDuty, OperatorPlan, Role, TicketEvent, WorkHours};
 use crate::error::{AppError, Field, Problem};
+use crate::events::{EventKind, Why};
 use crate::tickets::Status;
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
@@ -300,7 +301,7 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
     let made = plan(&mut on_duty, &queue, now);
     for a in &made {
         let to = (Status::Assigned, Some(a.operator));
-        system_move(conn, a.ticket, (Status::Open, None), to, &a.reason(), now).await?;
+        system_move(conn, a.ticket, (Status::Open, None), to, a.reason(), now).await?;
     }
     let assigned: HashSet<i64> = made.iter().map(|a| a.operator).collect();
     for op in assigned {
@@ -324,7 +325,7 @@ async fn system_move(
     ticket: i64,
     from: (Status, Option<i64>),
     to: (Status, Option<i64>),
-    reason: &str,
+    why: Why,
     now: i64,
 ) -> Result<(), AppError> {
     let updated = sqlx::query(
@@ -342,22 +343,24 @@ async fn system_move(
         // Read in this same serialized transaction: a mismatch is a bug, not a race.
         return Err(AppError::Internal);
     }
-    let operators = (from.1.map(|o| o.to_string()), to.1.map(|o| o.to_string()));
-    let assigned = (operators.0.as_deref(), operators.1.as_deref());
-    record(
-        conn,
+    let by_the_system = |what| Event {
         ticket,
-        None,
-        now,
-        "assigned",
-        assigned,
-        Some(reason),
-        None,
-        false,
-    )
-    .await?;
-    let status = (Some(from.0.as_str()), Some(to.0.as_str()));
-    record(conn, ticket, None, now, "status", status, None, None, false).await
+        actor: None,
+        at: now,
+        what,
+    };
+    let assigned = EventKind::Assigned {
+        from: from.1,
+        to: to.1,
+        why: Some(why),
+    };
+    history::record(conn, by_the_system(assigned)).await?;
+    let status = EventKind::Status {
+        from: from.0,
+        to: to.0,
+        reason: None,
+    };
+    history::record(conn, by_the_system(status)).await
 }
 
 /// An operator went off duty: their unstarted tickets (and the started ones, unless they keep
@@ -384,7 +387,7 @@ async fn hand_back(
             Status::parse(&status).ok_or(AppError::Internal)?,
             Some(operator),
         );
-        system_move(conn, id, from, (Status::Open, None), OFF_DUTY, now).await?;
+        system_move(conn, id, from, (Status::Open, None), Why::OffDuty, now).await?;
     }
     Ok(())
 }
@@ -553,13 +556,6 @@ pub async fn my_duty(state: &AppState, session: &Session) -> Result<OperatorDuty
 
 const HISTORY_PAGE: i64 = 50;
 
-#[derive(sqlx::FromRow)]
-struct WorkRow {
-    #[sqlx(flatten)]
-    event: TicketEvent,
-    ticket_id: i64,
-}
-
 /// An operator's work, newest first: the steps they took (moves, messages, notes, edits) and
 /// every assignment to them or away from them, with its reason. Read by index from the event
 /// log, a page at a time.
@@ -570,9 +566,8 @@ pub async fn work_history(
 ) -> Result<crate::dto::WorkHistory, AppError> {
     let before = before.unwrap_or(i64::MAX);
     let me = operator.to_string();
-    let rows: Vec<WorkRow> = sqlx::query_as(
-        "SELECT e.id, e.at, u.full_name AS actor_name, e.kind, e.from_value, e.to_value, \
-         e.reason, e.ticket_id FROM ( \
+    let rows: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM ( \
            SELECT id FROM (SELECT id FROM ticket_events WHERE actor_id = $1 AND id < $2 \
              ORDER BY id DESC LIMIT $4) AS mine \
            UNION SELECT id FROM (SELECT id FROM ticket_events WHERE kind = 'assigned' \
@@ -580,21 +575,23 @@ pub async fn work_history(
            UNION SELECT id FROM (SELECT id FROM ticket_events WHERE kind = 'assigned' \
              AND from_value = $3 AND id < $2 ORDER BY id DESC LIMIT $4) AS taken \
          ) AS ids JOIN ticket_events e ON e.id = ids.id \
-         LEFT JOIN users u ON u.id = e.actor_id ORDER BY e.id DESC LIMIT $4",
-    )
+         LEFT JOIN users u ON u.id = e.actor_id ORDER BY e.id DESC LIMIT $4"
+    ))
     .bind(operator)
     .bind(before)
     .bind(&me)
     .bind(HISTORY_PAGE)
     .fetch_all(&state.db.pool)
     .await?;
-    let next = (rows.len() as i64 == HISTORY_PAGE).then(|| rows[rows.len() - 1].event.id);
-    let entries = rows
-        .into_iter()
-        .map(|row| TicketEvent {
-            ticket: Some((row.ticket_id, super::tickets::reference(row.ticket_id))),
-            ..row.event
-        })
-        .collect();
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let ticket = row.ticket_id;
+        entries.push(TicketEvent {
+            ticket: Some((ticket, super::tickets::reference(ticket))),
+            ..row.into_event(Reader::Staff)?
+        });
+    }
+    let full = entries.len() as i64 == HISTORY_PAGE;
+    let next = full.then(|| entries[entries.len() - 1].id);
     Ok(crate::dto::WorkHistory { entries, next })
 }

@@ -21,10 +21,12 @@
 
 use super::access::{self, Policy, TicketRole};
 use super::gateway;
-use super::tickets::{record, ticket_row};
+use super::history::{self, Event};
+use super::tickets::ticket_row;
 use super::AppState;
 use crate::dto::Attachment;
 use crate::error::{AppError, Field, Problem};
+use crate::events::EventKind;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -356,18 +358,18 @@ pub async fn claim(
         .fetch_optional(&mut *conn)
         .await?;
         let name = name.ok_or(AppError::invalid(Field::Attachment, Problem::Malformed))?;
-        record(
-            conn,
-            ticket_id,
-            Some(uploader),
-            now,
-            "attachment",
-            (None, Some(&name)),
-            None,
-            message_id,
+        let what = EventKind::Attachment {
+            name,
+            message: message_id,
             internal,
-        )
-        .await?;
+        };
+        let event = Event {
+            ticket: ticket_id,
+            actor: Some(uploader),
+            at: now,
+            what,
+        };
+        history::record(conn, event).await?;
     }
     Ok(())
 }

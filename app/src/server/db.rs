@@ -38,6 +38,14 @@ const GROUP_MAX: usize = 64;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// The schema's migrations for a database, in order (`migrations/sqlite`, `migrations/postgres`).
+pub fn migrator(backend: Backend) -> &'static sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
@@ -102,13 +110,13 @@ impl Db {
         };
         let group = match backend {
             Backend::Sqlite => {
-                SQLITE_MIGRATIONS.run(&pool).await?;
+                migrator(backend).run(&pool).await?;
                 let (queue, jobs) = mpsc::channel(1024);
                 tokio::spawn(group_writer(pool.clone(), jobs));
                 Some(queue)
             }
             Backend::Postgres => {
-                POSTGRES_MIGRATIONS.run(&pool).await?;
+                migrator(backend).run(&pool).await?;
                 None
             }
         };

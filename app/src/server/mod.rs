@@ -4,6 +4,7 @@
 //! - `gateway`: the one path every server function takes (session, authorization, error→status).
 //! - `access`: who may call what.
 //! - `auth`, `accounts`, `settings`, `categories`: the rules of each domain, with their SQL.
+//! - `history`: the one writer and reader of a ticket's history (typed `events`).
 //! - `assignment`: fair assignment's serialized step (duty, snapshot, plan applied, history).
 //! - `attachments`: files on the thread (upload, sniffing, storage, download).
 //! - `markdown`: light Markdown rendered and sanitized for display.
@@ -18,6 +19,7 @@ pub mod backup;
 pub mod categories;
 pub mod db;
 pub mod gateway;
+pub mod history;
 pub mod markdown;
 pub mod passwords;
 pub mod settings;

@@ -6,17 +6,19 @@ use super::access::{self, TicketRole};
 use super::attachments;
 use super::auth::Session;
 use super::db::flag;
+use super::history::{self, Event, EventRow, Reader, EVENT_COLUMNS};
 use super::markdown;
 use super::{accounts::clean_line, AppState};
 use crate::dto::limits::{REASON_MAX, SUBJECT_MAX, TEXT_MAX};
 use crate::dto::{
-    ForcedChange, NewTicket, Role, ThreadMessage, TicketDetail, TicketEdit, TicketEvent,
-    TicketMessage, TicketMove, TicketPage, TicketQuery, TicketSummary,
+    ForcedChange, NewTicket, Role, ThreadMessage, TicketDetail, TicketEdit, TicketMessage,
+    TicketMove, TicketPage, TicketQuery, TicketSummary,
 };
 use crate::error::{AppError, Field, Problem};
+use crate::events::{EventKind, Why};
 use crate::tickets::{moves_for, rule, Move, Needs, Priority, Status};
 use sha2::{Digest, Sha256};
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::{Any, Transaction};
 
 const PAGE: i64 = 50;
 
@@ -75,37 +77,6 @@ pub(super) async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, A
     .ok_or(AppError::NotFound)
 }
 
-/// Appends one history row.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn record(
-    conn: &mut AnyConnection,
-    ticket_id: i64,
-    actor_id: Option<i64>,
-    at: i64,
-    kind: &str,
-    change: (Option<&str>, Option<&str>),
-    reason: Option<&str>,
-    message_id: Option<i64>,
-    internal: bool,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO ticket_events (ticket_id, actor_id, at, kind, from_value, to_value, reason, \
-         message_id, internal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(ticket_id)
-    .bind(actor_id)
-    .bind(at)
-    .bind(kind)
-    .bind(change.0)
-    .bind(change.1)
-    .bind(reason)
-    .bind(message_id)
-    .bind(i64::from(internal))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 async fn insert_message(
     tx: &mut Transaction<'_, Any>,
     ticket_id: i64,
@@ -125,16 +96,19 @@ async fn insert_message(
     .bind(at)
     .fetch_one(&mut **tx)
     .await?;
-    record(
+    let what = if internal {
+        EventKind::Note { id }
+    } else {
+        EventKind::Message { id }
+    };
+    history::record(
         tx,
-        ticket_id,
-        Some(author_id),
-        at,
-        if internal { "note" } else { "message" },
-        (None, None),
-        None,
-        Some(id),
-        internal,
+        Event {
+            ticket: ticket_id,
+            actor: Some(author_id),
+            at,
+            what,
+        },
     )
     .await?;
     Ok(id)
@@ -218,19 +192,13 @@ pub async fn create(
                 .fetch_optional(&mut *conn)
                 .await?;
                 if let Some(id) = inserted {
-                    let created = (None, Some("open"));
-                    record(
-                        conn,
-                        id,
-                        Some(client_id),
-                        now,
-                        "created",
-                        created,
-                        None,
-                        None,
-                        false,
-                    )
-                    .await?;
+                    let created = Event {
+                        ticket: id,
+                        actor: Some(client_id),
+                        at: now,
+                        what: EventKind::Created,
+                    };
+                    history::record(conn, created).await?;
                     attachments::claim(conn, &files, client_id, id, None, false, now).await?;
                 }
                 Ok(inserted)
@@ -427,17 +395,19 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
     .bind(i64::from(staff))
     .fetch_all(&state.db.pool)
     .await?;
-    // Clients see that their ticket was assigned, not why (the floor's loads and staffing).
-    let history: Vec<TicketEvent> = sqlx::query_as(
-        "SELECT e.id, e.at, u.full_name AS actor_name, e.kind, e.from_value, e.to_value, \
-         CASE WHEN $2 = 0 AND e.kind = 'assigned' THEN NULL ELSE e.reason END AS reason \
-         FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id \
-         WHERE e.ticket_id = $1 AND ($2 = 1 OR e.internal = 0) ORDER BY e.id",
-    )
+    let events: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id \
+         WHERE e.ticket_id = $1 AND ($2 = 1 OR e.internal = 0) ORDER BY e.id"
+    ))
     .bind(id)
     .bind(i64::from(staff))
     .fetch_all(&state.db.pool)
     .await?;
+    let reader = if staff { Reader::Staff } else { Reader::Client };
+    let history = events
+        .into_iter()
+        .map(|e| e.into_event(reader))
+        .collect::<Result<Vec<_>, _>>()?;
     let status = row.status()?;
     Ok(TicketDetail {
         ticket: summary,
@@ -475,7 +445,7 @@ async fn set_state(
     operator_id: Option<i64>,
     actor: i64,
     now: i64,
-    why: &str,
+    why: Why,
 ) -> Result<(), AppError> {
     let closed_at = if to == Status::Closed {
         Some(now)
@@ -498,23 +468,18 @@ async fn set_state(
         return Err(AppError::MoveNotAllowed);
     }
     if operator_id != row.operator_id {
-        let (old, new) = (
-            row.operator_id.map(|i| i.to_string()),
-            operator_id.map(|i| i.to_string()),
-        );
-        let change = (old.as_deref(), new.as_deref());
-        record(
-            tx,
-            row.id,
-            Some(actor),
-            now,
-            "assigned",
-            change,
-            Some(why),
-            None,
-            false,
-        )
-        .await?;
+        let what = EventKind::Assigned {
+            from: row.operator_id,
+            to: operator_id,
+            why: Some(why),
+        };
+        let event = Event {
+            ticket: row.id,
+            actor: Some(actor),
+            at: now,
+            what,
+        };
+        history::record(tx, event).await?;
     }
     Ok(())
 }
@@ -578,29 +543,24 @@ pub async fn make_move(
         _ => {}
     }
     let why = match input.step {
-        Move::Assign => "manual by admin",
-        _ => "its operator is no longer active: back to the queue",
+        Move::Assign => Why::Manual,
+        _ => Why::OperatorGone,
     };
     let actor = session.user.id;
     let mut tx = state.db.begin_write().await?;
     set_state(&mut tx, &row, to, operator, actor, now, why).await?;
     let reason = if needs == Needs::Reason {
-        text.as_deref()
+        text.clone()
     } else {
         None
     };
-    record(
-        &mut tx,
-        row.id,
-        Some(actor),
-        now,
-        "status",
-        (Some(from.as_str()), Some(to.as_str())),
-        reason,
-        None,
-        false,
-    )
-    .await?;
+    let moved = Event {
+        ticket: row.id,
+        actor: Some(actor),
+        at: now,
+        what: EventKind::Status { from, to, reason },
+    };
+    history::record(&mut tx, moved).await?;
     let message_id = match (&text, needs) {
         (Some(body), Needs::Message | Needs::Resolution) => {
             Some(insert_message(&mut tx, row.id, actor, body, false, now).await?)
@@ -683,20 +643,21 @@ pub async fn force(
     let now = state.clock.now_ms();
     let actor = session.user.id;
     let mut tx = state.db.begin_write().await?;
-    set_state(&mut tx, &row, input.status, operator, actor, now, &reason).await?;
+    let why = Why::Forced(reason.clone());
+    set_state(&mut tx, &row, input.status, operator, actor, now, why).await?;
     if input.status != from {
-        record(
-            &mut tx,
-            row.id,
-            Some(actor),
-            now,
-            "forced",
-            (Some(from.as_str()), Some(input.status.as_str())),
-            Some(&reason),
-            None,
-            false,
-        )
-        .await?;
+        let what = EventKind::Forced {
+            from,
+            to: input.status,
+            reason,
+        };
+        let event = Event {
+            ticket: row.id,
+            actor: Some(actor),
+            at: now,
+            what,
+        };
+        history::record(&mut tx, event).await?;
     }
     tx.commit().await?;
     super::assignment::wake(state);
@@ -729,20 +690,20 @@ pub async fn edit(
         }
     };
     let old_priority = priority_of(row.priority);
-    let mut changes: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
+    let mut changes: Vec<EventKind> = Vec::new();
     if input.priority != old_priority {
-        changes.push((
-            "priority",
-            Some(old_priority.as_str().to_string()),
-            Some(input.priority.as_str().to_string()),
-        ));
+        changes.push(EventKind::Priority {
+            from: old_priority,
+            to: input.priority,
+        });
     }
     if input.category_id != row.category_id {
-        let new = match input.category_id {
+        let to = match input.category_id {
             Some(id) => Some(active_category(state, id).await?),
             None => None,
         };
-        changes.push(("category", category_name(row.category_id).await?, new));
+        let from = category_name(row.category_id).await?;
+        changes.push(EventKind::Category { from, to });
     }
     if changes.is_empty() {
         return view(state, session, row.id).await;
@@ -762,20 +723,14 @@ pub async fn edit(
     if updated.rows_affected() != 1 {
         return Err(AppError::MoveNotAllowed);
     }
-    for (field, from, to) in &changes {
-        let change = (from.as_deref(), to.as_deref());
-        record(
-            &mut tx,
-            row.id,
-            Some(session.user.id),
-            now,
-            field,
-            change,
-            None,
-            None,
-            false,
-        )
-        .await?;
+    for what in changes {
+        let event = Event {
+            ticket: row.id,
+            actor: Some(session.user.id),
+            at: now,
+            what,
+        };
+        history::record(&mut tx, event).await?;
     }
     tx.commit().await?;
     view(state, session, row.id).await

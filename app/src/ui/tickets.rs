@@ -14,7 +14,7 @@ use crate::dto::{
     Attachment, Category, Role, TicketDetail, TicketEdit, TicketEvent, TicketMessage, TicketMove,
     TicketQuery, TicketSummary,
 };
-use crate::i18n::{relative_time, Lang, Msg};
+use crate::i18n::{event_text, relative_time, Msg};
 use crate::tickets::{rule, Move, Needs, Priority, Status};
 use leptos::prelude::*;
 
@@ -198,63 +198,6 @@ fn needs_label(needs: Needs, mv: Move) -> Msg {
         (Needs::Resolution, _) => Msg::NeedsResolution,
         _ => Msg::NeedsReason,
     }
-}
-
-/// A history row as a sentence in the reader's language.
-pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
-    let what = match e.kind.as_str() {
-        "created" => Msg::EventCreated,
-        "forced" => Msg::EventForced,
-        "assigned" => Msg::EventAssigned,
-        "message" => Msg::EventMessage,
-        "note" => Msg::EventNote,
-        "attachment" => Msg::EventAttachment,
-        "priority" => Msg::EventPriority,
-        "category" => Msg::EventCategory,
-        _ => Msg::EventStatus,
-    };
-    // Statuses and priorities in the reader's language; names (files, categories) as they are.
-    fn value(v: &Option<String>, lang: Lang) -> Option<&str> {
-        v.as_deref()
-            .map(|v| match (Status::parse(v), Priority::parse(v)) {
-                (Some(s), _) => s.label(lang),
-                (_, Some(p)) => p.label(lang),
-                _ => v,
-            })
-    }
-    let mut text = e
-        .actor_name
-        .clone()
-        .unwrap_or_else(|| Msg::System.text(lang).to_string());
-    text.push(' ');
-    text.push_str(what.text(lang));
-    // An assignment's values are account ids: the actor and the reason say it better.
-    let to = (e.kind != "assigned")
-        .then(|| value(&e.to_value, lang))
-        .flatten();
-    if let Some(to) = to {
-        text.push_str(": ");
-        if let Some(from) = value(&e.from_value, lang) {
-            text.push_str(from);
-            text.push_str(" → ");
-        }
-        text.push_str(to);
-    }
-    if let Some(reason) = &e.reason {
-        text.push_str(" — ");
-        match (crate::assignment::parse_reason(reason), reason.as_str()) {
-            (Some((load, capacity, on_duty)), _) => text.push_str(&format!(
-                "{} {load}/{capacity} · {}: {on_duty}",
-                Msg::AutoLowestLoad.text(lang),
-                Msg::OnDuty.text(lang)
-            )),
-            (None, r) if r == crate::assignment::OFF_DUTY => {
-                text.push_str(Msg::OffDutyReason.text(lang))
-            }
-            (None, _) => text.push_str(reason),
-        }
-    }
-    text
 }
 
 /// One ticket: what it is about, the conversation, the moves the viewer may make, the history.

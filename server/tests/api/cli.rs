@@ -1,9 +1,7 @@
 //! The `salter` binary itself: the bootstrap password printed once, never logged, and the
 //! locked-out admin's reset from the machine.
 
-mod common;
-
-use common::{Printed, Process, SALTER};
+use crate::common::{Printed, Process, SALTER};
 use std::process::Command;
 
 /// Starts `salter serve` on a free port, waits until it listens, then stops it.

@@ -2,9 +2,7 @@
 //! site, served only as downloads and only to those who may see the ticket — on SQLite and
 //! PostgreSQL.
 
-mod common;
-
-use common::{assign, code, desk, new_ticket, step_ok, Backend, TestApp};
+use crate::common::{assign, code, desk, kind, new_ticket, step_ok, Backend, TestApp};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -46,7 +44,7 @@ async fn files_travel_with_the_ticket(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["kind"] == "attachment")
+        .filter(|e| kind(e) == "attachment")
         .collect();
     assert_eq!(attached.len(), 2, "one history row per file");
 
@@ -116,7 +114,7 @@ async fn markup_and_unknown_kinds_are_refused_whatever_their_name(backend: Backe
 }
 
 async fn an_oversize_upload_is_refused_before_it_is_read(backend: Backend) {
-    let mut config = common::test_config();
+    let mut config = crate::common::test_config();
     config.max_upload_bytes = 64 * 1024;
     let app = TestApp::spawn_with(backend, config).await;
     let (_, client, _, _) = desk(&app).await;
@@ -134,7 +132,7 @@ async fn an_oversize_upload_is_refused_before_it_is_read(backend: Backend) {
         let signin = reqwest::Client::new()
             .post(format!("{}/api/session/sign_in", app.base))
             .header("origin", &app.base)
-            .json(&json!({"input": {"username": "ana.kovac", "password": common::USER_PASSWORD, "app": "client"}}))
+            .json(&json!({"input": {"username": "ana.kovac", "password": crate::common::USER_PASSWORD, "app": "client"}}))
             .send()
             .await
             .unwrap();
@@ -245,7 +243,7 @@ async fn uploads_never_attached_are_swept_after_a_day(backend: Backend) {
         .clock
         .advance_ms(app::server::attachments::PENDING_FOR_MS + 1);
     client
-        .sign_in_ok("ana.kovac", common::USER_PASSWORD, "client")
+        .sign_in_ok("ana.kovac", crate::common::USER_PASSWORD, "client")
         .await;
     assert_eq!(
         app::server::attachments::sweep(&app.state).await.unwrap(),

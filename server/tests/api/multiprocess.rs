@@ -3,9 +3,7 @@
 //! under the fair-assignment rule as if one process served them all — nobody over capacity,
 //! no ticket assigned twice, nothing left waiting while someone has room.
 
-mod common;
-
-use common::{
+use crate::common::{
     fresh_database, new_ticket, test_config, Backend, Browser, DbGuard, Process, TestApp,
 };
 use std::time::{Duration, Instant};
@@ -45,14 +43,14 @@ async fn two_processes_on_one_postgresql_share_the_work_fairly() {
     // One operator on each process, on duty (signed in and active).
     for (operator, process) in operators.iter().zip([&a, &b]) {
         let op = Browser::new(&process.base);
-        op.sign_in_ok(operator, common::USER_PASSWORD, "operator")
+        op.sign_in_ok(operator, crate::common::USER_PASSWORD, "operator")
             .await;
         let (status, duty) = op.call("assignment/my_duty", serde_json::json!({})).await;
         assert_eq!(status, 200, "{duty}");
     }
     // The client signs in on one process; the same session works on the other.
     let on_a = Browser::new(&a.base);
-    on_a.sign_in_ok(&client_name, common::USER_PASSWORD, "client")
+    on_a.sign_in_ok(&client_name, crate::common::USER_PASSWORD, "client")
         .await;
     let on_b = on_a.on(&b.base);
     let (status, me) = on_b.me().await;

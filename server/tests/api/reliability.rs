@@ -5,12 +5,10 @@
 //! taken while Šalter serves restores to a working instance with every ticket and attachment;
 //! SIGTERM lets the request under way finish.
 
-mod common;
-
-use app::server::Config;
-use common::{
+use crate::common::{
     code, fresh_database, new_ticket, open_ticket, test_config, Backend, Process, TestApp,
 };
+use app::server::Config;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -83,7 +81,7 @@ impl Relay {
 
 /// Šalter on a fresh PostgreSQL database reached through a relay, with a client who has one
 /// ticket.
-async fn behind_a_relay(config: Config) -> (Relay, TestApp, common::Browser) {
+async fn behind_a_relay(config: Config) -> (Relay, TestApp, crate::common::Browser) {
     let (url, guard) = fresh_database(Backend::Postgres).await;
     let upstream = host_port(&url).to_string();
     let relay = Relay::start(upstream.clone()).await;
@@ -96,7 +94,7 @@ async fn behind_a_relay(config: Config) -> (Relay, TestApp, common::Browser) {
 
 /// While the database is away, a read and a write each answer 503 `unavailable` within
 /// `within` — they do not hang.
-async fn both_fail_fast(client: &common::Browser, within: Duration) {
+async fn both_fail_fast(client: &crate::common::Browser, within: Duration) {
     for (attempt, endpoint, body) in [
         ("a read", "tickets/list", list()),
         ("a write", "tickets/create", new_ticket("During", "k-2")),
@@ -112,7 +110,7 @@ async fn both_fail_fast(client: &common::Browser, within: Duration) {
 
 /// Once the database is back, the pool finds it by itself: the retried creation (same
 /// idempotency key) succeeds, once.
-async fn recovers(client: &common::Browser) {
+async fn recovers(client: &crate::common::Browser) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let (status, body) = client
@@ -188,7 +186,7 @@ struct Written {
 /// A client (with the password `USER_PASSWORD`) in the database at `url`, set up in-process
 /// before the `salter` processes of the test find it there; the username.
 async fn a_client(url: &str) -> String {
-    let app = TestApp::spawn_on(url, common::DbGuard::Kept, test_config()).await;
+    let app = TestApp::spawn_on(url, crate::common::DbGuard::Kept, test_config()).await;
     let admin = app.admin().await;
     let (_, username) = app.user(&admin, "Lejla Hasić", "client").await;
     app.stop().await;
@@ -196,7 +194,7 @@ async fn a_client(url: &str) -> String {
 }
 
 /// One client's writes, as fast as the server answers, until a request fails (the kill).
-async fn write_until_killed(client: Arc<common::Browser>, tag: String) -> Vec<Written> {
+async fn write_until_killed(client: Arc<crate::common::Browser>, tag: String) -> Vec<Written> {
     let mut acked = Vec::new();
     for i in 0.. {
         let bytes = format!("file {tag}-{i}\n").into_bytes();
@@ -241,7 +239,7 @@ async fn nothing_acknowledged_is_lost_when_killed(backend: Backend) {
     let (url, _guard) = fresh_database(backend).await;
     let files = tempfile::tempdir().expect("files directory");
     let username = a_client(&url).await;
-    let password = common::USER_PASSWORD;
+    let password = crate::common::USER_PASSWORD;
     // When each round's kill comes; `SALTER_SEED` replays a run.
     let mut seed: u64 = std::env::var("SALTER_SEED")
         .ok()
@@ -251,7 +249,7 @@ async fn nothing_acknowledged_is_lost_when_killed(backend: Backend) {
     let mut all = Vec::new();
     for round in 0..3 {
         let server = Process::start(&url, files.path());
-        let client = common::Browser::new(&server.base);
+        let client = crate::common::Browser::new(&server.base);
         client.sign_in_ok(&username, password, "client").await;
         let client = Arc::new(client);
         let writers: Vec<_> = (0..6)
@@ -275,7 +273,7 @@ async fn nothing_acknowledged_is_lost_when_killed(backend: Backend) {
     );
 
     let server = Process::start(&url, files.path());
-    let client = common::Browser::new(&server.base);
+    let client = crate::common::Browser::new(&server.base);
     client.sign_in_ok(&username, password, "client").await;
     for Written {
         id,
@@ -322,7 +320,7 @@ fn salter(
     url: &str,
     files: &std::path::Path,
 ) -> std::process::Output {
-    std::process::Command::new(common::SALTER)
+    std::process::Command::new(crate::common::SALTER)
         .arg(command)
         .args(args)
         .arg("--files-dir")
@@ -382,9 +380,9 @@ async fn a_backup_taken_while_serving_restores_every_ticket_and_file(backend: Ba
     app.stop().await;
 
     let server = Process::start(&target, target_files.path());
-    let client = common::Browser::new(&server.base);
+    let client = crate::common::Browser::new(&server.base);
     client
-        .sign_in_ok(&username, common::USER_PASSWORD, "client")
+        .sign_in_ok(&username, crate::common::USER_PASSWORD, "client")
         .await;
     let (status, restored) = client.call("tickets/view", json!({"ticket_id": id})).await;
     assert_eq!(status, 200, "{restored}");
@@ -415,7 +413,7 @@ async fn sigterm_lets_the_request_under_way_finish() {
     let signed_in = reqwest::Client::new()
         .post(format!("{}/api/session/sign_in", server.base))
         .header("origin", &server.base)
-        .json(&json!({"input": {"username": username, "password": common::USER_PASSWORD, "app": "client"}}))
+        .json(&json!({"input": {"username": username, "password": crate::common::USER_PASSWORD, "app": "client"}}))
         .send()
         .await
         .expect("sign in");

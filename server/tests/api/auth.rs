@@ -1,9 +1,7 @@
 //! Signing in, one-time passwords, sessions, limits and CSRF — on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::{code, Backend, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use app::api::{Guard, ENDPOINTS};
-use common::{code, Backend, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use serde_json::{json, Value};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -234,7 +232,7 @@ async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
 async fn failed_sign_ins_are_limited_per_address(backend: Backend) {
     let config = app::server::Config {
         signin_address_limit: 5,
-        ..common::test_config()
+        ..crate::common::test_config()
     };
     let app = TestApp::spawn_with(backend, config).await;
     let admin = app.admin().await;

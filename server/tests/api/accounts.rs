@@ -1,9 +1,7 @@
 //! Account administration, the edition's limits and the company name — on both databases.
 
-mod common;
-
+use crate::common::{code, test_config, Backend, TestApp};
 use app::server::Config;
-use common::{code, test_config, Backend, TestApp};
 use serde_json::json;
 
 async fn account_count(app: &TestApp) -> i64 {
@@ -176,7 +174,7 @@ async fn the_free_edition_allows_one_admin_and_two_operators(backend: Backend) {
 async fn the_commercial_edition_has_no_limits(backend: Backend) {
     let config = app::server::Config {
         edition: app::dto::Edition::Commercial,
-        ..common::test_config()
+        ..crate::common::test_config()
     };
     let app = TestApp::spawn_with(backend, config).await;
     let admin = app.admin().await;

@@ -1,13 +1,12 @@
 //! Fair assignment on SQLite and PostgreSQL: who is on duty, loads within capacity, skills,
 //! breaks, shifts, and a property test over random simulations.
 
-mod common;
-
+use crate::common::{
+    add_category, carried, code, kind, new_ticket, open_ticket, step_ok, test_config, Backend,
+    Browser, TestApp,
+};
 use app::assignment::{may_take, Operator, Waiting};
 use app::server::assignment;
-use common::{
-    add_category, code, new_ticket, open_ticket, step_ok, test_config, Backend, Browser, TestApp,
-};
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
@@ -100,15 +99,15 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
     // The reason is on record for staff; the client sees that the ticket was assigned, not the
     // floor's loads and staffing behind it.
     let assigned = history(&first, ids[0]).await;
-    let why = assigned.iter().find(|e| e["kind"] == "assigned").unwrap();
-    assert_eq!(why["reason"], "automatic:0/10:2");
+    let why = assigned.iter().find(|e| kind(e) == "assigned").unwrap();
+    assert_eq!(carried(why), &json!({"why": "automatic:0/10:2"}));
     assert_eq!(why["actor_name"], Value::Null);
     let seen_by_client = history(&client, ids[0]).await;
     let assigned = seen_by_client
         .iter()
-        .find(|e| e["kind"] == "assigned")
+        .find(|e| kind(e) == "assigned")
         .unwrap();
-    assert_eq!(assigned["reason"], Value::Null);
+    assert_eq!(carried(assigned), &json!({"why": null}));
     assert!(!json!(seen_by_client).to_string().contains("automatic"));
 
     // A break: off duty; the unstarted tickets go back and on to the one still on duty.
@@ -133,8 +132,8 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
     let moved = history(&admin, ids[2]).await;
     let reasons: Vec<&str> = moved
         .iter()
-        .filter(|e| e["kind"] == "assigned")
-        .map(|e| e["reason"].as_str().unwrap())
+        .filter(|e| kind(e) == "assigned")
+        .map(|e| carried(e)["why"].as_str().unwrap())
         .collect();
     assert_eq!(
         reasons,
@@ -164,10 +163,10 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
             format!(
                 "{} {} {}",
                 ev["ticket"][1].as_str().unwrap(),
-                ev["kind"].as_str().unwrap(),
-                ev["reason"]
+                kind(ev),
+                carried(ev)["why"]
                     .as_str()
-                    .or(ev["to_value"].as_str())
+                    .or(carried(ev)["to"].as_str())
                     .unwrap_or("")
             )
         })

@@ -1,7 +1,6 @@
 //! The integration-test harness (after zero2prod's): every test gets a fresh database —
 //! a temporary SQLite file, or a PostgreSQL database created for it and dropped after — and
 //! the real router on an ephemeral port, driven over HTTP like a browser would.
-#![allow(dead_code)] // each test binary uses its own part of the harness
 
 use app::server::{accounts, AppState, Config, Db};
 use serde_json::{json, Value};
@@ -35,7 +34,9 @@ const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 pub enum DbGuard {
     /// The test holds the database's own guard and outlives this app.
     Kept,
-    Sqlite(tempfile::TempDir),
+    Sqlite {
+        _dir: tempfile::TempDir,
+    },
     Postgres {
         admin_url: String,
         name: String,
@@ -80,7 +81,7 @@ pub async fn fresh_database(backend: Backend) -> (String, DbGuard) {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temporary directory");
             let url = format!("sqlite://{}", dir.path().join("salter.db").display());
-            (url, DbGuard::Sqlite(dir))
+            (url, DbGuard::Sqlite { _dir: dir })
         }
         Backend::Postgres => {
             let admin_url = std::env::var("SALTER_TEST_POSTGRES_URL")
@@ -107,6 +108,41 @@ pub async fn fresh_database(backend: Backend) -> (String, DbGuard) {
             )
         }
     }
+}
+
+/// With `TEST_LOG` set (`1`, or an `EnvFilter` such as `debug`), the server's tracing output
+/// goes to the test's output; without it, tests stay quiet.
+pub fn show_server_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Ok(filter) = std::env::var("TEST_LOG") else {
+            return;
+        };
+        let filter = if filter == "1" {
+            "info".to_string()
+        } else {
+            filter
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    });
+}
+
+/// A history event's kind (`"created"`, `"status"`, `"assigned"`…): the name its `what` has.
+pub fn kind(event: &Value) -> &str {
+    match &event["what"] {
+        Value::String(name) => name,
+        Value::Object(carries) => carries.keys().next().map_or("", String::as_str),
+        _ => "",
+    }
+}
+
+/// What a history event carries (`{"from": "open", "to": "assigned", "reason": null}`); null for
+/// an event that carries nothing.
+pub fn carried(event: &Value) -> &Value {
+    &event["what"][kind(event)]
 }
 
 pub struct TestApp {
@@ -141,6 +177,7 @@ impl TestApp {
 
     /// The app on a database the test made (`fresh_database`), reached through `url`.
     pub async fn spawn_on(url: &str, guard: DbGuard, mut config: Config) -> TestApp {
+        show_server_log();
         let files = tempfile::tempdir().expect("temporary files directory");
         config.files_dir = files.path().join("files");
         let db = Db::open(url)

@@ -1,0 +1,234 @@
+//! What happens to a ticket, typed. Every row of a ticket's history (`ticket_events`, the
+//! append-only log of DESIGN.md §1) is one `EventKind` with what it carries: written by one
+//! writer on the server (`server::history::record`), read back by one reader, and matched
+//! exhaustively by the apps — a new kind does not compile until every screen says something
+//! about it. Live updates, statistics and notifications read the same type.
+//!
+//! System reasons are codes (`Why`), translated where they are shown; free text appears only
+//! where a person wrote it (a client's reason to reopen, an admin's reason to force).
+
+use crate::tickets::{Priority, Status};
+use serde::{Deserialize, Serialize};
+
+/// Why a ticket went to an operator or away from one. Stored and sent as a short code
+/// (`automatic:2/10:3`, `off-duty`, `manual`, `operator-gone`, `forced:<the admin's words>`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(into = "String", try_from = "String")]
+pub enum Why {
+    /// The assignment step chose the operator with the lowest load relative to capacity: their
+    /// load and capacity when chosen, and how many operators were on duty.
+    Automatic {
+        load: u32,
+        capacity: u32,
+        on_duty: u32,
+    },
+    /// The operator went off duty (a break, the end of their hours, a day off, idle, disabled):
+    /// the ticket went back to the queue.
+    OffDuty,
+    /// An admin assigned it by hand.
+    Manual,
+    /// Its client reopened it while its operator was no longer active: back to the queue.
+    OperatorGone,
+    /// An admin forced the change, in their own words.
+    Forced(String),
+}
+
+impl Why {
+    pub fn code(&self) -> String {
+        match self {
+            Why::Automatic {
+                load,
+                capacity,
+                on_duty,
+            } => format!("automatic:{load}/{capacity}:{on_duty}"),
+            Why::OffDuty => "off-duty".into(),
+            Why::Manual => "manual".into(),
+            Why::OperatorGone => "operator-gone".into(),
+            Why::Forced(words) => format!("forced:{words}"),
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Why> {
+        if let Some(words) = code.strip_prefix("forced:") {
+            return Some(Why::Forced(words.to_string()));
+        }
+        if let Some(rest) = code.strip_prefix("automatic:") {
+            let (load, rest) = rest.split_once('/')?;
+            let (capacity, on_duty) = rest.split_once(':')?;
+            return Some(Why::Automatic {
+                load: load.parse().ok()?,
+                capacity: capacity.parse().ok()?,
+                on_duty: on_duty.parse().ok()?,
+            });
+        }
+        match code {
+            "off-duty" => Some(Why::OffDuty),
+            "manual" => Some(Why::Manual),
+            "operator-gone" => Some(Why::OperatorGone),
+            _ => None,
+        }
+    }
+}
+
+impl From<Why> for String {
+    fn from(why: Why) -> String {
+        why.code()
+    }
+}
+
+impl TryFrom<String> for Why {
+    type Error = &'static str;
+    fn try_from(code: String) -> Result<Why, Self::Error> {
+        Why::parse(&code).ok_or("unknown reason code")
+    }
+}
+
+/// One thing that happened to a ticket, with what that kind of event carries. Fields marked
+/// `skip` are the server's (kept in the log, used by its queries) and never leave it: clients
+/// see operators by name, not by id.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The client opened the ticket (status `open`).
+    Created,
+    /// A move through the state machine; `reason` is what the client wrote to reopen.
+    Status {
+        from: Status,
+        to: Status,
+        reason: Option<String>,
+    },
+    /// An admin set the status outside the state machine, saying why.
+    Forced {
+        from: Status,
+        to: Status,
+        reason: String,
+    },
+    /// The ticket went to an operator, or back to the queue (`to` none). `why` is hidden from
+    /// clients (it tells the floor's loads and staffing): `None` there.
+    Assigned {
+        #[serde(skip)]
+        from: Option<i64>,
+        #[serde(skip)]
+        to: Option<i64>,
+        why: Option<Why>,
+    },
+    /// A message to the other side.
+    Message { id: i64 },
+    /// An internal note: staff only.
+    Note { id: i64 },
+    /// A file on the ticket (its description when `message` is none), internal when on a note.
+    Attachment {
+        name: String,
+        #[serde(skip)]
+        message: Option<i64>,
+        #[serde(skip)]
+        internal: bool,
+    },
+    /// Staff changed the priority.
+    Priority { from: Priority, to: Priority },
+    /// Staff changed the category (names as they were then).
+    Category {
+        from: Option<String>,
+        to: Option<String>,
+    },
+}
+
+impl EventKind {
+    /// The `kind` column: the name the log and its indexes use.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Status { .. } => "status",
+            EventKind::Forced { .. } => "forced",
+            EventKind::Assigned { .. } => "assigned",
+            EventKind::Message { .. } => "message",
+            EventKind::Note { .. } => "note",
+            EventKind::Attachment { .. } => "attachment",
+            EventKind::Priority { .. } => "priority",
+            EventKind::Category { .. } => "category",
+        }
+    }
+
+    /// Staff only: never shown to a client.
+    pub const fn internal(&self) -> bool {
+        matches!(
+            self,
+            EventKind::Note { .. } | EventKind::Attachment { internal: true, .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_code_reads_back_as_written() {
+        let all = [
+            Why::Automatic {
+                load: 2,
+                capacity: 10,
+                on_duty: 3,
+            },
+            Why::OffDuty,
+            Why::Manual,
+            Why::OperatorGone,
+            Why::Forced("Training: skip the queue".into()),
+            // An admin's words that look like a code stay the admin's words.
+            Why::Forced("manual".into()),
+        ];
+        for why in all {
+            assert_eq!(Why::parse(&why.code()), Some(why.clone()), "{}", why.code());
+        }
+        assert_eq!(Why::parse("manual by admin"), None);
+        assert_eq!(Why::parse("automatic:x/10:3"), None);
+    }
+
+    #[test]
+    fn the_wire_carries_reasons_as_codes_and_never_operator_ids() {
+        let event = EventKind::Assigned {
+            from: Some(7),
+            to: Some(9),
+            why: Some(Why::Automatic {
+                load: 0,
+                capacity: 10,
+                on_duty: 2,
+            }),
+        };
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"assigned": {"why": "automatic:0/10:2"}})
+        );
+        let back: EventKind = serde_json::from_value(json).unwrap();
+        assert_eq!(
+            back,
+            EventKind::Assigned {
+                from: None,
+                to: None,
+                why: Some(Why::Automatic {
+                    load: 0,
+                    capacity: 10,
+                    on_duty: 2
+                })
+            }
+        );
+        assert!(serde_json::from_value::<EventKind>(
+            serde_json::json!({"assigned": {"why": "because"}})
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn notes_and_their_files_are_internal() {
+        assert!(EventKind::Note { id: 1 }.internal());
+        let file = |internal| EventKind::Attachment {
+            name: "a.txt".into(),
+            message: Some(1),
+            internal,
+        };
+        assert!(file(true).internal());
+        assert!(!file(false).internal());
+        assert!(!EventKind::Message { id: 1 }.internal());
+    }
+}

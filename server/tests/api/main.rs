@@ -1,0 +1,17 @@
+//! Šalter's integration tests, one binary (so the workspace links the server once for them):
+//! each module a domain, every database test on SQLite and on PostgreSQL through the harness in
+//! `common`. `TEST_LOG=1 cargo test -p server --test api` shows the server's tracing output
+//! (`TEST_LOG=debug` or any `EnvFilter` for more).
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod assignment;
+mod attachments;
+mod auth;
+mod cli;
+mod history;
+mod multiprocess;
+mod reliability;
+mod tickets;
