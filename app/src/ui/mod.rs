@@ -15,8 +15,7 @@ pub use files::{FileLinks, FilePicker};
 pub use nav::Link;
 pub use shell::{common_page, start, NavItem, NotFound};
 pub use tickets::{
-    event_text, follow, ticket_path, StaffTicketView, StatusBadge, TicketLink, TicketList,
-    TicketView, When,
+    follow, ticket_path, StaffTicketView, StatusBadge, TicketLink, TicketList, TicketView, When,
 };
 pub use work::WorkHistory;
 

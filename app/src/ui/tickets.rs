@@ -11,8 +11,8 @@ use crate::api::tickets::{
 };
 use crate::dto::limits::TEXT_MAX;
 use crate::dto::{
-    Attachment, Category, Role, TicketDetail, TicketEdit, TicketEvent, TicketMessage, TicketMove,
-    TicketQuery, TicketSummary,
+    Attachment, Category, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove, TicketQuery,
+    TicketSummary,
 };
 use crate::i18n::{event_text, relative_time, Msg};
 use crate::tickets::{rule, Move, Needs, Priority, Status};

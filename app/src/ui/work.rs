@@ -2,10 +2,10 @@
 //! its reason, and every step they took: the operator's own (*My work*), or any operator's for
 //! an admin (the floor).
 
-use super::{event_text, t, use_ui, ErrorNote, FormCall, Loading, TicketLink, When};
+use super::{t, use_ui, ErrorNote, FormCall, Loading, TicketLink, When};
 use crate::api::assignment::operator_work;
 use crate::dto::TicketEvent;
-use crate::i18n::Msg;
+use crate::i18n::{event_text, Msg};
 use leptos::prelude::*;
 
 /// `operator`: `None` for the signed-in operator's own.
