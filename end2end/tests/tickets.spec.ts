@@ -26,7 +26,14 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await expect(admin.getByLabel('Printers (only operators who hold it)')).toBeChecked();
   await accessible(admin, 'settings with categories');
 
-  // The client opens a ticket, in Markdown, with a log file.
+  // The client opens a ticket, in Markdown, with a log file. (Their earlier tickets load late,
+  // and the creation is held, to show that the button follows its own call only.)
+  let releaseList!: () => void;
+  let releaseCreate!: () => void;
+  const listHeld = new Promise<void>((r) => { releaseList = r; });
+  const createHeld = new Promise<void>((r) => { releaseCreate = r; });
+  await client.route('**/api/tickets/list', async (route) => { await listHeld; await route.continue(); });
+  await client.route('**/api/tickets/create', async (route) => { await createHeld; await route.continue(); });
   await client.getByRole('link', { name: 'New ticket' }).first().click();
   await client.getByLabel('Subject').fill('Printer on fire');
   await client.getByLabel('Description').fill('Smoke comes out of the **LX-300**.');
@@ -37,7 +44,15 @@ test('a ticket goes from client to operator and back until it is solved', async 
   });
   await expect(client.locator('.files li')).toContainText('smoke.log');
   await accessible(client, 'new ticket');
-  await client.getByRole('button', { name: 'Open the ticket' }).click();
+  const open = client.getByRole('button', { name: 'Open the ticket' });
+  await open.click();
+  await expect(open).toBeDisabled();
+  const listed = client.waitForResponse('**/api/tickets/list');
+  releaseList();
+  await listed;
+  await expect(open).toBeDisabled();
+  releaseCreate();
+  await client.unrouteAll();
   const heading = client.getByRole('heading', { level: 1 });
   await expect(heading).toContainText('Printer on fire');
   const reference = (await heading.locator('code').textContent())!.trim();

@@ -63,7 +63,7 @@ fn CreateAccount(
                     on_pick=move |v| role.set(Role::parse(&v).unwrap_or(Role::Client))/>
             </div>
             <ErrorNote message=call.message()/>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::CreateAccount)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::CreateAccount)}</button>
         </form>
     }
 }

@@ -60,7 +60,7 @@ pub fn CategoriesCard() -> impl IntoView {
             </ul>
             <form class="form row" on:submit=add>
                 <TextField id="category-name" label=Msg::AddCategory value=name required=true maxlength=CATEGORY_MAX/>
-                <button type="submit" disabled=move || call.busy.get()>{t(Msg::Add)}</button>
+                <button type="submit" disabled=move || call.busy()>{t(Msg::Add)}</button>
             </form>
             <ErrorNote message=call.message()/>
         </section>

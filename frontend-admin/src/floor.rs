@@ -38,7 +38,7 @@ pub fn FloorPage() -> impl IntoView {
     view! {
         <h1>{t(Msg::Floor)}</h1>
         <ErrorNote message=call.message()/>
-        {move || (call.busy.get() && floor.with(Option::is_none)).then(|| view! { <Loading/> })}
+        {move || (call.busy() && floor.with(Option::is_none)).then(|| view! { <Loading/> })}
         {move || floor.get().map(|f| view! {
             <section class="card">
                 <p class="spread">
@@ -180,7 +180,7 @@ fn PlanForm(
             </fieldset>
             <TextField id="plan-days-off" label=Msg::DaysOff value=days_off hint=Msg::DaysOffHint/>
             <ErrorNote message=call.message()/>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Save)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
     }
 }

@@ -27,7 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
                 required=true maxlength=COMPANY_NAME_MAX/>
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Save)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
         <super::categories::CategoriesCard/>
     }

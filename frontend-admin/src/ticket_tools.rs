@@ -71,7 +71,7 @@ fn AdminTools(
                 options=id_options(operators, |a| Some((a.id, a.full_name.clone())))
                 on_pick=move |v| operator.set(v.parse().ok())/>
             <p class="actions">
-                <button type="button" on:click=assign disabled=move || call.busy.get()>{t(Msg::MoveAssign)}</button>
+                <button type="button" on:click=assign disabled=move || call.busy()>{t(Msg::MoveAssign)}</button>
             </p>
             <h2>{t(Msg::ForceTitle)}</h2>
             <p class="hint">{t(Msg::ForceHint)}</p>
@@ -80,7 +80,7 @@ fn AdminTools(
                 on_pick=move |v| status.set(Status::parse(&v).unwrap_or(Status::Open))/>
             <TextArea id="force-reason" label=Msg::Reason value=reason maxlength=REASON_MAX/>
             <ErrorNote message=call.message()/>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::Force)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Force)}</button>
         </form>
     }
 }

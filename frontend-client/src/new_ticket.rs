@@ -30,11 +30,14 @@ pub fn NewTicketPage() -> impl IntoView {
     let mine = RwSignal::new(Vec::<TicketSummary>::new());
     let files = RwSignal::new(Vec::<Attachment>::new());
     let key = RwSignal::new(idempotency_key());
-    let call = FormCall::new();
-    call.run(list_categories(), move |list| categories.set(list));
-    call.run(list_tickets(TicketQuery::default()), move |page| {
+    // The page's loads and the form's submit (with its uploads) are separate actions: the
+    // submit button waits only for its own.
+    let loads = FormCall::new();
+    loads.run(list_categories(), move |list| categories.set(list));
+    loads.run(list_tickets(TicketQuery::default()), move |page| {
         mine.set(page.tickets)
     });
+    let call = FormCall::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = NewTicket {
@@ -53,6 +56,7 @@ pub fn NewTicketPage() -> impl IntoView {
     };
     view! {
         <h1>{t(Msg::NewTicket)}</h1>
+        <ErrorNote message=loads.message()/>
         <form class="card form" on:submit=submit>
             <TextField id="subject" label=Msg::Subject value=subject required=true maxlength=SUBJECT_MAX/>
             <TextArea id="description" label=Msg::Description value=description required=true maxlength=TEXT_MAX/>
@@ -73,7 +77,7 @@ pub fn NewTicketPage() -> impl IntoView {
             })}
             <FilePicker id="files" files=files call=call/>
             <ErrorNote message=call.message()/>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::OpenTicket)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::OpenTicket)}</button>
         </form>
     }
 }

@@ -34,7 +34,7 @@ pub fn DutyBar() -> impl IntoView {
                             }
                         })}
                     </p>
-                    <button type="button" on:click=toggle disabled=move || call.busy.get()>
+                    <button type="button" on:click=toggle disabled=move || call.busy()>
                         {t(if d.on_break { Msg::BackToWork } else { Msg::TakeBreak })}
                     </button>
                 }

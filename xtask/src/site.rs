@@ -14,7 +14,6 @@ use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::SystemTime;
 
 const TARGET: &str = "wasm32-unknown-unknown";
 /// Each app: its name, its crate, and its directory under the site.
@@ -51,7 +50,10 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
             .join(out_dir)
             .join(format!("{krate}.wasm"));
         let js = pkg.join(format!("{app}.js"));
-        if is_stale(&js, &wasm)? {
+        let stamp = pkg.join(format!("{app}.made-from"));
+        let made_from = made_from(&wasm, profile)?;
+        let bound = std::fs::read_to_string(&stamp).ok();
+        if !js.exists() || bound.as_deref() != Some(made_from.as_str()) {
             wasm_bindgen_cli_support::Bindgen::new()
                 .input_path(&wasm)
                 .web(true)?
@@ -62,6 +64,7 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
                 .out_name(app)
                 .generate(&pkg)
                 .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
+            std::fs::write(&stamp, &made_from)?;
         }
         write_if_changed(
             &pkg.join(format!("{app}-start.js")),
@@ -85,15 +88,19 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     Ok(())
 }
 
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
-}
-
-fn is_stale(output: &Path, input: &Path) -> Result<bool> {
-    let Some(input_time) = modified(input) else {
-        bail!("{} was not built", input.display());
-    };
-    Ok(modified(output).is_none_or(|out| out < input_time))
+/// What an app in the site is made from: the profile and the compiled wasm's content. The
+/// site holds one build of each app; it is bound again whenever this differs from what the
+/// bound one was made from (`pkg/<app>.made-from`) — never by comparing file times, which
+/// would keep a newer debug build in place of an unchanged release one.
+fn made_from(wasm: &Path, profile: &str) -> Result<String> {
+    let bytes = std::fs::read(wasm).with_context(|| format!("{} was not built", wasm.display()))?;
+    let mut hash = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hash, &bytes);
+    Ok(format!(
+        "{profile} {} {:016x}\n",
+        bytes.len(),
+        std::hash::Hasher::finish(&hash)
+    ))
 }
 
 fn write_if_changed(path: &Path, content: &str) -> Result<()> {
@@ -173,4 +180,24 @@ pub fn size(root: &Path) -> Result<()> {
         bail!("over the {} KB gzip budget: {over:?}", BUDGET_GZIP / 1024);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::made_from;
+
+    /// After a debug build, a release build of unchanged sources must be bound again (and the
+    /// other way round): what the site holds is decided by what it was made from.
+    #[test]
+    fn a_build_of_another_profile_or_content_is_bound_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let wasm = dir.path().join("app.wasm");
+        std::fs::write(&wasm, b"\0asm release").unwrap();
+        let release = made_from(&wasm, "wasm-release").unwrap();
+        assert_eq!(made_from(&wasm, "wasm-release").unwrap(), release);
+        assert_ne!(made_from(&wasm, "dev").unwrap(), release);
+        std::fs::write(&wasm, b"\0asm changed").unwrap();
+        assert_ne!(made_from(&wasm, "wasm-release").unwrap(), release);
+        assert!(made_from(&dir.path().join("missing.wasm"), "dev").is_err());
+    }
 }

@@ -58,7 +58,7 @@ pub fn PasswordForm(forced: bool) -> impl IntoView {
                 autocomplete="new-password" required=true maxlength=PASSWORD_MAX/>
             <ErrorNote message=message/>
             <p class="success" role="status" hidden=move || !done.get()>{t(Msg::PasswordChanged)}</p>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::ChangePassword)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::ChangePassword)}</button>
         </form>
     }
 }

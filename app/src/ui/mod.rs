@@ -165,10 +165,12 @@ async fn answered(posting: Posting, then: Then) -> Result<Box<dyn FnOnce()>, App
     then(posting.await?)
 }
 
-/// One form's (or button's) call to the server: whether it is under way, and its last error.
+/// One action's call to the server (a form's submit, a button, a page's load): whether it is
+/// under way, and its last error. Give each action its own, so one's end is not another's.
 #[derive(Clone, Copy)]
 pub struct FormCall {
-    pub busy: RwSignal<bool>,
+    /// Calls under way: busy until the last of them has answered.
+    pending: RwSignal<u32>,
     pub error: RwSignal<Option<AppError>>,
     ui: Ui,
 }
@@ -176,10 +178,15 @@ pub struct FormCall {
 impl FormCall {
     pub fn new() -> FormCall {
         FormCall {
-            busy: RwSignal::new(false),
+            pending: RwSignal::new(0),
             error: RwSignal::new(None),
             ui: use_ui(),
         }
+    }
+
+    /// Whether a call is under way (tracked: a view reading it follows it).
+    pub fn busy(self) -> bool {
+        self.pending.get() > 0
     }
 
     /// Runs a server call; `done` gets its value, the error line gets its error. An ended
@@ -207,7 +214,7 @@ impl FormCall {
     }
 
     fn start(self, call: PendingCall) {
-        self.busy.set(true);
+        self.pending.update(|n| *n += 1);
         self.error.set(None);
         spawn_local(async move {
             match call.await {
@@ -219,7 +226,7 @@ impl FormCall {
                     self.error.set(Some(e));
                 }
             }
-            self.busy.set(false);
+            self.pending.update(|n| *n = n.saturating_sub(1));
         });
     }
 

@@ -147,7 +147,7 @@ fn SignInForm(app: Role) -> impl IntoView {
             <TextField id="password" label=Msg::Password value=password kind="password"
                 autocomplete="current-password" required=true/>
             <ErrorNote message=call.message()/>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(Msg::SignIn)}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::SignIn)}</button>
         </form>
     }
 }

@@ -214,7 +214,7 @@ pub fn TicketView(
     view! {
         <p><Link path=if ui.app == Role::Admin { "/tickets" } else { "/" } label=Msg::Back/></p>
         <ErrorNote message=call.message()/>
-        {move || (call.busy.get() && detail.with(Option::is_none)).then(|| view! { <Loading/> })}
+        {move || (call.busy() && detail.with(Option::is_none)).then(|| view! { <Loading/> })}
         {move || detail.get().map(|d| view! { <TicketBody detail=d on_change=move |d| detail.set(Some(d))/> })}
     }
 }
@@ -367,7 +367,7 @@ fn FieldsForm(
                 current=Signal::derive(move || category.get().map(|c| c.to_string()).unwrap_or_default())
                 on_pick=move |v| category.set(v.parse().ok())/>
             <ErrorNote message=call.message()/>
-            <button type="submit" disabled=move || call.busy.get()>{t(Msg::Save)}</button>
+            <button type="submit" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
     }
 }
@@ -413,7 +413,7 @@ fn MoveForm(
             })}
             {with_message.then(|| view! { <FilePicker id=files_id files=files call=call/> })}
             <ErrorNote message=call.message()/>
-            <button type="submit" class="primary" disabled=move || call.busy.get()>{t(move_label(mv, ui.app))}</button>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(move_label(mv, ui.app))}</button>
         </form>
     }
 }
@@ -456,7 +456,7 @@ fn Reply(
                 <p class="hint">{t(Msg::InternalNoteHint)}</p>
             })}
             <ErrorNote message=call.message()/>
-            <button type="submit" disabled=move || call.busy.get()>
+            <button type="submit" disabled=move || call.busy()>
                 {move || t(if internal.get() { Msg::AddNote } else { Msg::Send })()}
             </button>
         </form>

@@ -25,7 +25,7 @@ pub fn WorkHistory(#[prop(optional)] operator: Option<i64>) -> impl IntoView {
     view! {
         <ErrorNote message=call.message()/>
         <section class="card">
-            {move || (call.busy.get() && entries.with(Vec::is_empty)).then(|| view! { <Loading/> })}
+            {move || (call.busy() && entries.with(Vec::is_empty)).then(|| view! { <Loading/> })}
             <ol class="history work">
                 {move || entries.get().into_iter().map(|event| {
                     let (id, reference) = event.ticket.clone().unwrap_or_default();
