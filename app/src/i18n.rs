@@ -278,7 +278,6 @@ pub fn relative_time(ago_ms: i64, lang: Lang) -> String {
 }
 
 impl crate::tickets::Status {
-    /// The status's one name, the same in all three apps.
     /// Each status's code and label, in declaration order: the choices of a `<select>`.
     pub const CHOICES: [(&'static str, Msg); 5] = {
         use crate::tickets::Status::*;
@@ -291,6 +290,7 @@ impl crate::tickets::Status {
         ]
     };
 
+    /// The status's one name, the same in all three apps.
     pub fn label(self, lang: Lang) -> &'static str {
         Self::CHOICES[self as usize].1.text(lang)
     }

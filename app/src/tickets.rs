@@ -84,7 +84,8 @@ impl Priority {
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Move {
-    /// Admin (until automatic assignment lands): open → assigned to an operator.
+    /// Admin, by hand: open → assigned to an operator (automatic assignment does the same on
+    /// its own, `server::assignment`).
     Assign,
     /// Operator: assigned → in progress.
     Start,

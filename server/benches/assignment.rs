@@ -8,7 +8,10 @@
 //!    and the waiting time (arrival → assignment) p50/p99.
 //! 2. The decision time with 1,000 operators on duty (target p99 ≤ 1 ms, QUALITY.md).
 
+mod common;
+
 use app::assignment::{choose, plan, Operator, Waiting};
+use common::{Report, Target};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
@@ -36,7 +39,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn day() {
+fn day(report: &mut Report) {
     let mut rng = StdRng::seed_from_u64(42);
     let operators = 20;
     let shifts: Vec<Shift> = (0..operators)
@@ -154,15 +157,28 @@ fn day() {
     let mut w: Vec<f64> = waits.iter().map(|(_, m)| *m).collect();
     w.sort_by(|a, b| a.total_cmp(b));
     let worst = spreads.iter().map(|s| s.2).max().unwrap_or(0);
+    let (p50, p99) = (percentile(&w, 0.5), percentile(&w, 0.99));
     println!(
-        "assigned {} of 2000; waiting p50 {:.0} min, p99 {:.0} min; largest spread {worst}",
+        "assigned {} of 2000; waiting p50 {p50:.0} min, p99 {p99:.0} min; largest spread {worst}",
         w.len(),
-        percentile(&w, 0.5),
-        percentile(&w, 0.99)
+    );
+    report.record(
+        "day · tickets assigned",
+        w.len() as f64,
+        "tickets",
+        Target::AtLeast(2_000.0),
+    );
+    report.record("day · waiting p50", p50, "min", Target::None);
+    report.record("day · waiting p99", p99, "min", Target::None);
+    report.record(
+        "day · largest spread on duty",
+        worst as f64,
+        "tickets",
+        Target::None,
     );
 }
 
-fn decision_time() {
+fn decision_time(report: &mut Report) {
     let mut rng = StdRng::seed_from_u64(7);
     let ops: Vec<Operator> = (0..1_000)
         .map(|id| Operator {
@@ -191,15 +207,25 @@ fn decision_time() {
         chosen += usize::from(pick.is_some());
     }
     times.sort_by(|a, b| a.total_cmp(b));
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
     println!(
         "\n== decision with 1,000 operators on duty ({chosen} of 10,000 placed)\n\
-         p50 {:.4} ms   p99 {:.4} ms   (target p99 ≤ 1 ms)",
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
+         p50 {p50:.4} ms   p99 {p99:.4} ms   (target p99 ≤ 1 ms)",
+    );
+    report.record("decision, 1,000 on duty · p50", p50, "ms", Target::None);
+    report.record(
+        "decision, 1,000 on duty · p99",
+        p99,
+        "ms",
+        Target::AtMost(1.0),
     );
 }
 
 fn main() {
-    day();
-    decision_time();
+    let mut report = Report::new("assignment");
+    report.setting("operators", 20);
+    report.setting("tickets", 2_000);
+    day(&mut report);
+    decision_time(&mut report);
+    report.write();
 }

@@ -1,8 +1,12 @@
 //! `cargo xtask bench memory`: the `salter` process's resident memory (RSS, from
 //! /proc/PID/status) idle after start, after a burst of work, and with 1,000 idle connections
 //! open — beside the targets in ../shared/product/QUALITY.md (idle server ≤ 40 MB). Linux
-//! only. A benchmark, not a test: it asserts nothing and never runs in CI.
+//! only. A benchmark, not a test: it asserts nothing; CI runs it to prove it runs and writes
+//! `target/bench/memory.json`.
 
+mod common;
+
+use common::{Report, Target};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -26,6 +30,10 @@ fn mb(kb: u64) -> String {
     format!("{}.{} MB", kb / 1024, kb % 1024 * 10 / 1024)
 }
 
+fn in_mb(kb: u64) -> f64 {
+    kb as f64 / 1024.0
+}
+
 async fn post(http: &reqwest::Client, base: &str, endpoint: &str, body: serde_json::Value) {
     let res = http
         .post(format!("{base}/api/{endpoint}"))
@@ -38,6 +46,10 @@ async fn post(http: &reqwest::Client, base: &str, endpoint: &str, body: serde_js
 }
 
 fn main() {
+    let mut report = Report::new("memory");
+    report.setting("database", "sqlite");
+    report.setting("tickets", TICKETS);
+    report.setting("idle_connections", IDLE_CONNECTIONS);
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut child = Command::new(SALTER)
         .args([
@@ -90,6 +102,7 @@ fn main() {
         tokio::time::sleep(Duration::from_secs(2)).await;
         let idle = rss_kb(pid);
         println!("idle after start:                 {:>9}   (target ≤ 40 MB)", mb(idle));
+        report.record("idle after start", in_mb(idle), "MB", Target::AtMost(40.0));
 
         let admin = reqwest::Client::builder().cookie_store(true).build().expect("client");
         post(&admin, &base, "session/sign_in", json!({"input": {"username": "admin", "password": otp, "app": "admin"}})).await;
@@ -108,7 +121,9 @@ fn main() {
         post(&client, &base, "session/sign_in", json!({"input": {"username": username, "password": password, "app": "client"}})).await;
         post(&client, &base, "session/change_password", json!({"input": {"current_password": null, "new_password": "memory benchmark client"}})).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        println!("after 4 sign-ins and password changes: {:>9}", mb(rss_kb(pid)));
+        let signed_in = rss_kb(pid);
+        println!("after 4 sign-ins and password changes: {:>9}", mb(signed_in));
+        report.record("after 4 sign-ins", in_mb(signed_in), "MB", Target::AtMost(40.0));
         for i in 0..TICKETS {
             post(&client, &base, "tickets/create", json!({"input": {"subject": format!("Ticket {i}"),
                 "description": "Printer jam in tray 2", "category_id": null, "priority": "normal",
@@ -121,6 +136,7 @@ fn main() {
         tokio::time::sleep(Duration::from_secs(2)).await;
         let worked = rss_kb(pid);
         println!("after {TICKETS} tickets, lists, searches: {:>9}", mb(worked));
+        report.record("after tickets, lists, searches", in_mb(worked), "MB", Target::None);
 
         let addr = base.trim_start_matches("http://").to_string();
         let mut open = Vec::with_capacity(IDLE_CONNECTIONS);
@@ -129,13 +145,21 @@ fn main() {
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
         let connected = rss_kb(pid);
+        let each = connected.saturating_sub(worked) as f64 / IDLE_CONNECTIONS as f64;
         println!(
-            "{IDLE_CONNECTIONS} idle connections open:        {:>9}   ({} KB each)",
+            "{IDLE_CONNECTIONS} idle connections open:        {:>9}   ({each:.1} KB each)",
             mb(connected),
-            connected.saturating_sub(worked) / IDLE_CONNECTIONS as u64
+        );
+        report.record("per idle HTTP connection", each, "KB", Target::None);
+        report.record(
+            "idle connections held",
+            open.len() as f64,
+            "connections",
+            Target::AtLeast(IDLE_CONNECTIONS as f64),
         );
         drop(open);
     });
     let _ = child.kill();
     let _ = child.wait();
+    report.write();
 }

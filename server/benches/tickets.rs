@@ -1,11 +1,18 @@
-//! `cargo xtask bench tickets [SIZES…]`: seeds SQLite (synchronous=FULL) with SIZES tickets
-//! (default 100000) and measures, over HTTP against the real router, the operator queue page,
-//! the admin list page, a ticket view with 50 messages, search, and ticket creation — printing
-//! p50/p99 beside the targets in ../shared/product/QUALITY.md. A benchmark, not a test: it
-//! asserts nothing and never runs in CI.
+//! `cargo xtask bench tickets [SIZES…] [--sqlite | --postgres]`: seeds SQLite
+//! (synchronous=FULL) and PostgreSQL with SIZES tickets (default 100000) and measures, over HTTP
+//! against the real router, the operator queue page, the admin list page, a ticket view with 50
+//! messages, search, and ticket creation — paced at 200/s, flat out with 16 clients, and at
+//! 200/s while 16 clients page queues and search — printing p50/p99 beside the targets in
+//! ../shared/product/QUALITY.md and writing them to `target/bench/tickets.json`. A benchmark,
+//! not a test: it asserts nothing. PostgreSQL is the one the tests use
+//! (`SALTER_TEST_POSTGRES_URL`, default postgres@127.0.0.1:5432); each run gets a database of
+//! its own, dropped afterwards.
+
+mod common;
 
 use app::dto::{Edition, NewAccount, Role};
 use app::server::{accounts, AppState, Config, Db};
+use common::{Report, Target};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -15,6 +22,23 @@ const SAMPLES: usize = 200;
 struct Run {
     base: String,
     state: AppState,
+    /// `sqlite 100000`: names the figures of this database and size.
+    scope: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Database {
+    Sqlite,
+    Postgres,
+}
+
+impl Database {
+    fn name(self) -> &'static str {
+        match self {
+            Database::Sqlite => "sqlite",
+            Database::Postgres => "postgres",
+        }
+    }
 }
 
 async fn browser(run: &Run, username: &str, password: &str, role: &str) -> reqwest::Client {
@@ -107,7 +131,14 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-async fn measure(label: &str, target: &str, http: &reqwest::Client, url: &str, body: Value) {
+async fn measure(
+    report: &mut Report,
+    run: &Run,
+    (label, target, at_most): (&str, &str, f64),
+    http: &reqwest::Client,
+    url: &str,
+    body: Value,
+) {
     let mut times = Vec::with_capacity(SAMPLES);
     for _ in 0..SAMPLES {
         let start = Instant::now();
@@ -117,11 +148,11 @@ async fn measure(label: &str, target: &str, http: &reqwest::Client, url: &str, b
         times.push(start.elapsed());
     }
     times.sort();
-    println!(
-        "{label:<34} p50 {:>7.2} ms   p99 {:>7.2} ms   (target {target})",
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
-    );
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    println!("{label:<34} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   (target {target})");
+    let metric = format!("{} · {label}", run.scope);
+    report.record(&format!("{metric} p50"), p50, "ms", Target::None);
+    report.record(&format!("{metric} p99"), p99, "ms", Target::AtMost(at_most));
 }
 
 /// One ticket created over HTTP; how long it took.
@@ -144,7 +175,7 @@ async fn create_one(http: &reqwest::Client, base: &str, key: String) -> Duration
 }
 
 /// Throughput: every client creates as fast as it can.
-async fn creation(run: &Run, clients: &[reqwest::Client]) {
+async fn creation(report: &mut Report, run: &Run, clients: &[reqwest::Client]) {
     let total = 2_000;
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -165,18 +196,26 @@ async fn creation(run: &Run, clients: &[reqwest::Client]) {
     }
     let secs = start.elapsed().as_secs_f64();
     times.sort();
+    let rate = times.len() as f64 / secs;
+    let p99 = percentile(&times, 0.99);
     println!(
-        "{:<34} {:>7.0} tickets/s with {} clients at once; p50 {:.2} ms, p99 {:.2} ms   (target ≥ 1,000/s)",
-        "create (HTTP, SQLite FULL)",
-        times.len() as f64 / secs,
+        "{:<34} {rate:>7.0} tickets/s with {} clients at once; p50 {:.2} ms, p99 {p99:.2} ms   (target ≥ 1,000/s)",
+        "create, flat out",
         clients.len(),
         percentile(&times, 0.5),
-        percentile(&times, 0.99)
     );
+    let metric = format!("{} · create with {} clients", run.scope, clients.len());
+    report.record(
+        &format!("{metric}, throughput"),
+        rate,
+        "tickets/s",
+        Target::AtLeast(1_000.0),
+    );
+    report.record(&format!("{metric}, p99"), p99, "ms", Target::None);
 }
 
 /// Latency at a steady 200 tickets/s for 5 s, the clients taking turns.
-async fn paced_creation(run: &Run, clients: &[reqwest::Client]) {
+async fn paced_creation(run: &Run, clients: &[reqwest::Client], tag: &'static str) -> (f64, f64) {
     let (rate, total) = (200u32, 1_000u32);
     let start = tokio::time::Instant::now();
     let mut tasks = Vec::new();
@@ -186,7 +225,7 @@ async fn paced_creation(run: &Run, clients: &[reqwest::Client]) {
         let at = start + Duration::from_secs(1) * i / rate;
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until(at).await;
-            create_one(&http, &base, format!("paced-{i}")).await
+            create_one(&http, &base, format!("{tag}-{i}")).await
         }));
     }
     let mut times = Vec::new();
@@ -194,29 +233,114 @@ async fn paced_creation(run: &Run, clients: &[reqwest::Client]) {
         times.push(task.await.unwrap());
     }
     times.sort();
-    println!(
-        "{:<34} p50 {:>7.2} ms   p99 {:>7.2} ms   (target p99 ≤ 20 ms at 200/s)",
-        "create at 200 tickets/s",
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
-    );
+    (percentile(&times, 0.5), percentile(&times, 0.99))
 }
 
-async fn bench(size: usize) {
-    println!("\n== {size} tickets");
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&format!(
-        "sqlite://{}",
-        dir.path().join("bench.db").display()
-    ))
-    .await
-    .unwrap();
+/// Creation at 200/s, alone or while `busy` clients page queues and search as fast as they
+/// can (the mixed load).
+async fn paced(
+    report: &mut Report,
+    run: &Run,
+    clients: &[reqwest::Client],
+    busy: &[reqwest::Client],
+) {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for http in busy {
+        let (http, base, stop) = (http.clone(), run.base.clone(), stop.clone());
+        readers.push(tokio::spawn(async move {
+            let mut done = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for (endpoint, body) in [
+                    (
+                        "tickets/list",
+                        json!({"query": {"status": null, "after": null}}),
+                    ),
+                    ("tickets/search", json!({"words": "printer"})),
+                ] {
+                    let res = http
+                        .post(format!("{base}/api/{endpoint}"))
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(res.status().is_success(), "{endpoint}: {}", res.status());
+                    res.bytes().await.unwrap();
+                    done += 1;
+                }
+            }
+            done
+        }));
+    }
+    let tag = if busy.is_empty() { "paced" } else { "mixed" };
+    let (p50, p99) = paced_creation(run, clients, tag).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut reads = 0;
+    for r in readers {
+        reads += r.await.unwrap();
+    }
+    let label = if busy.is_empty() {
+        "create at 200 tickets/s".to_string()
+    } else {
+        format!("create at 200/s, {} readers", busy.len())
+    };
+    let also = if busy.is_empty() {
+        String::new()
+    } else {
+        format!("; {reads} pages and searches meanwhile")
+    };
+    println!("{label:<34} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   (target p99 ≤ 20 ms){also}");
+    let metric = format!("{} · {label}", run.scope);
+    report.record(&format!("{metric} p50"), p50, "ms", Target::None);
+    report.record(&format!("{metric} p99"), p99, "ms", Target::AtMost(20.0));
+}
+
+/// A database of the run's own: SQLite in a temporary directory, or a new PostgreSQL database
+/// (dropped by `drop_postgres` afterwards). Returns its URL and what keeps it.
+async fn database(db: Database) -> (String, Option<tempfile::TempDir>, Option<(String, String)>) {
+    match db {
+        Database::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+            (url, Some(dir), None)
+        }
+        Database::Postgres => {
+            use sqlx::{Connection, Executor};
+            let admin = std::env::var("SALTER_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("salter_bench_{:016x}", rand::random::<u64>());
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL for the benchmark (SALTER_TEST_POSTGRES_URL)");
+            conn.execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            let (base, _) = admin.rsplit_once('/').unwrap();
+            (format!("{base}/{name}"), None, Some((admin, name)))
+        }
+    }
+}
+
+async fn drop_postgres(admin: &str, name: &str) {
+    use sqlx::{Connection, Executor};
+    if let Ok(mut conn) = sqlx::PgConnection::connect(admin).await {
+        let _ = conn
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+    }
+}
+
+async fn bench(report: &mut Report, db: Database, size: usize) {
+    let scope = format!("{} {size}", db.name());
+    println!("\n== {size} tickets on {}", db.name());
+    let (url, _dir, postgres) = database(db).await;
+    let opened = Db::open(&url).await.unwrap();
     let config = Config {
         edition: Edition::Commercial,
         signin_address_limit: i64::MAX,
         ..Config::default()
     };
-    let state = AppState::new(db, config);
+    let state = AppState::new(opened, config);
     let otp = accounts::bootstrap(&state)
         .await
         .unwrap()
@@ -225,7 +349,7 @@ async fn bench(size: usize) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server_state = state.clone();
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         let _ = server::serve(
             listener,
             server_state,
@@ -234,11 +358,12 @@ async fn bench(size: usize) {
         )
         .await;
     });
-    let run = Run { base, state };
+    let run = Run { base, state, scope };
     let admin = browser(&run, "admin", &otp, "admin").await;
     let (operator_id, operator) = person(&run, "Bench Operator", Role::Operator).await;
     let mut client_ids = Vec::new();
     let mut client_browsers = Vec::new();
+    let mut readers = Vec::new();
     for i in 0..CLIENTS {
         if i < 16 {
             let (id, b) = person(&run, &format!("Bench Client {i}"), Role::Client).await;
@@ -278,67 +403,105 @@ async fn bench(size: usize) {
     }
     let list = format!("{}/api/tickets/list", run.base);
     let first_page = json!({"query": {"status": null, "after": null}});
+    let page_target = if size > 100_000 { 50.0 } else { 20.0 };
+    let page = "p99 ≤ 20 ms at 100k, ≤ 50 ms at 1M";
     measure(
-        "operator queue, page of 50",
-        "p99 ≤ 20 ms at 100k, ≤ 50 ms at 1M",
+        report,
+        &run,
+        ("operator queue, page of 50", page, page_target),
         &operator,
         &list,
         first_page.clone(),
     )
     .await;
     measure(
-        "admin list, page of 50",
-        "p99 ≤ 20 ms at 100k, ≤ 50 ms at 1M",
+        report,
+        &run,
+        ("admin list, page of 50", page, page_target),
         &admin,
         &list,
         first_page,
     )
     .await;
     measure(
-        "admin list, open only",
-        "p99 ≤ 20 ms at 100k",
+        report,
+        &run,
+        ("admin list, open only", page, page_target),
         &admin,
         &list,
         json!({"query": {"status": "open", "after": null}}),
     )
     .await;
     measure(
-        "ticket view, 50 messages",
-        "p99 ≤ 10 ms",
+        report,
+        &run,
+        ("ticket view, 50 messages", "p99 ≤ 10 ms", 10.0),
         &client_browsers[0],
         &format!("{}/api/tickets/view", run.base),
         json!({"ticket_id": viewed}),
     )
     .await;
     measure(
-        "search (admin, all tickets)",
-        "p99 ≤ 50 ms at 100k",
+        report,
+        &run,
+        ("search (admin, all tickets)", "p99 ≤ 50 ms at 100k", 50.0),
         &admin,
         &format!("{}/api/tickets/search", run.base),
         json!({"words": "printer"}),
     )
     .await;
-    paced_creation(&run, &client_browsers).await;
-    creation(&run, &client_browsers).await;
+    paced(report, &run, &client_browsers, &[]).await;
+    // The mixed load: the operator and the admin page and search, 8 sessions each.
+    for i in 0..8 {
+        readers.push(
+            person(&run, &format!("Bench Admin {i}"), Role::Admin)
+                .await
+                .1,
+        );
+        readers.push(operator.clone());
+    }
+    paced(report, &run, &client_browsers, &readers).await;
+    creation(report, &run, &client_browsers).await;
+    server.abort();
+    run.state.db.pool.close().await;
+    if let Some((admin, name)) = postgres {
+        drop_postgres(&admin, &name).await;
+    }
 }
 
 fn main() {
     // Errors the server logs (a failed request says why here).
     tracing_subscriber::fmt().with_env_filter("error").init();
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
         vec![100_000]
     } else {
         sizes
     };
+    let databases = match (
+        args.iter().any(|a| a == "--sqlite"),
+        args.iter().any(|a| a == "--postgres"),
+    ) {
+        (true, false) => vec![Database::Sqlite],
+        (false, true) => vec![Database::Postgres],
+        _ => vec![Database::Sqlite, Database::Postgres],
+    };
+    let mut report = Report::new("tickets");
+    report.setting("sizes", sizes.clone());
+    report.setting(
+        "databases",
+        databases.iter().map(|d| d.name()).collect::<Vec<_>>(),
+    );
+    report.setting("sqlite_synchronous", "FULL");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    for size in sizes {
-        rt.block_on(bench(size));
+    for db in databases {
+        for &size in &sizes {
+            rt.block_on(bench(&mut report, db, size));
+        }
     }
+    report.write();
 }

@@ -36,8 +36,8 @@ async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl In
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
-        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+    match state.db.healthy().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok"),
         Err(_) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "database unavailable",

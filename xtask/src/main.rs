@@ -15,10 +15,18 @@ cargo xtask <command>
   size                print each app's download size (wasm + js), raw and gzip; fails over budget
   serve [ARGS…]       build what is stale, then run `salter serve ARGS…` (SQLite at ./data)
   test                run every test: unit, integration (SQLite and PostgreSQL), end-to-end
-  bench tickets [N…]  seed N tickets (default 100000) and print latencies and throughput
+  bench               every benchmark at a small size (what CI runs: proves each one runs)
+  bench tickets [N…] [--sqlite|--postgres]
+                      seed N tickets (default 100000) on SQLite and PostgreSQL; print latencies
+                      and throughput
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
+Each benchmark also writes target/bench/<name>.json (metric, value, unit, target, met).
 ";
+
+/// Every benchmark, and the arguments of its small run.
+const BENCHES: [(&str, &[&str]); 3] =
+    [("tickets", &["2000"]), ("assignment", &[]), ("memory", &[])];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,21 +37,35 @@ fn main() -> Result<()> {
         Some("size") => site::size(&root),
         Some("serve") => serve(&root, &args[1..]),
         Some("test") => test::all(&root),
-        Some("bench")
-            if matches!(
-                args.get(1).map(String::as_str),
-                Some("tickets" | "assignment" | "memory")
-            ) =>
-        {
-            run(cargo()
-                .args(["bench", "--package", "server", "--bench", &args[1], "--"])
-                .args(&args[2..]))
-        }
+        Some("bench") => bench(&args[1..]),
         Some("help") | None => {
             print!("{HELP}");
             Ok(())
         }
         Some(other) => bail!("unknown command {other:?}\n{HELP}"),
+    }
+}
+
+/// `cargo xtask bench [NAME ARGS…]`: one benchmark, or every one at its small size.
+fn bench(args: &[String]) -> Result<()> {
+    let bench = |name: &str, args: &[String]| {
+        run(cargo()
+            .args(["bench", "--package", "server", "--bench", name, "--"])
+            .args(args))
+    };
+    match args.first() {
+        None => {
+            for (name, small) in BENCHES {
+                println!("\n==== bench {name} (small)");
+                bench(
+                    name,
+                    &small.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+                )?;
+            }
+            Ok(())
+        }
+        Some(name) if BENCHES.iter().any(|(b, _)| b == name) => bench(name, &args[1..]),
+        Some(other) => bail!("unknown benchmark {other:?}\n{HELP}"),
     }
 }
 

@@ -66,14 +66,23 @@ pub async fn seen(state: &AppState, session: &Session) -> Result<(), AppError> {
         seen.insert(session.user.id, now);
         previous
     };
-    sqlx::query(
-        "INSERT INTO operator_settings (operator_id, last_seen_at) VALUES ($1, $2) \
-         ON CONFLICT (operator_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
-    )
-    .bind(session.user.id)
-    .bind(now)
-    .execute(&state.db.pool)
-    .await?;
+    let operator = session.user.id;
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO operator_settings (operator_id, last_seen_at) VALUES ($1, $2) \
+                     ON CONFLICT (operator_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
+                )
+                .bind(operator)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
     if previous.is_none_or(|at| now - at >= state.config.duty_window_ms) {
         wake(state);
     }

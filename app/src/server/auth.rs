@@ -233,12 +233,22 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Ses
         end_session(state, &token_hash).await?;
         return Ok(None);
     }
-    // Write at most once a minute per session, not on every request.
+    // Write at most once a minute per session, not on every request — through the one writer,
+    // so on SQLite it joins the next group commit instead of waiting for the lock.
     if now - last_seen_at > 60_000 {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(&token_hash)
-            .execute(&state.db.pool)
+        let hash = token_hash.clone();
+        state
+            .db
+            .write(move |conn| {
+                Box::pin(async move {
+                    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                        .bind(now)
+                        .bind(hash)
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                })
+            })
             .await?;
     }
     Ok(Some(Session { token_hash, user }))

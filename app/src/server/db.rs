@@ -215,6 +215,14 @@ async fn run_batch(pool: &AnyPool, batch: Vec<WriteJob>) -> Result<(), sqlx::Err
 }
 
 impl Db {
+    /// Whether the database answers (the health check).
+    pub async fn healthy(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     /// A transaction that will write. On SQLite it takes the write lock up front
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes fails at once
     /// with "database is locked" when another writer committed in between, instead of waiting.

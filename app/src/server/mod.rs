@@ -1,7 +1,8 @@
 //! Server-only code: business rules and SQL. Compiled with the `ssr` feature only, so none of
 //! it can reach a browser bundle.
 //!
-//! - `gateway`: the one path every server function takes (session, authorization, error→status).
+//! - `gateway`: the one path every server function takes (session, authorization, time limit);
+//!   the HTTP status of an error is set by the server crate (`security::error_status`).
 //! - `access`: who may call what.
 //! - `auth`, `accounts`, `settings`, `categories`: the rules of each domain, with their SQL.
 //! - `history`: the one writer and reader of a ticket's history (typed `events`).

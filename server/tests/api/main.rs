@@ -12,6 +12,8 @@ mod attachments;
 mod auth;
 mod cli;
 mod history;
+mod layout;
 mod multiprocess;
 mod reliability;
+mod schema;
 mod tickets;

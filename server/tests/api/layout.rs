@@ -1,0 +1,196 @@
+//! Rules of the code's layout that tests enforce (ARCHITECTURE.md, "Invariants"): SQL and the
+//! pool only in `app/src/server/`; no user-facing English outside `i18n` in the apps; the code
+//! map names every module, and only paths that exist.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace")
+        .to_path_buf()
+}
+
+/// Every `.rs` file under `dir`, as a path relative to the workspace.
+fn rust_files(dir: &str) -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir)
+            .expect("a source directory")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = root();
+    let mut files = Vec::new();
+    walk(&root.join(dir), &mut files);
+    let mut files: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+fn read(file: &str) -> String {
+    std::fs::read_to_string(root().join(file)).expect("a source file")
+}
+
+const SOURCES: [&str; 6] = [
+    "app/src",
+    "server/src",
+    "frontend-client/src",
+    "frontend-operator/src",
+    "frontend-admin/src",
+    "xtask/src",
+];
+
+#[test]
+fn sql_and_the_pool_live_only_in_the_server_modules() {
+    let sql = [
+        "\"SELECT ",
+        "\"INSERT ",
+        "\"UPDATE ",
+        "\"DELETE ",
+        "\"CREATE ",
+    ];
+    let mut found = Vec::new();
+    for file in SOURCES.iter().flat_map(|dir| rust_files(dir)) {
+        if file.starts_with("app/src/server/") {
+            continue;
+        }
+        for (n, line) in read(&file).lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let query = (code.contains("sqlx::") && !code.contains("derive(sqlx::FromRow)"))
+                || code.contains(".pool")
+                || sql.iter().any(|s| code.contains(s));
+            if query {
+                found.push(format!("{file}:{}: {code}", n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "SQL outside app/src/server/: {found:#?}");
+}
+
+/// The string literals of a line that stand as text in a view (`<p>"…"</p>`): right after a
+/// tag's `>` or right before a tag's `<`.
+fn text_nodes(line: &str) -> Vec<&str> {
+    let mut nodes = Vec::new();
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        if end >= bytes.len() {
+            break;
+        }
+        let before = line[..i].trim_end().chars().last();
+        let after = line[end + 1..].trim_start().chars().next();
+        if before == Some('>') || after == Some('<') {
+            nodes.push(&line[start..end]);
+        }
+        i = end + 1;
+    }
+    nodes
+}
+
+#[test]
+fn the_apps_say_nothing_in_english_outside_i18n() {
+    let dirs = [
+        "app/src/ui",
+        "frontend-client/src",
+        "frontend-operator/src",
+        "frontend-admin/src",
+    ];
+    let mut found = Vec::new();
+    for file in dirs.iter().flat_map(|dir| rust_files(dir)) {
+        for (n, line) in read(&file).lines().enumerate() {
+            for text in text_nodes(line) {
+                let words = text
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|w| w.chars().count() >= 2);
+                if words {
+                    found.push(format!("{file}:{}: {text:?}", n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "words written into a view instead of coming from i18n: {found:#?}"
+    );
+    // The scanner finds what it should.
+    assert_eq!(
+        text_nodes(r#"<p>"Hello"</p> " · " <b class="a">"x"</b>"#),
+        ["Hello", " · ", "x"]
+    );
+}
+
+#[test]
+fn the_code_map_names_every_module_and_only_paths_that_exist() {
+    let architecture = read("ARCHITECTURE.md");
+    let map = architecture
+        .split("## Code map")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("ARCHITECTURE.md has a code map");
+    // Each row: the paths it is about (first column), and what it says.
+    let rows: Vec<(Vec<&str>, &str)> = map
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|row| {
+            let first = row.split(" | ").next().unwrap_or("");
+            let paths = first.split('`').skip(1).step_by(2).collect();
+            (paths, row)
+        })
+        .collect();
+    let root = root();
+    let missing: Vec<&str> = rows
+        .iter()
+        .flat_map(|(paths, _)| paths.iter().copied())
+        .filter(|p| !root.join(p).exists())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the code map names paths that do not exist: {missing:?}"
+    );
+    let mut unmapped = Vec::new();
+    for file in SOURCES.iter().flat_map(|dir| rust_files(dir)) {
+        let name = Path::new(&file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("");
+        let dir = Path::new(&file).parent().unwrap().display().to_string();
+        let module = format!("`{name}`");
+        let named = |(paths, row): &(Vec<&str>, &str)| {
+            paths.iter().any(|p| *p == file)
+                || (paths.iter().any(|p| {
+                    p.trim_end_matches('/') == dir || dir.starts_with(p.trim_end_matches('/'))
+                }) && (row.contains(&module)
+                    || row.contains(&format!("`{name}.rs`"))
+                    || ["mod", "lib", "main"].contains(&name)))
+        };
+        if !rows.iter().any(named) {
+            unmapped.push(file);
+        }
+    }
+    assert!(
+        unmapped.is_empty(),
+        "modules the code map does not name: {unmapped:#?}"
+    );
+}
