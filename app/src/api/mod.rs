@@ -1,26 +1,42 @@
 //! The server functions, one file per domain. Each has an explicit `/api/…` endpoint and JSON
-//! input, and its body is one call through `server::gateway::run` with the policy that guards it.
-//! The browser gets only the client half; the body compiles on the server alone.
+//! input, and the guard that admits its callers written once, where it is declared; its body
+//! runs through `server::gateway::run` with that guard's policy. The browser gets only the client
+//! half; the body compiles on the server alone.
 //!
 //! Each is declared once with `endpoint!`: on the server (`ssr`) it is a Leptos `#[server]`
-//! function; in the browser (`csr`) a function of the same name and signature that posts the
-//! same JSON to the same path through `client::call`. Leptos' generated client would do the same
+//! function, and an `Endpoint` entry in the access matrix (`endpoints()`, collected at link
+//! time); in the browser (`csr`) a function of the same name and signature that posts the same
+//! JSON to the same path through `client::call`. Leptos' generated client would do the same
 //! job, but compiles its whole request and response machinery once per function; the shared,
-//! non-generic `client::post` cut ~N KB from every app (see ARCHITECTURE.md, "Keeping the apps
-//! small").
+//! non-generic `client::post` cut ~4 KB of WebAssembly per function from every app (see
+//! ARCHITECTURE.md, "Keeping the apps small").
 #![cfg_attr(not(any(feature = "ssr", feature = "csr")), allow(unused_imports))]
 
-/// One server function: `"<domain>/<name>" => pub async fn name(args…) -> Output { body }`.
-/// The body runs on the server only; the browser gets a typed call of the endpoint.
+/// One server function:
+/// `"<domain>/<name>" for Guard => pub async fn name(args…) -> Output |caller| { body }`.
+/// The body runs on the server only, after the gateway admitted `caller` under the guard; the
+/// browser gets a typed call of the endpoint.
 macro_rules! endpoint {
     (
         $(#[doc = $doc:literal])*
-        $path:literal => pub async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block
+        $path:literal for $guard:ident =>
+        pub async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty |$caller:ident| $body:block
     ) => {
         $(#[doc = $doc])*
         #[cfg(feature = "ssr")]
         #[leptos::server(prefix = "/api", endpoint = $path, input = server_fn::codec::Json)]
-        pub async fn $name($($arg: $ty),*) -> Result<$out, crate::error::AppError> $body
+        pub async fn $name($($arg: $ty),*) -> Result<$out, crate::error::AppError> {
+            let policy = crate::api::Guard::$guard.policy();
+            crate::server::gateway::run(policy, |$caller| async move $body).await
+        }
+
+        #[cfg(feature = "ssr")]
+        inventory::submit! {
+            crate::api::Endpoint {
+                path: concat!("/api/", $path),
+                guard: crate::api::Guard::$guard,
+            }
+        }
 
         $(#[doc = $doc])*
         #[cfg(feature = "csr")]
@@ -41,37 +57,29 @@ pub mod session;
 pub mod settings;
 pub mod tickets;
 
-/// Every server function's path, with the policy that guards it: the access matrix that
-/// the integration tests walk. A function missing here fails `every_server_function_is_listed`.
-pub const ENDPOINTS: &[(&str, Guard)] = &[
-    ("/api/session/sign_in", Guard::Public),
-    ("/api/session/sign_out", Guard::Public),
-    ("/api/session/me", Guard::SignedIn),
-    ("/api/session/change_password", Guard::SignedIn),
-    ("/api/settings/public_info", Guard::Public),
-    ("/api/settings/set_company_name", Guard::Admin),
-    ("/api/accounts/overview", Guard::Admin),
-    ("/api/accounts/create", Guard::Admin),
-    ("/api/accounts/reset_password", Guard::Admin),
-    ("/api/accounts/set_disabled", Guard::Admin),
-    ("/api/tickets/create", Guard::Client),
-    ("/api/tickets/list", Guard::AnyRole),
-    ("/api/tickets/view", Guard::AnyRole),
-    ("/api/tickets/move", Guard::AnyRole),
-    ("/api/tickets/post", Guard::AnyRole),
-    ("/api/tickets/force", Guard::Admin),
-    ("/api/tickets/search", Guard::AnyRole),
-    ("/api/tickets/edit", Guard::AnyRole),
-    ("/api/categories/list", Guard::AnyRole),
-    ("/api/categories/save", Guard::Admin),
-    ("/api/assignment/floor", Guard::Admin),
-    ("/api/assignment/set_plan", Guard::Admin),
-    ("/api/assignment/my_duty", Guard::Operator),
-    ("/api/assignment/set_break", Guard::Operator),
-    ("/api/assignment/work_history", Guard::AnyRole),
-];
+/// One server function in the access matrix: its path and its guard, as declared.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub path: &'static str,
+    pub guard: Guard,
+}
 
-/// Who may call an endpoint (mirrors `server::access::Policy`, readable by tests).
+#[cfg(feature = "ssr")]
+inventory::collect!(Endpoint);
+
+/// Every server function with its guard, by path: the access matrix the integration tests
+/// walk, derived from the declarations (a registered function missing here fails
+/// `every_server_function_is_listed`).
+#[cfg(feature = "ssr")]
+pub fn endpoints() -> Vec<Endpoint> {
+    let mut all: Vec<Endpoint> = inventory::iter::<Endpoint>.into_iter().copied().collect();
+    all.sort_by_key(|e| e.path);
+    all
+}
+
+/// Who may call an endpoint: the declaration's word for the `server::access::Policy` that the
+/// gateway checks, readable by tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Guard {
     Public,
@@ -81,4 +89,20 @@ pub enum Guard {
     Client,
     Operator,
     Admin,
+}
+
+#[cfg(feature = "ssr")]
+impl Guard {
+    pub fn policy(self) -> crate::server::access::Policy {
+        use crate::dto::Role;
+        use crate::server::access::Policy;
+        match self {
+            Guard::Public => Policy::Public,
+            Guard::SignedIn => Policy::SignedIn,
+            Guard::AnyRole => Policy::AnyRole,
+            Guard::Client => Policy::Role(Role::Client),
+            Guard::Operator => Policy::Role(Role::Operator),
+            Guard::Admin => Policy::Role(Role::Admin),
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Signing in, one-time passwords, sessions, limits and CSRF — on SQLite and PostgreSQL.
 
 use crate::common::{code, Backend, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
-use app::api::{Guard, ENDPOINTS};
+use app::api::{endpoints, Endpoint, Guard};
 use serde_json::{json, Value};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -67,7 +67,7 @@ async fn a_one_time_password_allows_nothing_but_replacing_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.browser();
     admin.sign_in_ok("admin", &app.admin_otp, "admin").await;
-    for (path, guard) in ENDPOINTS {
+    for Endpoint { path, guard } in endpoints() {
         if matches!(guard, Guard::Public | Guard::SignedIn) {
             continue;
         }
@@ -146,8 +146,8 @@ async fn each_role_reaches_only_its_own_functions(backend: Backend) {
         ("operator", &operator, Some(Guard::Operator)),
         ("admin", &admin, Some(Guard::Admin)),
     ];
-    for (path, guard) in ENDPOINTS {
-        if *path == "/api/session/sign_out" || *path == "/api/session/sign_in" {
+    for Endpoint { path, guard } in endpoints() {
+        if path == "/api/session/sign_out" || path == "/api/session/sign_in" {
             continue; // they end or replace the session; covered on their own
         }
         let endpoint = path.trim_start_matches("/api/");
@@ -156,7 +156,7 @@ async fn each_role_reaches_only_its_own_functions(backend: Backend) {
             let allowed = match guard {
                 Guard::Public => true,
                 Guard::SignedIn | Guard::AnyRole => role.is_some(),
-                g => *role == Some(*g),
+                g => *role == Some(g),
             };
             if allowed {
                 assert!(
