@@ -2,7 +2,7 @@
 //! machine-readable `code` (`{"code":"too_many_attempts","retry_after_secs":30}`), maps to an
 //! HTTP status on the server, and to a translated message in the apps (`i18n::error_text`).
 
-use crate::dto::Role;
+use crate::roles::Role;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -113,7 +113,7 @@ pub enum AppError {
 /// in every app.
 mod wire {
     use super::{AppError, Field, Problem};
-    use crate::dto::Role;
+    use crate::roles::Role;
     use serde::{Deserialize, Serialize};
 
     #[derive(Serialize, Deserialize)]

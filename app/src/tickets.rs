@@ -3,7 +3,7 @@
 //! apps only offer the moves it allows (DESIGN.md §3). Admins' forced changes are the one
 //! audited exception and do not go through `rule`.
 
-use crate::dto::Role;
+use crate::roles::Role;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,6 +78,19 @@ impl Priority {
     pub fn rank(self) -> i64 {
         self as i64
     }
+
+    /// The priority of a stored rank (normal for one no priority has).
+    pub fn from_rank(rank: i64) -> Priority {
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.rank() == rank)
+            .unwrap_or(Priority::Normal)
+    }
+}
+
+/// The reference people see and say: `T-000042`.
+pub fn reference(id: i64) -> String {
+    format!("T-{id:06}")
 }
 
 /// A step a user takes with a ticket.

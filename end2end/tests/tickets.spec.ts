@@ -52,7 +52,7 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await listed;
   await expect(open).toBeDisabled();
   releaseCreate();
-  await client.unrouteAll();
+  await client.unrouteAll({ behavior: 'wait' });
   const heading = client.getByRole('heading', { level: 1 });
   await expect(heading).toContainText('Printer on fire');
   const reference = (await heading.locator('code').textContent())!.trim();

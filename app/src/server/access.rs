@@ -3,7 +3,7 @@
 //! that touches them.
 
 use super::auth::Session;
-use super::tickets::TicketRow;
+use super::ticket::TicketRow;
 use crate::dto::Role;
 use crate::error::{AppError, Field, Problem};
 

@@ -596,7 +596,7 @@ pub async fn work_history(
     for row in rows {
         let ticket = row.ticket_id;
         entries.push(TicketEvent {
-            ticket: Some((ticket, super::tickets::reference(ticket))),
+            ticket: Some((ticket, crate::tickets::reference(ticket))),
             ..row.into_event(Reader::Staff)?
         });
     }

@@ -22,7 +22,7 @@
 use super::access::{self, Policy, TicketRole};
 use super::gateway;
 use super::history::{self, Event};
-use super::tickets::ticket_row;
+use super::ticket::ticket_row;
 use super::AppState;
 use crate::dto::Attachment;
 use crate::error::{AppError, Field, Problem};

@@ -1,9 +1,9 @@
 //! Ticket categories: created, renamed and deactivated by admins, never deleted (tickets keep
 //! pointing at them); clients choose among the active ones.
 
-use super::accounts::clean_line;
 use super::auth::Session;
 use super::db::flag;
+use super::input::clean_line;
 use super::AppState;
 use crate::dto::limits::CATEGORY_MAX;
 use crate::dto::{Category, CategoryInput, Role};

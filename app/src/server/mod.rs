@@ -21,9 +21,11 @@ pub mod categories;
 pub mod db;
 pub mod gateway;
 pub mod history;
+pub mod input;
 pub mod markdown;
 pub mod passwords;
 pub mod settings;
+pub mod ticket;
 pub mod tickets;
 pub mod username;
 

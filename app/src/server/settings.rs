@@ -1,7 +1,7 @@
 //! Installation-wide settings: the company or service name, and the time zone every app shows
 //! exact times in.
 
-use super::accounts::clean_line;
+use super::input::clean_line;
 use super::AppState;
 use crate::dto::limits::COMPANY_NAME_MAX;
 use crate::dto::PublicSettings;

@@ -1,0 +1,367 @@
+//! Changing a ticket: moves through the state machine, messages and notes, admins' forced
+//! changes, field edits. Each change writes its history rows in its own transaction and answers
+//! the ticket as the caller now sees it.
+
+use super::active_category;
+use super::read::view;
+use crate::dto::limits::{REASON_MAX, TEXT_MAX};
+use crate::dto::{ForcedChange, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove};
+use crate::error::{AppError, Field, Problem};
+use crate::events::{EventKind, Why};
+use crate::server::access::{self, TicketRole};
+use crate::server::attachments;
+use crate::server::auth::Session;
+use crate::server::history::{self, Event};
+use crate::server::input::clean_text;
+use crate::server::ticket::{ticket_row, TicketRow};
+use crate::server::AppState;
+use crate::tickets::{rule, Move, Needs, Priority, Status};
+use sqlx::{Any, Transaction};
+
+async fn insert_message(
+    tx: &mut Transaction<'_, Any>,
+    ticket_id: i64,
+    author_id: i64,
+    body: &str,
+    internal: bool,
+    at: i64,
+) -> Result<i64, AppError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (ticket_id, author_id, body, internal, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(ticket_id)
+    .bind(author_id)
+    .bind(body)
+    .bind(i64::from(internal))
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?;
+    let what = if internal {
+        EventKind::Note { id }
+    } else {
+        EventKind::Message { id }
+    };
+    history::record(
+        tx,
+        Event {
+            ticket: ticket_id,
+            actor: Some(author_id),
+            at,
+            what,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn active_operator(state: &AppState, id: i64) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE id = $1 AND role = 'operator' AND disabled = 0",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Sets status and operator under a guard on the status read before, so a concurrent change
+/// makes this one fail instead of being overwritten. A change of operator is recorded, with why.
+#[allow(clippy::too_many_arguments)]
+async fn set_state(
+    tx: &mut Transaction<'_, Any>,
+    row: &TicketRow,
+    to: Status,
+    operator_id: Option<i64>,
+    actor: i64,
+    now: i64,
+    why: Why,
+) -> Result<(), AppError> {
+    let closed_at = if to == Status::Closed {
+        Some(now)
+    } else {
+        None
+    };
+    let updated = sqlx::query(
+        "UPDATE tickets SET status = $1, operator_id = $2, updated_at = $3, closed_at = $4 \
+         WHERE id = $5 AND status = $6",
+    )
+    .bind(to.as_str())
+    .bind(operator_id)
+    .bind(now)
+    .bind(closed_at)
+    .bind(row.id)
+    .bind(&row.status)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(AppError::MoveNotAllowed);
+    }
+    if operator_id != row.operator_id {
+        let what = EventKind::Assigned {
+            from: row.operator_id,
+            to: operator_id,
+            why: Some(why),
+        };
+        let event = Event {
+            ticket: row.id,
+            actor: Some(actor),
+            at: now,
+            what,
+        };
+        history::record(tx, event).await?;
+    }
+    Ok(())
+}
+
+/// One step of the state machine, by the ticket's client, its operator, or an admin assigning.
+pub async fn make_move(
+    state: &AppState,
+    session: &Session,
+    input: &TicketMove,
+) -> Result<TicketDetail, AppError> {
+    let row = ticket_row(state, input.ticket_id).await?;
+    let seen_as = access::ticket(session, &row)?;
+    let role = match seen_as {
+        TicketRole::Client => Role::Client,
+        TicketRole::Operator => Role::Operator,
+        TicketRole::Admin => Role::Admin,
+    };
+    let from = row.status()?;
+    let (mut to, needs) = rule(input.step, role, from).ok_or(AppError::MoveNotAllowed)?;
+    let text = match needs {
+        Needs::Nothing => None,
+        Needs::Message | Needs::Resolution => Some(clean_text(
+            Field::Text,
+            input.text.as_deref().unwrap_or(""),
+            TEXT_MAX,
+        )?),
+        Needs::Reason => Some(clean_text(
+            Field::Reason,
+            input.text.as_deref().unwrap_or(""),
+            REASON_MAX,
+        )?),
+    };
+    let now = state.clock.now_ms();
+    let mut operator = row.operator_id;
+    match input.step {
+        Move::Assign => {
+            let id = input
+                .operator_id
+                .ok_or(AppError::invalid(Field::Operator, Problem::Required))?;
+            if !active_operator(state, id).await? {
+                return Err(AppError::invalid(Field::Operator, Problem::Malformed));
+            }
+            operator = Some(id);
+        }
+        Move::Reopen => {
+            if row
+                .closed_at
+                .is_some_and(|t| now - t > state.config.reopen_window_ms)
+            {
+                return Err(AppError::ReopenWindowPassed);
+            }
+            let still_here = match row.operator_id {
+                Some(op) => active_operator(state, op).await?,
+                None => false,
+            };
+            if !still_here {
+                to = Status::Open;
+                operator = None;
+            }
+        }
+        _ => {}
+    }
+    let why = match input.step {
+        Move::Assign => Why::Manual,
+        _ => Why::OperatorGone,
+    };
+    let actor = session.user.id;
+    let mut tx = state.db.begin_write().await?;
+    set_state(&mut tx, &row, to, operator, actor, now, why).await?;
+    let reason = if needs == Needs::Reason {
+        text.clone()
+    } else {
+        None
+    };
+    let moved = Event {
+        ticket: row.id,
+        actor: Some(actor),
+        at: now,
+        what: EventKind::Status { from, to, reason },
+    };
+    history::record(&mut tx, moved).await?;
+    let message_id = match (&text, needs) {
+        (Some(body), Needs::Message | Needs::Resolution) => {
+            Some(insert_message(&mut tx, row.id, actor, body, false, now).await?)
+        }
+        _ => None,
+    };
+    attachments::claim(
+        &mut tx,
+        &input.attachments,
+        actor,
+        row.id,
+        message_id,
+        false,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    // A reopened ticket may wait; a closed or returned one frees its operator.
+    crate::server::assignment::wake(state);
+    view(state, session, row.id).await
+}
+
+/// A message in the thread, or an internal note (staff only), on a ticket that is not closed.
+pub async fn post(
+    state: &AppState,
+    session: &Session,
+    input: &TicketMessage,
+) -> Result<TicketDetail, AppError> {
+    let row = ticket_row(state, input.ticket_id).await?;
+    let seen_as = access::ticket(session, &row)?;
+    if input.internal && seen_as == TicketRole::Client {
+        return Err(AppError::Forbidden);
+    }
+    if row.status()? == Status::Closed {
+        return Err(AppError::MoveNotAllowed);
+    }
+    let body = clean_text(Field::Text, &input.body, TEXT_MAX)?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin_write().await?;
+    let me = session.user.id;
+    let message_id = insert_message(&mut tx, row.id, me, &body, input.internal, now).await?;
+    attachments::claim(
+        &mut tx,
+        &input.attachments,
+        me,
+        row.id,
+        Some(message_id),
+        input.internal,
+        now,
+    )
+    .await?;
+    sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(row.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    view(state, session, row.id).await
+}
+
+/// An admin sets any status (and operator), with a reason the history keeps as forced.
+pub async fn force(
+    state: &AppState,
+    session: &Session,
+    input: &ForcedChange,
+) -> Result<TicketDetail, AppError> {
+    let row = ticket_row(state, input.ticket_id).await?;
+    access::ticket(session, &row)?;
+    let reason = clean_text(Field::Reason, &input.reason, REASON_MAX)?;
+    let from = row.status()?;
+    let operator = match (input.status, input.operator_id.or(row.operator_id)) {
+        (Status::Open, _) => None,
+        (_, Some(id)) if active_operator(state, id).await? => Some(id),
+        (Status::Closed, op) => op,
+        _ => return Err(AppError::invalid(Field::Operator, Problem::Required)),
+    };
+    if input.status == from && operator == row.operator_id {
+        return Err(AppError::MoveNotAllowed);
+    }
+    let now = state.clock.now_ms();
+    let actor = session.user.id;
+    let mut tx = state.db.begin_write().await?;
+    let why = Why::Forced(reason.clone());
+    set_state(&mut tx, &row, input.status, operator, actor, now, why).await?;
+    if input.status != from {
+        let what = EventKind::Forced {
+            from,
+            to: input.status,
+            reason,
+        };
+        let event = Event {
+            ticket: row.id,
+            actor: Some(actor),
+            at: now,
+            what,
+        };
+        history::record(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    crate::server::assignment::wake(state);
+    view(state, session, row.id).await
+}
+
+/// Its operator or an admin changes the priority and category of a ticket that is not closed;
+/// each changed field is one history row, written with the change.
+pub async fn edit(
+    state: &AppState,
+    session: &Session,
+    input: &TicketEdit,
+) -> Result<TicketDetail, AppError> {
+    let row = ticket_row(state, input.ticket_id).await?;
+    if access::ticket(session, &row)? == TicketRole::Client {
+        return Err(AppError::Forbidden);
+    }
+    if row.status()? == Status::Closed {
+        return Err(AppError::MoveNotAllowed);
+    }
+    let category_name = |id: Option<i64>| async move {
+        match id {
+            None => Ok::<_, AppError>(None),
+            Some(id) => Ok(
+                sqlx::query_scalar("SELECT name FROM categories WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&state.db.pool)
+                    .await?,
+            ),
+        }
+    };
+    let old_priority = Priority::from_rank(row.priority);
+    let mut changes: Vec<EventKind> = Vec::new();
+    if input.priority != old_priority {
+        changes.push(EventKind::Priority {
+            from: old_priority,
+            to: input.priority,
+        });
+    }
+    if input.category_id != row.category_id {
+        let to = match input.category_id {
+            Some(id) => Some(active_category(state, id).await?),
+            None => None,
+        };
+        let from = category_name(row.category_id).await?;
+        changes.push(EventKind::Category { from, to });
+    }
+    if changes.is_empty() {
+        return view(state, session, row.id).await;
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin_write().await?;
+    let updated = sqlx::query(
+        "UPDATE tickets SET priority = $1, category_id = $2, updated_at = $3 \
+         WHERE id = $4 AND status <> 'closed'",
+    )
+    .bind(input.priority.rank())
+    .bind(input.category_id)
+    .bind(now)
+    .bind(row.id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(AppError::MoveNotAllowed);
+    }
+    for what in changes {
+        let event = Event {
+            ticket: row.id,
+            actor: Some(session.user.id),
+            at: now,
+            what,
+        };
+        history::record(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    view(state, session, row.id).await
+}
