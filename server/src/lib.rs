@@ -3,9 +3,9 @@
 //! and adds what every response needs (security headers, CSRF refusal, request logs).
 //! Business rules live in `app::server`, not here.
 
+pub mod attachments;
 pub mod security;
 
-use app::server::attachments;
 use app::server::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};

@@ -1,0 +1,63 @@
+//! Fair assignment, the serialized step (DESIGN.md §4). `run` takes the assignment lock (one
+//! row `FOR UPDATE` on PostgreSQL; SQLite's single writer), reads a snapshot — who is on duty,
+//! their loads, capacities, skills and last assignments, and the waiting queue — hands the queue
+//! out with the pure `crate::assignment::plan`, and writes each assignment with its history rows
+//! (the reason carries the figures: `automatic:2/10:3`), all in one transaction.
+//!
+//! **On duty** = an operator account that is not disabled, seen within `Config::duty_window_ms` (any request:
+//! `seen`), not on a break, inside their working hours (none set: no limit) and not on a day off,
+//! in `Config::time_zone`. An operator who was on duty and no longer is hands back the tickets
+//! not yet started (and the started ones too unless `keep_started_when_off_duty`).
+//!
+//! The step runs whenever something may change the outcome — a ticket created, reopened,
+//! closed, returned or forced; a break switched; an operator's plan or a category changed; an
+//! operator coming back — through `wake`, and every `TICK` anyway, for shifts that start and end
+//! by the clock. Wake-ups during a run coalesce into one more run.
+//!
+//! One file per reason to change: `duty` (signs of life, the roster), `step` (the serialized
+//! step and hand-back), `plans` (the floor, plans, breaks), `work` (work histories).
+
+mod duty;
+mod plans;
+mod step;
+mod work;
+
+pub use duty::seen;
+pub use plans::{floor, my_duty, set_break, set_plan};
+pub use step::run;
+pub use work::work_history;
+
+use super::AppState;
+use std::time::Duration;
+
+/// The step runs at least this often.
+pub const TICK: Duration = Duration::from_secs(15);
+
+/// Asks for a run soon (coalesced).
+pub fn wake(state: &AppState) {
+    state.assign.notify_one();
+}
+
+/// The background loop of one server process.
+pub async fn keep_assigning(state: AppState) {
+    loop {
+        tokio::select! {
+            _ = state.assign.notified() => {}
+            _ = tokio::time::sleep(TICK) => {}
+        }
+        if let Err(e) = run(&state).await {
+            tracing::error!(error = %e, "assignment step failed");
+        }
+    }
+}
+
+pub(super) const DEFAULT_CAPACITY: i64 = 10;
+
+/// Statuses that count as load.
+pub(super) fn load_condition(state: &AppState) -> &'static str {
+    if state.config.returned_counts_as_load {
+        "status IN ('assigned', 'in_progress', 'returned_to_client')"
+    } else {
+        "status IN ('assigned', 'in_progress')"
+    }
+}

@@ -1,0 +1,292 @@
+//! The file on disk and its row: an upload streamed, checked and flushed before its row is
+//! written; a download opened for those who may see it; abandoned uploads swept away.
+
+use super::sniff::{display_name, Kind, TextCheck, HEAD};
+use crate::dto::Attachment;
+use crate::error::{AppError, Field, Problem};
+use crate::server::access::{self, TicketRole};
+use crate::server::auth::Session;
+use crate::server::ticket::ticket_row;
+use crate::server::AppState;
+use axum::body::Bytes;
+use futures_util::{Stream, StreamExt};
+use std::path::Path;
+use tokio::io::AsyncWriteExt;
+
+fn io_error(e: std::io::Error) -> AppError {
+    tracing::error!(error = %e, "attachment storage");
+    AppError::Internal
+}
+
+/// A file written to storage and flushed.
+pub struct Stored {
+    pub storage_name: String,
+    pub kind: Kind,
+    pub size: i64,
+}
+
+/// Streams `body` into `dir` under a new random name, refusing it as soon as it passes `limit`
+/// bytes (the rest is never read) or when its content is not an accepted kind. On success the
+/// file and the directory entry are on disk; on failure nothing is left behind.
+pub async fn store<S, E>(dir: &Path, limit: i64, body: S) -> Result<Stored, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    crate::server::private_dir(dir).await.map_err(io_error)?;
+    let storage_name = format!("{:032x}", rand::random::<u128>());
+    let partial = dir.join(format!("{storage_name}.part"));
+    let written = write_checked(&partial, limit, body).await;
+    let kind = match written {
+        Ok((0, _, _)) => Err(AppError::invalid(Field::Attachment, Problem::Required)),
+        Ok((size, head, text)) => Kind::of(&head, text)
+            .map(|kind| (size, kind))
+            .ok_or(AppError::FileTypeNotAllowed),
+        Err(e) => Err(e),
+    };
+    let (size, kind) = match kind {
+        Ok(found) => found,
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(e);
+        }
+    };
+    if let Err(e) = tokio::fs::rename(&partial, dir.join(&storage_name)).await {
+        let _ = tokio::fs::remove_file(&partial).await;
+        return Err(io_error(e));
+    }
+    // The new directory entry must be on disk too before a row may point to it.
+    let directory = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || std::fs::File::open(directory)?.sync_all())
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(io_error)?;
+    Ok(Stored {
+        storage_name,
+        kind,
+        size,
+    })
+}
+
+/// Writes the stream to `path` and flushes it: its size, its first bytes, whether it is text.
+async fn write_checked<S, E>(
+    path: &Path,
+    limit: i64,
+    mut body: S,
+) -> Result<(i64, Vec<u8>, bool), AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
+    let mut size: i64 = 0;
+    let mut head = Vec::with_capacity(HEAD);
+    let mut text = TextCheck::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest {
+            detail: format!("upload interrupted: {e}"),
+        })?;
+        size += chunk.len() as i64;
+        if size > limit {
+            return Err(AppError::FileTooLarge { limit });
+        }
+        let room = HEAD - head.len();
+        head.extend_from_slice(&chunk[..room.min(chunk.len())]);
+        text.feed(&chunk);
+        file.write_all(&chunk).await.map_err(io_error)?;
+    }
+    file.sync_all().await.map_err(io_error)?;
+    Ok((size, head, text.is_text()))
+}
+
+/// Stores a pending attachment of `uploader` from `body`, after checking the length the request
+/// declared (`declared`): over the limit, it is refused before a byte is read.
+pub async fn upload<S, E>(
+    state: &AppState,
+    uploader: &Session,
+    name: &str,
+    declared: Option<i64>,
+    body: S,
+) -> Result<Attachment, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let limit = state.config.max_upload_bytes;
+    if declared.is_some_and(|len| len > limit) {
+        return Err(AppError::FileTooLarge { limit });
+    }
+    let stored = store(&state.config.files_dir, limit, body).await?;
+    let name = display_name(name, stored.kind);
+    let media_type = stored.kind.media_type();
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO attachments (uploader_id, name, media_type, size, storage_name, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(uploader.user.id)
+    .bind(&name)
+    .bind(media_type)
+    .bind(stored.size)
+    .bind(&stored.storage_name)
+    .bind(state.clock.now_ms())
+    .fetch_one(&state.db.pool)
+    .await;
+    let id: i64 = match inserted {
+        Ok(id) => id,
+        Err(e) => {
+            let _ = tokio::fs::remove_file(state.config.files_dir.join(&stored.storage_name)).await;
+            return Err(e.into());
+        }
+    };
+    Ok(Attachment {
+        id,
+        message_id: None,
+        name,
+        media_type: media_type.to_string(),
+        size: stored.size,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    uploader_id: i64,
+    ticket_id: Option<i64>,
+    name: String,
+    media_type: String,
+    size: i64,
+    storage_name: String,
+    internal: i64,
+}
+
+/// A file the caller may download, opened.
+pub struct Download {
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub file: tokio::fs::File,
+}
+
+/// The attachment `id` for `caller`: for whoever may see its ticket (internal ones for staff
+/// only), or for its uploader while pending; `NotFound` for anyone else.
+pub async fn open(state: &AppState, caller: &Session, id: i64) -> Result<Download, AppError> {
+    let row: FileRow = sqlx::query_as(
+        "SELECT uploader_id, ticket_id, name, media_type, size, storage_name, internal \
+         FROM attachments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    match row.ticket_id {
+        None if row.uploader_id != caller.user.id => return Err(AppError::NotFound),
+        None => {}
+        Some(ticket_id) => {
+            let ticket = ticket_row(state, ticket_id).await?;
+            let seen_as = access::ticket(caller, &ticket)?;
+            if seen_as == TicketRole::Client && row.internal != 0 {
+                return Err(AppError::NotFound);
+            }
+        }
+    }
+    let file = tokio::fs::File::open(state.config.files_dir.join(&row.storage_name))
+        .await
+        .map_err(io_error)?;
+    Ok(Download {
+        name: row.name,
+        media_type: row.media_type,
+        size: row.size,
+        file,
+    })
+}
+
+/// How long an upload may stay unattached before it is swept away.
+pub const PENDING_FOR_MS: i64 = 24 * 3_600_000;
+
+/// Deletes uploads never attached to anything within `PENDING_FOR_MS` (abandoned forms): the
+/// row first, then the file, so no row ever points to a missing file. How many went.
+pub async fn sweep(state: &AppState) -> Result<usize, AppError> {
+    let cutoff = state.clock.now_ms() - PENDING_FOR_MS;
+    let stale: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, storage_name FROM attachments WHERE ticket_id IS NULL AND created_at < $1",
+    )
+    .bind(cutoff)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut swept = 0;
+    for (id, storage_name) in stale {
+        let deleted = sqlx::query("DELETE FROM attachments WHERE id = $1 AND ticket_id IS NULL")
+            .bind(id)
+            .execute(&state.db.pool)
+            .await?;
+        if deleted.rows_affected() == 1 {
+            let _ = tokio::fs::remove_file(state.config.files_dir.join(&storage_name)).await;
+            swept += 1;
+        }
+    }
+    Ok(swept)
+}
+
+/// The background sweep of one server process: once an hour.
+pub async fn keep_tidy(state: AppState) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        match sweep(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(swept = n, "unattached uploads removed"),
+            Err(e) => tracing::error!(error = %e, "sweeping unattached uploads failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    fn chunks(
+        n: usize,
+        size: usize,
+        polled: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Unpin {
+        futures_util::stream::iter(0..n).map(move |_| {
+            polled.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(Bytes::from(vec![b'a'; size]))
+        })
+    }
+
+    #[tokio::test]
+    async fn an_oversize_stream_is_refused_without_reading_it_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let polled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        // 100 chunks of 64 KiB (6.4 MB) against a 1 MB limit.
+        let result = store(dir.path(), 1_048_576, chunks(100, 65_536, polled.clone())).await;
+        assert!(matches!(
+            result,
+            Err(AppError::FileTooLarge { limit: 1_048_576 })
+        ));
+        assert_eq!(
+            polled.load(std::sync::atomic::Ordering::SeqCst),
+            17,
+            "stops at the chunk that passes the limit"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing left behind"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stored_file_is_on_disk_under_a_random_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let polled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let stored = store(dir.path(), 1_048_576, chunks(3, 1000, polled))
+            .await
+            .unwrap();
+        assert_eq!((stored.kind, stored.size), (Kind::Text, 3000));
+        assert_eq!(stored.storage_name.len(), 32);
+        let on_disk = std::fs::read(dir.path().join(&stored.storage_name)).unwrap();
+        assert_eq!(on_disk.len(), 3000);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

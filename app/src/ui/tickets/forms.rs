@@ -1,0 +1,168 @@
+//! The forms on a ticket: a move with what it needs, a reply or internal note, the staff's
+//! priority and category.
+
+use crate::api::tickets::{edit_ticket, move_ticket, post_message};
+use crate::dto::limits::TEXT_MAX;
+use crate::dto::{
+    Attachment, Category, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove, TicketSummary,
+};
+use crate::i18n::Msg;
+use crate::tickets::{rule, Move, Needs, Priority, Status};
+use crate::ui::{
+    choices, id_options, t, use_ui, ErrorNote, FilePicker, FormCall, Select, TextArea,
+};
+use leptos::prelude::*;
+
+fn move_label(mv: Move, role: Role) -> Msg {
+    match (mv, role) {
+        (Move::Assign, _) => Msg::MoveAssign,
+        (Move::Start, _) => Msg::MoveStart,
+        (Move::ReturnToClient, _) => Msg::MoveReturn,
+        (Move::Answer, _) => Msg::MoveAnswer,
+        (Move::Close, Role::Client) => Msg::MoveCloseClient,
+        (Move::Close, _) => Msg::MoveClose,
+        (Move::Reopen, _) => Msg::MoveReopen,
+    }
+}
+
+fn needs_label(needs: Needs, mv: Move) -> Msg {
+    match (needs, mv) {
+        (Needs::Message, Move::Answer) => Msg::NeedsAnswer,
+        (Needs::Message, _) => Msg::NeedsMessage,
+        (Needs::Resolution, _) => Msg::NeedsResolution,
+        _ => Msg::NeedsReason,
+    }
+}
+
+/// Staff change a ticket's priority and category; each change is kept in its history.
+#[component]
+pub(super) fn FieldsForm(
+    ticket: TicketSummary,
+    categories: RwSignal<Vec<Category>>,
+    on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let priority = RwSignal::new(ticket.priority);
+    let current = ticket.category.clone();
+    let category = RwSignal::new(
+        categories
+            .get_untracked()
+            .iter()
+            .find(|c| Some(&c.name) == current.as_ref())
+            .map(|c| c.id),
+    );
+    let call = FormCall::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = TicketEdit {
+            ticket_id: ticket.id,
+            priority: priority.get_untracked(),
+            category_id: category.get_untracked(),
+        };
+        call.run(edit_ticket(input), on_change);
+    };
+    view! {
+        <form class="card form fields row" on:submit=submit>
+            <Select id="edit-priority" label=Msg::Priority
+                options=choices(&Priority::CHOICES)
+                current=Signal::derive(move || priority.get().as_str().to_string())
+                on_pick=move |v| priority.set(Priority::parse(&v).unwrap_or(Priority::Normal))/>
+            <Select id="edit-category" label=Msg::Category blank=Msg::NoCategory
+                options=id_options(categories, |c| c.active.then(|| (c.id, c.name.clone())))
+                current=Signal::derive(move || category.get().map(|c| c.to_string()).unwrap_or_default())
+                on_pick=move |v| category.set(v.parse().ok())/>
+            <ErrorNote message=call.message()/>
+            <button type="submit" disabled=move || call.busy()>{t(Msg::Save)}</button>
+        </form>
+    }
+}
+
+/// One move: a button, with the text box (and files) the move needs.
+#[component]
+pub(super) fn MoveForm(
+    id: i64,
+    status: Status,
+    mv: Move,
+    on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ui = use_ui();
+    let needs = rule(mv, ui.app, status)
+        .map(|r| r.1)
+        .unwrap_or(Needs::Nothing);
+    let text = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let call = FormCall::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = TicketMove {
+            ticket_id: id,
+            step: mv,
+            text: (needs != Needs::Nothing).then(|| text.get_untracked()),
+            operator_id: None,
+            attachments: files.get_untracked().iter().map(|a| a.id).collect(),
+        };
+        call.run(move_ticket(input), on_change);
+    };
+    let (field_id, files_id) = match mv {
+        Move::ReturnToClient => ("move-return", "move-return-files"),
+        Move::Answer => ("move-answer", "move-answer-files"),
+        Move::Close => ("move-close", "move-close-files"),
+        Move::Reopen => ("move-reopen", "move-reopen-files"),
+        _ => ("move-text", "move-files"),
+    };
+    let with_message = matches!(needs, Needs::Message | Needs::Resolution);
+    view! {
+        <form class="form move" on:submit=submit>
+            {(needs != Needs::Nothing).then(|| view! {
+                <TextArea id=field_id label=needs_label(needs, mv) value=text required=true maxlength=TEXT_MAX/>
+            })}
+            {with_message.then(|| view! { <FilePicker id=files_id files=files call=call/> })}
+            <ErrorNote message=call.message()/>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(move_label(mv, ui.app))}</button>
+        </form>
+    }
+}
+
+/// A message to the other side, with files; staff may make it an internal note instead.
+#[component]
+pub(super) fn Reply(
+    id: i64,
+    on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ui = use_ui();
+    let body = RwSignal::new(String::new());
+    let internal = RwSignal::new(false);
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let call = FormCall::new();
+    let staff = ui.app != Role::Client;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = TicketMessage {
+            ticket_id: id,
+            body: body.get_untracked(),
+            internal: internal.get_untracked(),
+            attachments: files.get_untracked().iter().map(|a| a.id).collect(),
+        };
+        call.run(post_message(input), move |d| {
+            body.set(String::new());
+            files.set(Vec::new());
+            on_change(d);
+        });
+    };
+    view! {
+        <form class="form reply" class:note=move || internal.get() on:submit=submit>
+            <TextArea id="reply" label=Msg::Message value=body required=true maxlength=TEXT_MAX/>
+            <FilePicker id="reply-files" files=files call=call/>
+            {staff.then(|| view! {
+                <label class="check">
+                    <input type="checkbox" id="reply-internal" bind:checked=internal/>
+                    {t(Msg::InternalNote)}
+                </label>
+                <p class="hint">{t(Msg::InternalNoteHint)}</p>
+            })}
+            <ErrorNote message=call.message()/>
+            <button type="submit" disabled=move || call.busy()>
+                {move || t(if internal.get() { Msg::AddNote } else { Msg::Send })()}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,127 @@
+//! The ticket list: a page with keyset "show more", search, and the row of each ticket.
+
+use super::{StatusBadge, TicketLink, When};
+use crate::api::tickets::{list_tickets, search_tickets};
+use crate::dto::{Role, TicketQuery, TicketSummary};
+use crate::i18n::Msg;
+use crate::tickets::{Priority, Status};
+use crate::ui::{choices, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField};
+use leptos::prelude::*;
+
+/// A page of tickets with "show more", optionally filtered by status. A page may hold the
+/// query (the admin's filters, shown as `children`): the list follows every change of it.
+#[component]
+pub fn TicketList(
+    title: Msg,
+    empty: Msg,
+    #[prop(optional)] filter: bool,
+    #[prop(optional)] query: Option<RwSignal<TicketQuery>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let ui = use_ui();
+    let tickets = RwSignal::new(Vec::<TicketSummary>::new());
+    let next = RwSignal::new(None::<String>);
+    let loaded = RwSignal::new(false);
+    let query = query.unwrap_or_else(|| RwSignal::new(TicketQuery::default()));
+    let call = FormCall::new();
+    let load = move |after: Option<String>| {
+        let query = TicketQuery {
+            after: after.clone(),
+            ..query.get_untracked()
+        };
+        call.run(list_tickets(query), move |page| {
+            if after.is_none() {
+                tickets.set(page.tickets);
+            } else {
+                tickets.update(|all| all.extend(page.tickets));
+            }
+            next.set(page.next);
+            loaded.set(true);
+        });
+    };
+    Effect::new(move |_| {
+        query.track();
+        load(None);
+    });
+    let staff = ui.app != Role::Client;
+    let words = RwSignal::new(String::new());
+    // Words: search (one page of matches); no words: back to the list.
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let w = words.get_untracked();
+        if w.trim().is_empty() {
+            load(None);
+        } else {
+            call.run(search_tickets(w), move |page| {
+                tickets.set(page.tickets);
+                next.set(None);
+            });
+        }
+    };
+    view! {
+        <h1>{t(title)}</h1>
+        <form class="search row" role="search" on:submit=search>
+            <TextField id="search" label=Msg::SearchWords value=words kind="search"/>
+            <button type="submit">{t(Msg::Search)}</button>
+        </form>
+        {children.map(|c| c())}
+        {filter.then(|| view! {
+            <div class="filters row">
+                <Select id="status-filter" label=Msg::Status blank=Msg::AllStatuses
+                    options=choices(&Status::CHOICES)
+                    on_pick=move |v| query.update(|q| q.status = Status::parse(&v))/>
+            </div>
+        })}
+        <ErrorNote message=call.message()/>
+        <section class="card">
+            {move || {
+                let rows = tickets.get();
+                if !loaded.get() {
+                    view! { <Loading/> }.into_any()
+                } else if rows.is_empty() {
+                    view! { <p class="empty">{t(empty)}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="tickets">
+                            <thead><tr>
+                                <th scope="col">{t(Msg::Reference)}</th>
+                                <th scope="col">{t(Msg::Subject)}</th>
+                                <th scope="col">{t(Msg::Status)}</th>
+                                <th scope="col">{t(Msg::Priority)}</th>
+                                <th scope="col">{t(if staff { Msg::Client } else { Msg::Operator })}</th>
+                                <th scope="col">{t(Msg::Updated)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| view! { <TicketRow row=row staff=staff/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .into_any()
+                }
+            }}
+            {move || next.get().is_some().then(|| view! {
+                <button type="button" on:click=move |_| load(next.get_untracked())>{t(Msg::LoadMore)}</button>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn TicketRow(row: TicketSummary, staff: bool) -> impl IntoView {
+    let who = if staff {
+        row.client_name.clone()
+    } else {
+        row.operator_name.clone().unwrap_or_default()
+    };
+    let priority = row.priority;
+    view! {
+        <tr>
+            <td><TicketLink id=row.id reference=row.reference.clone()/></td>
+            <td>{row.subject.clone()}</td>
+            <td><StatusBadge status=row.status/></td>
+            <td class=format!("priority-{}", priority.as_str())>{label(priority, Priority::label)}</td>
+            <td>{who}</td>
+            <td><When at=row.updated_at/></td>
+        </tr>
+    }
+}

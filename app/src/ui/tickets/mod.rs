@@ -1,0 +1,60 @@
+//! Ticket views every app shares: the status badge, the list with its keyset paging, and the
+//! ticket itself — thread, history, and the moves the state machine allows the viewer.
+//!
+//! One file per reason to change: `list`, `view`, `forms`; the small pieces every one of them
+//! uses are here. (A history row's sentence is `i18n::event_text`, pure and tested natively.)
+
+mod forms;
+mod list;
+mod view;
+
+pub use list::TicketList;
+pub use view::{StaffTicketView, TicketView};
+
+use crate::i18n::relative_time;
+use crate::tickets::Status;
+use crate::ui::{label, use_ui, Ui};
+use leptos::prelude::*;
+
+/// `/tickets/42` → 42.
+pub fn ticket_path(path: &str) -> Option<i64> {
+    path.strip_prefix("/tickets/")?.parse().ok()
+}
+
+/// "12 min ago", with the exact time on hover.
+#[component]
+pub fn When(at: i64) -> impl IntoView {
+    let ui = use_ui();
+    view! {
+        <time title=move || ui.exact_time(at)>
+            {move || relative_time(ui.now.get() - at, ui.lang.get())}
+        </time>
+    }
+}
+
+/// A status as a labelled badge: the name is always there, colour only helps.
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    view! {
+        <span class=format!("badge status-{}", status.as_str())>{label(status, Status::label)}</span>
+    }
+}
+
+/// A link to a ticket of this app, by its reference.
+#[component]
+pub fn TicketLink(id: i64, reference: String) -> impl IntoView {
+    let ui = use_ui();
+    let path = format!("/tickets/{id}");
+    view! { <a href=ui.href(&path) on:click=follow(ui, path)><code>{reference}</code></a> }
+}
+
+/// A link's click: a page change inside the app, except where the browser should act (new tab,
+/// new window, download).
+pub fn follow(ui: Ui, path: String) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+    move |e: leptos::ev::MouseEvent| {
+        if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0) {
+            e.prevent_default();
+            ui.navigate(&path);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! One ticket: what it is about, the conversation, the moves the viewer may make, the
+//! history; and the staff's view of it with the field form.
+
+use super::forms::{FieldsForm, MoveForm, Reply};
+use super::{StatusBadge, TicketLink, When};
+use crate::api::categories::list_categories;
+use crate::api::tickets::view_ticket;
+use crate::dto::{Attachment, Category, Role, TicketDetail};
+use crate::i18n::{event_text, Msg};
+use crate::tickets::{Move, Priority, Status};
+use crate::ui::{label, t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
+use leptos::prelude::*;
+
+/// One ticket: what it is about, the conversation, the moves the viewer may make, the history.
+/// A page around it (the admin's tools) may share `detail` to show the ticket its calls return.
+#[component]
+pub fn TicketView(
+    id: i64,
+    #[prop(optional)] detail: Option<RwSignal<Option<TicketDetail>>>,
+) -> impl IntoView {
+    let ui = use_ui();
+    let detail = detail.unwrap_or_else(|| RwSignal::new(None));
+    let call = FormCall::new();
+    call.run(view_ticket(id), move |d| detail.set(Some(d)));
+    view! {
+        <p><Link path=if ui.app == Role::Admin { "/tickets" } else { "/" } label=Msg::Back/></p>
+        <ErrorNote message=call.message()/>
+        {move || (call.busy() && detail.with(Option::is_none)).then(|| view! { <Loading/> })}
+        {move || detail.get().map(|d| view! { <TicketBody detail=d on_change=move |d| detail.set(Some(d))/> })}
+    }
+}
+
+#[component]
+fn TicketBody(
+    detail: TicketDetail,
+    on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ui = use_ui();
+    let ticket = detail.ticket.clone();
+    let status = ticket.status;
+    let priority = ticket.priority;
+    let returned_ask = (ui.app == Role::Client && status == Status::ReturnedToClient)
+        .then(|| {
+            detail
+                .messages
+                .iter()
+                .rev()
+                .find(|m| m.author_role != Role::Client)
+                .map(|m| m.html.clone())
+        })
+        .flatten();
+    let moves: Vec<Move> = detail
+        .moves
+        .iter()
+        .copied()
+        .filter(|m| *m != Move::Assign)
+        .collect();
+    let files_of = |message: Option<i64>| -> Vec<Attachment> {
+        detail
+            .attachments
+            .iter()
+            .filter(|a| a.message_id == message)
+            .cloned()
+            .collect()
+    };
+    let history = detail.history.clone();
+    view! {
+        <h1><code>{ticket.reference.clone()}</code> " · " {ticket.subject.clone()}</h1>
+        {returned_ask.map(|ask| view! {
+            <section class="card returned" role="status">
+                <p><strong>{t(Msg::ReturnedBanner)}</strong></p>
+                <div class="text" inner_html=ask></div>
+            </section>
+        })}
+        <section class="card">
+            <dl class="facts">
+                <dt>{t(Msg::Status)}</dt><dd><StatusBadge status=status/></dd>
+                <dt>{t(Msg::Priority)}</dt><dd>{label(priority, Priority::label)}</dd>
+                <dt>{t(Msg::Category)}</dt><dd>{ticket.category.clone().unwrap_or_else(|| Msg::NoCategory.text(ui.lang.get_untracked()).to_string())}</dd>
+                <dt>{t(Msg::Client)}</dt><dd>{ticket.client_name.clone()}</dd>
+                <dt>{t(Msg::Operator)}</dt><dd>{ticket.operator_name.clone().unwrap_or_else(|| Msg::Unassigned.text(ui.lang.get_untracked()).to_string())}</dd>
+                <dt>{t(Msg::Updated)}</dt><dd><When at=ticket.updated_at/></dd>
+                {detail.earlier_ticket.clone().map(|(id, reference)| view! {
+                    <dt>{t(Msg::EarlierTicket)}</dt><dd><TicketLink id=id reference=reference/></dd>
+                })}
+            </dl>
+            <div class="text" inner_html=detail.description_html.clone()></div>
+            <FileLinks files=files_of(None)/>
+        </section>
+        <section class="card">
+            <h2>{t(Msg::Thread)}</h2>
+            <ol class="thread">
+                {detail.messages.iter().map(|m| view! {
+                    <li class=if m.internal { "message note" } else { "message" }>
+                        <p class="meta">
+                            <strong>{m.author_name.clone()}</strong>
+                            {m.internal.then(|| view! { " · " <span class="note-label">{t(Msg::InternalNote)}</span> })}
+                            " · " <When at=m.created_at/>
+                        </p>
+                        <div class="text" inner_html=m.html.clone()></div>
+                        <FileLinks files=files_of(Some(m.id))/>
+                    </li>
+                }).collect_view()}
+            </ol>
+            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id on_change=on_change/> })}
+        </section>
+        {(!moves.is_empty()).then(|| view! {
+            <section class="card">
+                {moves.into_iter().map(|mv| view! { <MoveForm id=ticket.id status=status mv=mv on_change=on_change/> }).collect_view()}
+            </section>
+        })}
+        <section class="card">
+            <h2>{t(Msg::History)}</h2>
+            <ol class="history">
+                {history.into_iter().map(|e| {
+                    let at = e.at;
+                    view! { <li><When at=at/> " · " {move || event_text(&e, ui.lang.get())}</li> }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// A ticket as staff see it: the ticket, and a form for its priority and category. (Only the
+/// operator and admin apps use it, so the client app does not carry it.)
+#[component]
+pub fn StaffTicketView(
+    id: i64,
+    #[prop(optional)] detail: Option<RwSignal<Option<TicketDetail>>>,
+) -> impl IntoView {
+    let detail = detail.unwrap_or_else(|| RwSignal::new(None));
+    let categories = RwSignal::new(Vec::<Category>::new());
+    let call = FormCall::new();
+    call.run(list_categories(), move |list| categories.set(list));
+    view! {
+        <TicketView id=id detail=detail/>
+        <ErrorNote message=call.message()/>
+        {move || detail.get().filter(|d| d.ticket.status != Status::Closed).map(|d| view! {
+            <FieldsForm ticket=d.ticket categories=categories on_change=move |d| detail.set(Some(d))/>
+        })}
+    }
+}

@@ -1,0 +1,98 @@
+//! The attachment routes (`POST /api/attachments?name=…`, `GET /api/attachments/{id}`): plain
+//! axum handlers, not server functions, because the file is the raw body. Each finds its caller
+//! through the gateway and its policy like every server function, then calls the rules in
+//! `app::server::attachments`, which hold the checks, the storage and the SQL.
+
+use app::dto::Attachment;
+use app::error::AppError;
+use app::server::access::{self, Policy};
+use app::server::attachments;
+use app::server::auth::Session;
+use app::server::{gateway, AppState};
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONNECTION, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY,
+    CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{request::Parts, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    name: String,
+}
+
+/// The signed-in caller (password replaced), as every server function finds it.
+async fn caller(state: &AppState, parts: &Parts) -> Result<Session, AppError> {
+    let caller = gateway::caller_from(state.clone(), parts).await?;
+    access::check(caller.session.as_ref(), Policy::AnyRole)?;
+    caller.session.ok_or(AppError::Unauthenticated)
+}
+
+/// `POST /api/attachments?name=…`: stores a pending attachment of the caller. A refusal may
+/// leave the body unread, so it closes the connection (`Connection: close`): a client must not
+/// send its next request down a connection still carrying the rest of this one.
+pub async fn upload(
+    State(state): State<AppState>,
+    Query(query): Query<UploadQuery>,
+    req: Request,
+) -> Response {
+    match store_upload(state, query, req).await {
+        Ok(stored) => Json(stored).into_response(),
+        Err(e) => {
+            let mut res = e.into_response();
+            res.headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+            res
+        }
+    }
+}
+
+async fn store_upload(
+    state: AppState,
+    query: UploadQuery,
+    req: Request,
+) -> Result<Attachment, AppError> {
+    let (parts, body) = req.into_parts();
+    let session = caller(&state, &parts).await?;
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok());
+    let stream = body.into_data_stream();
+    attachments::upload(&state, &session, &query.name, declared, stream).await
+}
+
+/// `GET /api/attachments/<id>`: the file, as a download, for those who may see it.
+pub async fn download(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let (parts, _) = req.into_parts();
+    let session = caller(&state, &parts).await?;
+    let file = attachments::open(&state, &session, id).await?;
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.file));
+    Ok((
+        [
+            (CONTENT_TYPE, file.media_type),
+            (CONTENT_LENGTH, file.size.to_string()),
+            (
+                CONTENT_DISPOSITION,
+                attachments::content_disposition(&file.name),
+            ),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (
+                CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_string(),
+            ),
+            (CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
