@@ -46,9 +46,12 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// One browser app: its files, and its `index.html` for every other path below it, so a deep
-/// link survives a reload.
+/// link survives a reload — gzipped where the build left a `.gz` beside the file and the
+/// browser accepts it.
 fn app_files(dir: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
+    ServeDir::new(dir)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(dir.join("index.html")).precompressed_gzip())
 }
 
 pub fn router(state: AppState, site_dir: &Path) -> Router {

@@ -16,4 +16,5 @@ mod layout;
 mod multiprocess;
 mod reliability;
 mod schema;
+mod site;
 mod tickets;

@@ -176,7 +176,12 @@ impl TestApp {
     }
 
     /// The app on a database the test made (`fresh_database`), reached through `url`.
-    pub async fn spawn_on(url: &str, guard: DbGuard, mut config: Config) -> TestApp {
+    pub async fn spawn_on(url: &str, guard: DbGuard, config: Config) -> TestApp {
+        TestApp::serving(url, guard, config, Path::new("/nonexistent-site")).await
+    }
+
+    /// The app serving the browser apps from `site` too.
+    pub async fn serving(url: &str, guard: DbGuard, mut config: Config, site: &Path) -> TestApp {
         show_server_log();
         let files = tempfile::tempdir().expect("temporary files directory");
         config.files_dir = files.path().join("files");
@@ -195,15 +200,11 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = oneshot::channel::<()>();
         let server_state = state.clone();
+        let site = site.to_path_buf();
         let server = tokio::spawn(async move {
-            let _ = server::serve(
-                listener,
-                server_state,
-                Path::new("/nonexistent-site"),
-                async {
-                    let _ = rx.await;
-                },
-            )
+            let _ = server::serve(listener, server_state, &site, async {
+                let _ = rx.await;
+            })
             .await;
         });
         TestApp {
