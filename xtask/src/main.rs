@@ -21,12 +21,19 @@ cargo xtask <command>
                       and throughput
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
+  bench app-start [RUNS]
+                      each app from navigation to its first screen with data, in Chromium, on
+                      loopback and with Slow 4G throttling (default 20 runs)
 Each benchmark also writes target/bench/<name>.json (metric, value, unit, target, met).
 ";
 
 /// Every benchmark, and the arguments of its small run.
-const BENCHES: [(&str, &[&str]); 3] =
-    [("tickets", &["2000"]), ("assignment", &[]), ("memory", &[])];
+const BENCHES: [(&str, &[&str]); 4] = [
+    ("tickets", &["2000"]),
+    ("assignment", &[]),
+    ("memory", &[]),
+    ("app-start", &["5"]),
+];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,10 +55,11 @@ fn main() -> Result<()> {
 
 /// `cargo xtask bench [NAME ARGS…]`: one benchmark, or every one at its small size.
 fn bench(args: &[String]) -> Result<()> {
-    let bench = |name: &str, args: &[String]| {
-        run(cargo()
+    let bench = |name: &str, args: &[String]| match name {
+        "app-start" => app_start(args),
+        _ => run(cargo()
             .args(["bench", "--package", "server", "--bench", name, "--"])
-            .args(args))
+            .args(args)),
     };
     match args.first() {
         None => {
@@ -67,6 +75,32 @@ fn bench(args: &[String]) -> Result<()> {
         Some(name) if BENCHES.iter().any(|(b, _)| b == name) => bench(name, &args[1..]),
         Some(other) => bail!("unknown benchmark {other:?}\n{HELP}"),
     }
+}
+
+/// `bench app-start [RUNS]`: the release apps and server, measured in Chromium by
+/// `end2end/bench/app-start.spec.ts`.
+fn app_start(args: &[String]) -> Result<()> {
+    let root = workspace_root();
+    site::build(&root, true)?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "server",
+        "--bin",
+        "salter",
+    ]))?;
+    let e2e = root.join("end2end");
+    test::ensure_chromium()?;
+    test::ensure_node_modules(&e2e)?;
+    run(Command::new("npx")
+        .args(["playwright", "test", "--config", "bench.config.ts"])
+        .env("SALTER_BIN", root.join("target/release/salter"))
+        .env("SALTER_SITE_DIR", site::site_dir(&root))
+        .env("CHROMIUM_PATH", test::CHROMIUM)
+        .env("BENCH_RUNS", args.first().map_or("20", String::as_str))
+        .env("BENCH_OUT", root.join("target/bench"))
+        .current_dir(&e2e))
 }
 
 fn workspace_root() -> PathBuf {

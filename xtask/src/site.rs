@@ -53,7 +53,8 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
         let stamp = pkg.join(format!("{app}.made-from"));
         let made_from = made_from(&wasm, profile)?;
         let bound = std::fs::read_to_string(&stamp).ok();
-        if !js.exists() || bound.as_deref() != Some(made_from.as_str()) {
+        let zipped = pkg.join(format!("{app}_bg.wasm.gz")).exists();
+        if !js.exists() || !zipped || bound.as_deref() != Some(made_from.as_str()) {
             wasm_bindgen_cli_support::Bindgen::new()
                 .input_path(&wasm)
                 .web(true)?

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 pub fn all(root: &Path) -> Result<()> {
     site::build(root, true)?;
@@ -24,7 +24,7 @@ fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-fn ensure_chromium() -> Result<()> {
+pub fn ensure_chromium() -> Result<()> {
     if Path::new(CHROMIUM).exists() {
         return Ok(());
     }
@@ -49,7 +49,7 @@ fn ensure_chromium() -> Result<()> {
     ]))
 }
 
-fn ensure_node_modules(e2e: &Path) -> Result<()> {
+pub fn ensure_node_modules(e2e: &Path) -> Result<()> {
     if !have("npm") {
         bail!(
             "the browser tests need Node.js 18+ and npm: run `sudo apt-get install -y nodejs npm`"

@@ -47,11 +47,14 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         std::time::Duration::from_secs(30),
     );
     let loaded = RwSignal::new(false);
+    // Both at once: the company's name and zone need not wait for the session, nor it for them.
     spawn_local(async move {
         if let Ok(settings) = public_info().await {
             ui.company.set(settings.company_name);
             ui.time_zone.set(Some(settings.time_zone));
         }
+    });
+    spawn_local(async move {
         ui.me.set(me().await.ok());
         loaded.set(true);
     });
