@@ -5,10 +5,11 @@ use crate::dto::{Credentials, CurrentUser, PasswordChange};
 endpoint! {
     "session/sign_in" for Public => pub async fn sign_in(input: Credentials) -> CurrentUser |caller| {
         use crate::server::auth;
+        // A failed sign-in leaves the session this browser had alone; a new one replaces it.
+        let (me, token) = auth::sign_in(&caller.state, caller.ip, &input).await?;
         if let Some(old) = &caller.session {
             auth::end_session(&caller.state, &old.token_hash).await?;
         }
-        let (me, token) = auth::sign_in(&caller.state, caller.ip, &input).await?;
         caller.set_session_cookie(&token);
         Ok(me)
     }

@@ -324,6 +324,25 @@ async fn changing_a_password_ends_the_other_sessions(backend: Backend) {
     app.stop().await;
 }
 
+/// A wrong password typed into a browser that is signed in (someone else at the keyboard, a
+/// typo on the sign-in page of another app) changes nothing for the session it has; a right one
+/// replaces it.
+async fn a_failed_sign_in_leaves_the_session_alone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (laptop, username) = app.user(&admin, "Ana Kovač", "client").await;
+    let (status, _) = laptop.sign_in(&username, "not the password", "client").await;
+    assert_eq!(status, 401);
+    let (status, _) = laptop.sign_in("nobody.here", "not the password", "client").await;
+    assert_eq!(status, 401);
+    let (status, me) = laptop.me().await;
+    assert_eq!((status, me["username"].clone()), (200, json!(username)));
+
+    laptop.sign_in_ok(&username, USER_PASSWORD, "client").await;
+    assert_eq!(laptop.me().await.0, 200);
+    app.stop().await;
+}
+
 async fn disabling_or_resetting_an_account_ends_its_sessions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
@@ -460,6 +479,7 @@ on_both_databases!(
     unknown_users_and_wrong_passwords_answer_alike,
     cross_origin_requests_are_refused,
     changing_a_password_ends_the_other_sessions,
+    a_failed_sign_in_leaves_the_session_alone,
     disabling_or_resetting_an_account_ends_its_sessions,
     sessions_end_on_sign_out_and_time_out,
     the_session_cookie_is_guarded_and_no_secret_is_ever_sent,
