@@ -331,9 +331,13 @@ async fn a_failed_sign_in_leaves_the_session_alone(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
     let (laptop, username) = app.user(&admin, "Ana Kovač", "client").await;
-    let (status, _) = laptop.sign_in(&username, "not the password", "client").await;
+    let (status, _) = laptop
+        .sign_in(&username, "not the password", "client")
+        .await;
     assert_eq!(status, 401);
-    let (status, _) = laptop.sign_in("nobody.here", "not the password", "client").await;
+    let (status, _) = laptop
+        .sign_in("nobody.here", "not the password", "client")
+        .await;
     assert_eq!(status, 401);
     let (status, me) = laptop.me().await;
     assert_eq!((status, me["username"].clone()), (200, json!(username)));

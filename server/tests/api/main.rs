@@ -12,6 +12,7 @@ mod attachments;
 mod auth;
 mod cli;
 mod history;
+mod input;
 mod layout;
 mod multiprocess;
 mod reliability;

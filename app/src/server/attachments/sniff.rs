@@ -1,5 +1,7 @@
 //! What a file is and what it is called, decided by its content: pure, tested without a disk.
 
+use crate::server::input::is_direction_control;
+
 /// How many first bytes decide a file's kind.
 pub(super) const HEAD: usize = 512;
 const NAME_MAX: usize = 200;
@@ -102,12 +104,13 @@ impl TextCheck {
 }
 
 /// The name shown and offered for download: the last path component, without control
-/// characters, bounded, and ending in an extension that fits what the file really is.
+/// characters and direction controls (so `invoice<U+202E>gnp.txt` cannot show as
+/// "invoicetxt.png"), bounded, and ending in an extension that fits what the file really is.
 pub fn display_name(given: &str, kind: Kind) -> String {
     let base = given.rsplit(['/', '\\']).next().unwrap_or("");
     let clean: String = base
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !is_direction_control(*c))
         .take(NAME_MAX)
         .collect();
     let clean = clean.trim().trim_start_matches('.').to_string();
@@ -204,6 +207,10 @@ mod tests {
         assert_eq!(display_name("C:\\x\\boot.log", Kind::Text), "boot.log");
         assert_eq!(display_name("", Kind::Pdf), "file.pdf");
         assert_eq!(display_name(".htaccess", Kind::Text), "htaccess.txt");
+        assert_eq!(
+            display_name("invoice\u{202E}gnp.txt", Kind::Text),
+            "invoicegnp.txt"
+        );
     }
 
     #[test]
