@@ -81,21 +81,13 @@ fn bench(args: &[String]) -> Result<()> {
 /// `end2end/bench/app-start.spec.ts`.
 fn app_start(args: &[String]) -> Result<()> {
     let root = workspace_root();
-    site::build(&root, true)?;
-    run(cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "server",
-        "--bin",
-        "salter",
-    ]))?;
+    let salter = release_build(&root)?;
     let e2e = root.join("end2end");
     test::ensure_chromium()?;
     test::ensure_node_modules(&e2e)?;
     run(Command::new("npx")
         .args(["playwright", "test", "--config", "bench.config.ts"])
-        .env("SALTER_BIN", root.join("target/release/salter"))
+        .env("SALTER_BIN", salter)
         .env("SALTER_SITE_DIR", site::site_dir(&root))
         .env("CHROMIUM_PATH", test::CHROMIUM)
         .env("BENCH_RUNS", args.first().map_or("20", String::as_str))
@@ -126,7 +118,8 @@ fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-fn serve(root: &Path, args: &[String]) -> Result<()> {
+/// The release apps and the release `salter`, built where stale; the binary's path.
+fn release_build(root: &Path) -> Result<PathBuf> {
     site::build(root, true)?;
     run(cargo().args([
         "build",
@@ -136,7 +129,11 @@ fn serve(root: &Path, args: &[String]) -> Result<()> {
         "--bin",
         "salter",
     ]))?;
-    let mut salter = Command::new(root.join("target/release/salter"));
+    Ok(root.join("target/release/salter"))
+}
+
+fn serve(root: &Path, args: &[String]) -> Result<()> {
+    let mut salter = Command::new(release_build(root)?);
     salter.arg("serve").args(args);
     run(&mut salter)
 }

@@ -54,37 +54,36 @@ pub fn single_line(value: &str) -> String {
 /// A single-line text a person typed: without direction controls, trimmed, required (something
 /// visible), bounded, without control characters.
 pub fn clean_line(field: Field, value: &str, max: usize) -> Result<String, AppError> {
-    let value = single_line(value);
-    if !shows_something(&value) {
-        return Err(AppError::invalid(field, Problem::Required));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(field, Problem::TooLong { max }));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(AppError::invalid(field, Problem::Malformed));
-    }
-    Ok(value)
+    checked(field, single_line(value), max, |_| false)
 }
 
 /// Multi-line text a person wrote: new lines as `\n`, trimmed, required (something visible),
 /// bounded, without control characters but new lines and tabs.
 pub fn clean_text(field: Field, text: &str, max: usize) -> Result<String, AppError> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let text = text.trim();
-    if !shows_something(text) {
+    checked(field, text.trim().to_string(), max, |c| {
+        c == '\n' || c == '\t'
+    })
+}
+
+/// The checks every text passes: something visible, at most `max` characters, no control
+/// character but those `allowed`.
+fn checked(
+    field: Field,
+    text: String,
+    max: usize,
+    allowed: fn(char) -> bool,
+) -> Result<String, AppError> {
+    if !shows_something(&text) {
         return Err(AppError::invalid(field, Problem::Required));
     }
     if text.chars().count() > max {
         return Err(AppError::invalid(field, Problem::TooLong { max }));
     }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if text.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(AppError::invalid(field, Problem::Malformed));
     }
-    Ok(text.to_string())
+    Ok(text)
 }
 
 #[cfg(test)]
