@@ -46,18 +46,21 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         move || ui.now.set(js_sys::Date::now() as i64),
         std::time::Duration::from_secs(30),
     );
-    let loaded = RwSignal::new(false);
-    // Both at once: the company's name and zone need not wait for the session, nor it for them.
+    // Both asked at once; the pages start once both have answered (they read the company's
+    // name and zone as they render).
+    let answered = RwSignal::new(0u8);
     spawn_local(async move {
         if let Ok(settings) = public_info().await {
             ui.company.set(settings.company_name);
             ui.time_zone.set(Some(settings.time_zone));
         }
+        answered.update(|n| *n += 1);
     });
     spawn_local(async move {
         ui.me.set(me().await.ok());
-        loaded.set(true);
+        answered.update(|n| *n += 1);
     });
+    let loaded = Memo::new(move |_| answered.get() == 2);
     let stage = Memo::new(move |_| match (loaded.get(), ui.me.get()) {
         (false, _) => Stage::Loading,
         (true, None) => Stage::SignIn,
