@@ -3,7 +3,7 @@
 // information, answered, closed, reopened, closed again — with the timeline showing exactly those
 // steps, and an admin's forced change the operator sees.
 import { test, expect, type Page } from '@playwright/test';
-import { accessible, adminContext, person } from './helpers';
+import { accessible, adminContext, call, person } from './helpers';
 
 const status = (page: Page) => page.locator('.facts .badge');
 
@@ -170,4 +170,18 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await expect(operator.getByRole('row')).toHaveCount(2);
   await expect(operator.getByRole('link', { name: reference })).toBeVisible();
   await accessible(operator, 'operator search');
+});
+
+test('a subject that shows nothing is refused with a clear message, and nothing is opened', async ({ browser }) => {
+  const adminCtx = await adminContext(browser);
+  const { page: client } = await person(browser, adminCtx, 'Lejla Mehić', 'client');
+  await client.getByRole('link', { name: 'New ticket' }).first().click();
+  // Zero-width spaces and a right-to-left override: the browser's `required` lets them through.
+  await client.getByLabel('Subject').fill('\u200B\u200B\u202E');
+  await client.getByLabel('Description').fill('The printer is out of toner.');
+  await client.getByRole('button', { name: 'Open the ticket' }).click();
+  await expect(client.getByRole('alert')).toHaveText('Subject: required.');
+  await expect(client.getByRole('heading', { level: 1 })).toHaveText('New ticket');
+  const mine = await call(client.context(), 'tickets/list', { query: { status: null, after: null } });
+  expect(mine.body.tickets).toEqual([]);
 });

@@ -11,6 +11,7 @@
 mod common;
 
 use app::dto::{Edition, NewAccount, Role};
+use app::server::db::Backend;
 use app::server::{accounts, AppState, Config, Db};
 use common::{Report, Target};
 use serde_json::{json, Value};
@@ -26,18 +27,10 @@ struct Run {
     scope: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Database {
-    Sqlite,
-    Postgres,
-}
-
-impl Database {
-    fn name(self) -> &'static str {
-        match self {
-            Database::Sqlite => "sqlite",
-            Database::Postgres => "postgres",
-        }
+fn name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
     }
 }
 
@@ -123,7 +116,7 @@ async fn seed(run: &Run, n: usize, clients: &[i64], operator: i64) {
     // A running PostgreSQL has statistics (autovacuum analyzes a table that changed this much);
     // without them the planner sorts the operator's whole queue. SQLite keeps none unless asked,
     // so it is measured as it runs.
-    if run.scope.starts_with("postgres") {
+    if run.state.db.backend == Backend::Postgres {
         sqlx::query("ANALYZE").execute(pool).await.unwrap();
     }
     println!(
@@ -262,11 +255,6 @@ async fn paced(
     busy: &[reqwest::Client],
     readers_do: Readers,
 ) {
-    let busy = if matches!(readers_do, Readers::None) {
-        &[][..]
-    } else {
-        busy
-    };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut readers = Vec::new();
     for http in busy {
@@ -303,16 +291,20 @@ async fn paced(
         }));
     }
     let (tag, label, target) = match readers_do {
-        Readers::None => ("paced", "create at 200 tickets/s".to_string(), 20.0),
+        Readers::None => (
+            "paced",
+            "create at 200 tickets/s".to_string(),
+            Target::AtMost(20.0),
+        ),
         Readers::Every(ms) => (
             "mixed",
             format!("create at 200/s, {} readers at {}/s", busy.len(), 1000 / ms),
-            20.0,
+            Target::AtMost(20.0),
         ),
         Readers::FlatOut => (
             "saturated",
             format!("create at 200/s, {} readers flat out", busy.len()),
-            f64::INFINITY,
+            Target::None,
         ),
     };
     let (p50, p99) = paced_creation(run, clients, tag).await;
@@ -326,14 +318,13 @@ async fn paced(
     } else {
         format!("; {reads} pages and searches meanwhile")
     };
-    println!("{label:<34} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   (target p99 ≤ 20 ms){also}");
+    let aim = match target {
+        Target::AtMost(t) => format!("target p99 ≤ {t} ms"),
+        _ => "no target".to_string(),
+    };
+    println!("{label:<34} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   ({aim}){also}");
     let metric = format!("{} · {label}", run.scope);
     report.record(&format!("{metric} p50"), p50, "ms", Target::None);
-    let target = if target.is_finite() {
-        Target::AtMost(target)
-    } else {
-        Target::None
-    };
     report.record(&format!("{metric} p99"), p99, "ms", target);
     if !busy.is_empty() {
         report.record(
@@ -347,14 +338,16 @@ async fn paced(
 
 /// A database of the run's own: SQLite in a temporary directory, or a new PostgreSQL database
 /// (dropped by `drop_postgres` afterwards). Returns its URL and what keeps it.
-async fn database(db: Database) -> (String, Option<tempfile::TempDir>, Option<(String, String)>) {
-    match db {
-        Database::Sqlite => {
+async fn database(
+    backend: Backend,
+) -> (String, Option<tempfile::TempDir>, Option<(String, String)>) {
+    match backend {
+        Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}", dir.path().join("bench.db").display());
             (url, Some(dir), None)
         }
-        Database::Postgres => {
+        Backend::Postgres => {
             use sqlx::{Connection, Executor};
             let admin = std::env::var("SALTER_TEST_POSTGRES_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -380,10 +373,10 @@ async fn drop_postgres(admin: &str, name: &str) {
     }
 }
 
-async fn bench(report: &mut Report, db: Database, size: usize) {
-    let scope = format!("{} {size}", db.name());
-    println!("\n== {size} tickets on {}", db.name());
-    let (url, _dir, postgres) = database(db).await;
+async fn bench(report: &mut Report, backend: Backend, size: usize) {
+    let scope = format!("{} {size}", name(backend));
+    println!("\n== {size} tickets on {}", name(backend));
+    let (url, _dir, postgres) = database(backend).await;
     let opened = Db::open(&url).await.unwrap();
     let config = Config {
         edition: Edition::Commercial,
@@ -413,7 +406,6 @@ async fn bench(report: &mut Report, db: Database, size: usize) {
     let (operator_id, operator) = person(&run, "Bench Operator", Role::Operator).await;
     let mut client_ids = Vec::new();
     let mut client_browsers = Vec::new();
-    let mut readers = Vec::new();
     for i in 0..CLIENTS {
         if i < 16 {
             let (id, b) = person(&run, &format!("Bench Client {i}"), Role::Client).await;
@@ -501,7 +493,9 @@ async fn bench(report: &mut Report, db: Database, size: usize) {
     )
     .await;
     paced(report, &run, &client_browsers, &[], Readers::None).await;
-    // The mixed load: the operator and the admin page and search, 8 sessions each.
+    // The readers of the mixed load: 8 admins (a session each) and the operator's session 8
+    // times, paging their lists and searching.
+    let mut readers = Vec::new();
     for i in 0..8 {
         readers.push(
             person(&run, &format!("Bench Admin {i}"), Role::Admin)
@@ -534,24 +528,24 @@ fn main() {
         args.iter().any(|a| a == "--sqlite"),
         args.iter().any(|a| a == "--postgres"),
     ) {
-        (true, false) => vec![Database::Sqlite],
-        (false, true) => vec![Database::Postgres],
-        _ => vec![Database::Sqlite, Database::Postgres],
+        (true, false) => vec![Backend::Sqlite],
+        (false, true) => vec![Backend::Postgres],
+        _ => vec![Backend::Sqlite, Backend::Postgres],
     };
     let mut report = Report::new("tickets");
     report.setting("sizes", sizes.clone());
     report.setting(
         "databases",
-        databases.iter().map(|d| d.name()).collect::<Vec<_>>(),
+        databases.iter().map(|d| name(*d)).collect::<Vec<_>>(),
     );
     report.setting("sqlite_synchronous", "FULL");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    for db in databases {
+    for backend in databases {
         for &size in &sizes {
-            rt.block_on(bench(&mut report, db, size));
+            rt.block_on(bench(&mut report, backend, size));
         }
     }
     report.write();

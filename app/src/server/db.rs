@@ -219,7 +219,7 @@ async fn group_writer(pool: AnyPool, mut jobs: mpsc::Receiver<WriteJob>) {
                 Err(_) => break,
             }
         }
-        let conn = match own.take() {
+        let mut conn = match own.take() {
             Some(conn) => conn,
             None => match pool.acquire().await {
                 Ok(conn) => conn,
@@ -230,7 +230,6 @@ async fn group_writer(pool: AnyPool, mut jobs: mpsc::Receiver<WriteJob>) {
                 }
             },
         };
-        let mut conn = conn;
         if run_batch(&mut conn, batch).await {
             own = Some(conn);
         }

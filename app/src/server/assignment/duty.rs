@@ -1,7 +1,7 @@
 //! Who is on duty: an operator's signs of life (`seen`), and the roster — everyone's plan
 //! (capacity, hours, days off, skills) and whether they are on duty now.
 
-use super::wake;
+use super::{set_setting, wake, Setting};
 use crate::dto::{clock, Role, WorkHours};
 use crate::error::AppError;
 use crate::server::auth::Session;
@@ -32,19 +32,7 @@ pub async fn seen(state: &AppState, session: &Session) -> Result<(), AppError> {
     let operator = session.user.id;
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO operator_settings (operator_id, last_seen_at) VALUES ($1, $2) \
-                     ON CONFLICT (operator_id) DO UPDATE SET last_seen_at = excluded.last_seen_at",
-                )
-                .bind(operator)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
+        .write(move |conn| Box::pin(set_setting(conn, operator, Setting::LastSeenAt, now)))
         .await?;
     if previous.is_none_or(|at| now - at >= state.config.duty_window_ms) {
         wake(state);

@@ -28,6 +28,8 @@ pub use step::run;
 pub use work::work_history;
 
 use super::AppState;
+use crate::error::AppError;
+use sqlx::AnyConnection;
 use std::time::Duration;
 
 /// The step runs at least this often.
@@ -52,6 +54,47 @@ pub async fn keep_assigning(state: AppState) {
 }
 
 pub(super) const DEFAULT_CAPACITY: i64 = 10;
+
+/// One of an operator's settings (a column of `operator_settings`).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Setting {
+    Capacity,
+    OnBreak,
+    OnDuty,
+    LastSeenAt,
+    LastAssignedAt,
+}
+
+impl Setting {
+    const fn column(self) -> &'static str {
+        match self {
+            Setting::Capacity => "capacity",
+            Setting::OnBreak => "on_break",
+            Setting::OnDuty => "on_duty",
+            Setting::LastSeenAt => "last_seen_at",
+            Setting::LastAssignedAt => "last_assigned_at",
+        }
+    }
+}
+
+/// Sets one setting of an operator, making their row of settings if they have none.
+pub(super) async fn set_setting(
+    conn: &mut AnyConnection,
+    operator: i64,
+    setting: Setting,
+    value: i64,
+) -> Result<(), AppError> {
+    let column = setting.column();
+    sqlx::query(&format!(
+        "INSERT INTO operator_settings (operator_id, {column}) VALUES ($1, $2) \
+         ON CONFLICT (operator_id) DO UPDATE SET {column} = excluded.{column}"
+    ))
+    .bind(operator)
+    .bind(value)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
 
 /// Statuses that count as load.
 pub(super) fn load_condition(state: &AppState) -> &'static str {

@@ -3,7 +3,7 @@
 
 use super::duty::Roster;
 use super::step::run;
-use super::{load_condition, wake, DEFAULT_CAPACITY};
+use super::{load_condition, set_setting, wake, Setting, DEFAULT_CAPACITY};
 use crate::dto::{Floor, OperatorDuty, OperatorPlan};
 use crate::error::{AppError, Field, Problem};
 use crate::server::auth::Session;
@@ -93,14 +93,7 @@ pub async fn set_plan(state: &AppState, input: &OperatorPlan) -> Result<Floor, A
         .write(move |conn| {
             Box::pin(async move {
                 let op = input.operator_id;
-                sqlx::query(
-                    "INSERT INTO operator_settings (operator_id, capacity) VALUES ($1, $2) \
-                     ON CONFLICT (operator_id) DO UPDATE SET capacity = excluded.capacity",
-                )
-                .bind(op)
-                .bind(input.capacity)
-                .execute(&mut *conn)
-                .await?;
+                set_setting(conn, op, Setting::Capacity, input.capacity).await?;
                 for table in ["operator_skills", "work_hours", "days_off"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE operator_id = $1"))
                         .bind(op)
@@ -150,14 +143,11 @@ pub async fn set_break(
     session: &Session,
     on_break: bool,
 ) -> Result<OperatorDuty, AppError> {
-    sqlx::query(
-        "INSERT INTO operator_settings (operator_id, on_break) VALUES ($1, $2) \
-         ON CONFLICT (operator_id) DO UPDATE SET on_break = excluded.on_break",
-    )
-    .bind(session.user.id)
-    .bind(i64::from(on_break))
-    .execute(&state.db.pool)
-    .await?;
+    let (operator, value) = (session.user.id, i64::from(on_break));
+    state
+        .db
+        .write(move |conn| Box::pin(set_setting(conn, operator, Setting::OnBreak, value)))
+        .await?;
     // Going on a break is going off duty: settle it now, not at the next tick.
     run(state).await?;
     my_duty(state, session).await

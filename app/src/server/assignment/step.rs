@@ -3,7 +3,7 @@
 //! went off duty.
 
 use super::duty::Roster;
-use super::{load_condition, DEFAULT_CAPACITY};
+use super::{load_condition, set_setting, Setting, DEFAULT_CAPACITY};
 use crate::assignment::{plan, Operator, Waiting};
 use crate::error::AppError;
 use crate::events::{EventKind, Why};
@@ -45,14 +45,7 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
             if !duty {
                 hand_back(conn, state, op.id, now).await?;
             }
-            sqlx::query(
-                "INSERT INTO operator_settings (operator_id, on_duty) VALUES ($1, $2) \
-                 ON CONFLICT (operator_id) DO UPDATE SET on_duty = excluded.on_duty",
-            )
-            .bind(op.id)
-            .bind(i64::from(duty))
-            .execute(&mut *conn)
-            .await?;
+            set_setting(conn, op.id, Setting::OnDuty, i64::from(duty)).await?;
         }
         if duty {
             let capacity = op.capacity.unwrap_or(DEFAULT_CAPACITY);
@@ -105,14 +98,7 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
     }
     let assigned: HashSet<i64> = made.iter().map(|a| a.operator).collect();
     for op in assigned {
-        sqlx::query(
-            "INSERT INTO operator_settings (operator_id, last_assigned_at) VALUES ($1, $2) \
-             ON CONFLICT (operator_id) DO UPDATE SET last_assigned_at = excluded.last_assigned_at",
-        )
-        .bind(op)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        set_setting(conn, op, Setting::LastAssignedAt, now).await?;
     }
     Ok(made.len())
 }
