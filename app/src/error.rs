@@ -97,6 +97,9 @@ pub enum AppError {
     FileTypeNotAllowed,
     #[error("bad request: {detail}")]
     BadRequest { detail: String },
+    /// Refused at the HTTP edge, before any rule ran: the request's form is wrong.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     #[error("internal error")]
     Internal,
     /// The database cannot be reached (it is restarting, or the network to it is down): the
@@ -106,6 +109,69 @@ pub enum AppError {
     /// Only ever made in the browser: the server could not be reached or answered nonsense.
     #[error("network: {detail}")]
     Network { detail: String },
+}
+
+/// Why the HTTP edge refused a request; each has its own code and status.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    MethodNotAllowed,
+    LengthRequired,
+    TooLarge,
+    UriTooLong,
+    UnsupportedMediaType,
+    /// A `Host` that is not the configured public address.
+    UnknownHost,
+}
+
+impl Refusal {
+    const ALL: [Refusal; 6] = [
+        Refusal::MethodNotAllowed,
+        Refusal::LengthRequired,
+        Refusal::TooLarge,
+        Refusal::UriTooLong,
+        Refusal::UnsupportedMediaType,
+        Refusal::UnknownHost,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::MethodNotAllowed => "method_not_allowed",
+            Refusal::LengthRequired => "length_required",
+            Refusal::TooLarge => "too_large",
+            Refusal::UriTooLong => "uri_too_long",
+            Refusal::UnsupportedMediaType => "unsupported_media_type",
+            Refusal::UnknownHost => "unknown_host",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Refusal::MethodNotAllowed => 405,
+            Refusal::LengthRequired => 411,
+            Refusal::TooLarge => 413,
+            Refusal::UriTooLong => 414,
+            Refusal::UnsupportedMediaType => 415,
+            Refusal::UnknownHost => 400,
+        }
+    }
+
+    /// The refusal an HTTP status stands for, if one does.
+    pub fn of_status(status: u16) -> Option<Refusal> {
+        Refusal::ALL
+            .into_iter()
+            .find(|r| r.status() == status && *r != Refusal::UnknownHost)
+    }
+}
+
+/// The longest excerpt of a request an error message repeats.
+pub const EXCERPT_MAX: usize = 120;
+
+/// The start of `text`, cut at `EXCERPT_MAX` characters: an error never echoes a whole input.
+pub fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 /// The JSON form of `AppError`: `{"code": "...", <the variant's fields>}`. Written by hand as
@@ -225,7 +291,10 @@ mod wire {
                 "network" => AppError::Network {
                     detail: w.detail.unwrap_or_default(),
                 },
-                other => return Err(format!("unknown error code {other:?}")),
+                code => match super::Refusal::ALL.into_iter().find(|r| r.code() == code) {
+                    Some(refusal) => AppError::Refused(refusal),
+                    None => return Err(format!("unknown error code {code:?}")),
+                },
             })
         }
     }
@@ -253,6 +322,7 @@ impl AppError {
             AppError::FileTooLarge { .. } => "file_too_large",
             AppError::FileTypeNotAllowed => "file_type_not_allowed",
             AppError::BadRequest { .. } => "bad_request",
+            AppError::Refused(refusal) => refusal.code(),
             AppError::Internal => "internal",
             AppError::Unavailable => "unavailable",
             AppError::Network { .. } => "network",
@@ -261,6 +331,13 @@ impl AppError {
 
     pub fn invalid(field: Field, problem: Problem) -> Self {
         AppError::Invalid { field, problem }
+    }
+
+    /// A request that did not decode; the detail repeats at most a short excerpt of it.
+    pub fn bad_request(detail: &str) -> Self {
+        AppError::BadRequest {
+            detail: excerpt(detail),
+        }
     }
 
     /// The HTTP status the server answers with.
@@ -284,6 +361,7 @@ impl AppError {
             AppError::FileTooLarge { .. } => 413,
             AppError::FileTypeNotAllowed => 415,
             AppError::BadRequest { .. } => 400,
+            AppError::Refused(refusal) => refusal.status(),
             AppError::Internal => 500,
             AppError::Unavailable | AppError::Network { .. } => 503,
         }
@@ -314,7 +392,7 @@ impl FromServerFnError for AppError {
             #[cfg(feature = "ssr")]
             ServerFnErrorErr::Args(detail)
             | ServerFnErrorErr::MissingArg(detail)
-            | ServerFnErrorErr::Deserialization(detail) => AppError::BadRequest { detail },
+            | ServerFnErrorErr::Deserialization(detail) => AppError::bad_request(&detail),
             // In the browser they mean the server could not be reached or understood.
             #[cfg(not(feature = "ssr"))]
             ServerFnErrorErr::Deserialization(detail) => AppError::Network { detail },
@@ -349,6 +427,8 @@ mod tests {
             AppError::BadRequest { detail: "x".into() },
             AppError::MoveNotAllowed,
             AppError::Unavailable,
+            AppError::Refused(Refusal::TooLarge),
+            AppError::Refused(Refusal::UnknownHost),
             AppError::invalid(Field::Reason, Problem::Required),
         ] {
             let back: AppError = serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();
@@ -362,5 +442,19 @@ mod tests {
         assert_eq!(invalid["code"], "invalid");
         assert_eq!(invalid["field"], "new_password");
         assert_eq!(invalid["problem"]["too_short"]["min"], 12);
+    }
+
+    #[test]
+    fn a_refused_request_is_echoed_only_in_part() {
+        let long = "ž".repeat(66_000);
+        let AppError::BadRequest { detail } = AppError::bad_request(&long) else {
+            panic!("a bad request");
+        };
+        assert_eq!(detail.chars().count(), EXCERPT_MAX + 1);
+        assert_eq!(excerpt("short"), "short");
+        assert_eq!(Refusal::of_status(413), Some(Refusal::TooLarge));
+        assert_eq!(Refusal::of_status(400), None);
+        let json = serde_json::to_value(AppError::Refused(Refusal::UriTooLong)).unwrap();
+        assert_eq!(json["code"], "uri_too_long");
     }
 }

@@ -2,7 +2,7 @@
 //! English and Bosnian ship; a new language is one more arm in `messages!` and `Lang`.
 
 use crate::dto::{Edition, Role, TicketEvent};
-use crate::error::{AppError, Field, Problem};
+use crate::error::{AppError, Field, Problem, Refusal};
 use crate::events::{EventKind, Why};
 use crate::tickets::Status;
 use serde::{Deserialize, Serialize};
@@ -407,8 +407,10 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::FileTypeNotAllowed, Bs) => "Ova vrsta datoteke nije dozvoljena. Priložite sliku (PNG, JPEG, GIF), PDF, tekstualnu ili log datoteku, ili ZIP arhivu.".into(),
         (AppError::CrossOrigin, En) => "The request came from another site and was refused.".into(),
         (AppError::CrossOrigin, Bs) => "Zahtjev je došao s druge stranice i odbijen je.".into(),
-        (AppError::BadRequest { .. }, En) => "The request was not understood. Reload the page and try again.".into(),
-        (AppError::BadRequest { .. }, Bs) => "Zahtjev nije razumljiv. Osvježite stranicu i pokušajte ponovo.".into(),
+        (AppError::Refused(Refusal::TooLarge), En) => "The request is too large. Shorten the text or attach a smaller file.".into(),
+        (AppError::Refused(Refusal::TooLarge), Bs) => "Zahtjev je prevelik. Skratite tekst ili priložite manju datoteku.".into(),
+        (AppError::BadRequest { .. } | AppError::Refused(_), En) => "The request was not understood. Reload the page and try again.".into(),
+        (AppError::BadRequest { .. } | AppError::Refused(_), Bs) => "Zahtjev nije razumljiv. Osvježite stranicu i pokušajte ponovo.".into(),
         (AppError::Internal, En) => "Something went wrong on the server. Nothing was changed; try again.".into(),
         (AppError::Internal, Bs) => "Greška na serveru. Ništa nije promijenjeno; pokušajte ponovo.".into(),
         (AppError::Unavailable, En) => "The server cannot reach its database just now. Try again in a moment.".into(),

@@ -4,7 +4,7 @@
 //! `app::server::attachments`, which hold the checks, the storage and the SQL.
 
 use app::dto::Attachment;
-use app::error::AppError;
+use app::error::{AppError, Field, Problem};
 use app::server::access::{self, Policy};
 use app::server::attachments;
 use app::server::auth::Session;
@@ -20,9 +20,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
+/// The file's name; checked after the caller, so a stranger learns nothing from the refusal.
 #[derive(Deserialize)]
 pub struct UploadQuery {
-    name: String,
+    name: Option<String>,
 }
 
 /// The signed-in caller (password replaced), as every server function finds it.
@@ -58,13 +59,16 @@ async fn store_upload(
 ) -> Result<Attachment, AppError> {
     let (parts, body) = req.into_parts();
     let session = caller(&state, &parts).await?;
+    let name = query
+        .name
+        .ok_or(AppError::invalid(Field::Attachment, Problem::Required))?;
     let declared = parts
         .headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i64>().ok());
     let stream = body.into_data_stream();
-    attachments::upload(&state, &session, &query.name, declared, stream).await
+    attachments::upload(&state, &session, &name, declared, stream).await
 }
 
 /// `GET /api/attachments/<id>`: the file, as a download, for those who may see it.

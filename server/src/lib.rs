@@ -4,11 +4,12 @@
 //! Business rules live in `app::server`, not here.
 
 pub mod attachments;
+pub mod edge;
 pub mod security;
 
 use app::server::AppState;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
@@ -54,13 +55,20 @@ fn app_files(dir: &Path) -> ServeDir<ServeFile> {
         .fallback(ServeFile::new(dir.join("index.html")).precompressed_gzip())
 }
 
-pub fn router(state: AppState, site_dir: &Path) -> Router {
+/// Every route, for a server bound at `bound`.
+pub fn router(state: AppState, site_dir: &Path, bound: SocketAddr) -> Router {
+    let site = security::Site::new(state.config.public_url.as_deref(), bound);
     let api = Router::new()
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .route("/api/attachments", post(attachments::upload))
         .route("/api/attachments/{id}", get(attachments::download))
-        .layer(middleware::from_fn(security::error_status))
-        .layer(middleware::from_fn(security::refuse_cross_origin))
+        .layer(DefaultBodyLimit::max(security::API_BODY_MAX))
+        .layer(middleware::from_fn(security::json_calls))
+        .layer(middleware::from_fn_with_state(
+            site.clone(),
+            security::refuse_cross_origin,
+        ))
+        .layer(middleware::from_fn(security::json_errors))
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -78,22 +86,28 @@ pub fn router(state: AppState, site_dir: &Path) -> Router {
         .layer(header(X_FRAME_OPTIONS, "DENY"))
         .layer(header(REFERRER_POLICY, "no-referrer"))
         .layer(header(CACHE_CONTROL, "no-cache"))
+        .layer(middleware::from_fn_with_state(
+            site,
+            security::check_request_line,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes, then lets in-flight requests finish.
+/// Serves until `shutdown` completes, then lets the requests under way finish within the
+/// configured grace period (`edge`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     site_dir: &Path,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state, site_dir);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let config = &state.config;
+    let limits = edge::Limits {
+        header_timeout: config.header_timeout,
+        body_min_rate: config.body_min_rate,
+        shutdown_grace: config.shutdown_grace,
+    };
+    let app = router(state.clone(), site_dir, listener.local_addr()?);
+    edge::serve(listener, app, limits, shutdown).await
 }

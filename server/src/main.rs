@@ -108,6 +108,24 @@ struct ServeArgs {
     /// answering never hangs it).
     #[arg(long, env = "SALTER_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
     request_timeout_secs: u64,
+    /// The address users reach Šalter at (`https://help.example.com`). Pages from any other
+    /// origin are refused, and so are requests for any other Host. Default: the bind address.
+    #[arg(long, env = "SALTER_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Behind a reverse proxy: take the client's address from the last X-Forwarded-For entry
+    /// (sign-in limits count per address).
+    #[arg(long, env = "SALTER_BEHIND_PROXY")]
+    behind_proxy: bool,
+    /// Close a connection whose request headers take longer than this, or that sits idle
+    /// this long between requests.
+    #[arg(long, env = "SALTER_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    header_timeout_secs: u64,
+    /// Cut off a request body slower than this many bytes a second.
+    #[arg(long, env = "SALTER_BODY_MIN_RATE", default_value_t = 1024)]
+    body_min_rate: u64,
+    /// On SIGTERM, give the requests under way this long to finish, then exit.
+    #[arg(long, env = "SALTER_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    shutdown_grace_secs: u64,
 }
 
 impl ServeArgs {
@@ -118,6 +136,13 @@ impl ServeArgs {
                 .with_context(|| format!("unknown time zone {name:?}"))?,
             None => defaults.time_zone.clone(),
         };
+        let public_url = match &self.public_url {
+            Some(url) => Some(server::security::origin_of(url).with_context(|| {
+                format!("--public-url {url:?} is not an http:// or https:// address")
+            })?),
+            None => None,
+        };
+        let secs = std::time::Duration::from_secs;
         Ok(Config {
             edition: match self.edition {
                 EditionArg::Free => Edition::Free,
@@ -135,7 +160,12 @@ impl ServeArgs {
             duty_window_ms: self.duty_window_minutes * 60_000,
             returned_counts_as_load: self.returned_counts_as_load,
             keep_started_when_off_duty: !self.hand_back_started,
-            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
+            request_timeout: secs(self.request_timeout_secs.max(1)),
+            public_url,
+            behind_proxy: self.behind_proxy,
+            header_timeout: secs(self.header_timeout_secs.max(1)),
+            body_min_rate: self.body_min_rate.max(1),
+            shutdown_grace: secs(self.shutdown_grace_secs),
             ..defaults
         })
     }
@@ -265,6 +295,9 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
         .with_context(|| format!("binding {}", args.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!("Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)");
+    if addr.ip().is_unspecified() && state.config.public_url.is_none() {
+        tracing::warn!("bound to every address without --public-url: pages are accepted from http:// and any Host; set --public-url to the address users reach");
+    }
     // Automatic assignment: woken by the changes that need it, and every few seconds.
     tokio::spawn(app::server::assignment::keep_assigning(state.clone()));
     // Uploads never attached to anything go after a day.

@@ -1,73 +1,254 @@
-//! Request-level protections that hold for every server function at once.
+//! Request-level protections that hold for every request at once: where requests may come
+//! from (the public address, its origin and host), what form a server-function call must have,
+//! and that every error under `/api/` answers JSON with a code and its proper status.
 
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER};
+use axum::extract::{Request, State};
+use axum::http::header::{
+    CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, TRANSFER_ENCODING,
+};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+use std::net::SocketAddr;
 
-/// CSRF: a state-changing request that a browser marks as coming from another site is refused
-/// before it reaches any server function. (The session cookie is SameSite=Strict as well.)
-pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || same_origin(&req) {
-        return next.run(req).await;
+/// The largest server-function call accepted (the longest text, 20,000 characters, fits many
+/// times over); attachments have their own limit.
+pub const API_BODY_MAX: usize = 256 * 1024;
+/// The longest URL (path and query) accepted.
+pub const URI_MAX: usize = 8 * 1024;
+/// The one route whose body is not JSON: the attachment upload.
+const UPLOAD: &str = "/api/attachments";
+
+/// `https://Help.Example.com:443/x` → `https://help.example.com`: a URL's origin, with the
+/// scheme's default port left out; None unless it is http(s) with a host.
+pub fn origin_of(url: &str) -> Option<String> {
+    let url = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = url.split_once("://")?;
+    let default_port = match scheme {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.is_empty() || authority.contains('@') {
+        return None;
     }
-    tracing::warn!(uri = %req.uri(), "cross-origin request refused");
-    let body = serde_json::to_string(&AppError::CrossOrigin).unwrap_or_default();
-    (
-        StatusCode::FORBIDDEN,
-        [(CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    let authority = authority.strip_suffix(default_port).unwrap_or(authority);
+    Some(format!("{scheme}://{authority}"))
 }
 
-fn same_origin(req: &Request) -> bool {
-    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = header("sec-fetch-site") {
-        if site != "same-origin" && site != "none" {
+/// Where Šalter is reached: the origins its pages have, and the `Host` it answers to.
+#[derive(Clone, Debug)]
+pub struct Site {
+    origins: Vec<String>,
+    /// The configured public origin: then the only `Host` answered is its own.
+    public: Option<String>,
+    /// Bound to every address without a public URL: the page's origin is `http://` + `Host`.
+    any_host: bool,
+}
+
+impl Site {
+    /// The configured public origin (`--public-url`); without one, the bound address (and
+    /// `localhost` when that is a loopback address).
+    pub fn new(public_origin: Option<&str>, bound: SocketAddr) -> Site {
+        if let Some(origin) = public_origin {
+            return Site {
+                origins: vec![origin.to_string()],
+                public: Some(origin.to_string()),
+                any_host: false,
+            };
+        }
+        let mut origins = vec![format!("http://{bound}")];
+        if bound.ip().is_loopback() {
+            origins.push(format!("http://localhost:{}", bound.port()));
+        }
+        Site {
+            origins,
+            public: None,
+            any_host: bound.ip().is_unspecified(),
+        }
+    }
+
+    fn admits_origin(&self, origin: &str, host: Option<&str>) -> bool {
+        let Some(origin) = origin_of(origin) else {
+            return false;
+        };
+        self.origins.contains(&origin)
+            || (self.any_host
+                && host.and_then(|h| origin_of(&format!("http://{h}"))) == Some(origin))
+    }
+}
+
+fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+fn refuse(error: AppError) -> Response {
+    error.into_response()
+}
+
+/// CSRF: a state-changing request that a browser marks as coming from another site, or whose
+/// `Origin` (scheme, host and port) is not Šalter's, is refused before it reaches any server
+/// function. (The session cookie is SameSite=Strict as well.)
+pub async fn refuse_cross_origin(State(site): State<Site>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || same_origin(&site, &req)
+    {
+        return next.run(req).await;
+    }
+    tracing::warn!(uri = %req.uri(), origin = ?header(&req, ORIGIN.as_str()), "cross-origin request refused");
+    refuse(AppError::CrossOrigin)
+}
+
+fn same_origin(site: &Site, req: &Request) -> bool {
+    if let Some(fetch_site) = header(req, "sec-fetch-site") {
+        if fetch_site != "same-origin" && fetch_site != "none" {
             return false;
         }
     }
-    match header(ORIGIN.as_str()) {
+    match header(req, ORIGIN.as_str()) {
         // Not from a browser page (curl, scripts): no ambient cookie to abuse.
         None => true,
-        Some(origin) => {
-            let authority = origin
-                .strip_prefix("http://")
-                .or_else(|| origin.strip_prefix("https://"));
-            authority.is_some() && authority == header(HOST.as_str())
-        }
+        Some(origin) => site.admits_origin(origin, header(req, HOST.as_str())),
     }
 }
 
-/// Gives a server function's error its HTTP status. Server functions answer every error with
-/// 500 and the `serverfnerror` header; the body is our `AppError`, which knows its status —
-/// whether it came from a rule, the gateway, or the decoding of the request.
-pub async fn error_status(req: Request, next: Next) -> Response {
+/// With a public URL configured, a request for any other `Host` is refused (DNS rebinding, a
+/// proxy sending what is not ours); the health check answers whatever the load balancer calls
+/// it. An over-long URL is refused too.
+pub async fn check_request_line(State(site): State<Site>, req: Request, next: Next) -> Response {
+    let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if uri_len > URI_MAX {
+        return refuse(AppError::Refused(Refusal::UriTooLong));
+    }
+    if let Some(public) = &site.public {
+        let host = header(&req, HOST.as_str())
+            .map(str::to_string)
+            .or_else(|| req.uri().authority().map(|a| a.to_string()));
+        let scheme = public.split("://").next().unwrap_or("http");
+        let admitted = host
+            .as_deref()
+            .and_then(|h| origin_of(&format!("{scheme}://{h}")))
+            .is_some_and(|origin| &origin == public);
+        if !admitted && req.uri().path() != "/healthz" {
+            tracing::warn!(host = ?host, "request for another host refused");
+            return refuse(AppError::Refused(Refusal::UnknownHost));
+        }
+    }
+    next.run(req).await
+}
+
+/// A server-function call is JSON with a declared length within `API_BODY_MAX`.
+pub async fn json_calls(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && req.uri().path() != UPLOAD {
+        let media_type = header(&req, CONTENT_TYPE.as_str())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase());
+        if media_type.as_deref() != Some("application/json") {
+            return refuse(AppError::Refused(Refusal::UnsupportedMediaType));
+        }
+        let length = header(&req, CONTENT_LENGTH.as_str()).and_then(|v| v.parse::<usize>().ok());
+        match length {
+            None if req.headers().contains_key(TRANSFER_ENCODING) => {
+                return refuse(AppError::Refused(Refusal::LengthRequired))
+            }
+            Some(n) if n > API_BODY_MAX => return refuse(AppError::Refused(Refusal::TooLarge)),
+            _ => {}
+        }
+    }
+    next.run(req).await
+}
+
+/// Every error under `/api/` answers JSON with a code and its status. A server function's
+/// error arrives as 500 with the `serverfnerror` header and our `AppError` as its body, which
+/// knows its status; any other error (an unknown function, a wrong method, a path that did not
+/// parse) gets the `AppError` its status stands for.
+pub async fn json_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
-    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+    if res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return server_fn_error(res).await;
+    }
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
         return res;
     }
+    let text = axum::body::to_bytes(res.into_body(), 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let error = if text.starts_with("Could not find a server function") {
+        AppError::NotFound
+    } else if let Some(refusal) = Refusal::of_status(status.as_u16()) {
+        AppError::Refused(refusal)
+    } else if status == StatusCode::NOT_FOUND {
+        AppError::NotFound
+    } else if status.is_client_error() {
+        AppError::bad_request(&text)
+    } else if status == StatusCode::SERVICE_UNAVAILABLE {
+        AppError::Unavailable
+    } else {
+        AppError::Internal
+    };
+    error.into_response()
+}
+
+async fn server_fn_error(res: Response) -> Response {
     let (mut parts, body) = res.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        parts.status = StatusCode::INTERNAL_SERVER_ERROR;
-        return Response::from_parts(parts, Body::empty());
+        return AppError::Internal.into_response();
     };
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts { retry_after_secs } = err {
-            parts
-                .headers
-                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
-        }
+    let Ok(err) = serde_json::from_slice::<AppError>(&bytes) else {
+        return AppError::Internal.into_response();
+    };
+    parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let AppError::TooManyAttempts { retry_after_secs } = err {
         parts
             .headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
     }
+    parts
+        .headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("https://Help.Example.com:443/x").as_deref(),
+            Some("https://help.example.com")
+        );
+        assert_eq!(
+            origin_of("http://a.b:8080").as_deref(),
+            Some("http://a.b:8080")
+        );
+        assert_eq!(origin_of("ftp://a.b"), None);
+        assert_eq!(origin_of("https://user@a.b"), None);
+        let site = Site::new(None, "127.0.0.1:3000".parse().unwrap());
+        assert!(site.admits_origin("http://127.0.0.1:3000", None));
+        assert!(site.admits_origin("http://localhost:3000", None));
+        assert!(!site.admits_origin("https://127.0.0.1:3000", None));
+        assert!(!site.admits_origin("http://127.0.0.1:3001", None));
+        let public = Site::new(
+            Some("https://help.example.com"),
+            "0.0.0.0:3000".parse().unwrap(),
+        );
+        assert!(public.admits_origin("https://help.example.com", Some("evil.example")));
+        assert!(!public.admits_origin("http://help.example.com", None));
+        let any = Site::new(None, "0.0.0.0:3000".parse().unwrap());
+        assert!(any.admits_origin("http://10.0.0.5:3000", Some("10.0.0.5:3000")));
+        assert!(!any.admits_origin("https://10.0.0.5:3000", Some("10.0.0.5:3000")));
+        assert!(!any.admits_origin("http://evil.example", Some("10.0.0.5:3000")));
+    }
 }

@@ -231,7 +231,7 @@ pub async fn reset_password(state: &AppState, id: i64) -> Result<IssuedCredentia
     let mut tx = state.db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = 1, otp_expires_at = $2, \
-         failed_signins = 0, updated_at = $3 WHERE id = $4",
+         updated_at = $3 WHERE id = $4",
     )
     .bind(&hash)
     .bind(expires_at)
@@ -246,6 +246,13 @@ pub async fn reset_password(state: &AppState, id: i64) -> Result<IssuedCredentia
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // A fresh password starts without the failures of the old one.
+    sqlx::query(
+        "DELETE FROM signin_failures WHERE username = (SELECT username FROM users WHERE id = $1)",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     tracing::info!(account = id, "password reset");
     Ok(IssuedCredentials {

@@ -2,7 +2,7 @@
 
 use super::db::flag;
 use super::{passwords, AppState};
-use crate::dto::limits::PASSWORD_MAX;
+use crate::dto::limits::{PASSWORD_MAX, USERNAME_MAX};
 use crate::dto::{Credentials, CurrentUser, PasswordChange, Role};
 use crate::error::{AppError, Field, Problem};
 use base64::Engine;
@@ -23,8 +23,6 @@ pub struct UserRecord {
     pub must_change_password: i64,
     pub otp_expires_at: Option<i64>,
     pub disabled: i64,
-    pub failed_signins: i64,
-    pub failed_window_start: i64,
 }
 
 impl UserRecord {
@@ -51,7 +49,7 @@ impl UserRecord {
 }
 
 pub const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.password_hash, \
-    u.must_change_password, u.otp_expires_at, u.disabled, u.failed_signins, u.failed_window_start";
+    u.must_change_password, u.otp_expires_at, u.disabled";
 
 /// A signed-in request: the session's token hash and its user.
 #[derive(Clone, Debug)]
@@ -61,18 +59,22 @@ pub struct Session {
 }
 
 /// Counts failed sign-ins per client address within a window. In memory: each server process
-/// counts its own; the per-account limit, kept in the database, holds across processes.
+/// counts its own; the per-name counts, kept in the database, hold across processes.
 #[derive(Default)]
 pub struct AddressLimiter {
     failures: Mutex<HashMap<IpAddr, (i64, i64)>>,
 }
 
 impl AddressLimiter {
-    /// Seconds until `ip` may try again, if it is over the limit.
-    fn blocked_for(&self, ip: IpAddr, now: i64, limit: i64, window: i64) -> Option<u64> {
-        let map = self.failures.lock().ok()?;
-        let (count, start) = *map.get(&ip)?;
-        (count >= limit && now - start < window).then(|| retry_after(start + window - now))
+    /// `ip`'s failures in the window, and when that window started.
+    fn failures(&self, ip: IpAddr, now: i64, window: i64) -> (i64, i64) {
+        let Ok(map) = self.failures.lock() else {
+            return (0, now);
+        };
+        match map.get(&ip) {
+            Some(&(count, start)) if now - start < window => (count, start),
+            _ => (0, now),
+        }
     }
 
     fn record_failure(&self, ip: IpAddr, now: i64, window: i64) {
@@ -88,6 +90,73 @@ impl AddressLimiter {
         }
         entry.0 += 1;
     }
+}
+
+/// An account name's failed sign-ins in the current window, real name or not.
+#[derive(sqlx::FromRow, Clone, Copy, Debug, PartialEq, Eq)]
+struct Strikes {
+    failures: i64,
+    last_failure_at: i64,
+}
+
+impl Strikes {
+    /// How long an address that has failed must still wait before it may try this name again:
+    /// nothing for the first `free` failures, then 1 s, 2 s, 4 s … up to `max_ms`.
+    fn wait_ms(self, now: i64, free: i64, max_ms: i64) -> Option<i64> {
+        let over = self.failures - free;
+        if over < 0 {
+            return None;
+        }
+        let delay = 1_000i64
+            .checked_shl(over.min(32) as u32)
+            .unwrap_or(max_ms)
+            .min(max_ms);
+        let left = self.last_failure_at + delay - now;
+        (left > 0).then_some(left)
+    }
+}
+
+async fn strikes(state: &AppState, name: &str, now: i64) -> Result<Option<Strikes>, AppError> {
+    Ok(sqlx::query_as::<_, Strikes>(
+        "SELECT failures, last_failure_at FROM signin_failures \
+         WHERE username = $1 AND window_start > $2",
+    )
+    .bind(name)
+    .bind(now - state.config.signin_window_ms)
+    .fetch_optional(&state.db.pool)
+    .await?)
+}
+
+/// Counts one more failure for `name` (and forgets the names whose window has passed), through
+/// the one writer.
+async fn strike(state: &AppState, name: &str, now: i64) -> Result<(), AppError> {
+    let (name, since) = (name.to_string(), now - state.config.signin_window_ms);
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM signin_failures WHERE last_failure_at <= $1")
+                    .bind(since)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO signin_failures (username, failures, window_start, \
+                     last_failure_at) VALUES ($1, 1, $2, $2) ON CONFLICT (username) DO UPDATE SET \
+                     failures = CASE WHEN signin_failures.window_start > $3 \
+                         THEN signin_failures.failures + 1 ELSE 1 END, \
+                     window_start = CASE WHEN signin_failures.window_start > $3 \
+                         THEN signin_failures.window_start ELSE $2 END, \
+                     last_failure_at = $2",
+                )
+                .bind(name)
+                .bind(now)
+                .bind(since)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
 }
 
 fn retry_after(ms: i64) -> u64 {
@@ -121,6 +190,13 @@ async fn find_by_username(
 
 /// Checks the credentials and, when they hold, opens a session. Returns the user and the
 /// session token for the cookie; the token is never stored or logged in clear.
+///
+/// The limits (ARCHITECTURE.md, "Sign-in limits"): an address with `signin_address_limit`
+/// failures in the window is stopped until the window ends. An account name with more than
+/// `signin_free_tries` failures makes every address that has failed wait a growing delay
+/// before trying it again; an address without failures is never delayed, so the owner signs
+/// in while an attacker is slowed. Unknown names are counted, delayed and answered exactly as
+/// real ones, so a limit never tells which usernames exist.
 pub async fn sign_in(
     state: &AppState,
     ip: IpAddr,
@@ -133,50 +209,50 @@ pub async fn sign_in(
     if input.password.is_empty() {
         return Err(AppError::invalid(Field::Password, Problem::Required));
     }
-    if input.password.chars().count() > PASSWORD_MAX {
-        return Err(AppError::WrongCredentials);
-    }
     let cfg = &state.config;
     let now = state.clock.now_ms();
-    if let Some(secs) =
-        state
-            .address_limiter
-            .blocked_for(ip, now, cfg.signin_address_limit, cfg.signin_window_ms)
-    {
+    let window = cfg.signin_window_ms;
+    let (address_failures, address_since) = state.address_limiter.failures(ip, now, window);
+    if address_failures >= cfg.signin_address_limit {
         return Err(AppError::TooManyAttempts {
-            retry_after_secs: secs,
+            retry_after_secs: retry_after(address_since + window - now),
         });
     }
-    let Some(user) = find_by_username(state, &username).await? else {
-        passwords::verify_nothing(&input.password).await?;
-        state
-            .address_limiter
-            .record_failure(ip, now, cfg.signin_window_ms);
+    let plausible =
+        username.chars().count() <= USERNAME_MAX && input.password.chars().count() <= PASSWORD_MAX;
+    let strikes = if plausible {
+        strikes(state, &username, now).await?
+    } else {
+        None
+    };
+    if address_failures > 0 {
+        if let Some(wait) =
+            strikes.and_then(|s| s.wait_ms(now, cfg.signin_free_tries, cfg.signin_delay_max_ms))
+        {
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: retry_after(wait),
+            });
+        }
+    }
+    let user = if plausible {
+        find_by_username(state, &username).await?
+    } else {
+        None
+    };
+    let verified = match &user {
+        Some(user) => passwords::verify(&input.password, &user.password_hash).await?,
+        None => {
+            passwords::verify_nothing(&input.password).await?;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| verified) else {
+        state.address_limiter.record_failure(ip, now, window);
+        if plausible {
+            strike(state, &username, now).await?;
+        }
         return Err(AppError::WrongCredentials);
     };
-    let window_open = now - user.failed_window_start < cfg.signin_window_ms;
-    if window_open && user.failed_signins >= cfg.signin_account_limit {
-        return Err(AppError::TooManyAttempts {
-            retry_after_secs: retry_after(user.failed_window_start + cfg.signin_window_ms - now),
-        });
-    }
-    if !passwords::verify(&input.password, &user.password_hash).await? {
-        state
-            .address_limiter
-            .record_failure(ip, now, cfg.signin_window_ms);
-        let (count, start) = if window_open {
-            (user.failed_signins + 1, user.failed_window_start)
-        } else {
-            (1, now)
-        };
-        sqlx::query("UPDATE users SET failed_signins = $1, failed_window_start = $2 WHERE id = $3")
-            .bind(count)
-            .bind(start)
-            .bind(user.id)
-            .execute(&state.db.pool)
-            .await?;
-        return Err(AppError::WrongCredentials);
-    }
     if flag(user.disabled) {
         return Err(AppError::AccountDisabled);
     }
@@ -189,10 +265,12 @@ pub async fn sign_in(
     }
     let token = new_token();
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("UPDATE users SET failed_signins = 0 WHERE id = $1")
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await?;
+    if strikes.is_some() {
+        sqlx::query("DELETE FROM signin_failures WHERE username = $1")
+            .bind(&username)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
     )
@@ -309,19 +387,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn address_limit_blocks_then_expires() {
+    fn address_failures_count_within_their_window() {
         let limiter = AddressLimiter::default();
         let ip: IpAddr = [10, 0, 0, 1].into();
         for _ in 0..3 {
-            assert_eq!(limiter.blocked_for(ip, 1_000, 3, 60_000), None);
             limiter.record_failure(ip, 1_000, 60_000);
         }
-        assert_eq!(limiter.blocked_for(ip, 2_000, 3, 60_000), Some(59));
-        assert_eq!(
-            limiter.blocked_for([10, 0, 0, 2].into(), 2_000, 3, 60_000),
-            None
-        );
-        assert_eq!(limiter.blocked_for(ip, 61_000, 3, 60_000), None);
+        assert_eq!(limiter.failures(ip, 2_000, 60_000), (3, 1_000));
+        assert_eq!(limiter.failures([10, 0, 0, 2].into(), 2_000, 60_000).0, 0);
+        assert_eq!(limiter.failures(ip, 61_000, 60_000).0, 0);
+    }
+
+    #[test]
+    fn delays_grow_after_the_free_tries_and_stop_growing() {
+        let strikes = |failures| Strikes {
+            failures,
+            last_failure_at: 0,
+        };
+        assert_eq!(strikes(4).wait_ms(0, 5, 60_000), None);
+        assert_eq!(strikes(5).wait_ms(0, 5, 60_000), Some(1_000));
+        assert_eq!(strikes(7).wait_ms(500, 5, 60_000), Some(3_500));
+        assert_eq!(strikes(200).wait_ms(0, 5, 60_000), Some(60_000));
+        assert_eq!(strikes(200).wait_ms(60_000, 5, 60_000), None);
     }
 
     #[test]

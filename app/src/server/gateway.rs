@@ -84,11 +84,7 @@ pub async fn caller_from(
         Some(token) => auth::resolve_session(&state, token).await?,
         None => None,
     };
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let ip = client_address(&state, parts);
     let secure = state.config.cookie_secure
         || parts
             .headers
@@ -100,6 +96,29 @@ pub async fn caller_from(
         ip,
         secure,
     })
+}
+
+/// Where the request came from: the connection's peer, or behind a reverse proxy
+/// (`behind_proxy`) the address the proxy appended last to `X-Forwarded-For` — the one entry a
+/// client cannot choose.
+fn client_address(state: &AppState, parts: &http::request::Parts) -> IpAddr {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    if !state.config.behind_proxy {
+        return peer;
+    }
+    parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|last| last.trim().parse().ok())
+        .unwrap_or(peer)
 }
 
 /// Runs a server function's body for a caller the policy admits — within the configured

@@ -47,10 +47,19 @@ pub struct Config {
     pub session_idle_ms: i64,
     /// A session ends this long after sign-in, used or not.
     pub session_absolute_ms: i64,
-    /// Failed sign-ins allowed per account, and per client address, within `signin_window_ms`.
-    pub signin_account_limit: i64,
+    /// Failed sign-ins of one account name (real or not) within `signin_window_ms` before each
+    /// further attempt from an address that has failed must wait, twice as long each time up to
+    /// `signin_delay_max_ms`. An address without failures is never delayed: the owner signs in.
+    pub signin_free_tries: i64,
+    pub signin_delay_max_ms: i64,
+    /// Failed sign-ins from one client address within the window before it is stopped.
     pub signin_address_limit: i64,
     pub signin_window_ms: i64,
+    /// Behind a reverse proxy: the client's address is the last one in `X-Forwarded-For`.
+    pub behind_proxy: bool,
+    /// The address users reach Šalter at (`https://help.example.com`), as an origin: requests
+    /// from pages elsewhere are refused, and so is any other `Host`. None: the bound address.
+    pub public_url: Option<String>,
     /// Always mark the session cookie `Secure` (it is anyway behind a proxy that says https).
     pub cookie_secure: bool,
     /// Where attachments are stored: outside every served directory. Several processes on one
@@ -74,6 +83,14 @@ pub struct Config {
     /// A server function that has not answered in this time answers 503 instead: a database
     /// that stops answering (a network partition) never hangs a request.
     pub request_timeout: std::time::Duration,
+    /// A connection whose request headers are not complete in this time (also: one idle this
+    /// long between requests) is closed.
+    pub header_timeout: std::time::Duration,
+    /// A request body slower than this many bytes a second (after a first `header_timeout`) is
+    /// cut off.
+    pub body_min_rate: u64,
+    /// On SIGTERM, requests under way get this long to finish; then the process exits.
+    pub shutdown_grace: std::time::Duration,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -103,9 +120,12 @@ impl Default for Config {
             otp_ttl_ms: 72 * HOUR_MS,
             session_idle_ms: 12 * HOUR_MS,
             session_absolute_ms: 7 * 24 * HOUR_MS,
-            signin_account_limit: 10,
+            signin_free_tries: 5,
+            signin_delay_max_ms: 60_000,
             signin_address_limit: 50,
             signin_window_ms: HOUR_MS / 4,
+            behind_proxy: false,
+            public_url: None,
             cookie_secure: false,
             files_dir: "data/files".into(),
             max_upload_bytes: 10 * 1_048_576,
@@ -116,6 +136,9 @@ impl Default for Config {
             returned_counts_as_load: false,
             keep_started_when_off_duty: true,
             request_timeout: std::time::Duration::from_secs(10),
+            header_timeout: std::time::Duration::from_secs(10),
+            body_min_rate: 1_024,
+            shutdown_grace: std::time::Duration::from_secs(30),
         }
     }
 }

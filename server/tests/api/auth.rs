@@ -1,6 +1,6 @@
 //! Signing in, one-time passwords, sessions, limits and CSRF — on SQLite and PostgreSQL.
 
-use crate::common::{code, Backend, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
+use crate::common::{code, Backend, Browser, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use app::api::{endpoints, Endpoint, Guard};
 use serde_json::{json, Value};
 
@@ -192,40 +192,117 @@ async fn each_role_reaches_only_its_own_functions(backend: Backend) {
     app.stop().await;
 }
 
-async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let admin = app.admin().await;
-    let (_, username) = app.user(&admin, "Ana Kovač", "client").await;
-    let b = app.browser();
-    for _ in 0..app.state.config.signin_account_limit {
-        let (status, _) = b.sign_in(&username, "not the password", "client").await;
-        assert_eq!(status, 401);
-    }
+/// A sign-in's status, code and Retry-After.
+async fn attempt(b: &Browser, username: &str, password: &str, app: &str) -> (u16, String, u64) {
     let res = b
         .http
         .post(format!("{}/api/session/sign_in", b.base))
-        .json(&json!({"input": {"username": username, "password": USER_PASSWORD, "app": "client"}}))
+        .header("origin", &b.base)
+        .json(&json!({"input": {"username": username, "password": password, "app": app}}))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status().as_u16(), 429);
-    let retry: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(retry > 0 && retry <= 15 * 60, "retry after {retry}");
+    let status = res.status().as_u16();
+    let retry = res
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap())
+        .unwrap_or(0);
     let body: Value = res.json().await.unwrap();
-    assert_eq!(code(&body), "too_many_attempts");
-    // Other accounts are not affected, and the lock expires by itself.
-    admin.me().await;
-    app.browser()
-        .sign_in_ok("admin", ADMIN_PASSWORD, "admin")
-        .await;
+    (status, code(&body).to_string(), retry)
+}
+
+async fn an_attacker_cannot_keep_the_admin_out(backend: Backend) {
+    let config = app::server::Config {
+        signin_address_limit: 10,
+        ..crate::common::test_config()
+    };
+    let app = TestApp::spawn_with(backend, config).await;
+    let admin = app.admin().await;
+    let attacker = Browser::from_address(&app.base, [127, 0, 0, 66]);
+    let mut answers = std::collections::BTreeMap::new();
+    for _ in 0..200 {
+        let (status, code, _) = attempt(&attacker, "admin", "a guess", "admin").await;
+        *answers.entry((status, code)).or_insert(0) += 1;
+    }
+    // The address is stopped: after its first failures, every attempt is refused unchecked.
+    assert_eq!(
+        answers[&(429, "too_many_attempts".to_string())],
+        200 - answers[&(401, "wrong_credentials".to_string())]
+    );
+    assert!(
+        answers[&(401, "wrong_credentials".to_string())] <= 10,
+        "{answers:?}"
+    );
+    let (status, code, retry) = attempt(&attacker, "admin", ADMIN_PASSWORD, "admin").await;
+    assert_eq!(
+        (status, code.as_str()),
+        (429, "too_many_attempts"),
+        "even the right password"
+    );
+    assert!(retry > 0 && retry <= 15 * 60, "retry after {retry}");
+    // The owner, from an address without failures, signs in at once; so does the session the
+    // admin already had keep working.
+    let owner = Browser::from_address(&app.base, [127, 0, 0, 7]);
+    owner.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    assert_eq!(admin.me().await.0, 200);
+    // The owner's success cleared the name's failures: a mistyped password next is only wrong.
+    let other = Browser::from_address(&app.base, [127, 0, 0, 8]);
+    assert_eq!(attempt(&other, "admin", "mistyped", "admin").await.0, 401);
+    assert_eq!(
+        attempt(&other, "admin", ADMIN_PASSWORD, "admin").await.0,
+        200
+    );
+    // The stop ends with its window.
     app.state
         .clock
         .advance_ms(app.state.config.signin_window_ms);
-    b.sign_in_ok(&username, USER_PASSWORD, "client").await;
+    attacker.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    app.stop().await;
+}
+
+async fn unknown_and_known_names_are_limited_alike(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    drop(app.admin().await);
+    let free = app.state.config.signin_free_tries;
+    // Each name attacked from its own address; both sequences must match step for step.
+    let mut seen = Vec::new();
+    for (name, ip) in [
+        ("admin", [127, 0, 0, 21]),
+        ("no.such.admin", [127, 0, 0, 22]),
+    ] {
+        let b = Browser::from_address(&app.base, ip);
+        let mut steps = Vec::new();
+        for _ in 0..free {
+            steps.push(attempt(&b, name, "a guess", "admin").await);
+        }
+        for delay in [1, 2, 4] {
+            steps.push(attempt(&b, name, "a guess", "admin").await);
+            app.state.clock.advance_ms(delay * 1_000);
+            steps.push(attempt(&b, name, "a guess", "admin").await);
+        }
+        app.state.clock.advance_ms(8_000);
+        seen.push(steps);
+    }
+    assert_eq!(seen[0], seen[1], "a real and an unknown name answer alike");
+    let wrong = (401, "wrong_credentials".to_string(), 0);
+    assert_eq!(
+        seen[0][..free as usize],
+        vec![wrong.clone(); free as usize][..]
+    );
+    let delayed: Vec<_> = seen[0][free as usize..].to_vec();
+    let wait = |secs| (429, "too_many_attempts".to_string(), secs);
+    assert_eq!(
+        delayed,
+        vec![
+            wait(1),
+            wrong.clone(),
+            wait(2),
+            wrong.clone(),
+            wait(4),
+            wrong
+        ]
+    );
     app.stop().await;
 }
 
@@ -478,7 +555,8 @@ on_both_databases!(
     a_one_time_password_allows_nothing_but_replacing_it,
     one_time_passwords_expire,
     each_role_reaches_only_its_own_functions,
-    failed_sign_ins_are_limited_per_account,
+    an_attacker_cannot_keep_the_admin_out,
+    unknown_and_known_names_are_limited_alike,
     failed_sign_ins_are_limited_per_address,
     unknown_users_and_wrong_passwords_answer_alike,
     cross_origin_requests_are_refused,

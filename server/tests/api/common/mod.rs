@@ -315,6 +315,19 @@ impl Browser {
         }
     }
 
+    /// A browser of its own on another machine: its requests come from `ip` (any of
+    /// 127.0.0.0/8 reaches a server on 127.0.0.1).
+    pub fn from_address(base: &str, ip: [u8; 4]) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .local_address(std::net::IpAddr::from(ip))
+                .build()
+                .expect("http client"),
+            base: base.to_string(),
+        }
+    }
+
     /// The same person (the same cookie jar) on the Šalter at `base`: another process behind
     /// the same load balancer.
     pub fn on(&self, base: &str) -> Browser {
