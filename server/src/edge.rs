@@ -39,16 +39,13 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front ends; and
+    // guessing the version would wait for a first byte without any timeout.
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(limits.header_timeout)
-        .keep_alive_timeout(limits.header_timeout);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -71,12 +68,19 @@ pub async fn serve(
             let req = req.map(|body| Body::new(MinRate::new(body, limits)));
             app.clone().call(req)
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            // Hyper's header timeout starts with the first byte; a connection that sends none
+            // gets the same time to begin.
+            let mut first = [0u8; 1];
+            if !matches!(
+                tokio::time::timeout(limits.header_timeout, stream.peek(&mut first)).await,
+                Ok(Ok(1))
+            ) {
+                return;
+            }
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(e) = watcher.watch(connection.into_owned()).await {
                 tracing::debug!(error = %e, "connection ended");
             }
         });
@@ -92,8 +96,8 @@ pub async fn serve(
 }
 
 pin_project! {
-    /// A request body that fails once it falls behind `body_min_rate` (after a first
-    /// `header_timeout`, and a 16 KiB allowance): a client that stops mid-body is cut off.
+    /// A request body that fails once it falls behind `body_min_rate` after a first
+    /// `header_timeout`: a client that stops mid-body is cut off.
     struct MinRate {
         #[pin]
         body: Incoming,
@@ -118,7 +122,7 @@ impl MinRate {
     }
 
     fn due(started: Instant, received: u64, limits: Limits) -> Instant {
-        let allowed = (received + 16 * 1024) as f64 / limits.body_min_rate.max(1) as f64;
+        let allowed = received as f64 / limits.body_min_rate.max(1) as f64;
         started + limits.header_timeout + Duration::from_secs_f64(allowed)
     }
 }

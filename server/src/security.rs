@@ -6,7 +6,7 @@ use app::error::{AppError, Refusal};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, TRANSFER_ENCODING,
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, TRANSFER_ENCODING,
 };
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -155,11 +155,23 @@ pub async fn json_calls(req: Request, next: Next) -> Response {
             None if req.headers().contains_key(TRANSFER_ENCODING) => {
                 return refuse(AppError::Refused(Refusal::LengthRequired))
             }
-            Some(n) if n > API_BODY_MAX => return refuse(AppError::Refused(Refusal::TooLarge)),
+            Some(n) if n > API_BODY_MAX => return too_large(req, n).await,
             _ => {}
         }
     }
     next.run(req).await
+}
+
+/// Refuses an over-long call. A body of moderate size is read and dropped first, so the client
+/// (still sending) gets the answer instead of a reset connection; a huge one is not waited for.
+async fn too_large(req: Request, declared: usize) -> Response {
+    if declared <= 4 * API_BODY_MAX {
+        let _ = axum::body::to_bytes(req.into_body(), declared).await;
+    }
+    let mut res = refuse(AppError::Refused(Refusal::TooLarge));
+    res.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    res
 }
 
 /// Every error under `/api/` answers JSON with a code and its status. A server function's

@@ -11,6 +11,7 @@ mod assignment;
 mod attachments;
 mod auth;
 mod cli;
+mod edge;
 mod history;
 mod input;
 mod layout;

@@ -518,6 +518,11 @@ pub struct Printed {
 impl Process {
     /// Starts `salter serve` on the database at `db_url` and waits until it listens.
     pub fn start(db_url: &str, files: &Path) -> Process {
+        Process::start_with(db_url, files, &[])
+    }
+
+    /// The same, with more arguments for `salter serve`.
+    pub fn start_with(db_url: &str, files: &Path, args: &[&str]) -> Process {
         use std::io::{BufRead, BufReader, Read};
         let mut child = std::process::Command::new(SALTER)
             .args([
@@ -527,6 +532,7 @@ impl Process {
                 "--site-dir",
                 "/nonexistent",
             ])
+            .args(args)
             .arg("--files-dir")
             .arg(files)
             .env("SALTER_DATABASE_URL", db_url)
