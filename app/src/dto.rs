@@ -25,6 +25,13 @@ pub struct PublicSettings {
     pub time_zone: String,
 }
 
+/// How tickets read to clients, as the admin sets it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TicketSettings {
+    /// Clients read an admin's reason for forcing a status (off: they see only that it changed).
+    pub forced_reasons_to_clients: bool,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct Credentials {
     pub username: String,
@@ -233,6 +240,10 @@ pub struct TicketEdit {
     pub ticket_id: i64,
     pub priority: crate::tickets::Priority,
     pub category_id: Option<i64>,
+    /// One per user action, reused when the app retries it: a retry is answered from what
+    /// the first request did (`server::replay`). Without one, a retry may repeat the change.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 /// A ticket as lists show it.
@@ -333,6 +344,10 @@ pub struct TicketMove {
     /// Files on the move's message (pending uploads of the caller).
     #[serde(default)]
     pub attachments: Vec<i64>,
+    /// One per user action, reused when the app retries it: a retry is answered from what
+    /// the first request did (`server::replay`). Without one, a retry may repeat the change.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -344,6 +359,10 @@ pub struct TicketMessage {
     /// Files on the message (pending uploads of the caller).
     #[serde(default)]
     pub attachments: Vec<i64>,
+    /// One per user action, reused when the app retries it: a retry is answered from what
+    /// the first request did (`server::replay`). Without one, a retry may repeat the change.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 /// An admin's forced change: any status, optionally another operator, always a reason.
@@ -353,6 +372,10 @@ pub struct ForcedChange {
     pub status: crate::tickets::Status,
     pub operator_id: Option<i64>,
     pub reason: String,
+    /// One per user action, reused when the app retries it: a retry is answered from what
+    /// the first request did (`server::replay`). Without one, a retry may repeat the change.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 #[cfg(test)]

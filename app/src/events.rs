@@ -97,11 +97,12 @@ pub enum EventKind {
         to: Status,
         reason: Option<String>,
     },
-    /// An admin set the status outside the state machine, saying why.
+    /// An admin set the status outside the state machine, saying why. A client reads the
+    /// reason only where the admin chose to show it (`TicketSettings`); `None` then.
     Forced {
         from: Status,
         to: Status,
-        reason: String,
+        reason: Option<String>,
     },
     /// The ticket went to an operator, or back to the queue (`to` none). `why` is hidden from
     /// clients (it tells the floor's loads and staffing): `None` there.

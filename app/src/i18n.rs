@@ -97,6 +97,9 @@ messages! {
     CompanyNameHint => "Shown in all three apps: title, header and sign-in page.", "Prikazuje se u sve tri aplikacije: naslov, zaglavlje i stranica za prijavu.";
     Save => "Save", "Sačuvaj";
     Saved => "Saved.", "Sačuvano.";
+    ClientView => "What clients see", "Šta klijenti vide";
+    ForcedReasonsToClients => "Show clients the reason when an admin forces a status", "Prikaži klijentima razlog kada administrator prisilno promijeni status";
+    ForcedReasonsHint => "Off: clients see that the status changed, not your reason — it may be an internal remark.", "Isključeno: klijenti vide da je status promijenjen, ali ne i vaš razlog — on može biti interna napomena.";
     NewAccount => "New account", "Novi nalog";
     CreateAccount => "Create account", "Kreiraj nalog";
     FullName => "Full name", "Ime i prezime";
@@ -486,7 +489,7 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             ..Sentence::change(Msg::EventStatus, from.label(lang), to.label(lang))
         },
         EventKind::Forced { from, to, reason } => Sentence {
-            why: Some(reason.clone()),
+            why: reason.clone(),
             ..Sentence::change(Msg::EventForced, from.label(lang), to.label(lang))
         },
         EventKind::Assigned { why, .. } => Sentence {

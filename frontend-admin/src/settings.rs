@@ -1,7 +1,9 @@
-//! Installation settings: the company name, and the ticket categories.
+//! Installation settings: the company name, what clients see of tickets, and the ticket
+//! categories.
 
-use app::api::settings::set_company_name;
+use app::api::settings::{get_ticket_settings, set_company_name, set_ticket_settings};
 use app::dto::limits::COMPANY_NAME_MAX;
+use app::dto::TicketSettings;
 use app::i18n::Msg;
 use app::ui::{t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
@@ -29,6 +31,37 @@ pub fn SettingsPage() -> impl IntoView {
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
+        <ClientViewCard/>
         <super::categories::CategoriesCard/>
+    }
+}
+
+/// What clients see of their tickets: each switch saves at once.
+#[component]
+fn ClientViewCard() -> impl IntoView {
+    let shown = RwSignal::new(None::<TicketSettings>);
+    let call = FormCall::new();
+    call.run(get_ticket_settings(), move |s| shown.set(Some(s)));
+    let toggle = move |_| {
+        let Some(now) = shown.get_untracked() else {
+            return;
+        };
+        let input = TicketSettings {
+            forced_reasons_to_clients: !now.forced_reasons_to_clients,
+        };
+        call.run(set_ticket_settings(input), move |s| shown.set(Some(s)));
+    };
+    view! {
+        <section class="card form">
+            <h2>{t(Msg::ClientView)}</h2>
+            <label class="check">
+                <input type="checkbox" id="forced-reasons"
+                    prop:checked=move || shown.get().is_some_and(|s| s.forced_reasons_to_clients)
+                    disabled=move || shown.get().is_none() || call.busy() on:change=toggle/>
+                {t(Msg::ForcedReasonsToClients)}
+            </label>
+            <p class="hint">{t(Msg::ForcedReasonsHint)}</p>
+            <ErrorNote message=call.message()/>
+        </section>
     }
 }

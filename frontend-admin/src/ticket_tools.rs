@@ -7,7 +7,9 @@ use app::dto::limits::REASON_MAX;
 use app::dto::{Account, ForcedChange, Role, TicketDetail, TicketMove};
 use app::i18n::Msg;
 use app::tickets::{Move, Status};
-use app::ui::{choices, id_options, t, ErrorNote, FormCall, Select, StaffTicketView, TextArea};
+use app::ui::{
+    choices, id_options, t, ActionKey, ErrorNote, FormCall, Select, StaffTicketView, TextArea,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -41,7 +43,9 @@ fn AdminTools(
     let operator = RwSignal::new(None::<i64>);
     let reason = RwSignal::new(String::new());
     let call = FormCall::new();
+    let key = ActionKey::new();
     let done = move |d| {
+        key.renew();
         reason.set(String::new());
         detail.set(Some(d));
     };
@@ -52,6 +56,7 @@ fn AdminTools(
             text: None,
             operator_id: operator.get_untracked(),
             attachments: Vec::new(),
+            idempotency_key: Some(key.current()),
         };
         call.run(move_ticket(input), done);
     };
@@ -62,6 +67,7 @@ fn AdminTools(
             status: status.get_untracked(),
             operator_id: operator.get_untracked(),
             reason: reason.get_untracked(),
+            idempotency_key: Some(key.current()),
         };
         call.run(force_ticket(input), done);
     };

@@ -8,15 +8,10 @@ use app::dto::{Attachment, Category, NewTicket, TicketQuery, TicketSummary};
 use app::i18n::Msg;
 use app::tickets::Priority;
 use app::ui::{
-    choices, id_options, t, use_ui, ErrorNote, FilePicker, FormCall, Select, TextArea, TextField,
+    choices, id_options, t, use_ui, ActionKey, ErrorNote, FilePicker, FormCall, Select, TextArea,
+    TextField,
 };
 use leptos::prelude::*;
-
-/// A fresh key per ticket the client means to create: a retried request reuses it.
-fn idempotency_key() -> String {
-    let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-    format!("{:x}-{random:x}", js_sys::Date::now() as u64)
-}
 
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
@@ -29,7 +24,8 @@ pub fn NewTicketPage() -> impl IntoView {
     let earlier = RwSignal::new(None::<i64>);
     let mine = RwSignal::new(Vec::<TicketSummary>::new());
     let files = RwSignal::new(Vec::<Attachment>::new());
-    let key = RwSignal::new(idempotency_key());
+    // A key per ticket the client means to create: a retried request reuses it.
+    let key = ActionKey::new();
     // The page's loads and the form's submit (with its uploads) are separate actions: the
     // submit button waits only for its own.
     let loads = FormCall::new();
@@ -46,11 +42,11 @@ pub fn NewTicketPage() -> impl IntoView {
             category_id: category.get_untracked(),
             priority: priority.get_untracked(),
             earlier_ticket_id: earlier.get_untracked(),
-            idempotency_key: key.get_untracked(),
+            idempotency_key: key.current(),
             attachments: files.get_untracked().iter().map(|a| a.id).collect(),
         };
         call.run(create_ticket(input), move |detail| {
-            key.set(idempotency_key());
+            key.renew();
             ui.navigate(&format!("/tickets/{}", detail.ticket.id));
         });
     };

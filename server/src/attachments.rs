@@ -20,10 +20,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-/// The file's name; checked after the caller, so a stranger learns nothing from the refusal.
+/// The file's name (checked after the caller, so a stranger learns nothing from the refusal),
+/// and the upload's idempotency key.
 #[derive(Deserialize)]
 pub struct UploadQuery {
     name: Option<String>,
+    key: Option<String>,
 }
 
 /// The signed-in caller (password replaced), as every server function finds it.
@@ -33,7 +35,7 @@ async fn caller(state: &AppState, parts: &Parts) -> Result<Session, AppError> {
     caller.session.ok_or(AppError::Unauthenticated)
 }
 
-/// `POST /api/attachments?name=…`: stores a pending attachment of the caller. A refusal may
+/// `POST /api/attachments?name=…&key=…`: stores a pending attachment of the caller. A refusal may
 /// leave the body unread, so it closes the connection (`Connection: close`): a client must not
 /// send its next request down a connection still carrying the rest of this one.
 pub async fn upload(
@@ -68,7 +70,8 @@ async fn store_upload(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i64>().ok());
     let stream = body.into_data_stream();
-    attachments::upload(&state, &session, &name, declared, stream).await
+    let key = query.key.as_deref();
+    attachments::upload(&state, &session, &name, declared, key, stream).await
 }
 
 /// `GET /api/attachments/<id>`: the file, as a download, for those who may see it.

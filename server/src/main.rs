@@ -302,6 +302,8 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     tokio::spawn(app::server::assignment::keep_assigning(state.clone()));
     // Uploads never attached to anything go after a day.
     tokio::spawn(app::server::attachments::keep_tidy(state.clone()));
+    // Idempotency keys are forgotten after a week.
+    tokio::spawn(app::server::replay::keep_tidy(state.clone()));
     server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
     Ok(())
 }

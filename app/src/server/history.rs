@@ -44,7 +44,7 @@ impl Columns {
                 ..change(from.as_str(), to.as_str())
             },
             EventKind::Forced { from, to, reason } => Columns {
-                reason: Some(reason.clone()),
+                reason: reason.clone(),
                 ..change(from.as_str(), to.as_str())
             },
             EventKind::Assigned { from, to, why } => Columns {
@@ -86,7 +86,7 @@ impl Columns {
             "forced" => EventKind::Forced {
                 from: status(&self.from)?,
                 to: status(&self.to)?,
-                reason: self.reason?,
+                reason: Some(self.reason?),
             },
             "assigned" => EventKind::Assigned {
                 from: operator(&self.from),
@@ -155,10 +155,11 @@ pub struct EventRow {
 }
 
 /// Who reads a history: a ticket's client sees that it was assigned, not why (the reason
-/// tells the floor's loads and staffing).
+/// tells the floor's loads and staffing), and that an admin forced a status, but their reason
+/// only when the admin chose to show such reasons to clients (it may be an internal remark).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reader {
-    Client,
+    Client { forced_reasons: bool },
     Staff,
 }
 
@@ -174,8 +175,12 @@ impl EventRow {
             tracing::error!(event = self.id, kind = %self.kind, "a history row no writer makes");
             return Err(AppError::Internal);
         };
-        if let (EventKind::Assigned { why, .. }, Reader::Client) = (&mut what, reader) {
-            *why = None;
+        if let Reader::Client { forced_reasons } = reader {
+            match &mut what {
+                EventKind::Assigned { why, .. } => *why = None,
+                EventKind::Forced { reason, .. } if !forced_reasons => *reason = None,
+                _ => {}
+            }
         }
         Ok(TicketEvent {
             id: self.id,
@@ -208,7 +213,7 @@ mod tests {
             EventKind::Forced {
                 from: Status::Open,
                 to: Status::Closed,
-                reason: "Duplicate".into(),
+                reason: Some("Duplicate".into()),
             },
             EventKind::Assigned {
                 from: None,

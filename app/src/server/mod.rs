@@ -24,6 +24,7 @@ pub mod history;
 pub mod input;
 pub mod markdown;
 pub mod passwords;
+pub mod replay;
 pub mod settings;
 pub mod ticket;
 pub mod tickets;

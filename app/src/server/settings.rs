@@ -1,38 +1,77 @@
-//! Installation-wide settings: the company or service name, and the time zone every app shows
-//! exact times in.
+//! Installation-wide settings: the company or service name, the time zone every app shows
+//! exact times in, and how tickets read to clients. One row per key in `settings`.
 
 use super::input::clean_line;
 use super::AppState;
 use crate::dto::limits::COMPANY_NAME_MAX;
-use crate::dto::PublicSettings;
+use crate::dto::{PublicSettings, TicketSettings};
 use crate::error::{AppError, Field};
 
 const COMPANY_NAME: &str = "company_name";
+const FORCED_REASONS_TO_CLIENTS: &str = "forced_reasons_to_clients";
+
+async fn get(state: &AppState, key: &str) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&state.db.pool)
+            .await?,
+    )
+}
+
+/// Sets one setting, through the one writer.
+async fn put(state: &AppState, key: &'static str, value: String) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+}
 
 pub async fn public_info(state: &AppState) -> Result<PublicSettings, AppError> {
-    let company_name: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(COMPANY_NAME)
-            .fetch_optional(&state.db.pool)
-            .await?;
     Ok(PublicSettings {
-        company_name,
+        company_name: get(state, COMPANY_NAME).await?,
         time_zone: state.config.time_zone_name(),
     })
 }
 
 pub async fn set_company_name(state: &AppState, name: &str) -> Result<PublicSettings, AppError> {
     let name = clean_line(Field::CompanyName, name, COMPANY_NAME_MAX)?;
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(COMPANY_NAME)
-    .bind(&name)
-    .execute(&state.db.pool)
-    .await?;
+    put(state, COMPANY_NAME, name.clone()).await?;
     Ok(PublicSettings {
         company_name: Some(name),
         time_zone: state.config.time_zone_name(),
     })
+}
+
+/// How tickets read to clients; by default an admin's reason for forcing a status is staff's.
+pub async fn ticket_settings(state: &AppState) -> Result<TicketSettings, AppError> {
+    Ok(TicketSettings {
+        forced_reasons_to_clients: get(state, FORCED_REASONS_TO_CLIENTS).await?.as_deref()
+            == Some("1"),
+    })
+}
+
+pub async fn set_ticket_settings(
+    state: &AppState,
+    input: &TicketSettings,
+) -> Result<TicketSettings, AppError> {
+    let shown = if input.forced_reasons_to_clients {
+        "1"
+    } else {
+        "0"
+    };
+    put(state, FORCED_REASONS_TO_CLIENTS, shown.into()).await?;
+    ticket_settings(state).await
 }

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 
 async fn upload(file: web_sys::File) -> Result<Attachment, AppError> {
     let url = format!(
-        "/api/attachments?name={}",
-        js_sys::encode_uri_component(&file.name())
+        "/api/attachments?name={}&key={}",
+        js_sys::encode_uri_component(&file.name()),
+        super::fresh_key()
     );
     let text = client::post(&url, &file, "application/octet-stream").await?;
     client::decode(&text)

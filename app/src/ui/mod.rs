@@ -165,6 +165,39 @@ async fn answered(posting: Posting, then: Then) -> Result<Box<dyn FnOnce()>, App
     then(posting.await?)
 }
 
+/// A new idempotency key: the time and 53 random bits.
+pub fn fresh_key() -> String {
+    let random = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+    format!("{:x}-{random:x}", js_sys::Date::now() as u64)
+}
+
+/// One form's idempotency key: the same while the user retries its action (the server answers
+/// a retry from what the first request did, so a lost answer never posts twice), a new one once
+/// the action succeeded.
+#[derive(Clone, Copy)]
+pub struct ActionKey(RwSignal<String>);
+
+impl ActionKey {
+    pub fn new() -> ActionKey {
+        ActionKey(RwSignal::new(fresh_key()))
+    }
+
+    pub fn current(self) -> String {
+        self.0.get_untracked()
+    }
+
+    /// The action succeeded: the next one is another.
+    pub fn renew(self) {
+        self.0.set(fresh_key());
+    }
+}
+
+impl Default for ActionKey {
+    fn default() -> Self {
+        ActionKey::new()
+    }
+}
+
 /// One action's call to the server (a form's submit, a button, a page's load): whether it is
 /// under way, and its last error. Give each action its own, so one's end is not another's.
 #[derive(Clone, Copy)]

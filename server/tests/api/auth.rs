@@ -16,6 +16,9 @@ pub fn sample_body(path: &str) -> Value {
             json!({"input": {"current_password": null, "new_password": "short"}})
         }
         "/api/settings/set_company_name" => json!({"name": "Acme"}),
+        "/api/settings/set_ticket_settings" => {
+            json!({"input": {"forced_reasons_to_clients": false}})
+        }
         "/api/accounts/create" => {
             json!({"input": {"full_name": "Probe Person", "email": null, "role": "client"}})
         }

@@ -131,7 +131,7 @@ async fn reasons_written_as_text_become_codes(backend: Backend) {
             EventKind::Forced {
                 from: app::tickets::Status::Open,
                 to: app::tickets::Status::Closed,
-                reason: "Duplicate".into(),
+                reason: Some("Duplicate".into()),
             },
         ]
     );

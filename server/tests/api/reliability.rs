@@ -181,6 +181,8 @@ struct Written {
     file: i64,
     bytes: Vec<u8>,
     messages: Vec<String>,
+    /// A message whose answer the kill took: its key and text, to send again.
+    unanswered: Option<(String, String)>,
 }
 
 /// A client (with the password `USER_PASSWORD`) in the database at `url`, set up in-process
@@ -217,15 +219,20 @@ async fn write_until_killed(client: Arc<crate::common::Browser>, tag: String) ->
             file,
             bytes,
             messages: Vec::new(),
+            unanswered: None,
         });
         let text = format!("{tag} message {i}");
+        let key = format!("{tag}-message-{i}");
         let (status, _) = client
             .call(
                 "tickets/post",
-                json!({"input": {"ticket_id": id, "body": text, "internal": false}}),
+                json!({"input": {"ticket_id": id, "body": text, "internal": false, "idempotency_key": key}}),
             )
             .await;
         if status != 200 {
+            if let Some(last) = acked.last_mut() {
+                last.unanswered = Some((key, text));
+            }
             break;
         }
         if let Some(last) = acked.last_mut() {
@@ -281,8 +288,23 @@ async fn nothing_acknowledged_is_lost_when_killed(backend: Backend) {
         file,
         bytes,
         messages,
+        unanswered,
     } in &all
     {
+        // A message whose answer was lost, sent again as the app would: stored once, whether
+        // or not the first had been.
+        if let Some((key, text)) = unanswered {
+            let (status, body) = client
+                .call(
+                    "tickets/post",
+                    json!({"input": {"ticket_id": id, "body": text, "internal": false, "idempotency_key": key}}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let stored = body["messages"].as_array().expect("the thread");
+            let copies = stored.iter().filter(|m| m["body"] == text.as_str()).count();
+            assert_eq!(copies, 1, "{text:?}: {body}");
+        }
         let (status, ticket) = client.call("tickets/view", json!({"ticket_id": id})).await;
         assert_eq!(status, 200, "acknowledged ticket {id} lost: {ticket}");
         assert_eq!(ticket["ticket"]["subject"], subject.as_str());
@@ -310,7 +332,11 @@ async fn nothing_acknowledged_is_lost_when_killed(backend: Backend) {
             .get(0);
         assert_eq!(check, "ok");
     }
-    println!("{} acknowledged tickets checked after 3 kills", all.len());
+    let resent = all.iter().filter(|w| w.unanswered.is_some()).count();
+    println!(
+        "{} acknowledged tickets checked after 3 kills; {resent} unanswered messages sent again",
+        all.len()
+    );
 }
 
 /// Runs `salter ARGS` on the database at `url` and the files in `files`.

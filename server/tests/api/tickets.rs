@@ -248,6 +248,44 @@ async fn admins_force_any_status_with_a_reason_on_record(backend: Backend) {
         &json!({"from": "open", "to": "in_progress", "reason": "Training: skip the queue"})
     );
     assert_eq!(seen["moves"], json!(["return_to_client", "close"]));
+    // The client sees that the status was forced, not why, nor any operator's id — until the
+    // admin chooses to show clients such reasons.
+    let forced_as_client = || async {
+        let (_, view) = client.call("tickets/view", json!({"ticket_id": id})).await;
+        let text = view.to_string();
+        assert!(
+            !text.contains(&format!("\"operator_id\":{operator_id}")),
+            "{text}"
+        );
+        assert!(
+            !text.contains("automatic:") && !text.contains("forced:"),
+            "{text}"
+        );
+        let history = view["history"].as_array().unwrap().clone();
+        let forced = history.into_iter().find(|e| kind(e) == "forced").unwrap();
+        carried(&forced)["reason"].clone()
+    };
+    assert_eq!(forced_as_client().await, Value::Null);
+    let (status, _) = client
+        .call(
+            "settings/set_ticket_settings",
+            json!({"input": {"forced_reasons_to_clients": true}}),
+        )
+        .await;
+    assert_eq!(status, 403, "clients cannot change what they see");
+    let (status, shown) = admin
+        .call(
+            "settings/set_ticket_settings",
+            json!({"input": {"forced_reasons_to_clients": true}}),
+        )
+        .await;
+    assert_eq!(
+        (status, shown),
+        (200, json!({"forced_reasons_to_clients": true}))
+    );
+    assert_eq!(forced_as_client().await, json!("Training: skip the queue"));
+    let (_, read) = admin.call("settings/ticket_settings", json!({})).await;
+    assert_eq!(read, json!({"forced_reasons_to_clients": true}));
     app.stop().await;
 }
 
@@ -792,7 +830,97 @@ async fn admin_filters_narrow_the_list(backend: Backend) {
     app.stop().await;
 }
 
+/// How many rows of `kind` a ticket's history holds, as staff see it.
+async fn events_of(staff: &Browser, id: i64, of_kind: &str) -> usize {
+    let (_, view) = staff.call("tickets/view", json!({"ticket_id": id})).await;
+    view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| kind(e) == of_kind)
+        .count()
+}
+
+async fn retried_writes_are_answered_not_repeated(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let id = open_ticket(&client, "Retried", "key-retried-1").await;
+    assign(&admin, id, operator_id).await;
+    // A message whose answer was lost, sent again with its key: stored once, answered twice.
+    let message = |body: &str| {
+        json!({"input": {"ticket_id": id, "body": body, "internal": false,
+        "idempotency_key": "msg-1"}})
+    };
+    for _ in 0..3 {
+        let (status, body) = client.call("tickets/post", message("Is it fixed?")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["messages"].as_array().unwrap().len(), 1, "{body}");
+    }
+    let (status, body) = client.call("tickets/post", message("Something else")).await;
+    assert_eq!((status, code(&body)), (409, "idempotency_conflict"));
+    // Keys are the sender's own: another user's same key is another request.
+    let (status, body) = operator
+        .call("tickets/post", json!({"input": {"ticket_id": id, "body": "Looking", "internal": false, "idempotency_key": "msg-1"}}))
+        .await;
+    assert_eq!(
+        (status, body["messages"].as_array().unwrap().len()),
+        (200, 2)
+    );
+    // A move retried after it happened: the same answer, not "not possible now".
+    let start = json!({"input": {"ticket_id": id, "step": "start", "text": null, "operator_id": null, "idempotency_key": "start-1"}});
+    for _ in 0..2 {
+        let (status, body) = operator.call("tickets/move", start.clone()).await;
+        assert_eq!(
+            (status, body["ticket"]["status"].clone()),
+            (200, json!("in_progress")),
+            "{body}"
+        );
+    }
+    // (Assigned, then started: two moves, not three.)
+    assert_eq!(events_of(&operator, id, "status").await, 2);
+    // Edits, forced changes and uploads alike.
+    let edit = json!({"input": {"ticket_id": id, "priority": "critical", "category_id": null, "idempotency_key": "edit-1"}});
+    let force = json!({"input": {"ticket_id": id, "status": "returned_to_client", "operator_id": null,
+        "reason": "Asked by phone", "idempotency_key": "force-1"}});
+    for _ in 0..2 {
+        assert_eq!(operator.call("tickets/edit", edit.clone()).await.0, 200);
+        assert_eq!(admin.call("tickets/force", force.clone()).await.0, 200);
+    }
+    assert_eq!(events_of(&admin, id, "priority").await, 1);
+    assert_eq!(events_of(&admin, id, "forced").await, 1);
+    let upload = || async {
+        let res = client
+            .http
+            .post(format!("{}/api/attachments", client.base))
+            .query(&[("name", "notes.txt"), ("key", "file-1")])
+            .header("origin", &client.base)
+            .body("the same notes")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    };
+    assert_eq!(upload().await, upload().await);
+    assert_eq!(app.stored_files(), 1);
+    // After a week the keys are forgotten.
+    app.state
+        .clock
+        .advance_ms(app::server::replay::KEPT_FOR_MS + 1);
+    assert_eq!(
+        app::server::replay::forget_old(&app.state).await.unwrap(),
+        6
+    );
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_keys")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    app.stop().await;
+}
+
 on_both_databases!(
+    retried_writes_are_answered_not_repeated,
     simultaneous_creations_all_succeed,
     search_finds_only_what_the_caller_may_see,
     random_actions_never_break_the_rules,

@@ -6,6 +6,7 @@ use crate::dto::Attachment;
 use crate::error::{AppError, Field, Problem};
 use crate::server::access::{self, TicketRole};
 use crate::server::auth::Session;
+use crate::server::replay::{self, Replay};
 use crate::server::ticket::ticket_row;
 use crate::server::AppState;
 use axum::body::Bytes;
@@ -100,12 +101,14 @@ where
 }
 
 /// Stores a pending attachment of `uploader` from `body`, after checking the length the request
-/// declared (`declared`): over the limit, it is refused before a byte is read.
+/// declared (`declared`): over the limit, it is refused before a byte is read. A retry with the
+/// same idempotency key answers the first upload's file without reading the body again.
 pub async fn upload<S, E>(
     state: &AppState,
     uploader: &Session,
     name: &str,
     declared: Option<i64>,
+    key: Option<&str>,
     body: S,
 ) -> Result<Attachment, AppError>
 where
@@ -116,35 +119,47 @@ where
     if declared.is_some_and(|len| len > limit) {
         return Err(AppError::FileTooLarge { limit });
     }
-    let stored = store(&state.config.files_dir, limit, body).await?;
-    let name = display_name(name, stored.kind);
-    let media_type = stored.kind.media_type();
-    let inserted = sqlx::query_scalar(
-        "INSERT INTO attachments (uploader_id, name, media_type, size, storage_name, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(uploader.user.id)
-    .bind(&name)
-    .bind(media_type)
-    .bind(stored.size)
-    .bind(&stored.storage_name)
-    .bind(state.clock.now_ms())
-    .fetch_one(&state.db.pool)
-    .await;
-    let id: i64 = match inserted {
-        Ok(id) => id,
-        Err(e) => {
-            let _ = tokio::fs::remove_file(state.config.files_dir.join(&stored.storage_name)).await;
-            return Err(e.into());
+    let replay = Replay::new(uploader.user.id, key, &(name, declared))?;
+    let id = replay::once(state, replay, |replay| async move {
+        let stored = store(&state.config.files_dir, limit, body).await?;
+        let name = display_name(name, stored.kind);
+        let (uploader, now) = (uploader.user.id, state.clock.now_ms());
+        let storage_name = stored.storage_name.clone();
+        let inserted = state
+            .db
+            .write(move |conn| {
+                Box::pin(async move {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO attachments (uploader_id, name, media_type, size, \
+                         storage_name, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(uploader)
+                    .bind(&name)
+                    .bind(stored.kind.media_type())
+                    .bind(stored.size)
+                    .bind(&stored.storage_name)
+                    .bind(now)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    replay.remember(conn, id, now).await?;
+                    Ok(id)
+                })
+            })
+            .await;
+        if inserted.is_err() {
+            let _ = tokio::fs::remove_file(state.config.files_dir.join(&storage_name)).await;
         }
-    };
-    Ok(Attachment {
-        id,
-        message_id: None,
-        name,
-        media_type: media_type.to_string(),
-        size: stored.size,
+        inserted
     })
+    .await?;
+    Ok(sqlx::query_as(
+        "SELECT id, message_id, name, media_type, size FROM attachments \
+         WHERE id = $1 AND uploader_id = $2",
+    )
+    .bind(id)
+    .bind(uploader.user.id)
+    .fetch_one(&state.db.pool)
+    .await?)
 }
 
 #[derive(sqlx::FromRow)]

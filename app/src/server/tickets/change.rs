@@ -1,11 +1,10 @@
 //! Changing a ticket: moves through the state machine, messages and notes, admins' forced
-//! changes, field edits. Each change writes its history rows in its own transaction and answers
-//! the ticket as the caller now sees it.
+//! changes, field edits. Each change writes its history rows, and its idempotency key, in its
+//! own transaction and answers the ticket it changed (`tickets::mod` shows it to the caller).
 
 use super::active_category;
-use super::read::view;
 use crate::dto::limits::{REASON_MAX, TEXT_MAX};
-use crate::dto::{ForcedChange, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove};
+use crate::dto::{ForcedChange, Role, TicketEdit, TicketMessage, TicketMove};
 use crate::error::{AppError, Field, Problem};
 use crate::events::{EventKind, Why};
 use crate::server::access::{self, TicketRole};
@@ -13,6 +12,7 @@ use crate::server::attachments;
 use crate::server::auth::Session;
 use crate::server::history::{self, Event};
 use crate::server::input::clean_text;
+use crate::server::replay::Replay;
 use crate::server::ticket::{ticket_row, TicketRow};
 use crate::server::AppState;
 use crate::tickets::{rule, Move, Needs, Priority, Status};
@@ -115,11 +115,12 @@ async fn set_state(
 }
 
 /// One step of the state machine, by the ticket's client, its operator, or an admin assigning.
-pub async fn make_move(
+pub(super) async fn make_move(
     state: &AppState,
     session: &Session,
     input: &TicketMove,
-) -> Result<TicketDetail, AppError> {
+    replay: Replay,
+) -> Result<i64, AppError> {
     let row = ticket_row(state, input.ticket_id).await?;
     let seen_as = access::ticket(session, &row)?;
     let role = match seen_as {
@@ -207,18 +208,20 @@ pub async fn make_move(
         now,
     )
     .await?;
+    replay.remember(&mut tx, row.id, now).await?;
     tx.commit().await?;
     // A reopened ticket may wait; a closed or returned one frees its operator.
     crate::server::assignment::wake(state);
-    view(state, session, row.id).await
+    Ok(row.id)
 }
 
 /// A message in the thread, or an internal note (staff only), on a ticket that is not closed.
-pub async fn post(
+pub(super) async fn post(
     state: &AppState,
     session: &Session,
     input: &TicketMessage,
-) -> Result<TicketDetail, AppError> {
+    replay: Replay,
+) -> Result<i64, AppError> {
     let row = ticket_row(state, input.ticket_id).await?;
     let seen_as = access::ticket(session, &row)?;
     if input.internal && seen_as == TicketRole::Client {
@@ -247,16 +250,18 @@ pub async fn post(
         .bind(row.id)
         .execute(&mut *tx)
         .await?;
+    replay.remember(&mut tx, row.id, now).await?;
     tx.commit().await?;
-    view(state, session, row.id).await
+    Ok(row.id)
 }
 
 /// An admin sets any status (and operator), with a reason the history keeps as forced.
-pub async fn force(
+pub(super) async fn force(
     state: &AppState,
     session: &Session,
     input: &ForcedChange,
-) -> Result<TicketDetail, AppError> {
+    replay: Replay,
+) -> Result<i64, AppError> {
     let row = ticket_row(state, input.ticket_id).await?;
     access::ticket(session, &row)?;
     let reason = clean_text(Field::Reason, &input.reason, REASON_MAX)?;
@@ -279,7 +284,7 @@ pub async fn force(
         let what = EventKind::Forced {
             from,
             to: input.status,
-            reason,
+            reason: Some(reason),
         };
         let event = Event {
             ticket: row.id,
@@ -289,18 +294,20 @@ pub async fn force(
         };
         history::record(&mut tx, event).await?;
     }
+    replay.remember(&mut tx, row.id, now).await?;
     tx.commit().await?;
     crate::server::assignment::wake(state);
-    view(state, session, row.id).await
+    Ok(row.id)
 }
 
 /// Its operator or an admin changes the priority and category of a ticket that is not closed;
 /// each changed field is one history row, written with the change.
-pub async fn edit(
+pub(super) async fn edit(
     state: &AppState,
     session: &Session,
     input: &TicketEdit,
-) -> Result<TicketDetail, AppError> {
+    replay: Replay,
+) -> Result<i64, AppError> {
     let row = ticket_row(state, input.ticket_id).await?;
     if access::ticket(session, &row)? == TicketRole::Client {
         return Err(AppError::Forbidden);
@@ -336,7 +343,7 @@ pub async fn edit(
         changes.push(EventKind::Category { from, to });
     }
     if changes.is_empty() {
-        return view(state, session, row.id).await;
+        return Ok(row.id);
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await?;
@@ -362,6 +369,7 @@ pub async fn edit(
         };
         history::record(&mut tx, event).await?;
     }
+    replay.remember(&mut tx, row.id, now).await?;
     tx.commit().await?;
-    view(state, session, row.id).await
+    Ok(row.id)
 }

@@ -193,7 +193,14 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
     .bind(i64::from(staff))
     .fetch_all(&state.db.pool)
     .await?;
-    let reader = if staff { Reader::Staff } else { Reader::Client };
+    let reader = if staff {
+        Reader::Staff
+    } else {
+        let shown = crate::server::settings::ticket_settings(state).await?;
+        Reader::Client {
+            forced_reasons: shown.forced_reasons_to_clients,
+        }
+    };
     let history = events
         .into_iter()
         .map(|e| e.into_event(reader))

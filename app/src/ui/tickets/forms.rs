@@ -9,7 +9,7 @@ use crate::dto::{
 use crate::i18n::Msg;
 use crate::tickets::{rule, Move, Needs, Priority, Status};
 use crate::ui::{
-    choices, id_options, t, use_ui, ErrorNote, FilePicker, FormCall, Select, TextArea,
+    choices, id_options, t, use_ui, ActionKey, ErrorNote, FilePicker, FormCall, Select, TextArea,
 };
 use leptos::prelude::*;
 
@@ -51,14 +51,19 @@ pub(super) fn FieldsForm(
             .map(|c| c.id),
     );
     let call = FormCall::new();
+    let key = ActionKey::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = TicketEdit {
             ticket_id: ticket.id,
             priority: priority.get_untracked(),
             category_id: category.get_untracked(),
+            idempotency_key: Some(key.current()),
         };
-        call.run(edit_ticket(input), on_change);
+        call.run(edit_ticket(input), move |d| {
+            key.renew();
+            on_change(d);
+        });
     };
     view! {
         <form class="card form fields row" on:submit=submit>
@@ -91,6 +96,7 @@ pub(super) fn MoveForm(
     let text = RwSignal::new(String::new());
     let files = RwSignal::new(Vec::<Attachment>::new());
     let call = FormCall::new();
+    let key = ActionKey::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = TicketMove {
@@ -99,8 +105,12 @@ pub(super) fn MoveForm(
             text: (needs != Needs::Nothing).then(|| text.get_untracked()),
             operator_id: None,
             attachments: files.get_untracked().iter().map(|a| a.id).collect(),
+            idempotency_key: Some(key.current()),
         };
-        call.run(move_ticket(input), on_change);
+        call.run(move_ticket(input), move |d| {
+            key.renew();
+            on_change(d);
+        });
     };
     let (field_id, files_id) = match mv {
         Move::ReturnToClient => ("move-return", "move-return-files"),
@@ -133,6 +143,7 @@ pub(super) fn Reply(
     let internal = RwSignal::new(false);
     let files = RwSignal::new(Vec::<Attachment>::new());
     let call = FormCall::new();
+    let key = ActionKey::new();
     let staff = ui.app != Role::Client;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -141,8 +152,10 @@ pub(super) fn Reply(
             body: body.get_untracked(),
             internal: internal.get_untracked(),
             attachments: files.get_untracked().iter().map(|a| a.id).collect(),
+            idempotency_key: Some(key.current()),
         };
         call.run(post_message(input), move |d| {
+            key.renew();
             body.set(String::new());
             files.set(Vec::new());
             on_change(d);
