@@ -159,6 +159,21 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await expect(operator.locator('ol.history li').last())
     .toHaveText(/forced the status: closed → in progress — Training: follow up on the delivery$/);
 
+  // The client sees that the status was forced, not the admin's reason (it may be an internal
+  // remark) — until the admin chooses to show clients such reasons.
+  await client.reload();
+  await expect(client.locator('ol.history li').last()).toHaveText(/forced the status: closed → in progress$/);
+  await admin.getByRole('link', { name: 'Settings' }).click();
+  const showReasons = admin.getByLabel('Show clients the reason when an admin forces a status');
+  await expect(showReasons).toBeEnabled();
+  await expect(showReasons).not.toBeChecked();
+  await showReasons.check();
+  await expect(showReasons).toBeChecked();
+  await expect(showReasons).toBeEnabled();
+  await client.reload();
+  await expect(client.locator('ol.history li').last())
+    .toHaveText(/forced the status: closed → in progress — Training: follow up on the delivery$/);
+
   // The operator finds it again by a word from the client's answer.
   await operator.getByRole('link', { name: 'My queue' }).click();
   const words = operator.getByLabel('Words in the subject, description or messages');
