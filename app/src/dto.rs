@@ -331,6 +331,10 @@ pub struct TicketDetail {
     pub history: Vec<TicketEvent>,
     /// The moves the caller may make now.
     pub moves: Vec<crate::tickets::Move>,
+    /// The ticket's operator, for staff (the admin's tools show who has it); clients see
+    /// operators by name only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_id: Option<i64>,
 }
 
 /// A step with a ticket: the move, and the message, resolution or reason it needs.

@@ -104,13 +104,16 @@ pub enum EventKind {
         to: Status,
         reason: Option<String>,
     },
-    /// The ticket went to an operator, or back to the queue (`to` none). `why` is hidden from
+    /// The ticket went to an operator, or back to the queue (`to` none). `to_name` is the
+    /// receiver's name, filled in by the reader (the log keeps the id). `why` is hidden from
     /// clients (it tells the floor's loads and staffing): `None` there.
     Assigned {
         #[serde(skip)]
         from: Option<i64>,
         #[serde(skip)]
         to: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_name: Option<String>,
         why: Option<Why>,
     },
     /// A message to the other side.
@@ -190,6 +193,7 @@ mod tests {
         let event = EventKind::Assigned {
             from: Some(7),
             to: Some(9),
+            to_name: None,
             why: Some(Why::Automatic {
                 load: 0,
                 capacity: 10,
@@ -207,6 +211,7 @@ mod tests {
             EventKind::Assigned {
                 from: None,
                 to: None,
+                to_name: None,
                 why: Some(Why::Automatic {
                     load: 0,
                     capacity: 10,

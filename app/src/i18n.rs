@@ -25,6 +25,27 @@ impl Lang {
         }
     }
 
+    /// The locale dates and numbers are written in (English as in Europe: day first, 24 h).
+    pub fn locale(self) -> &'static str {
+        match self {
+            Lang::En => "en-GB",
+            Lang::Bs => "bs-BA",
+        }
+    }
+
+    /// Which form of a counted word `n` takes: English `[one, other]`; Bosnian `[one, few,
+    /// many]` (1, 21, 31… · 2–4, 22–24… · 0, 5–20, 25…).
+    pub fn plural(self, n: i64, forms: [&str; 3]) -> &str {
+        let n = n.unsigned_abs();
+        match self {
+            Lang::En if n == 1 => forms[0],
+            Lang::En => forms[1],
+            Lang::Bs if n % 10 == 1 && n % 100 != 11 => forms[0],
+            Lang::Bs if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) => forms[1],
+            Lang::Bs => forms[2],
+        }
+    }
+
     /// The language's own name, for the picker.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -182,15 +203,18 @@ messages! {
     ForceTitle => "Force a status", "Prisilna promjena statusa";
     ForceHint => "Overrides the normal steps. The reason is kept in the history and the operator sees it.", "Zaobilazi uobičajene korake. Razlog ostaje u historiji i operater ga vidi.";
     Force => "Force", "Prisilno promijeni";
-    EventCreated => "opened the ticket", "otvorio/la tiket";
-    EventStatus => "changed the status", "promijenio/la status";
-    EventForced => "forced the status", "prisilno promijenio/la status";
-    EventAssigned => "assigned the ticket", "dodijelio/la tiket";
-    EventMessage => "wrote a message", "napisao/la poruku";
-    EventNote => "added an internal note", "dodao/la internu bilješku";
-    EventAttachment => "attached a file", "priložio/la datoteku";
-    EventPriority => "changed the priority", "promijenio/la prioritet";
-    EventCategory => "changed the category", "promijenio/la kategoriju";
+    EventActor => " ", " · ";
+    EventCreated => "opened the ticket", "otvaranje tiketa";
+    EventStatus => "changed the status", "promjena statusa";
+    EventForced => "forced the status", "prisilna promjena statusa";
+    EventAssigned => "assigned the ticket", "dodjela tiketa";
+    EventAssignedTo => " to ", ": ";
+    EventUnassigned => "put the ticket back in the queue", "vraćanje tiketa u red";
+    EventMessage => "wrote a message", "poruka";
+    EventNote => "added an internal note", "interna bilješka";
+    EventAttachment => "attached a file", "prilog";
+    EventPriority => "changed the priority", "promjena prioriteta";
+    EventCategory => "changed the category", "promjena kategorije";
     Categories => "Categories", "Kategorije";
     NoCategory => "no category", "bez kategorije";
     Active => "active", "aktivna";
@@ -237,9 +261,9 @@ messages! {
     Saturday => "Saturday", "Subota";
     Sunday => "Sunday", "Nedjelja";
     AutoLowestLoad => "automatic: lowest load", "automatski: najmanje opterećenje";
-    OffDutyReason => "the operator went off duty: back to the queue", "operater je van dužnosti: nazad u red";
-    ManualReason => "assigned by an admin", "dodijelio administrator";
-    OperatorGoneReason => "its operator is no longer active: back to the queue", "njegov operater više nije aktivan: nazad u red";
+    OffDutyReason => "the operator went off duty", "operater je van dužnosti";
+    ManualReason => "by hand", "ručno";
+    OperatorGoneReason => "its operator is no longer active", "njegov operater više nije aktivan";
     WorkHours => "Working hours", "Radno vrijeme";
     DaysOff => "Days off", "Slobodni dani";
     CategoriesHint => "Clients choose a category when they open a ticket. A category in use is deactivated, not deleted: its tickets keep it.", "Klijenti biraju kategoriju kada otvaraju tiket. Kategorija u upotrebi se deaktivira, ne briše: njeni tiketi je zadržavaju.";
@@ -394,8 +418,8 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::TooManyAttempts { retry_after_secs }, En) => format!("Too many attempts. Try again in {} min.", retry_after_secs.div_ceil(60)),
         (AppError::TooManyAttempts { retry_after_secs }, Bs) => format!("Previše pokušaja. Pokušajte ponovo za {} min.", retry_after_secs.div_ceil(60)),
         (AppError::Invalid { field, problem }, _) => invalid_text(*field, *problem, lang),
-        (AppError::EditionLimit { role, limit }, En) => format!("The free edition allows {limit} active account(s) of the role “{}”. Disable one first, or move to the commercial edition.", role.label(En)),
-        (AppError::EditionLimit { role, limit }, Bs) => format!("Besplatna verzija dozvoljava {limit} aktivna naloga uloge „{}“. Prvo onemogućite neki ili pređite na komercijalnu verziju.", role.label(Bs)),
+        (AppError::EditionLimit { role, limit }, En) => format!("The free edition allows {limit} active {} of the role “{}”. Disable one first, or move to the commercial edition.", En.plural(*limit, ["account", "accounts", ""]), role.label(En)),
+        (AppError::EditionLimit { role, limit }, Bs) => format!("Besplatna verzija dozvoljava {limit} {} uloge „{}“. Prvo onemogućite neki ili pređite na komercijalnu verziju.", Bs.plural(*limit, ["aktivan nalog", "aktivna naloga", "aktivnih naloga"]), role.label(Bs)),
         (AppError::MoveNotAllowed, En) => "This step is not possible in the ticket's current status. Reload to see what changed.".into(),
         (AppError::MoveNotAllowed, Bs) => "Ovaj korak nije moguć u trenutnom statusu tiketa. Osvježite da vidite šta se promijenilo.".into(),
         (AppError::ReopenWindowPassed, En) => "This ticket was closed too long ago to reopen. Open a new ticket that refers to it.".into(),
@@ -449,9 +473,10 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
     }
 }
 
-/// A history row's parts: what happened, the change (from → to), and why.
+/// A history row's parts: what happened, the change (from → to) after `join`, and why.
 struct Sentence<'a> {
     what: Msg,
+    join: Option<Msg>,
     from: Option<&'a str>,
     to: Option<&'a str>,
     why: Option<String>,
@@ -461,6 +486,7 @@ impl<'a> Sentence<'a> {
     fn of(what: Msg) -> Self {
         Sentence {
             what,
+            join: None,
             from: None,
             to: None,
             why: None,
@@ -492,9 +518,16 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             why: reason.clone(),
             ..Sentence::change(Msg::EventForced, from.label(lang), to.label(lang))
         },
-        EventKind::Assigned { why, .. } => Sentence {
+        // Each assignment names its receiver; an unassignment says where the ticket went.
+        EventKind::Assigned { to_name, why, .. } => Sentence {
             why: why.as_ref().map(|w| why_text(w, lang)),
-            ..Sentence::of(Msg::EventAssigned)
+            join: Some(Msg::EventAssignedTo),
+            to: to_name.as_deref(),
+            ..Sentence::of(if to_name.is_none() {
+                Msg::EventUnassigned
+            } else {
+                Msg::EventAssigned
+            })
         },
         EventKind::Message { .. } => Sentence::of(Msg::EventMessage),
         EventKind::Note { .. } => Sentence::of(Msg::EventNote),
@@ -515,10 +548,10 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
         .actor_name
         .clone()
         .unwrap_or_else(|| Msg::System.text(lang).to_string());
-    text.push(' ');
+    text.push_str(Msg::EventActor.text(lang));
     text.push_str(s.what.text(lang));
     if let Some(to) = s.to {
-        text.push_str(": ");
+        text.push_str(s.join.map_or(": ", |j| j.text(lang)));
         if let Some(from) = s.from {
             text.push_str(from);
             text.push_str(" → ");
@@ -565,6 +598,12 @@ mod tests {
         }
     }
 
+    /// `e` reads `en` in English and `bs` in Bosnian.
+    fn reads(e: &TicketEvent, en: &str, bs: &str) {
+        assert_eq!(event_text(e, Lang::En), en);
+        assert_eq!(event_text(e, Lang::Bs), bs);
+    }
+
     #[test]
     fn history_rows_read_as_sentences_in_the_readers_language() {
         use crate::tickets::Priority;
@@ -576,13 +615,10 @@ mod tests {
                 reason: Some("It smokes again.".into()),
             },
         );
-        assert_eq!(
-            event_text(&reopened, Lang::En),
-            "Mirela Hodžić changed the status: closed → assigned to operator — It smokes again."
-        );
-        assert_eq!(
-            event_text(&reopened, Lang::Bs),
-            "Mirela Hodžić promijenio/la status: zatvoren → dodijeljen operateru — It smokes again."
+        reads(
+            &reopened,
+            "Mirela Hodžić changed the status: closed → assigned to operator — It smokes again.",
+            "Mirela Hodžić · promjena statusa: zatvoren → dodijeljen operateru — It smokes again.",
         );
         let created = event(Some("Ana"), EventKind::Created);
         assert_eq!(
@@ -595,7 +631,7 @@ mod tests {
         };
         assert_eq!(
             event_text(&event(Some("Tarik"), priority), Lang::Bs),
-            "Tarik promijenio/la prioritet: visok → kritičan"
+            "Tarik · promjena prioriteta: visok → kritičan"
         );
         let category = EventKind::Category {
             from: None,
@@ -609,58 +645,92 @@ mod tests {
 
     #[test]
     fn system_reasons_are_translated_and_peoples_words_kept() {
-        let assigned = |why| {
+        let assigned = |to: Option<&str>, why| {
             event(
                 None,
                 EventKind::Assigned {
                     from: None,
                     to: None,
-                    why: Some(why),
+                    to_name: to.map(str::to_string),
+                    why,
                 },
             )
         };
-        let automatic = assigned(Why::Automatic {
-            load: 2,
-            capacity: 10,
-            on_duty: 3,
-        });
-        assert_eq!(
-            event_text(&automatic, Lang::En),
-            "System assigned the ticket — automatic: lowest load 2/10 · on duty: 3"
+        let automatic = assigned(
+            Some("Đorđe Šarić"),
+            Some(Why::Automatic {
+                load: 2,
+                capacity: 10,
+                on_duty: 3,
+            }),
         );
-        assert_eq!(
-            event_text(&automatic, Lang::Bs),
-            "Sistem dodijelio/la tiket — automatski: najmanje opterećenje 2/10 · na dužnosti: 3"
+        reads(
+            &automatic,
+            "System assigned the ticket to Đorđe Šarić — automatic: lowest load 2/10 · on duty: 3",
+            "Sistem · dodjela tiketa: Đorđe Šarić — automatski: najmanje opterećenje 2/10 · na dužnosti: 3",
+        );
+        // Taken back: said as such, not as an assignment.
+        reads(
+            &assigned(None, Some(Why::OffDuty)),
+            "System put the ticket back in the queue — the operator went off duty",
+            "Sistem · vraćanje tiketa u red — operater je van dužnosti",
         );
         for (why, reason) in [
             (Why::OffDuty, Msg::OffDutyReason),
             (Why::Manual, Msg::ManualReason),
             (Why::OperatorGone, Msg::OperatorGoneReason),
         ] {
-            let row = assigned(why);
+            let row = assigned(Some("Ana"), Some(why));
             for lang in Lang::ALL {
                 let sentence = event_text(&row, lang);
                 assert!(sentence.ends_with(reason.text(lang)), "{sentence}");
             }
         }
-        let forced = assigned(Why::Forced("Training: skip the queue".into()));
+        let forced = assigned(
+            Some("Ana"),
+            Some(Why::Forced("Training: skip the queue".into())),
+        );
         assert_eq!(
             event_text(&forced, Lang::Bs),
-            "Sistem dodijelio/la tiket — Training: skip the queue"
+            "Sistem · dodjela tiketa: Ana — Training: skip the queue"
         );
-        // A client is told that the ticket was assigned, and nothing of why.
-        let seen_by_client = event(
-            None,
-            EventKind::Assigned {
-                from: None,
-                to: None,
-                why: None,
-            },
-        );
+        // A client is told who has the ticket, and nothing of why.
+        let seen_by_client = assigned(Some("Ana"), None);
         assert_eq!(
             event_text(&seen_by_client, Lang::En),
-            "System assigned the ticket"
+            "System assigned the ticket to Ana"
         );
+    }
+
+    #[test]
+    fn counted_words_take_their_plural_form() {
+        let bs = |n| Lang::Bs.plural(n, ["nalog", "naloga", "naloga_"]);
+        assert_eq!(
+            [bs(1), bs(2), bs(5), bs(21), bs(11), bs(12), bs(22), bs(25)],
+            ["nalog", "naloga", "naloga_", "nalog", "naloga_", "naloga_", "naloga", "naloga_"]
+        );
+        let en = |n| Lang::En.plural(n, ["account", "accounts", ""]);
+        assert_eq!([en(1), en(2), en(21)], ["account", "accounts", "accounts"]);
+        let limit = |limit| AppError::EditionLimit {
+            role: Role::Operator,
+            limit,
+        };
+        assert!(error_text(&limit(1), Lang::En).contains("1 active account of"));
+        assert!(error_text(&limit(2), Lang::En).contains("2 active accounts of"));
+        assert!(error_text(&limit(2), Lang::Bs).contains("2 aktivna naloga uloge"));
+        assert!(error_text(&limit(5), Lang::Bs).contains("5 aktivnih naloga uloge"));
+        assert!(error_text(&limit(21), Lang::Bs).contains("21 aktivan nalog uloge"));
+    }
+
+    #[test]
+    fn no_sentence_guesses_a_gender() {
+        for m in Msg::ALL {
+            assert!(
+                !m.text(Lang::Bs).contains("/la"),
+                "{m:?}: {}",
+                m.text(Lang::Bs)
+            );
+        }
     }
 
     #[test]

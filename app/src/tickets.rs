@@ -100,13 +100,15 @@ pub enum Move {
     /// Admin, by hand: open → assigned to an operator (automatic assignment does the same on
     /// its own, `server::assignment`).
     Assign,
-    /// Operator: assigned → in progress.
+    /// Operator: assigned → in progress; or back to work on a returned ticket without waiting
+    /// for the client.
     Start,
     /// Operator: in progress → returned to client, asking for information.
     ReturnToClient,
     /// Client: returned → in progress, with the information; back to the same operator.
     Answer,
-    /// Operator: in progress → closed with a resolution. Client: any open status → closed.
+    /// Operator: in progress (or returned, when the client does not answer) → closed with a
+    /// resolution. Client: any open status → closed.
     Close,
     /// Client: closed → assigned to the same operator (open if that operator is gone).
     Reopen,
@@ -142,12 +144,16 @@ pub fn rule(mv: Move, role: Role, from: Status) -> Option<(Status, Needs)> {
     use Status::*;
     match (mv, role, from) {
         (Move::Assign, Role::Admin, Open) => Some((Assigned, Needs::Nothing)),
-        (Move::Start, Role::Operator, Assigned) => Some((InProgress, Needs::Nothing)),
+        (Move::Start, Role::Operator, Assigned | ReturnedToClient) => {
+            Some((InProgress, Needs::Nothing))
+        }
         (Move::ReturnToClient, Role::Operator, InProgress) => {
             Some((ReturnedToClient, Needs::Message))
         }
         (Move::Answer, Role::Client, ReturnedToClient) => Some((InProgress, Needs::Message)),
-        (Move::Close, Role::Operator, InProgress) => Some((Closed, Needs::Resolution)),
+        (Move::Close, Role::Operator, InProgress | ReturnedToClient) => {
+            Some((Closed, Needs::Resolution))
+        }
         (Move::Close, Role::Client, Open | Assigned | InProgress | ReturnedToClient) => {
             Some((Closed, Needs::Nothing))
         }
@@ -251,6 +257,25 @@ mod tests {
         assert_eq!(
             moves_for(Role::Operator, Status::InProgress),
             vec![Move::ReturnToClient, Move::Close]
+        );
+    }
+
+    /// A ticket that is not closed always has a next step for the people on it: its client,
+    /// and its operator (who is never left waiting on a client who does not answer).
+    #[test]
+    fn no_open_ticket_is_stuck() {
+        for status in Status::ALL {
+            if status == Status::Closed {
+                continue;
+            }
+            assert!(!moves_for(Role::Client, status).is_empty(), "{status:?}");
+            if status != Status::Open {
+                assert!(!moves_for(Role::Operator, status).is_empty(), "{status:?}");
+            }
+        }
+        assert_eq!(
+            moves_for(Role::Operator, Status::ReturnedToClient),
+            vec![Move::Start, Move::Close]
         );
     }
 

@@ -86,30 +86,30 @@ test('operators on duty share the work, a break sends it to the other', async ({
   await first.reload();
   await expect(first.locator('.duty')).toContainText('Today: 08:00–16:00');
 
-  // The history says why.
+  // The history says to whom, and why.
   await second.getByRole('row').filter({ hasText: 'Printer jam' }).getByRole('link').click();
   await expect(second.locator('ol.history li').filter({ hasText: 'assigned the ticket' }))
-    .toHaveText(/automatic: lowest load \d+\/10 · on duty: 1$/);
+    .toHaveText(/System assigned the ticket to Selma Dedić — automatic: lowest load \d+\/10 · on duty: 1$/);
   // Exact times (on hover) are in the installation's time zone, whatever the browser's.
   await expect(second.locator('ol.history time').first()).toHaveAttribute('title', /GMT\+9/);
 
   // Her own work history says why each ticket came to her.
   await second.getByRole('link', { name: 'My work' }).click();
   await expect(second.locator('ol.work li').first()).toContainText(created.body.ticket.reference);
-  await expect(second.locator('ol.work li').first()).toContainText(/assigned the ticket — automatic: lowest load \d+\/10 · on duty: 1/);
+  await expect(second.locator('ol.work li').first()).toContainText(/assigned the ticket to Selma Dedić — automatic: lowest load \d+\/10 · on duty: 1/);
   await accessible(second, 'my work');
 
   // The admin reads the same history from the floor, and follows it to the ticket.
   await admin.getByRole('button', { name: 'Work history · Selma Dedić' }).click();
   await expect(admin.getByRole('heading', { name: 'Work history · Selma Dedić' })).toBeVisible();
   const latest = admin.locator('ol.work li').first();
-  await expect(latest).toContainText(/assigned the ticket — automatic: lowest load \d+\/10 · on duty: 1/);
+  await expect(latest).toContainText(/assigned the ticket to Selma Dedić — automatic: lowest load \d+\/10 · on duty: 1/);
   await accessible(admin, 'an operator\'s work history');
   await latest.getByRole('link', { name: created.body.ticket.reference }).click();
   await expect(admin.getByRole('heading', { name: /Printer jam/ })).toBeVisible();
 
   // In Bosnian the system's reasons read in Bosnian, not as stored.
   await admin.getByLabel('Language').selectOption('bs');
-  await expect(admin.locator('ol.history li').filter({ hasText: 'dodijelio/la tiket' }))
-    .toHaveText(/Sistem dodijelio\/la tiket — automatski: najmanje opterećenje \d+\/10 · na dužnosti: 1$/);
+  await expect(admin.locator('ol.history li').filter({ hasText: 'dodjela tiketa' }))
+    .toHaveText(/Sistem · dodjela tiketa: Selma Dedić — automatski: najmanje opterećenje \d+\/10 · na dužnosti: 1$/);
 });

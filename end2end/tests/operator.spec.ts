@@ -50,6 +50,15 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await expect(operator.locator('.queue-pane table.tickets')).toBeVisible();
   await expect(operator.locator('.duty-state')).toBeVisible();
 
+  // The operator's own step shows everywhere on the screen at once: the queue row beside the
+  // ticket follows the ticket.
+  const row = operator.locator('.queue-pane tbody tr', { hasText: reference });
+  await expect(row).toContainText('assigned to operator');
+  await expect(operator.locator('.duty')).toContainText('Load: 3 / 10');
+  await operator.getByRole('button', { name: 'Start work' }).click();
+  await expect(operator.locator('.ticket-pane .facts')).toContainText('in progress');
+  await expect(row).toContainText('in progress');
+
   // r: a reply to the client; n: an internal note — and a key typed into the box stays there.
   // Escape leaves the box, so the keys work again.
   await operator.keyboard.press('r');
@@ -87,6 +96,17 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await expect(operator.locator('.queue-pane')).toBeHidden();
   await expect(operator.getByRole('heading', { level: 1 }).filter({ hasText: reference })).toBeVisible();
   await accessible(operator, 'the ticket on a phone');
+
+  // Closing it lowers the load in the duty bar.
+  await operator.setViewportSize({ width: 1280, height: 800 });
+  if (await keys.count()) {
+    await operator.keyboard.press('Escape');
+  }
+  await expect(keys).toHaveCount(0);
+  await operator.getByLabel('Resolution').fill('Restarted the scanner service.');
+  await operator.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(operator.locator('.ticket-pane .facts')).toContainText('closed');
+  await expect(operator.locator('.duty')).toContainText('Load: 2 / 10');
 
   // Times move on while a page stays open: "just now" becomes "5 min ago" without a reload.
   await operator.setViewportSize({ width: 1280, height: 800 });

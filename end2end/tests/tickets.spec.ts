@@ -5,7 +5,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
 
-const status = (page: Page) => page.locator('.facts .badge');
+const status = (page: Page) => page.locator('.facts .badge[class*="status-"]');
 
 test('a ticket goes from client to operator and back until it is solved', async ({ browser }) => {
   const adminCtx = await adminContext(browser);
@@ -101,6 +101,8 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await client.goto(ticketUrl);
   await expect(client.locator('.returned')).toContainText('Which model is it exactly?');
   await expect(client.getByText('Is it still plugged in?')).toHaveCount(0);
+  // One box to write in: the answer (no second "message" box that would leave it returned).
+  await expect(client.getByRole('textbox')).toHaveCount(1);
   await client.getByLabel('Your answer').fill('An LX-300, serial 42.');
   await client.getByRole('button', { name: 'Send the answer' }).click();
   await expect(status(client)).toHaveText('in progress');
@@ -148,8 +150,11 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await client.locator('.facts').getByRole('link', { name: reference }).click();
   await expect(heading).toContainText('Printer on fire');
 
-  // The admin forces a status with a reason; the operator sees it.
+  // The admin's tools start from the ticket as it is: its operator, its status. The admin
+  // forces a status with a reason; the operator sees it.
   await admin.reload();
+  await expect(admin.locator('#operator option:checked')).toHaveText('Tarik Begić');
+  await expect(admin.locator('#force-status option:checked')).toHaveText('closed');
   await admin.getByLabel('Status', { exact: true }).selectOption({ label: 'in progress' });
   await admin.getByLabel('Reason').fill('Training: follow up on the delivery');
   await admin.getByRole('button', { name: 'Force' }).click();

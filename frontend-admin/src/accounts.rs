@@ -172,10 +172,10 @@ fn AccountTable(
                         let role = a.role;
                         view! {
                             <tr>
-                                <td>{a.full_name.clone()}</td>
-                                <td><code>{a.username.clone()}</code></td>
-                                <td>{label(role, Role::label)}</td>
-                                <td><span class=badge>{t(state)}</span></td>
+                                <td data-label=t(Msg::Name)>{a.full_name.clone()}</td>
+                                <td data-label=t(Msg::Username)><code>{a.username.clone()}</code></td>
+                                <td data-label=t(Msg::Role)>{label(role, Role::label)}</td>
+                                <td data-label=t(Msg::Status)><span class=badge>{t(state)}</span></td>
                                 <td class="actions">
                                     {(Some(id) != my_id).then(|| view! {
                                         <button type="button" on:click=move |_| reset(id)>{t(Msg::ResetPassword)}</button>

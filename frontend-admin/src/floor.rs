@@ -64,10 +64,10 @@ pub fn FloorPage() -> impl IntoView {
                             let history = Panel::History(o.full_name.clone(), o.plan.operator_id);
                             view! {
                                 <tr>
-                                    <td>{o.full_name.clone()}</td>
-                                    <td>{t(if o.on_break { Msg::OnBreak } else if o.on_duty { Msg::OnDuty } else { Msg::OffDuty })}</td>
-                                    <td>{format!("{} / {}", o.load, o.plan.capacity)}</td>
-                                    <td>{o.not_started}</td>
+                                    <td data-label=t(Msg::Operator)>{o.full_name.clone()}</td>
+                                    <td data-label=t(Msg::Status)>{t(if o.on_break { Msg::OnBreak } else if o.on_duty { Msg::OnDuty } else { Msg::OffDuty })}</td>
+                                    <td data-label=t(Msg::Load)>{format!("{} / {}", o.load, o.plan.capacity)}</td>
+                                    <td data-label=t(Msg::NotStarted)>{o.not_started}</td>
                                     <td><button type="button" class="link" aria-label=plan_label
                                         on:click=move |_| open.set(Some(plan.clone()))>{t(Msg::Plan)}</button></td>
                                     <td><button type="button" class="link" aria-label=history_label

@@ -1,5 +1,5 @@
-//! The admin's tools on a ticket: assign it (the manual seam until automatic assignment
-//! lands) and force any status and operator, with a reason the history keeps.
+//! The admin's tools on a ticket: assign it by hand, and force any status and operator, with a
+//! reason the history keeps. Both start from the ticket as it is: its operator, its status.
 
 use app::api::accounts::accounts_overview;
 use app::api::tickets::{force_ticket, move_ticket};
@@ -39,13 +39,27 @@ fn AdminTools(
     operators: RwSignal<Vec<Account>>,
     detail: RwSignal<Option<TicketDetail>>,
 ) -> impl IntoView {
-    let status = RwSignal::new(Status::Open);
-    let operator = RwSignal::new(None::<i64>);
+    // The form shows the ticket as it is, until the admin picks something else.
+    let picked_status = RwSignal::new(None::<Status>);
+    let picked_operator = RwSignal::new(None::<Option<i64>>);
+    let status = move || {
+        picked_status
+            .get()
+            .or_else(|| detail.with(|d| d.as_ref().map(|d| d.ticket.status)))
+            .unwrap_or(Status::Open)
+    };
+    let operator = move || {
+        picked_operator
+            .get()
+            .unwrap_or_else(|| detail.with(|d| d.as_ref().and_then(|d| d.operator_id)))
+    };
     let reason = RwSignal::new(String::new());
     let call = FormCall::new();
     let key = ActionKey::new();
     let done = move |d| {
         key.renew();
+        picked_status.set(None);
+        picked_operator.set(None);
         reason.set(String::new());
         detail.set(Some(d));
     };
@@ -54,7 +68,7 @@ fn AdminTools(
             ticket_id: id,
             step: Move::Assign,
             text: None,
-            operator_id: operator.get_untracked(),
+            operator_id: untrack(operator),
             attachments: Vec::new(),
             idempotency_key: Some(key.current()),
         };
@@ -64,8 +78,8 @@ fn AdminTools(
         ev.prevent_default();
         let input = ForcedChange {
             ticket_id: id,
-            status: status.get_untracked(),
-            operator_id: operator.get_untracked(),
+            status: untrack(status),
+            operator_id: untrack(operator),
             reason: reason.get_untracked(),
             idempotency_key: Some(key.current()),
         };
@@ -75,7 +89,8 @@ fn AdminTools(
         <form class="card form force" on:submit=force>
             <Select id="operator" label=Msg::Operator blank=Msg::Unassigned
                 options=id_options(operators, |a| Some((a.id, a.full_name.clone())))
-                on_pick=move |v| operator.set(v.parse().ok())/>
+                current=Signal::derive(move || operator().map(|id| id.to_string()).unwrap_or_default())
+                on_pick=move |v| picked_operator.set(Some(v.parse().ok()))/>
             <p class="actions">
                 <button type="button" on:click=assign disabled=move || call.busy()>{t(Msg::MoveAssign)}</button>
             </p>
@@ -83,7 +98,8 @@ fn AdminTools(
             <p class="hint">{t(Msg::ForceHint)}</p>
             <Select id="force-status" label=Msg::Status
                 options=choices(&Status::CHOICES)
-                on_pick=move |v| status.set(Status::parse(&v).unwrap_or(Status::Open))/>
+                current=Signal::derive(move || status().as_str().to_string())
+                on_pick=move |v| picked_status.set(Status::parse(&v))/>
             <TextArea id="force-reason" label=Msg::Reason value=reason maxlength=REASON_MAX/>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Force)}</button>

@@ -12,7 +12,11 @@ pub fn DutyBar() -> impl IntoView {
     let ui = use_ui();
     let duty = RwSignal::new(None::<OperatorDuty>);
     let call = FormCall::new();
-    call.run(my_duty(), move |d| duty.set(Some(d)));
+    // Again after each change of the operator's own: closing a ticket lowers the load.
+    Effect::new(move |_| {
+        ui.changes.track();
+        call.run(my_duty(), move |d| duty.set(Some(d)));
+    });
     let toggle = move |_| {
         let on_break = duty.get_untracked().is_none_or(|d| !d.on_break);
         call.run(set_break(on_break), move |d| duty.set(Some(d)));

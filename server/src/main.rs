@@ -276,6 +276,11 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     // Bad settings are refused before anything is touched.
     let config = args.config(files_dir)?;
     let state = AppState::new(open(url).await?, config);
+    // The port first: a start that cannot serve must not use up the one printing of the
+    // administrator's password.
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("binding {}", args.bind))?;
     if let Some(issued) = accounts::bootstrap(&state)
         .await
         .map_err(anyhow::Error::msg)?
@@ -290,9 +295,6 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     if !args.site_dir.join("index.html").exists() {
         tracing::warn!(site_dir = %args.site_dir.display(), "no apps found; run `cargo xtask build --release`");
     }
-    let listener = tokio::net::TcpListener::bind(args.bind)
-        .await
-        .with_context(|| format!("binding {}", args.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!("Šalter listening on http://{addr}/ (operators: /operator/, admins: /admin/)");
     if addr.ip().is_unspecified() && state.config.public_url.is_none() {

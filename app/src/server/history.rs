@@ -6,7 +6,7 @@ use crate::dto::TicketEvent;
 use crate::error::AppError;
 use crate::events::{EventKind, Why};
 use crate::tickets::{Priority, Status};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AnyPool};
 
 /// One thing that happened, ready to be appended.
 #[derive(Clone, Debug)]
@@ -47,7 +47,7 @@ impl Columns {
                 reason: reason.clone(),
                 ..change(from.as_str(), to.as_str())
             },
-            EventKind::Assigned { from, to, why } => Columns {
+            EventKind::Assigned { from, to, why, .. } => Columns {
                 from: from.map(|id| id.to_string()),
                 to: to.map(|id| id.to_string()),
                 reason: why.as_ref().map(Why::code),
@@ -91,6 +91,7 @@ impl Columns {
             "assigned" => EventKind::Assigned {
                 from: operator(&self.from),
                 to: operator(&self.to),
+                to_name: None,
                 why: Some(Why::parse(self.reason.as_deref()?)?),
             },
             "message" => EventKind::Message { id: self.message? },
@@ -192,6 +193,39 @@ impl EventRow {
     }
 }
 
+/// Names each assignment's receiver: the log keeps ids, people read names (every reader sees
+/// names, never ids).
+pub async fn name_receivers(pool: &AnyPool, events: &mut [TicketEvent]) -> Result<(), AppError> {
+    let receiver = |e: &TicketEvent| match e.what {
+        EventKind::Assigned { to: Some(id), .. } => Some(id),
+        _ => None,
+    };
+    let mut ids: Vec<i64> = events.iter().filter_map(receiver).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let places: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, full_name FROM users WHERE id IN ({})",
+        places.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for id in &ids {
+        query = query.bind(id);
+    }
+    let names: std::collections::HashMap<i64, String> =
+        query.fetch_all(pool).await?.into_iter().collect();
+    for event in events {
+        let id = receiver(event);
+        if let EventKind::Assigned { to_name, .. } = &mut event.what {
+            *to_name = id.and_then(|id| names.get(&id).cloned());
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +252,7 @@ mod tests {
             EventKind::Assigned {
                 from: None,
                 to: Some(12),
+                to_name: None,
                 why: Some(Why::Automatic {
                     load: 1,
                     capacity: 10,
@@ -227,6 +262,7 @@ mod tests {
             EventKind::Assigned {
                 from: Some(12),
                 to: None,
+                to_name: None,
                 why: Some(Why::OffDuty),
             },
             EventKind::Message { id: 4 },

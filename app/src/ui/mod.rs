@@ -46,6 +46,9 @@ pub struct Ui {
     pub now: RwSignal<i64>,
     /// The page shown: the path below the app's base (`/`, `/settings`, …).
     pub path: RwSignal<String>,
+    /// Counts the user's own changes to tickets: every list and counter that shows tickets
+    /// (the queue beside a ticket, the duty bar's load) loads again when it moves.
+    pub changes: RwSignal<u32>,
 }
 
 impl Ui {
@@ -58,7 +61,13 @@ impl Ui {
             time_zone: RwSignal::new(None),
             now: RwSignal::new(js_sys::Date::now() as i64),
             path: RwSignal::new(String::new()),
+            changes: RwSignal::new(0),
         }
+    }
+
+    /// The user changed a ticket: what shows tickets elsewhere on the screen follows.
+    pub fn changed(&self) {
+        self.changes.update(|n| *n += 1);
     }
 
     pub fn set_lang(&self, lang: Lang) {
@@ -76,16 +85,26 @@ impl Ui {
         let lang = self.lang.get();
         let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
         let options = Object::new();
-        let _ = Reflect::set(&options, &"timeZoneName".into(), &"short".into());
+        let set = |key: &str, value: &str| {
+            let _ = Reflect::set(&options, &key.into(), &value.into());
+        };
+        // The language's own way, on a 24-hour clock: "6. 12. 2026. 07:43", "6 Dec 2026, 07:43".
+        set("day", "numeric");
+        set("month", if lang == Lang::En { "short" } else { "numeric" });
+        set("year", "numeric");
+        set("hour", "2-digit");
+        set("minute", "2-digit");
+        set("hourCycle", "h23");
+        set("timeZoneName", "short");
         if let Some(zone) = self.time_zone.get() {
-            let _ = Reflect::set(&options, &"timeZone".into(), &zone.into());
+            set("timeZone", &zone);
         }
         // Called through Reflect so a zone this browser does not know is an error, not a
         // crash; the browser's own zone is used then.
         let format = Reflect::get(&date, &"toLocaleString".into())
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok());
-        let args = Array::of2(&lang.code().into(), &options);
+        let args = Array::of2(&lang.locale().into(), &options);
         format
             .and_then(|f| Reflect::apply(&f, &date, &args).ok())
             .and_then(|s| s.as_string())

@@ -96,18 +96,29 @@ async fn operators_on_duty_share_the_work(backend: Backend) {
         ]
     );
     assert_eq!(f["spread"], 1);
-    // The reason is on record for staff; the client sees that the ticket was assigned, not the
-    // floor's loads and staffing behind it.
+    // The reason is on record for staff, with who received the ticket; the client sees to whom
+    // it was assigned, not the floor's loads and staffing behind it.
     let assigned = history(&first, ids[0]).await;
     let why = assigned.iter().find(|e| kind(e) == "assigned").unwrap();
-    assert_eq!(carried(why), &json!({"why": "automatic:0/10:2"}));
+    let receiver = why["what"]["assigned"]["to_name"].clone();
+    assert!(
+        receiver == "Amra Delić" || receiver == "Haris Mujić",
+        "{why}"
+    );
+    assert_eq!(
+        carried(why),
+        &json!({"to_name": receiver, "why": "automatic:0/10:2"})
+    );
     assert_eq!(why["actor_name"], Value::Null);
     let seen_by_client = history(&client, ids[0]).await;
     let assigned = seen_by_client
         .iter()
         .find(|e| kind(e) == "assigned")
         .unwrap();
-    assert_eq!(carried(assigned), &json!({"why": null}));
+    assert_eq!(
+        carried(assigned),
+        &json!({"to_name": receiver, "why": null})
+    );
     assert!(!json!(seen_by_client).to_string().contains("automatic"));
 
     // A break: off duty; the unstarted tickets go back and on to the one still on duty.

@@ -39,6 +39,38 @@ fn the_bootstrap_password_is_printed_once_and_never_logged() {
 }
 
 #[test]
+fn a_start_on_a_taken_port_creates_nobody_and_the_next_prints_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("salter.db").display());
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    let failed = Command::new(SALTER)
+        .args([
+            "serve",
+            "--bind",
+            &port,
+            "--site-dir",
+            "/nonexistent",
+            "--files-dir",
+        ])
+        .arg(dir.path().join("files"))
+        .env("SALTER_DATABASE_URL", &url)
+        .output()
+        .expect("run salter");
+    assert!(!failed.status.success());
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    assert_eq!(printed_password(&stdout), None, "printed: {stdout}");
+    assert!(String::from_utf8_lossy(&failed.stderr).contains(&port));
+    drop(taken);
+    let next = serve_once(&url);
+    assert!(
+        printed_password(&next.stdout).is_some(),
+        "the next start shows the password:\n{}",
+        next.stdout
+    );
+}
+
+#[test]
 fn an_admin_password_is_reset_from_the_machine() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("salter.db").display());

@@ -106,6 +106,7 @@ async fn reasons_written_as_text_become_codes(backend: Backend) {
     let assigned = |from, to, why| EventKind::Assigned {
         from,
         to,
+        to_name: None,
         why: Some(why),
     };
     assert_eq!(

@@ -919,7 +919,54 @@ async fn retried_writes_are_answered_not_repeated(backend: Backend) {
     app.stop().await;
 }
 
+async fn a_returned_ticket_always_has_a_next_step(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let id = open_ticket(&client, "Returned", "key-returned-1").await;
+    assign(&admin, id, operator_id).await;
+    step_ok(&operator, id, "start", None).await;
+    step_ok(&operator, id, "return_to_client", Some("Which model?")).await;
+    // The client answers in the message box: that is the answer, the ticket goes back to work.
+    let (status, answered) = client
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": id, "body": "The LX-300.", "internal": false}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answered}");
+    assert_eq!(answered["ticket"]["status"], "in_progress");
+    assert_eq!(
+        status_changes(&answered).last().map(String::as_str),
+        Some("status:in_progress")
+    );
+    // A client who never answers does not hold the operator: resume, or close with a resolution.
+    step_ok(&operator, id, "return_to_client", Some("And the serial?")).await;
+    let resumed = step_ok(&operator, id, "start", None).await;
+    assert_eq!(resumed["ticket"]["status"], "in_progress");
+    step_ok(&operator, id, "return_to_client", Some("Still the serial?")).await;
+    let (_, seen) = operator
+        .call("tickets/view", json!({"ticket_id": id}))
+        .await;
+    assert_eq!(seen["moves"], json!(["start", "close"]));
+    let closed = step_ok(&operator, id, "close", Some("No answer; closing.")).await;
+    assert_eq!(closed["ticket"]["status"], "closed");
+    // An operator's message on a returned ticket leaves it returned (it is the client's turn).
+    let other = open_ticket(&client, "Returned again", "key-returned-2").await;
+    assign(&admin, other, operator_id).await;
+    step_ok(&operator, other, "start", None).await;
+    step_ok(&operator, other, "return_to_client", Some("Which model?")).await;
+    let (_, posted) = operator
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": other, "body": "Any news?", "internal": false}}),
+        )
+        .await;
+    assert_eq!(posted["ticket"]["status"], "returned_to_client");
+    app.stop().await;
+}
+
 on_both_databases!(
+    a_returned_ticket_always_has_a_next_step,
     retried_writes_are_answered_not_repeated,
     simultaneous_creations_all_succeed,
     search_finds_only_what_the_caller_may_see,

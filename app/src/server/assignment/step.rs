@@ -138,6 +138,7 @@ async fn system_move(
     let assigned = EventKind::Assigned {
         from: from.1,
         to: to.1,
+        to_name: None,
         why: Some(why),
     };
     history::record(conn, by_the_system(assigned)).await?;

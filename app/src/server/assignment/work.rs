@@ -42,6 +42,7 @@ pub async fn work_history(
             ..row.into_event(Reader::Staff)?
         });
     }
+    crate::server::history::name_receivers(&state.db.pool, &mut entries).await?;
     let full = entries.len() as i64 == HISTORY_PAGE;
     let next = full.then(|| entries[entries.len() - 1].id);
     Ok(crate::dto::WorkHistory { entries, next })

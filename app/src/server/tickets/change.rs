@@ -101,6 +101,7 @@ async fn set_state(
         let what = EventKind::Assigned {
             from: row.operator_id,
             to: operator_id,
+            to_name: None,
             why: Some(why),
         };
         let event = Event {
@@ -227,8 +228,22 @@ pub(super) async fn post(
     if input.internal && seen_as == TicketRole::Client {
         return Err(AppError::Forbidden);
     }
-    if row.status()? == Status::Closed {
-        return Err(AppError::MoveNotAllowed);
+    match row.status()? {
+        Status::Closed => return Err(AppError::MoveNotAllowed),
+        // A client's message on a returned ticket is the answer the operator asked for: the
+        // ticket goes back to work, whichever box the client wrote in.
+        Status::ReturnedToClient if seen_as == TicketRole::Client => {
+            let answer = TicketMove {
+                ticket_id: row.id,
+                step: Move::Answer,
+                text: Some(input.body.clone()),
+                operator_id: None,
+                attachments: input.attachments.clone(),
+                idempotency_key: None,
+            };
+            return make_move(state, session, &answer, replay).await;
+        }
+        _ => {}
     }
     let body = clean_text(Field::Text, &input.body, TEXT_MAX)?;
     let now = state.clock.now_ms();

@@ -8,7 +8,7 @@ use crate::server::access::{self, TicketRole};
 use crate::server::attachments;
 use crate::server::auth::Session;
 use crate::server::db::flag;
-use crate::server::history::{EventRow, Reader, EVENT_COLUMNS};
+use crate::server::history::{self, EventRow, Reader, EVENT_COLUMNS};
 use crate::server::input::clean_line;
 use crate::server::markdown;
 use crate::server::ticket::ticket_row;
@@ -201,10 +201,11 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
             forced_reasons: shown.forced_reasons_to_clients,
         }
     };
-    let history = events
+    let mut history = events
         .into_iter()
         .map(|e| e.into_event(reader))
         .collect::<Result<Vec<_>, _>>()?;
+    history::name_receivers(&state.db.pool, &mut history).await?;
     let status = row.status()?;
     Ok(TicketDetail {
         ticket: summary,
@@ -214,6 +215,7 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
         messages: messages.into_iter().map(MessageRow::into_message).collect(),
         attachments: attachments::of_ticket(state, id, staff).await?,
         history,
+        operator_id: row.operator_id.filter(|_| staff),
         moves: match seen_as {
             TicketRole::Admin => moves_for(Role::Admin, status),
             TicketRole::Operator => moves_for(Role::Operator, status),

@@ -132,10 +132,13 @@ pub(super) fn MoveForm(
     }
 }
 
-/// A message to the other side, with files; staff may make it an internal note instead.
+/// A message to the other side, with files; staff may make it an internal note instead. A
+/// client `answering` a returned ticket sends the answer the operator asked for (the server
+/// moves the ticket back to work).
 #[component]
 pub(super) fn Reply(
     id: i64,
+    answering: bool,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -163,7 +166,8 @@ pub(super) fn Reply(
     };
     view! {
         <form class="form reply" class:note=move || internal.get() on:submit=submit>
-            <TextArea id="reply" label=Msg::Message value=body required=true maxlength=TEXT_MAX/>
+            <TextArea id="reply" label=if answering { Msg::NeedsAnswer } else { Msg::Message }
+                value=body required=true maxlength=TEXT_MAX/>
             <FilePicker id="reply-files" files=files call=call/>
             {staff.then(|| view! {
                 <label class="check">
@@ -174,7 +178,11 @@ pub(super) fn Reply(
             })}
             <ErrorNote message=call.message()/>
             <button type="submit" disabled=move || call.busy()>
-                {move || t(if internal.get() { Msg::AddNote } else { Msg::Send })()}
+                {move || t(match (answering, internal.get()) {
+                    (true, _) => Msg::MoveAnswer,
+                    (false, true) => Msg::AddNote,
+                    (false, false) => Msg::Send,
+                })()}
             </button>
         </form>
     }

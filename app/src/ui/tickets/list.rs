@@ -1,11 +1,11 @@
 //! The ticket list: a page with keyset "show more", search, and the row of each ticket.
 
-use super::{StatusBadge, TicketLink, When};
+use super::{PriorityBadge, StatusBadge, TicketLink, When};
 use crate::api::tickets::{list_tickets, search_tickets};
 use crate::dto::{Role, TicketQuery, TicketSummary};
 use crate::i18n::Msg;
-use crate::tickets::{Priority, Status};
-use crate::ui::{choices, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField};
+use crate::tickets::Status;
+use crate::ui::{choices, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField};
 use leptos::prelude::*;
 
 /// A page of tickets with "show more", optionally filtered by status. A page may hold the
@@ -41,6 +41,7 @@ pub fn TicketList(
     };
     Effect::new(move |_| {
         query.track();
+        ui.changes.track();
         load(None);
     });
     let staff = ui.app != Role::Client;
@@ -116,12 +117,12 @@ fn TicketRow(row: TicketSummary, staff: bool) -> impl IntoView {
     let priority = row.priority;
     view! {
         <tr>
-            <td><TicketLink id=row.id reference=row.reference.clone()/></td>
-            <td>{row.subject.clone()}</td>
-            <td><StatusBadge status=row.status/></td>
-            <td class=format!("priority-{}", priority.as_str())>{label(priority, Priority::label)}</td>
-            <td>{who}</td>
-            <td><When at=row.updated_at/></td>
+            <td data-label=t(Msg::Reference)><TicketLink id=row.id reference=row.reference.clone()/></td>
+            <td data-label=t(Msg::Subject)>{row.subject.clone()}</td>
+            <td data-label=t(Msg::Status)><StatusBadge status=row.status/></td>
+            <td data-label=t(Msg::Priority)><PriorityBadge priority=priority/></td>
+            <td data-label=t(if staff { Msg::Client } else { Msg::Operator })>{who}</td>
+            <td data-label=t(Msg::Updated)><When at=row.updated_at/></td>
         </tr>
     }
 }

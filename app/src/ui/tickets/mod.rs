@@ -12,7 +12,7 @@ pub use list::TicketList;
 pub use view::{StaffTicketView, TicketView};
 
 use crate::i18n::relative_time;
-use crate::tickets::Status;
+use crate::tickets::{Priority, Status};
 use crate::ui::{label, use_ui, Ui};
 use leptos::prelude::*;
 
@@ -37,6 +37,14 @@ pub fn When(at: i64) -> impl IntoView {
 pub fn StatusBadge(status: Status) -> impl IntoView {
     view! {
         <span class=format!("badge status-{}", status.as_str())>{label(status, Status::label)}</span>
+    }
+}
+
+/// A ticket's priority as a badge (its label, and a mark for high and critical).
+#[component]
+pub fn PriorityBadge(priority: Priority) -> impl IntoView {
+    view! {
+        <span class=format!("badge priority-{}", priority.as_str())>{label(priority, Priority::label)}</span>
     }
 }
 

@@ -2,13 +2,13 @@
 //! history; and the staff's view of it with the field form.
 
 use super::forms::{FieldsForm, MoveForm, Reply};
-use super::{StatusBadge, TicketLink, When};
+use super::{PriorityBadge, StatusBadge, TicketLink, When};
 use crate::api::categories::list_categories;
 use crate::api::tickets::view_ticket;
 use crate::dto::{Attachment, Category, Role, TicketDetail};
 use crate::i18n::{event_text, Msg};
-use crate::tickets::{Move, Priority, Status};
-use crate::ui::{label, t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
+use crate::tickets::{Move, Status};
+use crate::ui::{t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
 use leptos::prelude::*;
 
 /// One ticket: what it is about, the conversation, the moves the viewer may make, the history.
@@ -26,7 +26,10 @@ pub fn TicketView(
         <p><Link path=if ui.app == Role::Admin { "/tickets" } else { "/" } label=Msg::Back/></p>
         <ErrorNote message=call.message()/>
         {move || (call.busy() && detail.with(Option::is_none)).then(|| view! { <Loading/> })}
-        {move || detail.get().map(|d| view! { <TicketBody detail=d on_change=move |d| detail.set(Some(d))/> })}
+        {move || detail.get().map(|d| view! { <TicketBody detail=d on_change=move |d| {
+            detail.set(Some(d));
+            ui.changed();
+        }/> })}
     }
 }
 
@@ -39,7 +42,9 @@ fn TicketBody(
     let ticket = detail.ticket.clone();
     let status = ticket.status;
     let priority = ticket.priority;
-    let returned_ask = (ui.app == Role::Client && status == Status::ReturnedToClient)
+    // A client on a returned ticket answers in the one message box: no second box.
+    let answering = ui.app == Role::Client && status == Status::ReturnedToClient;
+    let returned_ask = answering
         .then(|| {
             detail
                 .messages
@@ -53,7 +58,7 @@ fn TicketBody(
         .moves
         .iter()
         .copied()
-        .filter(|m| *m != Move::Assign)
+        .filter(|m| *m != Move::Assign && !(answering && *m == Move::Answer))
         .collect();
     let files_of = |message: Option<i64>| -> Vec<Attachment> {
         detail
@@ -75,7 +80,7 @@ fn TicketBody(
         <section class="card">
             <dl class="facts">
                 <dt>{t(Msg::Status)}</dt><dd><StatusBadge status=status/></dd>
-                <dt>{t(Msg::Priority)}</dt><dd>{label(priority, Priority::label)}</dd>
+                <dt>{t(Msg::Priority)}</dt><dd><PriorityBadge priority=priority/></dd>
                 <dt>{t(Msg::Category)}</dt><dd>{ticket.category.clone().unwrap_or_else(|| Msg::NoCategory.text(ui.lang.get_untracked()).to_string())}</dd>
                 <dt>{t(Msg::Client)}</dt><dd>{ticket.client_name.clone()}</dd>
                 <dt>{t(Msg::Operator)}</dt><dd>{ticket.operator_name.clone().unwrap_or_else(|| Msg::Unassigned.text(ui.lang.get_untracked()).to_string())}</dd>
@@ -102,7 +107,7 @@ fn TicketBody(
                     </li>
                 }).collect_view()}
             </ol>
-            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id on_change=on_change/> })}
+            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering on_change=on_change/> })}
         </section>
         {(!moves.is_empty()).then(|| view! {
             <section class="card">
@@ -128,6 +133,7 @@ pub fn StaffTicketView(
     id: i64,
     #[prop(optional)] detail: Option<RwSignal<Option<TicketDetail>>>,
 ) -> impl IntoView {
+    let ui = use_ui();
     let detail = detail.unwrap_or_else(|| RwSignal::new(None));
     let categories = RwSignal::new(Vec::<Category>::new());
     let call = FormCall::new();
@@ -136,7 +142,10 @@ pub fn StaffTicketView(
         <TicketView id=id detail=detail/>
         <ErrorNote message=call.message()/>
         {move || detail.get().filter(|d| d.ticket.status != Status::Closed).map(|d| view! {
-            <FieldsForm ticket=d.ticket categories=categories on_change=move |d| detail.set(Some(d))/>
+            <FieldsForm ticket=d.ticket categories=categories on_change=move |d| {
+                detail.set(Some(d));
+                ui.changed();
+            }/>
         })}
     }
 }
