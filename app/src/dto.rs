@@ -257,6 +257,8 @@ pub struct TicketSummary {
     pub priority: crate::tickets::Priority,
     pub category: Option<String>,
     pub client_name: String,
+    /// Tells apart clients with the same name (a client's own list carries their own).
+    pub client_username: String,
     pub operator_name: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,

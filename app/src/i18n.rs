@@ -26,10 +26,12 @@ impl Lang {
     }
 
     /// The locale dates and numbers are written in (English as in Europe: day first, 24 h).
+    /// Bosnian dates are written as Croatian ones ("3. 12. 2026. 14:30"), whose locale data
+    /// every browser carries (Chromium's reduced ICU has none for `bs`).
     pub fn locale(self) -> &'static str {
         match self {
             Lang::En => "en-GB",
-            Lang::Bs => "bs-BA",
+            Lang::Bs => "hr-HR",
         }
     }
 

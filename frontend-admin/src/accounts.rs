@@ -176,7 +176,7 @@ fn AccountTable(
                                 <td data-label=t(Msg::Username)><code>{a.username.clone()}</code></td>
                                 <td data-label=t(Msg::Role)>{label(role, Role::label)}</td>
                                 <td data-label=t(Msg::Status)><span class=badge>{t(state)}</span></td>
-                                <td class="actions">
+                                <td class="actions" data-label=t(Msg::Actions)>
                                     {(Some(id) != my_id).then(|| view! {
                                         <button type="button" on:click=move |_| reset(id)>{t(Msg::ResetPassword)}</button>
                                         <button type="button" on:click=move |_| toggle(id, !disabled)>

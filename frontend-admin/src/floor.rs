@@ -68,9 +68,9 @@ pub fn FloorPage() -> impl IntoView {
                                     <td data-label=t(Msg::Status)>{t(if o.on_break { Msg::OnBreak } else if o.on_duty { Msg::OnDuty } else { Msg::OffDuty })}</td>
                                     <td data-label=t(Msg::Load)>{format!("{} / {}", o.load, o.plan.capacity)}</td>
                                     <td data-label=t(Msg::NotStarted)>{o.not_started}</td>
-                                    <td><button type="button" class="link" aria-label=plan_label
+                                    <td data-label=t(Msg::Plan)><button type="button" class="link" aria-label=plan_label
                                         on:click=move |_| open.set(Some(plan.clone()))>{t(Msg::Plan)}</button></td>
-                                    <td><button type="button" class="link" aria-label=history_label
+                                    <td data-label=t(Msg::WorkHistory)><button type="button" class="link" aria-label=history_label
                                         on:click=move |_| open.set(Some(history.clone()))>{t(Msg::WorkHistory)}</button></td>
                                 </tr>
                             }

@@ -27,8 +27,9 @@ pub fn AdminTicketsPage() -> impl IntoView {
     call.run(list_categories(), move |list| categories.set(list));
     let operators: fn(&Account) -> Option<(i64, String)> =
         |a| (a.role == Role::Operator).then(|| (a.id, a.full_name.clone()));
+    // Clients by name and username: two of one name are told apart.
     let clients: fn(&Account) -> Option<(i64, String)> =
-        |a| (a.role == Role::Client).then(|| (a.id, a.full_name.clone()));
+        |a| (a.role == Role::Client).then(|| (a.id, format!("{} ({})", a.full_name, a.username)));
     let date = move |id: &'static str, msg: Msg, days: u32| {
         view! {
             <div class="field">

@@ -18,7 +18,7 @@ use crate::tickets::{moves_for, reference, Priority, Status};
 const PAGE: i64 = 50;
 
 const SUMMARY_SELECT: &str = "SELECT t.id, t.subject, t.status, t.priority, c.name AS category, \
-    cl.full_name AS client_name, op.full_name AS operator_name, t.created_at, t.updated_at, \
+    cl.full_name AS client_name, cl.username AS client_username, op.full_name AS operator_name, t.created_at, t.updated_at, \
     t.closed_at FROM tickets t \
     JOIN users cl ON cl.id = t.client_id \
     LEFT JOIN users op ON op.id = t.operator_id \
@@ -32,6 +32,7 @@ struct SummaryRow {
     priority: i64,
     category: Option<String>,
     client_name: String,
+    client_username: String,
     operator_name: Option<String>,
     created_at: i64,
     updated_at: i64,
@@ -72,6 +73,7 @@ impl SummaryRow {
             priority: Priority::from_rank(self.priority),
             category: self.category,
             client_name: self.client_name,
+            client_username: self.client_username,
             operator_name: self.operator_name,
             created_at: self.created_at,
             updated_at: self.updated_at,

@@ -45,6 +45,7 @@ pub fn TicketList(
         load(None);
     });
     let staff = ui.app != Role::Client;
+    let admin = ui.app == Role::Admin;
     let words = RwSignal::new(String::new());
     // Words: search (one page of matches); no words: back to the list.
     let search = move |ev: leptos::ev::SubmitEvent| {
@@ -90,10 +91,19 @@ pub fn TicketList(
                                 <th scope="col">{t(Msg::Status)}</th>
                                 <th scope="col">{t(Msg::Priority)}</th>
                                 <th scope="col">{t(if staff { Msg::Client } else { Msg::Operator })}</th>
+                                {admin.then(|| view! {
+                                    <th scope="col">{t(Msg::Operator)}</th>
+                                    <th scope="col">{t(Msg::Category)}</th>
+                                })}
                                 <th scope="col">{t(Msg::Updated)}</th>
                             </tr></thead>
                             <tbody>
-                                {rows.into_iter().map(|row| view! { <TicketRow row=row staff=staff/> }).collect_view()}
+                                {rows.iter().map(|row| {
+                                    // Two clients of one name are told apart by their usernames.
+                                    let clash = staff && rows.iter().any(|o| o.client_name == row.client_name
+                                        && o.client_username != row.client_username);
+                                    view! { <TicketRow row=row.clone() staff=staff admin=admin clash=clash/> }
+                                }).collect_view()}
                             </tbody>
                         </table>
                     }
@@ -108,11 +118,11 @@ pub fn TicketList(
 }
 
 #[component]
-fn TicketRow(row: TicketSummary, staff: bool) -> impl IntoView {
-    let who = if staff {
-        row.client_name.clone()
-    } else {
-        row.operator_name.clone().unwrap_or_default()
+fn TicketRow(row: TicketSummary, staff: bool, admin: bool, clash: bool) -> impl IntoView {
+    let who = match (staff, clash) {
+        (true, false) => row.client_name.clone(),
+        (true, true) => format!("{} ({})", row.client_name, row.client_username),
+        (false, _) => row.operator_name.clone().unwrap_or_default(),
     };
     let priority = row.priority;
     view! {
@@ -122,6 +132,10 @@ fn TicketRow(row: TicketSummary, staff: bool) -> impl IntoView {
             <td data-label=t(Msg::Status)><StatusBadge status=row.status/></td>
             <td data-label=t(Msg::Priority)><PriorityBadge priority=priority/></td>
             <td data-label=t(if staff { Msg::Client } else { Msg::Operator })>{who}</td>
+            {admin.then(|| view! {
+                <td data-label=t(Msg::Operator)>{row.operator_name.clone()}</td>
+                <td data-label=t(Msg::Category)>{row.category.clone()}</td>
+            })}
             <td data-label=t(Msg::Updated)><When at=row.updated_at/></td>
         </tr>
     }
