@@ -339,6 +339,49 @@ pub struct TicketDetail {
     pub operator_id: Option<i64>,
 }
 
+/// One entry of a ticket's story as its conversation shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step<'a> {
+    Said(&'a ThreadMessage),
+    Happened(&'a TicketEvent),
+}
+
+impl TicketDetail {
+    /// The conversation as it happened: the messages, and between them the steps that moved
+    /// the ticket (status, assignment, forced and field changes). Left out: what the page shows
+    /// otherwise (the opening is the description; a message, note or file is its message), and
+    /// the status change that comes with an assignment (the assignment's line says it).
+    pub fn story(&self) -> Vec<Step<'_>> {
+        use crate::events::EventKind;
+        use crate::tickets::Status;
+        let told = |e: &&TicketEvent| match &e.what {
+            EventKind::Created
+            | EventKind::Message { .. }
+            | EventKind::Note { .. }
+            | EventKind::Attachment { .. } => false,
+            EventKind::Status {
+                from: Status::Open,
+                to: Status::Assigned,
+                ..
+            } => !self
+                .history
+                .iter()
+                .any(|o| o.at == e.at && matches!(o.what, EventKind::Assigned { .. })),
+            _ => true,
+        };
+        let mut events = self.history.iter().filter(told).peekable();
+        let mut steps = Vec::with_capacity(self.messages.len() + self.history.len());
+        for m in &self.messages {
+            while let Some(e) = events.next_if(|e| e.at <= m.created_at) {
+                steps.push(Step::Happened(e));
+            }
+            steps.push(Step::Said(m));
+        }
+        steps.extend(events.map(Step::Happened));
+        steps
+    }
+}
+
 /// A step with a ticket: the move, and the message, resolution or reason it needs.
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct TicketMove {
@@ -386,7 +429,84 @@ pub struct ForcedChange {
 
 #[cfg(test)]
 mod tests {
-    use super::{clock, minute_of};
+    use super::{clock, minute_of, Step, ThreadMessage, TicketDetail, TicketEvent, TicketSummary};
+    use crate::events::{EventKind, Why};
+    use crate::roles::Role;
+    use crate::tickets::{Priority, Status};
+
+    #[test]
+    fn the_story_interleaves_what_was_said_with_what_happened() {
+        let event = |id, at, what| TicketEvent {
+            id,
+            at,
+            actor_name: None,
+            what,
+            ticket: None,
+        };
+        let status = |from, to| EventKind::Status {
+            from,
+            to,
+            reason: None,
+        };
+        let message = ThreadMessage {
+            id: 7,
+            author_name: "Ana".into(),
+            author_role: Role::Client,
+            body: "Which model?".into(),
+            html: "Which model?".into(),
+            internal: false,
+            created_at: 30,
+        };
+        let assigned = EventKind::Assigned {
+            from: None,
+            to: None,
+            to_name: Some("Tarik".into()),
+            why: Some(Why::Manual),
+        };
+        let history = vec![
+            event(1, 10, EventKind::Created),
+            event(2, 20, assigned),
+            event(3, 20, status(Status::Open, Status::Assigned)),
+            event(4, 25, status(Status::Assigned, Status::InProgress)),
+            event(5, 30, status(Status::InProgress, Status::ReturnedToClient)),
+            event(6, 30, EventKind::Message { id: 7 }),
+            event(7, 40, status(Status::ReturnedToClient, Status::Closed)),
+        ];
+        let detail = TicketDetail {
+            ticket: TicketSummary {
+                id: 1,
+                reference: "T-000001".into(),
+                subject: "Printer".into(),
+                status: Status::Closed,
+                priority: Priority::Normal,
+                category: None,
+                client_name: "Ana".into(),
+                client_username: "ana".into(),
+                operator_name: None,
+                created_at: 10,
+                updated_at: 40,
+                closed_at: Some(40),
+            },
+            description: String::new(),
+            description_html: String::new(),
+            earlier_ticket: None,
+            messages: vec![message],
+            attachments: Vec::new(),
+            history: history.clone(),
+            moves: Vec::new(),
+            operator_id: None,
+        };
+        assert_eq!(
+            detail.story(),
+            vec![
+                Step::Happened(&history[1]),
+                Step::Happened(&history[3]),
+                Step::Happened(&history[4]),
+                Step::Said(&detail.messages[0]),
+                Step::Happened(&history[6]),
+            ]
+        );
+    }
 
     #[test]
     fn clock_times_go_both_ways() {

@@ -74,6 +74,11 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await admin.getByLabel('Operator', { exact: true }).selectOption({ label: 'Tarik Begić' });
   await admin.getByRole('button', { name: 'Assign' }).click();
   await expect(status(admin)).toHaveText('assigned to operator');
+  // The conversation tells it in one line that names who has the ticket now (the status
+  // change that comes with it is folded in); the full history is one click away.
+  await expect(admin.locator('ol.thread li.step')).toHaveText([/assigned the ticket to Tarik Begić — by hand$/]);
+  await admin.getByText('History', { exact: true }).click();
+  await expect(admin.locator('ol.history li').filter({ hasText: 'changed the status' })).toBeVisible();
 
   // The operator finds it in the queue, downloads the log, raises the priority, starts, and
   // asks for information.

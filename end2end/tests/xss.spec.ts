@@ -53,9 +53,11 @@ async function injected(page: Page): Promise<string[]> {
         if (a.name.startsWith('on')) found.push(`${tag} ${a.name}`);
         if (/^\s*(javascript|data):/i.test(a.value) && a.name !== 'download') found.push(`${tag} ${a.name}=${a.value}`);
       }
-      if (['iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'base', 'style', 'details'].includes(tag)) {
+      if (['iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'base', 'style'].includes(tag)) {
         found.push(tag);
       }
+      // The apps' own <details> (the full history) is a card; any other one came from a text.
+      if (tag === 'details' && (!el.classList.contains('card') || el.closest('.text'))) found.push(tag);
       if (tag === 'script' && !(el.getAttribute('src') ?? '').includes('/pkg/')) found.push('inline script');
     }
     return found;

@@ -5,7 +5,7 @@ use super::forms::{FieldsForm, MoveForm, Reply};
 use super::{PriorityBadge, StatusBadge, TicketLink, When};
 use crate::api::categories::list_categories;
 use crate::api::tickets::view_ticket;
-use crate::dto::{Attachment, Category, Role, TicketDetail};
+use crate::dto::{Attachment, Category, Role, Step, TicketDetail, TicketEvent};
 use crate::i18n::{event_text, Msg};
 use crate::tickets::{Move, Status};
 use crate::ui::{t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
@@ -95,16 +95,19 @@ fn TicketBody(
         <section class="card">
             <h2>{t(Msg::Thread)}</h2>
             <ol class="thread">
-                {detail.messages.iter().map(|m| view! {
-                    <li class=if m.internal { "message note" } else { "message" }>
-                        <p class="meta">
-                            <strong>{m.author_name.clone()}</strong>
-                            {m.internal.then(|| view! { " · " <span class="note-label">{t(Msg::InternalNote)}</span> })}
-                            " · " <When at=m.created_at/>
-                        </p>
-                        <div class="text" inner_html=m.html.clone()></div>
-                        <FileLinks files=files_of(Some(m.id))/>
-                    </li>
+                {detail.story().into_iter().map(|step| match step {
+                    Step::Said(m) => view! {
+                        <li class=if m.internal { "message note" } else { "message" }>
+                            <p class="meta">
+                                <strong>{m.author_name.clone()}</strong>
+                                {m.internal.then(|| view! { " · " <span class="note-label">{t(Msg::InternalNote)}</span> })}
+                                " · " <When at=m.created_at/>
+                            </p>
+                            <div class="text" inner_html=m.html.clone()></div>
+                            <FileLinks files=files_of(Some(m.id))/>
+                        </li>
+                    }.into_any(),
+                    Step::Happened(e) => event_line("step", e.clone()).into_any(),
                 }).collect_view()}
             </ol>
             {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering on_change=on_change/> })}
@@ -114,16 +117,20 @@ fn TicketBody(
                 {moves.into_iter().map(|mv| view! { <MoveForm id=ticket.id status=status mv=mv on_change=on_change/> }).collect_view()}
             </section>
         })}
-        <section class="card">
-            <h2>{t(Msg::History)}</h2>
+        <details class="card">
+            <summary>{t(Msg::History)}</summary>
             <ol class="history">
-                {history.into_iter().map(|e| {
-                    let at = e.at;
-                    view! { <li><When at=at/> " · " {move || event_text(&e, ui.lang.get())}</li> }
-                }).collect_view()}
+                {history.into_iter().map(|e| event_line("", e)).collect_view()}
             </ol>
-        </section>
+        </details>
     }
+}
+
+/// One history row as a line: when, and what happened in the reader's language.
+fn event_line(class: &'static str, e: TicketEvent) -> impl IntoView {
+    let ui = use_ui();
+    let at = e.at;
+    view! { <li class=class><When at=at/> " · " {move || event_text(&e, ui.lang.get())}</li> }
 }
 
 /// A ticket as staff see it: the ticket, and a form for its priority and category. (Only the
