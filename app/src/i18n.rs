@@ -196,6 +196,8 @@ messages! {
     MoveReturn => "Return to client", "Vrati klijentu";
     MoveAnswer => "Send the answer", "Pošalji odgovor";
     MoveClose => "Close", "Zatvori";
+    SendAndReturn => "Send and ask the client", "Pošalji i pitaj klijenta";
+    SendAndClose => "Send and close the ticket", "Pošalji i zatvori tiket";
     MoveCloseClient => "My problem is solved", "Moj problem je riješen";
     MoveReopen => "Reopen", "Ponovo otvori";
     NeedsMessage => "What do you need from the client?", "Šta vam treba od klijenta?";

@@ -103,8 +103,8 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
     await operator.keyboard.press('Escape');
   }
   await expect(keys).toHaveCount(0);
-  await operator.getByLabel('Resolution').fill('Restarted the scanner service.');
-  await operator.getByRole('button', { name: 'Close', exact: true }).click();
+  await operator.locator('#reply').fill('Restarted the scanner service.');
+  await operator.getByRole('button', { name: 'Send and close the ticket' }).click();
   await expect(operator.locator('.ticket-pane .facts')).toContainText('closed');
   await expect(operator.locator('.duty')).toContainText('Load: 2 / 10');
 

@@ -97,8 +97,10 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await operator.getByLabel('Internal note').check();
   await operator.getByRole('button', { name: 'Add internal note' }).click();
   await expect(operator.locator('.message.note')).toContainText('Is it still plugged in?');
-  await operator.getByLabel('What do you need from the client?').fill('Which model is it exactly?');
-  await operator.getByRole('button', { name: 'Return to client' }).click();
+  // One composer: the question goes out with the move that returns the ticket.
+  await expect(operator.getByRole('textbox')).toHaveCount(1);
+  await operator.getByLabel('Message', { exact: true }).fill('Which model is it exactly?');
+  await operator.getByRole('button', { name: 'Send and ask the client' }).click();
   await expect(status(operator)).toHaveText('returned to client');
   await accessible(operator, 'operator ticket view');
 
@@ -114,8 +116,8 @@ test('a ticket goes from client to operator and back until it is solved', async 
 
   // The operator closes it; the client reopens it; the operator closes it again.
   await operator.reload();
-  await operator.getByLabel('Resolution').fill('Replaced the fuser.');
-  await operator.getByRole('button', { name: 'Close' }).click();
+  await operator.getByLabel('Message', { exact: true }).fill('Replaced the fuser.');
+  await operator.getByRole('button', { name: 'Send and close the ticket' }).click();
   await expect(status(operator)).toHaveText('closed');
   await client.reload();
   await client.getByLabel('Why reopen?').fill('It smokes again.');
@@ -123,8 +125,8 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await expect(status(client)).toHaveText('assigned to operator');
   await operator.reload();
   await operator.getByRole('button', { name: 'Start work' }).click();
-  await operator.getByLabel('Resolution').fill('A new printer is on its way.');
-  await operator.getByRole('button', { name: 'Close' }).click();
+  await operator.getByLabel('Message', { exact: true }).fill('A new printer is on its way.');
+  await operator.getByRole('button', { name: 'Send and close the ticket' }).click();
   await expect(status(operator)).toHaveText('closed');
 
   // The timeline the client sees is exactly those steps, and no internal note.

@@ -132,13 +132,16 @@ pub(super) fn MoveForm(
     }
 }
 
-/// A message to the other side, with files; staff may make it an internal note instead. A
-/// client `answering` a returned ticket sends the answer the operator asked for (the server
-/// moves the ticket back to work).
+/// The one composer of a ticket: a message to the other side, with files; staff may make it an
+/// internal note instead. Its send buttons carry the moves that take a message (`steps`:
+/// "Send and ask the client", "Send and close"), so no move has a box of its own. A client
+/// `answering` a returned ticket sends the answer the operator asked for (the server moves the
+/// ticket back to work).
 #[component]
 pub(super) fn Reply(
     id: i64,
     answering: bool,
+    steps: Vec<Move>,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -148,21 +151,42 @@ pub(super) fn Reply(
     let call = FormCall::new();
     let key = ActionKey::new();
     let staff = ui.app != Role::Client;
+    // Which send button was pressed (its click comes before the form's submit): a plain
+    // message, or a move that carries it.
+    let step = RwSignal::new(None::<Move>);
+    let done = move |d| {
+        key.renew();
+        body.set(String::new());
+        files.set(Vec::new());
+        on_change(d);
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = TicketMessage {
-            ticket_id: id,
-            body: body.get_untracked(),
-            internal: internal.get_untracked(),
-            attachments: files.get_untracked().iter().map(|a| a.id).collect(),
-            idempotency_key: Some(key.current()),
-        };
-        call.run(post_message(input), move |d| {
-            key.renew();
-            body.set(String::new());
-            files.set(Vec::new());
-            on_change(d);
-        });
+        let attachments = files.get_untracked().iter().map(|a| a.id).collect();
+        let idempotency_key = Some(key.current());
+        match step.get_untracked().filter(|_| !internal.get_untracked()) {
+            Some(mv) => call.run(
+                move_ticket(TicketMove {
+                    ticket_id: id,
+                    step: mv,
+                    text: Some(body.get_untracked()),
+                    operator_id: None,
+                    attachments,
+                    idempotency_key,
+                }),
+                done,
+            ),
+            None => call.run(
+                post_message(TicketMessage {
+                    ticket_id: id,
+                    body: body.get_untracked(),
+                    internal: internal.get_untracked(),
+                    attachments,
+                    idempotency_key,
+                }),
+                done,
+            ),
+        }
     };
     view! {
         <form class="form reply" class:note=move || internal.get() on:submit=submit>
@@ -177,13 +201,21 @@ pub(super) fn Reply(
                 <p class="hint">{t(Msg::InternalNoteHint)}</p>
             })}
             <ErrorNote message=call.message()/>
-            <button type="submit" disabled=move || call.busy()>
-                {move || t(match (answering, internal.get()) {
-                    (true, _) => Msg::MoveAnswer,
-                    (false, true) => Msg::AddNote,
-                    (false, false) => Msg::Send,
-                })()}
-            </button>
+            <p class="actions">
+                <button type="submit" disabled=move || call.busy() on:click=move |_| step.set(None)>
+                    {move || t(match (answering, internal.get()) {
+                        (true, _) => Msg::MoveAnswer,
+                        (false, true) => Msg::AddNote,
+                        (false, false) => Msg::Send,
+                    })()}
+                </button>
+                {steps.into_iter().map(|mv| view! {
+                    <button type="submit" class="primary" hidden=move || internal.get()
+                        disabled=move || call.busy() on:click=move |_| step.set(Some(mv))>
+                        {t(if mv == Move::ReturnToClient { Msg::SendAndReturn } else { Msg::SendAndClose })}
+                    </button>
+                }).collect_view()}
+            </p>
         </form>
     }
 }

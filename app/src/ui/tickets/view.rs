@@ -7,7 +7,7 @@ use crate::api::categories::list_categories;
 use crate::api::tickets::view_ticket;
 use crate::dto::{Attachment, Category, Role, Step, TicketDetail, TicketEvent};
 use crate::i18n::{event_text, Msg};
-use crate::tickets::{Move, Status};
+use crate::tickets::{rule, Move, Needs, Status};
 use crate::ui::{t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
 use leptos::prelude::*;
 
@@ -54,12 +54,19 @@ fn TicketBody(
                 .map(|m| m.html.clone())
         })
         .flatten();
-    let moves: Vec<Move> = detail
+    // The moves that carry a message are the composer's send buttons; the others (start, a
+    // client's "solved", reopening with a reason) stand below it.
+    let (steps, moves): (Vec<Move>, Vec<Move>) = detail
         .moves
         .iter()
         .copied()
         .filter(|m| *m != Move::Assign && !(answering && *m == Move::Answer))
-        .collect();
+        .partition(|m| {
+            matches!(
+                rule(*m, ui.app, status).map(|r| r.1),
+                Some(Needs::Message | Needs::Resolution)
+            )
+        });
     let files_of = |message: Option<i64>| -> Vec<Attachment> {
         detail
             .attachments
@@ -110,7 +117,7 @@ fn TicketBody(
                     Step::Happened(e) => event_line("step", e.clone()).into_any(),
                 }).collect_view()}
             </ol>
-            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering on_change=on_change/> })}
+            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering steps=steps.clone() on_change=on_change/> })}
         </section>
         {(!moves.is_empty()).then(|| view! {
             <section class="card">
