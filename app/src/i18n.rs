@@ -278,7 +278,8 @@ messages! {
     Until => "Created until", "Kreiran do";
     Attachments => "Attachments", "Prilozi";
     Remove => "Remove", "Ukloni";
-    AttachHint => "Pictures (PNG, JPEG, GIF), PDF, text or log files, ZIP archives.", "Slike (PNG, JPEG, GIF), PDF, tekstualne ili log datoteke, ZIP arhive.";
+    AttachHint => "Pictures (PNG, JPEG, GIF), PDF, text or log files, ZIP archives: choose them, drop them here, or paste them into the message.", "Slike (PNG, JPEG, GIF), PDF, tekstualne ili log datoteke, ZIP arhive: odaberite ih, ispustite ovdje ili zalijepite u poruku.";
+    Uploading => "uploading", "slanje u toku";
     System => "System", "Sistem";
     JustNow => "just now", "upravo";
     Back => "Back", "Nazad";

@@ -59,6 +59,28 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await expect(operator.locator('.ticket-pane .facts')).toContainText('in progress');
   await expect(row).toContainText('in progress');
 
+  // Files come into the composer by dropping them on its file field (each with a bar while it
+  // goes up) or by pasting them into the message.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => { release = r; });
+  await operator.route('**/api/attachments?**', async (route) => { await held; await route.continue(); });
+  const files = (name: string) => operator.evaluateHandle((name) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([`contents of ${name}`], name, { type: 'text/plain' }));
+    return dt;
+  }, name);
+  await operator.locator('.reply .field.drop').dispatchEvent('drop', { dataTransfer: await files('dropped.log') });
+  await expect(operator.locator('.reply li.uploading')).toContainText('dropped.log');
+  await expect(operator.locator('.reply li.uploading progress')).toBeVisible();
+  release();
+  await expect(operator.locator('.reply li.uploading')).toHaveCount(0);
+  await expect(operator.locator('.reply ul.files')).toContainText('dropped.log');
+  await operator.unroute('**/api/attachments?**');
+  const pasted = await files('pasted.txt');
+  await operator.locator('#reply').evaluate((box, dt) =>
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt as DataTransfer, bubbles: true, cancelable: true })), pasted);
+  await expect(operator.locator('.reply ul.files')).toContainText('pasted.txt');
+
   // r: a reply to the client; n: an internal note — and a key typed into the box stays there.
   // Escape leaves the box, so the keys work again.
   await operator.keyboard.press('r');
@@ -107,6 +129,11 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await operator.getByRole('button', { name: 'Send and close the ticket' }).click();
   await expect(operator.locator('.ticket-pane .facts')).toContainText('closed');
   await expect(operator.locator('.duty')).toContainText('Load: 2 / 10');
+  // The resolution went out with both files.
+  const resolution = operator.locator('ol.thread li.message').last();
+  await expect(resolution).toContainText('Restarted the scanner service.');
+  await expect(resolution.getByRole('link', { name: 'dropped.log' })).toBeVisible();
+  await expect(resolution.getByRole('link', { name: 'pasted.txt' })).toBeVisible();
 
   // Times move on while a page stays open: "just now" becomes "5 min ago" without a reload.
   await operator.setViewportSize({ width: 1280, height: 800 });

@@ -36,32 +36,63 @@ pub fn file_size(bytes: i64) -> String {
     }
 }
 
-/// A file input: chosen files are uploaded at once and listed (with a way to drop them); the
-/// form sends their ids. Busy state and errors are the form's own `call`.
+/// Uploads the files of `list` — picked, dropped or pasted — at once, each shown as under way
+/// until it is in; then they join `files`.
+pub fn add_files(
+    list: Option<web_sys::FileList>,
+    files: RwSignal<Vec<Attachment>>,
+    uploading: RwSignal<Vec<String>>,
+    call: FormCall,
+) {
+    let picked: Vec<web_sys::File> = list
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default();
+    if picked.is_empty() {
+        return;
+    }
+    uploading.set(picked.iter().map(|f| f.name()).collect());
+    call.run_task(upload_all(picked), move |new| {
+        uploading.set(Vec::new());
+        files.update(|f| f.extend(new))
+    });
+}
+
+/// A file input that is also a drop zone: chosen or dropped files are uploaded at once, listed
+/// with a bar while they go (and a way to remove them once in); the form sends their ids. A
+/// form may pass pasted files to `add_files` with the same `uploading`. Busy state and errors
+/// are the form's own `call`.
 #[component]
 pub fn FilePicker(
     id: &'static str,
     files: RwSignal<Vec<Attachment>>,
     call: FormCall,
+    #[prop(optional)] uploading: Option<RwSignal<Vec<String>>>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
+    let uploading = uploading.unwrap_or_else(|| RwSignal::new(Vec::new()));
     let chosen = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        let picked: Vec<web_sys::File> = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
+        add_files(input.files(), files, uploading, call);
         input.set_value("");
-        call.run_task(upload_all(picked), move |new| {
-            files.update(|f| f.extend(new))
-        });
+    };
+    let dropped = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        add_files(
+            ev.data_transfer().and_then(|d| d.files()),
+            files,
+            uploading,
+            call,
+        );
     };
     view! {
-        <div class="field">
+        <div class="field drop" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=dropped>
             <label for=id>{t(Msg::Attachments)}</label>
             <input type="file" id=id multiple aria-describedby=hint_id.clone() on:change=chosen/>
             <p class="hint" id=hint_id>{t(Msg::AttachHint)}</p>
-            <ul class="files">
+            <ul class="files" aria-live="polite">
+                {move || uploading.get().into_iter().map(|name| view! {
+                    <li class="uploading">{name} " " <progress aria-label=t(Msg::Uploading)></progress></li>
+                }).collect_view()}
                 {move || files.get().into_iter().map(|a| {
                     let id = a.id;
                     view! {

@@ -11,7 +11,7 @@ mod work;
 
 pub use account::{AccountPage, PasswordForm};
 pub use fields::{choices, id_options, ErrorNote, Options, Select, TextArea, TextField};
-pub use files::{FileLinks, FilePicker};
+pub use files::{add_files, FileLinks, FilePicker};
 pub use nav::Link;
 pub use shell::{common_page, start, NavItem, NotFound};
 pub use tickets::{

@@ -9,7 +9,8 @@ use crate::dto::{
 use crate::i18n::Msg;
 use crate::tickets::{rule, Move, Needs, Priority, Status};
 use crate::ui::{
-    choices, id_options, t, use_ui, ActionKey, ErrorNote, FilePicker, FormCall, Select, TextArea,
+    add_files, choices, id_options, t, use_ui, ActionKey, ErrorNote, FilePicker, FormCall, Select,
+    TextArea,
 };
 use leptos::prelude::*;
 
@@ -154,6 +155,15 @@ pub(super) fn Reply(
     // Which send button was pressed (its click comes before the form's submit): a plain
     // message, or a move that carries it.
     let step = RwSignal::new(None::<Move>);
+    // Files pasted into the message join its attachments.
+    let uploading = RwSignal::new(Vec::new());
+    let pasted = move |ev: leptos::ev::ClipboardEvent| {
+        let list = ev.clipboard_data().and_then(|d| d.files());
+        if list.as_ref().is_some_and(|l| l.length() > 0) {
+            ev.prevent_default();
+            add_files(list, files, uploading, call);
+        }
+    };
     let done = move |d| {
         key.renew();
         body.set(String::new());
@@ -189,10 +199,10 @@ pub(super) fn Reply(
         }
     };
     view! {
-        <form class="form reply" class:note=move || internal.get() on:submit=submit>
+        <form class="form reply" class:note=move || internal.get() on:submit=submit on:paste=pasted>
             <TextArea id="reply" label=if answering { Msg::NeedsAnswer } else { Msg::Message }
                 value=body required=true maxlength=TEXT_MAX/>
-            <FilePicker id="reply-files" files=files call=call/>
+            <FilePicker id="reply-files" files=files call=call uploading=uploading/>
             {staff.then(|| view! {
                 <label class="check">
                     <input type="checkbox" id="reply-internal" bind:checked=internal/>
