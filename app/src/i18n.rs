@@ -280,6 +280,8 @@ messages! {
     Remove => "Remove", "Ukloni";
     AttachHint => "Pictures (PNG, JPEG, GIF), PDF, text or log files, ZIP archives: choose them, drop them here, or paste them into the message.", "Slike (PNG, JPEG, GIF), PDF, tekstualne ili log datoteke, ZIP arhive: odaberite ih, ispustite ovdje ili zalijepite u poruku.";
     Uploading => "uploading", "slanje u toku";
+    NoOperatorsYet => "No operators yet: create their accounts, and tickets will go to them by themselves.", "Još nema operatera: kreirajte im naloge i tiketi će im se dodjeljivati sami.";
+    NoMessagesYet => "No messages yet: write the first one below.", "Još nema poruka: napišite prvu ispod.";
     System => "System", "Sistem";
     JustNow => "just now", "upravo";
     Back => "Back", "Nazad";

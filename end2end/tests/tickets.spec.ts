@@ -17,13 +17,17 @@ test('a ticket goes from client to operator and back until it is solved', async 
   await admin.goto('/admin/settings');
   await admin.getByLabel('New category').fill('Printrs');
   await admin.getByRole('button', { name: 'Add' }).click();
+  // Edited in place, saved with its own button. Only operators who hold it will get its
+  // tickets (with automatic assignment).
+  const printers = admin.locator('form.category');
   await admin.getByLabel('Rename Printrs').fill('Printers');
-  await admin.getByLabel('Rename Printrs').press('Enter');
-  await expect(admin.getByLabel('Printers (active)')).toBeChecked();
-  // Only operators who hold it will get its tickets (with automatic assignment).
-  await admin.getByLabel('Printers (only operators who hold it)').check();
+  await expect(printers.getByLabel('active')).toBeChecked();
+  await printers.getByLabel('only operators who hold it').check();
+  await admin.getByRole('button', { name: 'Save · Printrs' }).click();
+  await expect(admin.getByRole('button', { name: 'Save · Printers' })).toBeVisible();
   await admin.reload();
-  await expect(admin.getByLabel('Printers (only operators who hold it)')).toBeChecked();
+  await expect(admin.getByLabel('Rename Printers')).toHaveValue('Printers');
+  await expect(admin.locator('form.category').getByLabel('only operators who hold it')).toBeChecked();
   await accessible(admin, 'settings with categories');
 
   // The client opens a ticket, in Markdown, with a log file. (Their earlier tickets load late,
@@ -58,6 +62,7 @@ test('a ticket goes from client to operator and back until it is solved', async 
   const reference = (await heading.locator('code').textContent())!.trim();
   expect(reference).toMatch(/^T-\d{6}$/);
   await expect(status(client)).toHaveText('open');
+  await expect(client.getByText('No messages yet: write the first one below.')).toBeVisible();
   await expect(client.locator('.facts')).toContainText('Printers');
   await expect(client.locator('.text strong')).toHaveText('LX-300');
   const ticketUrl = client.url();

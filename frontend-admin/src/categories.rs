@@ -1,5 +1,5 @@
-//! Ticket categories: add one, rename it, deactivate or reactivate it. Deactivated ones stay on their
-//! tickets and are no longer offered to clients.
+//! Ticket categories: add one; rename, deactivate or restrict one in place and save it.
+//! Deactivated ones stay on their tickets and are no longer offered to clients.
 
 use app::api::categories::{list_categories, save_category};
 use app::dto::limits::CATEGORY_MAX;
@@ -34,26 +34,40 @@ pub fn CategoriesCard() -> impl IntoView {
             <p class="hint">{t(Msg::CategoriesHint)}</p>
             <ul class="categories">
                 {move || list.get().into_iter().map(|c| {
-                    // One save for every control: a new name (committed with Enter or on leaving
-                    // the field), or the other state of a switch.
-                    let save = move |name: String, active: bool, restricted: bool| {
-                        let input = CategoryInput { id: Some(c.id), name, active, restricted };
+                    // Each category is edited in place and saved with its own button (or Enter).
+                    let name = RwSignal::new(c.name.clone());
+                    let active = RwSignal::new(c.active);
+                    let restricted = RwSignal::new(c.restricted);
+                    let save = move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let input = CategoryInput {
+                            id: Some(c.id),
+                            name: name.get_untracked(),
+                            active: active.get_untracked(),
+                            restricted: restricted.get_untracked(),
+                        };
                         call.run(save_category(input), move |l| list.set(l));
                     };
-                    let (name, again) = (c.name.clone(), c.name.clone());
-                    let rename = format!("{} {}", Msg::Rename.text(ui.lang.get()), c.name);
+                    let lang = ui.lang.get();
+                    let rename = format!("{} {}", Msg::Rename.text(lang), c.name);
+                    let save_label = format!("{} · {}", Msg::Save.text(lang), c.name);
                     view! {
-                        <li class="row">
-                            <input type="text" value=c.name.clone() aria-label=rename maxlength=CATEGORY_MAX
-                                on:change=move |ev| save(event_target_value(&ev), c.active, c.restricted)/>
-                            <label class="check">
-                                <input type="checkbox" checked=c.active on:change=move |_| save(name.clone(), !c.active, c.restricted)/>
-                                {c.name.clone()} " (" {t(Msg::Active)} ")"
-                            </label>
-                            <label class="check">
-                                <input type="checkbox" checked=c.restricted on:change=move |_| save(again.clone(), c.active, !c.restricted)/>
-                                {c.name.clone()} " (" {t(Msg::Restricted)} ")"
-                            </label>
+                        <li>
+                            <form class="row category" on:submit=save>
+                                <fieldset>
+                                    <legend class="visually-hidden">{c.name.clone()}</legend>
+                                    <input type="text" aria-label=rename maxlength=CATEGORY_MAX required=true bind:value=name/>
+                                    <label class="check">
+                                        <input type="checkbox" bind:checked=active/>
+                                        {t(Msg::Active)}
+                                    </label>
+                                    <label class="check">
+                                        <input type="checkbox" bind:checked=restricted/>
+                                        {t(Msg::Restricted)}
+                                    </label>
+                                    <button type="submit" aria-label=save_label disabled=move || call.busy()>{t(Msg::Save)}</button>
+                                </fieldset>
+                            </form>
                         </li>
                     }
                 }).collect_view()}

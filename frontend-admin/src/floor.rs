@@ -6,7 +6,7 @@ use app::api::assignment::{floor_view, set_plan};
 use app::api::categories::list_categories;
 use app::dto::{clock, minute_of, Category, Floor, OperatorPlan, WorkHours};
 use app::i18n::Msg;
-use app::ui::{t, use_ui, ErrorNote, FormCall, Loading, TextField, WorkHistory};
+use app::ui::{t, use_ui, ErrorNote, FormCall, Link, Loading, TextField, WorkHistory};
 use leptos::prelude::*;
 
 const WEEKDAYS: [Msg; 7] = [
@@ -46,6 +46,10 @@ pub fn FloorPage() -> impl IntoView {
                     <strong>{f.spread.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</strong>
                     " · " {t(Msg::TimeZone)} ": " {f.time_zone.clone()}
                 </p>
+                // No operators yet: say what to do, with the way to do it.
+                {f.operators.is_empty().then(|| view! {
+                    <p class="empty">{t(Msg::NoOperatorsYet)} " " <Link path="/" label=Msg::Accounts/></p>
+                })}
                 <table class="floor">
                     <thead><tr>
                         <th scope="col">{t(Msg::Operator)}</th>

@@ -101,6 +101,7 @@ fn TicketBody(
         </section>
         <section class="card">
             <h2>{t(Msg::Thread)}</h2>
+            {detail.messages.is_empty().then(|| view! { <p class="empty">{t(Msg::NoMessagesYet)}</p> })}
             <ol class="thread">
                 {detail.story().into_iter().map(|step| match step {
                     Step::Said(m) => view! {
