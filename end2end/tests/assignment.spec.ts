@@ -80,7 +80,9 @@ test('operators on duty share the work, a break sends it to the other', async ({
   await expect(admin.locator('table.floor tbody tr').first()).toContainText('0 / 5');
   await admin.getByRole('button', { name: 'Plan · Amar Kurtović' }).click();
   await expect(admin.getByLabel('Days off')).toHaveValue('2031-12-24');
+  // Hours on a 24-hour clock, whatever the browser's language.
   await expect(admin.getByLabel('Monday from')).toHaveValue('08:00');
+  await expect(admin.getByLabel('Monday until')).toHaveValue('16:00');
   await expect(admin.getByLabel('Servers')).toBeChecked();
   // The operator sees today's shift beside the break switch.
   await first.reload();

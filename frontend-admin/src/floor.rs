@@ -163,7 +163,7 @@ fn PlanForm(
                 {move || categories.get().into_iter().map(|c| {
                     let id = c.id;
                     view! {
-                        <label class="check">
+                        <label class="check chip">
                             <input type="checkbox" checked=move || skills.get().contains(&id)
                                 on:change=move |_| skills.update(|s| if s.contains(&id) { s.retain(|x| *x != id) } else { s.push(id) })/>
                             {c.name}
@@ -174,12 +174,23 @@ fn PlanForm(
             <fieldset>
                 <legend>{t(Msg::WorkHours)}</legend>
                 <p class="hint">{t(Msg::WorkHoursHint)}</p>
-                {hours.into_iter().zip(WEEKDAYS).map(|((from, to), day)| view! {
-                    <div class="row hours">
-                        <span class="day">{t(day)}</span>
-                        <input type="time" aria-label=format!("{} {}", day.text(lang), Msg::HoursFrom.text(lang)) bind:value=from/>
-                        <input type="time" aria-label=format!("{} {}", day.text(lang), Msg::HoursUntil.text(lang)) bind:value=to/>
-                    </div>
+                // Times on a 24-hour clock whatever the browser's language (a time input would
+                // follow the browser's 12-hour clock), each with its visible "from" / "until".
+                {hours.into_iter().zip(WEEKDAYS).map(|((from, to), day)| {
+                    let time = |bound: Msg, value: RwSignal<String>| view! {
+                        <label class="time">
+                            {t(bound)}
+                            <input type="text" inputmode="numeric" pattern="([01][0-9]|2[0-4]):[0-5][0-9]" placeholder="08:00"
+                                maxlength="5" size="5" aria-label=format!("{} {}", day.text(lang), bound.text(lang)) bind:value=value/>
+                        </label>
+                    };
+                    view! {
+                        <div class="row hours">
+                            <span class="day">{t(day)}</span>
+                            {time(Msg::HoursFrom, from)}
+                            {time(Msg::HoursUntil, to)}
+                        </div>
+                    }
                 }).collect_view()}
             </fieldset>
             <TextField id="plan-days-off" label=Msg::DaysOff value=days_off hint=Msg::DaysOffHint/>
