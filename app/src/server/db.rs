@@ -85,12 +85,18 @@ impl Db {
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
                     // sqlx sets none of these for SQLite through Any; every connection needs them.
+                    // `mmap_size`: readers map the database instead of copying pages through
+                    // read(): every commit empties the other connections' page caches, so under
+                    // 200 creations/s each read refilled its cache by syscalls (perf: ~10 % of
+                    // the CPU in the kernel's copy and page-cache paths). Mixed load, 20,000
+                    // tickets: creation p50 72 → 7–15 ms, p99 234 → 60–99 ms; readers flat out
+                    // 1,756 → 2,538–2,790 pages and searches.
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                                 PRAGMA wal_autocheckpoint = 0;",
+                                 PRAGMA wal_autocheckpoint = 0; PRAGMA mmap_size = 268435456;",
                             )
                             .await?;
                             Ok(())
