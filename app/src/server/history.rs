@@ -165,6 +165,11 @@ pub enum Reader {
 }
 
 impl EventRow {
+    /// An admin's forced change (whose reason a client may or may not read).
+    pub fn is_forced(&self) -> bool {
+        self.kind == "forced"
+    }
+
     pub fn into_event(self, reader: Reader) -> Result<TicketEvent, AppError> {
         let columns = Columns {
             from: self.from_value,

@@ -198,10 +198,12 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
     let reader = if staff {
         Reader::Staff
     } else {
-        let shown = crate::server::settings::ticket_settings(state).await?;
-        Reader::Client {
-            forced_reasons: shown.forced_reasons_to_clients,
-        }
+        // The setting is read only where it matters: most tickets were never forced.
+        let forced_reasons = events.iter().any(EventRow::is_forced)
+            && crate::server::settings::ticket_settings(state)
+                .await?
+                .forced_reasons_to_clients;
+        Reader::Client { forced_reasons }
     };
     let mut history = events
         .into_iter()
