@@ -193,16 +193,12 @@ messages! {
     ReturnedBanner => "The operator needs more information from you:", "Operater treba još informacija od vas:";
     MoveAssign => "Assign", "Dodijeli";
     MoveStart => "Start work", "Započni rad";
-    MoveReturn => "Return to client", "Vrati klijentu";
     MoveAnswer => "Send the answer", "Pošalji odgovor";
-    MoveClose => "Close", "Zatvori";
     SendAndReturn => "Send and ask the client", "Pošalji i pitaj klijenta";
     SendAndClose => "Send and close the ticket", "Pošalji i zatvori tiket";
     MoveCloseClient => "My problem is solved", "Moj problem je riješen";
     MoveReopen => "Reopen", "Ponovo otvori";
-    NeedsMessage => "What do you need from the client?", "Šta vam treba od klijenta?";
     NeedsAnswer => "Your answer", "Vaš odgovor";
-    NeedsResolution => "Resolution", "Rješenje";
     NeedsReason => "Why reopen?", "Zašto ponovo otvarate?";
     ForceTitle => "Force a status", "Prisilna promjena statusa";
     ForceHint => "Overrides the normal steps. The reason is kept in the history and the operator sees it.", "Zaobilazi uobičajene korake. Razlog ostaje u historiji i operater ga vidi.";

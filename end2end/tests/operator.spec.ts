@@ -64,11 +64,11 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   let release: () => void = () => {};
   const held = new Promise<void>((r) => { release = r; });
   await operator.route('**/api/attachments?**', async (route) => { await held; await route.continue(); });
-  const files = (name: string) => operator.evaluateHandle((name) => {
+  const files = (name: string, contents = `contents of ${name}`) => operator.evaluateHandle(([name, contents]) => {
     const dt = new DataTransfer();
-    dt.items.add(new File([`contents of ${name}`], name, { type: 'text/plain' }));
+    dt.items.add(new File([contents], name, { type: 'text/plain' }));
     return dt;
-  }, name);
+  }, [name, contents]);
   await operator.locator('.reply .field.drop').dispatchEvent('drop', { dataTransfer: await files('dropped.log') });
   await expect(operator.locator('.reply li.uploading')).toContainText('dropped.log');
   await expect(operator.locator('.reply li.uploading progress')).toBeVisible();
@@ -76,6 +76,10 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await expect(operator.locator('.reply li.uploading')).toHaveCount(0);
   await expect(operator.locator('.reply ul.files')).toContainText('dropped.log');
   await operator.unroute('**/api/attachments?**');
+  // A refused file says why, and leaves no bar behind.
+  await operator.locator('.reply .field.drop').dispatchEvent('drop', { dataTransfer: await files('page.html', '<html><body>hi</body></html>') });
+  await expect(operator.locator('.reply [role="alert"]')).toContainText('This kind of file is not accepted');
+  await expect(operator.locator('.reply li.uploading')).toHaveCount(0);
   const pasted = await files('pasted.txt');
   await operator.locator('#reply').evaluate((box, dt) =>
     box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt as DataTransfer, bubbles: true, cancelable: true })), pasted);

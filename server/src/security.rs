@@ -86,10 +86,6 @@ fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-fn refuse(error: AppError) -> Response {
-    error.into_response()
-}
-
 /// CSRF: a state-changing request that a browser marks as coming from another site, or whose
 /// `Origin` (scheme, host and port) is not Šalter's, is refused before it reaches any server
 /// function. (The session cookie is SameSite=Strict as well.)
@@ -100,7 +96,7 @@ pub async fn refuse_cross_origin(State(site): State<Site>, req: Request, next: N
         return next.run(req).await;
     }
     tracing::warn!(uri = %req.uri(), origin = ?header(&req, ORIGIN.as_str()), "cross-origin request refused");
-    refuse(AppError::CrossOrigin)
+    AppError::CrossOrigin.into_response()
 }
 
 fn same_origin(site: &Site, req: &Request) -> bool {
@@ -122,7 +118,7 @@ fn same_origin(site: &Site, req: &Request) -> bool {
 pub async fn check_request_line(State(site): State<Site>, req: Request, next: Next) -> Response {
     let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     if uri_len > URI_MAX {
-        return refuse(AppError::Refused(Refusal::UriTooLong));
+        return AppError::Refused(Refusal::UriTooLong).into_response();
     }
     if let Some(public) = &site.public {
         let host = header(&req, HOST.as_str())
@@ -135,7 +131,7 @@ pub async fn check_request_line(State(site): State<Site>, req: Request, next: Ne
             .is_some_and(|origin| &origin == public);
         if !admitted && req.uri().path() != "/healthz" {
             tracing::warn!(host = ?host, "request for another host refused");
-            return refuse(AppError::Refused(Refusal::UnknownHost));
+            return AppError::Refused(Refusal::UnknownHost).into_response();
         }
     }
     next.run(req).await
@@ -148,12 +144,12 @@ pub async fn json_calls(req: Request, next: Next) -> Response {
             .and_then(|v| v.split(';').next())
             .map(|v| v.trim().to_ascii_lowercase());
         if media_type.as_deref() != Some("application/json") {
-            return refuse(AppError::Refused(Refusal::UnsupportedMediaType));
+            return AppError::Refused(Refusal::UnsupportedMediaType).into_response();
         }
         let length = header(&req, CONTENT_LENGTH.as_str()).and_then(|v| v.parse::<usize>().ok());
         match length {
             None if req.headers().contains_key(TRANSFER_ENCODING) => {
-                return refuse(AppError::Refused(Refusal::LengthRequired))
+                return AppError::Refused(Refusal::LengthRequired).into_response()
             }
             Some(n) if n > API_BODY_MAX => return too_large(req, n).await,
             _ => {}
@@ -168,7 +164,7 @@ async fn too_large(req: Request, declared: usize) -> Response {
     if declared <= 4 * API_BODY_MAX {
         let _ = axum::body::to_bytes(req.into_body(), declared).await;
     }
-    let mut res = refuse(AppError::Refused(Refusal::TooLarge));
+    let mut res = AppError::Refused(Refusal::TooLarge).into_response();
     res.headers_mut()
         .insert(CONNECTION, HeaderValue::from_static("close"));
     res

@@ -163,12 +163,18 @@ fn retry_after(ms: i64) -> u64 {
     (ms.max(0) as u64).div_ceil(1000).max(1)
 }
 
+/// How a session token is stored: its SHA-256 only.
 pub fn hash_token(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    sha256_hex(token)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The SHA-256 of `text` in hex: stored tokens, and the fingerprints of requests that carry an
+/// idempotency key.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn new_token() -> String {

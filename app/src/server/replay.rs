@@ -6,7 +6,7 @@
 //! did, never done twice. The same key with another request is refused
 //! (`idempotency_conflict`). A request without a key is simply not deduplicated.
 
-use super::auth::hash_token;
+use super::auth::sha256_hex;
 use super::input::clean_line;
 use super::AppState;
 use crate::error::{AppError, Field};
@@ -38,7 +38,7 @@ impl Replay {
         Ok(Replay(Some(Key {
             user,
             key,
-            request_hash: hash_token(&said),
+            request_hash: sha256_hex(&said),
         })))
     }
 

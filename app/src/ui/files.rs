@@ -37,7 +37,8 @@ pub fn file_size(bytes: i64) -> String {
 }
 
 /// Uploads the files of `list` — picked, dropped or pasted — at once, each shown as under way
-/// until it is in; then they join `files`.
+/// until the upload ends (a refused one leaves the form's error, not a bar); the ones in join
+/// `files`.
 pub fn add_files(
     list: Option<web_sys::FileList>,
     files: RwSignal<Vec<Attachment>>,
@@ -51,10 +52,12 @@ pub fn add_files(
         return;
     }
     uploading.set(picked.iter().map(|f| f.name()).collect());
-    call.run_task(upload_all(picked), move |new| {
+    let task = async move {
+        let done = upload_all(picked).await;
         uploading.set(Vec::new());
-        files.update(|f| f.extend(new))
-    });
+        done
+    };
+    call.run_task(task, move |new| files.update(|f| f.extend(new)));
 }
 
 /// A file input that is also a drop zone: chosen or dropped files are uploaded at once, listed

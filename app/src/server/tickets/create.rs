@@ -8,11 +8,10 @@ use crate::dto::{NewTicket, TicketDetail};
 use crate::error::{AppError, Field, Problem};
 use crate::events::EventKind;
 use crate::server::attachments;
-use crate::server::auth::Session;
+use crate::server::auth::{sha256_hex, Session};
 use crate::server::history::{self, Event};
 use crate::server::input::{clean_line, clean_text};
 use crate::server::AppState;
-use sha2::{Digest, Sha256};
 
 fn request_hash(input: &NewTicket) -> String {
     let canonical = serde_json::json!([
@@ -23,10 +22,7 @@ fn request_hash(input: &NewTicket) -> String {
         input.earlier_ticket_id,
         input.attachments
     ]);
-    Sha256::digest(canonical.to_string().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha256_hex(&canonical.to_string())
 }
 
 /// Opens a ticket for the signed-in client. The same idempotency key returns the same ticket.

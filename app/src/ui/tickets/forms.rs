@@ -1,8 +1,9 @@
-//! The forms on a ticket: a move with what it needs, a reply or internal note, the staff's
+//! The forms on a ticket: the one composer (a message or internal note, whose send buttons
+//! carry the moves that take a message), a move that takes nothing or a reason, the staff's
 //! priority and category.
 
 use crate::api::tickets::{edit_ticket, move_ticket, post_message};
-use crate::dto::limits::TEXT_MAX;
+use crate::dto::limits::{REASON_MAX, TEXT_MAX};
 use crate::dto::{
     Attachment, Category, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove, TicketSummary,
 };
@@ -14,24 +15,16 @@ use crate::ui::{
 };
 use leptos::prelude::*;
 
+/// A move's button: on its own form, or (the moves that take a message) in the composer.
 fn move_label(mv: Move, role: Role) -> Msg {
     match (mv, role) {
         (Move::Assign, _) => Msg::MoveAssign,
         (Move::Start, _) => Msg::MoveStart,
-        (Move::ReturnToClient, _) => Msg::MoveReturn,
+        (Move::ReturnToClient, _) => Msg::SendAndReturn,
         (Move::Answer, _) => Msg::MoveAnswer,
         (Move::Close, Role::Client) => Msg::MoveCloseClient,
-        (Move::Close, _) => Msg::MoveClose,
+        (Move::Close, _) => Msg::SendAndClose,
         (Move::Reopen, _) => Msg::MoveReopen,
-    }
-}
-
-fn needs_label(needs: Needs, mv: Move) -> Msg {
-    match (needs, mv) {
-        (Needs::Message, Move::Answer) => Msg::NeedsAnswer,
-        (Needs::Message, _) => Msg::NeedsMessage,
-        (Needs::Resolution, _) => Msg::NeedsResolution,
-        _ => Msg::NeedsReason,
     }
 }
 
@@ -83,6 +76,8 @@ pub(super) fn FieldsForm(
 }
 
 /// One move: a button, with the text box (and files) the move needs.
+/// A move that takes nothing (start, a client's "solved"), or a reason (reopening): a button,
+/// with the reason's box. The moves that take a message are the composer's.
 #[component]
 pub(super) fn MoveForm(
     id: i64,
@@ -91,11 +86,8 @@ pub(super) fn MoveForm(
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
-    let needs = rule(mv, ui.app, status)
-        .map(|r| r.1)
-        .unwrap_or(Needs::Nothing);
+    let reason = rule(mv, ui.app, status).is_some_and(|r| r.1 == Needs::Reason);
     let text = RwSignal::new(String::new());
-    let files = RwSignal::new(Vec::<Attachment>::new());
     let call = FormCall::new();
     let key = ActionKey::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -103,9 +95,9 @@ pub(super) fn MoveForm(
         let input = TicketMove {
             ticket_id: id,
             step: mv,
-            text: (needs != Needs::Nothing).then(|| text.get_untracked()),
+            text: reason.then(|| text.get_untracked()),
             operator_id: None,
-            attachments: files.get_untracked().iter().map(|a| a.id).collect(),
+            attachments: Vec::new(),
             idempotency_key: Some(key.current()),
         };
         call.run(move_ticket(input), move |d| {
@@ -113,20 +105,11 @@ pub(super) fn MoveForm(
             on_change(d);
         });
     };
-    let (field_id, files_id) = match mv {
-        Move::ReturnToClient => ("move-return", "move-return-files"),
-        Move::Answer => ("move-answer", "move-answer-files"),
-        Move::Close => ("move-close", "move-close-files"),
-        Move::Reopen => ("move-reopen", "move-reopen-files"),
-        _ => ("move-text", "move-files"),
-    };
-    let with_message = matches!(needs, Needs::Message | Needs::Resolution);
     view! {
         <form class="form move" on:submit=submit>
-            {(needs != Needs::Nothing).then(|| view! {
-                <TextArea id=field_id label=needs_label(needs, mv) value=text required=true maxlength=TEXT_MAX/>
+            {reason.then(|| view! {
+                <TextArea id="move-reason" label=Msg::NeedsReason value=text required=true maxlength=REASON_MAX/>
             })}
-            {with_message.then(|| view! { <FilePicker id=files_id files=files call=call/> })}
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(move_label(mv, ui.app))}</button>
         </form>
@@ -222,7 +205,7 @@ pub(super) fn Reply(
                 {steps.into_iter().map(|mv| view! {
                     <button type="submit" class="primary" hidden=move || internal.get()
                         disabled=move || call.busy() on:click=move |_| step.set(Some(mv))>
-                        {t(if mv == Move::ReturnToClient { Msg::SendAndReturn } else { Msg::SendAndClose })}
+                        {t(move_label(mv, ui.app))}
                     </button>
                 }).collect_view()}
             </p>
