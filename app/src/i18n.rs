@@ -48,6 +48,20 @@ impl Lang {
         }
     }
 
+    /// A calendar day (`2026-12-24`, as stored) the language's way: "24 Dec 2026",
+    /// "24. 12. 2026."; anything else as it is.
+    pub fn day(self, iso: &str) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let parts: Vec<u32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+        match (self, parts.as_slice()) {
+            (Lang::En, &[y, m @ 1..=12, d]) => format!("{d} {} {y}", MONTHS[m as usize - 1]),
+            (Lang::Bs, &[y, m, d]) => format!("{d}. {m}. {y}."),
+            _ => iso.to_string(),
+        }
+    }
+
     /// The language's own name, for the picker.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -188,6 +202,8 @@ messages! {
     InternalNote => "Internal note", "Interna bilješka";
     InternalNoteHint => "Only operators and administrators see internal notes.", "Interne bilješke vide samo operateri i administratori.";
     Send => "Send", "Pošalji";
+    Preview => "Preview", "Pregled";
+    PreviewHint => "How the message will read: **bold**, *italic*, lists with -, links.", "Kako će poruka izgledati: **podebljano**, *koso*, liste sa -, linkovi.";
     AddNote => "Add internal note", "Dodaj internu bilješku";
     Message => "Message", "Poruka";
     ReturnedBanner => "The operator needs more information from you:", "Operater treba još informacija od vas:";
@@ -250,7 +266,8 @@ messages! {
     Skills => "Skills", "Vještine";
     SkillsHint => "None ticked: every category that is not restricted to its holders.", "Ništa označeno: svaka kategorija koja nije ograničena na svoje nosioce.";
     WorkHoursHint => "All days empty: no hour limits. Otherwise an empty day is a day off.", "Svi dani prazni: bez ograničenja sati. Inače je prazan dan slobodan.";
-    DaysOffHint => "Dates such as 2026-12-24, separated by commas.", "Datumi poput 2026-12-24, odvojeni zarezima.";
+    DaysOffHint => "Whole days the operator is off duty: pick a date and add it.", "Cijeli dani kada operater nije na dužnosti: odaberite datum i dodajte ga.";
+    PickDayOff => "Day off to add", "Slobodan dan za dodati";
     HoursFrom => "from", "od";
     HoursUntil => "until", "do";
     Monday => "Monday", "Ponedjeljak";
@@ -703,6 +720,13 @@ mod tests {
             event_text(&seen_by_client, Lang::En),
             "System assigned the ticket to Ana"
         );
+    }
+
+    #[test]
+    fn days_read_the_languages_way() {
+        assert_eq!(Lang::En.day("2026-12-06"), "6 Dec 2026");
+        assert_eq!(Lang::Bs.day("2026-12-06"), "6. 12. 2026.");
+        assert_eq!(Lang::En.day("2026-13-06"), "2026-13-06");
     }
 
     #[test]

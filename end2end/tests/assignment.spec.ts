@@ -73,13 +73,18 @@ test('operators on duty share the work, a break sends it to the other', async ({
     await admin.getByLabel(`${day} from`).fill('08:00');
     await admin.getByLabel(`${day} until`).fill('16:00');
   }
-  await admin.getByLabel('Days off').fill('2031-12-24');
+  // Days off as a list of dates: two added, one removed again.
+  for (const day of ['2031-12-24', '2031-12-31']) {
+    await admin.getByLabel('Day off to add').fill(day);
+    await admin.getByRole('button', { name: 'Add', exact: true }).click();
+  }
+  await admin.getByRole('button', { name: 'Remove 31 Dec 2031' }).click();
   await admin.getByLabel('Servers').check();
   await accessible(admin, 'plan form');
   await admin.getByRole('button', { name: 'Save' }).click();
   await expect(admin.locator('table.floor tbody tr').first()).toContainText('0 / 5');
   await admin.getByRole('button', { name: 'Plan · Amar Kurtović' }).click();
-  await expect(admin.getByLabel('Days off')).toHaveValue('2031-12-24');
+  await expect(admin.locator('.days-off li')).toHaveText(['24 Dec 2031 ×']);
   // Hours on a 24-hour clock, whatever the browser's language.
   await expect(admin.getByLabel('Monday from')).toHaveValue('08:00');
   await expect(admin.getByLabel('Monday until')).toHaveValue('16:00');

@@ -76,14 +76,35 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await expect(operator.locator('.reply li.uploading')).toHaveCount(0);
   await expect(operator.locator('.reply ul.files')).toContainText('dropped.log');
   await operator.unroute('**/api/attachments?**');
+  // On a slow line the bar fills as the file is sent: 1 MB at 256 KB/s.
+  const cdp = await operator.context().newCDPSession(operator);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions',
+    { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+  await operator.locator('.reply .field.drop').dispatchEvent('drop', { dataTransfer: await files('large.log', 'x'.repeat(1 << 20)) });
+  const sent = operator.locator('.reply li.uploading progress');
+  await expect.poll(async () => Number(await sent.getAttribute('value') ?? 0), { timeout: 10_000 })
+    .toBeGreaterThan(0);
+  expect(Number(await sent.getAttribute('value'))).toBeLessThan(100);
+  await expect(operator.locator('.reply ul.files')).toContainText('large.log', { timeout: 20_000 });
+  await cdp.send('Network.emulateNetworkConditions',
+    { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   // A refused file says why, and leaves no bar behind.
   await operator.locator('.reply .field.drop').dispatchEvent('drop', { dataTransfer: await files('page.html', '<html><body>hi</body></html>') });
-  await expect(operator.locator('.reply [role="alert"]')).toContainText('This kind of file is not accepted');
+  await expect(operator.locator('.reply').getByRole('alert')).toContainText('This kind of file is not accepted');
   await expect(operator.locator('.reply li.uploading')).toHaveCount(0);
   const pasted = await files('pasted.txt');
   await operator.locator('#reply').evaluate((box, dt) =>
     box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt as DataTransfer, bubbles: true, cancelable: true })), pasted);
   await expect(operator.locator('.reply ul.files')).toContainText('pasted.txt');
+  // The preview shows the message as it will read; writing on hides it until asked again.
+  await operator.locator('#reply').fill('**Checked** the <b>cable</b>');
+  await operator.getByRole('button', { name: 'Preview' }).click();
+  await expect(operator.locator('.reply .preview strong')).toHaveText('Checked');
+  await expect(operator.locator('.reply .preview')).toContainText('the <b>cable</b>');
+  await operator.locator('#reply').fill('');
+  await expect(operator.locator('.reply .preview')).toHaveCount(0);
+  await operator.keyboard.press('Escape');
 
   // r: a reply to the client; n: an internal note — and a key typed into the box stays there.
   // Escape leaves the box, so the keys work again.

@@ -107,7 +107,21 @@ fn PlanForm(
     let lang = use_ui().lang.get_untracked();
     let capacity = RwSignal::new(plan.capacity.to_string());
     let skills = RwSignal::new(plan.skills.clone());
-    let days_off = RwSignal::new(plan.days_off.join(", "));
+    let days_off = RwSignal::new(plan.days_off.clone());
+    // The date being picked; added to the list by its button (or by saving).
+    let picked = RwSignal::new(String::new());
+    let add_day = move || {
+        let day = picked.get_untracked();
+        if !day.is_empty() {
+            days_off.update(|days| {
+                if !days.contains(&day) {
+                    days.push(day);
+                    days.sort();
+                }
+            });
+            picked.set(String::new());
+        }
+    };
     // Per weekday: "from" and "to", empty when the operator does not work that day.
     let hours: Vec<(RwSignal<String>, RwSignal<String>)> = (1..=7)
         .map(|day| {
@@ -144,12 +158,10 @@ fn PlanForm(
                     })
                 })
                 .collect(),
-            days_off: days_off
-                .get_untracked()
-                .split([',', ' '])
-                .filter(|d| !d.is_empty())
-                .map(str::to_string)
-                .collect(),
+            days_off: {
+                add_day();
+                days_off.get_untracked()
+            },
         };
         call.run(set_plan(input), move |f| floor.set(Some(f)));
     };
@@ -193,7 +205,28 @@ fn PlanForm(
                     }
                 }).collect_view()}
             </fieldset>
-            <TextField id="plan-days-off" label=Msg::DaysOff value=days_off hint=Msg::DaysOffHint/>
+            <fieldset>
+                <legend>{t(Msg::DaysOff)}</legend>
+                <p class="hint">{t(Msg::DaysOffHint)}</p>
+                <ul class="days-off">
+                    {move || days_off.get().into_iter().map(|day| {
+                        let shown = lang.day(&day);
+                        let label = format!("{} {shown}", Msg::Remove.text(lang));
+                        view! {
+                            <li class="check chip">
+                                {shown} " "
+                                <button type="button" class="link" aria-label=label
+                                    on:click=move |_| days_off.update(|d| d.retain(|x| *x != day))>"×"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <div class="row">
+                    <label for="plan-day-off">{t(Msg::PickDayOff)}</label>
+                    <input type="date" id="plan-day-off" bind:value=picked/>
+                    <button type="button" on:click=move |_| add_day()>{t(Msg::Add)}</button>
+                </div>
+            </fieldset>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>

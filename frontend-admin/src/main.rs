@@ -42,18 +42,41 @@ mod pages {
         },
     ];
 
+    /// The accounts page (where the console opens) and the account page are in the first
+    /// download; every other page is a `#[lazy]` chunk, downloaded when first opened, so the
+    /// console keeps within its budget as pages grow.
     pub fn page(path: &str) -> AnyView {
         match path {
             "/" => view! { <super::accounts::AccountsPage/> }.into_any(),
-            "/settings" => view! { <super::settings::SettingsPage/> }.into_any(),
-            "/floor" => view! { <super::floor::FloorPage/> }.into_any(),
-            "/tickets" => view! { <super::tickets::AdminTicketsPage/> }.into_any(),
+            "/settings" => Suspend::new(settings_page()).into_any(),
+            "/floor" => Suspend::new(floor_page()).into_any(),
+            "/tickets" => Suspend::new(tickets_page()).into_any(),
             "/account" => view! { <AccountPage/> }.into_any(),
             _ => match ticket_path(path) {
-                Some(id) => view! { <super::ticket_tools::AdminTicketPage id=id/> }.into_any(),
+                Some(id) => Suspend::new(ticket_page(id)).into_any(),
                 None => view! { <NotFound/> }.into_any(),
             },
         }
+    }
+
+    #[lazy]
+    fn settings_page() -> AnyView {
+        view! { <super::settings::SettingsPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn floor_page() -> AnyView {
+        view! { <super::floor::FloorPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn tickets_page() -> AnyView {
+        view! { <super::tickets::AdminTicketsPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn ticket_page(id: i64) -> AnyView {
+        view! { <super::ticket_tools::AdminTicketPage id=id/> }.into_any()
     }
 }
 

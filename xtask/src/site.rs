@@ -55,18 +55,27 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
         let bound = std::fs::read_to_string(&stamp).ok();
         let zipped = pkg.join(format!("{app}_bg.wasm.gz")).exists();
         if !js.exists() || !zipped || bound.as_deref() != Some(made_from.as_str()) {
+            let (main, chunks) = split(&wasm, &pkg, app)?;
             wasm_bindgen_cli_support::Bindgen::new()
-                .input_path(&wasm)
+                .input_path(&main)
                 .web(true)?
                 .typescript(false)
                 .keep_debug(false)
                 .remove_name_section(release)
                 .remove_producers_section(true)
+                // The chunks link to the main module by these names.
+                .keep_lld_exports(chunks.is_some())
+                .demangle(chunks.is_none())
                 .out_name(app)
                 .generate(&pkg)
-                .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
-            for file in [format!("{app}_bg.wasm"), format!("{app}.js")] {
-                gzip_beside(&pkg.join(file), release)?;
+                .with_context(|| format!("wasm-bindgen on {}", main.display()))?;
+            let mut files = vec![pkg.join(format!("{app}_bg.wasm")), js.clone()];
+            if let Some(chunks) = chunks {
+                link_chunks(&js, app)?;
+                files.extend(chunks);
+            }
+            for file in files {
+                gzip_beside(&file, release)?;
             }
             std::fs::write(&stamp, &made_from)?;
         }
@@ -92,6 +101,104 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     Ok(())
 }
 
+/// What `#[lazy]` code marks in a wasm: its imports from the module that loads chunks.
+const SPLIT_MARK: &[u8] = b"__wasm_split_placeholder__";
+
+/// An app with `#[lazy]` pages is split (Leptos' `wasm_split`): the main module, which
+/// wasm-bindgen binds as usual, and chunks loaded the first time their code runs, each with
+/// the loader `split.js`, all in `pkg/<app>/`. Answers the wasm to bind and, for a split app,
+/// the files of its directory; an app without lazy pages is bound as it is.
+fn split(wasm: &Path, pkg: &Path, app: &str) -> Result<(PathBuf, Option<Vec<PathBuf>>)> {
+    let dir = pkg.join(app);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    let input = std::fs::read(wasm)?;
+    if !input.windows(SPLIT_MARK.len()).any(|w| w == SPLIT_MARK) {
+        // Bound as it is, less the relocations kept for splitting (they would triple it).
+        let bare = wasm.with_extension("bare.wasm");
+        std::fs::write(&bare, without_sections(&input, LINKER_ONLY)?)?;
+        return Ok((bare, None));
+    }
+    let main = wasm.with_extension("main.wasm");
+    let main_module = format!("../{app}.js");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = &dir;
+    options.main_out_path = &main;
+    options.link_name = "./split.js";
+    options.main_module = &main_module;
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|e| anyhow::anyhow!("splitting {}: {e:?}", wasm.display()))?;
+    // The chunks are not bound by wasm-bindgen, which removes these sections from the main one.
+    for chunk in &split.split_modules {
+        let bytes = std::fs::read(chunk)?;
+        std::fs::write(chunk, without_sections(&bytes, &["name", "producers"])?)?;
+    }
+    let mut files = split.split_modules;
+    files.push(dir.join("split.js"));
+    Ok((main, Some(files)))
+}
+
+/// The linker's custom sections that `--emit-relocs` keeps (`reloc.` names a prefix).
+const LINKER_ONLY: &[&str] = &["linking", "reloc."];
+
+/// A wasm module without the custom sections named in `drop` (a name ending in `.` drops every
+/// section it begins). Sections are `id, size (LEB128), payload`; a custom one (id 0) starts
+/// with its name.
+fn without_sections(wasm: &[u8], drop: &[&str]) -> Result<Vec<u8>> {
+    fn leb(bytes: &[u8], at: &mut usize) -> Result<usize> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *bytes.get(*at).context("truncated wasm")?;
+            *at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+            shift += 7;
+        }
+    }
+    let mut out = wasm.get(..8).context("not a wasm module")?.to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let start = at;
+        let id = wasm[at];
+        at += 1;
+        let size = leb(wasm, &mut at)?;
+        let end = at + size;
+        let section = wasm.get(start..end).context("truncated wasm")?;
+        let dropped = id == 0 && {
+            let mut name_at = at;
+            let len = leb(wasm, &mut name_at)?;
+            let name = wasm.get(name_at..name_at + len).context("truncated wasm")?;
+            drop.iter().any(|d| match d.strip_suffix('.') {
+                Some(_) => name.starts_with(d.as_bytes()),
+                None => name == d.as_bytes(),
+            })
+        };
+        if !dropped {
+            out.extend_from_slice(section);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+/// The main module imports its loader as `./split.js`, a name that the chunks' directory
+/// resolves; from `pkg/<app>.js` it is `./<app>/split.js`.
+fn link_chunks(js: &Path, app: &str) -> Result<()> {
+    let text = std::fs::read_to_string(js)?;
+    let linked = text.replace(
+        r#"from "./split.js""#,
+        &format!(r#"from "./{app}/split.js""#),
+    );
+    if linked == text {
+        bail!("{} does not import ./split.js", js.display());
+    }
+    std::fs::write(js, linked)?;
+    Ok(())
+}
+
 /// What an app in the site is made from: the profile and the compiled wasm's content. The
 /// site holds one build of each app; it is bound again whenever this differs from what the
 /// bound one was made from (`pkg/<app>.made-from`) — never by comparing file times, which
@@ -106,8 +213,9 @@ fn made_from(wasm: &Path, profile: &str) -> Result<String> {
     } else {
         "zlib"
     };
+    // And the split: `#[lazy]` chunks apart, relocations dropped.
     Ok(format!(
-        "{profile} {} {:016x} {gzip}\n",
+        "{profile} {} {:016x} {gzip} split\n",
         bytes.len(),
         std::hash::Hasher::finish(&hash)
     ))
@@ -187,20 +295,28 @@ fn check_bindgen_pin(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Prints each app's download — the `.gz` files the server sends — and fails if one is over
-/// budget.
+/// Prints each app's first download — the `.gz` files the server sends when it opens: its
+/// wasm, its JS, and for a split app the chunk loader its JS imports — and what its `#[lazy]`
+/// pages add when first opened; fails if a first download is over budget.
 pub fn size(root: &Path) -> Result<()> {
     let pkg = site_dir(root).join("pkg");
-    println!("{:<10} {:>12} {:>12}", "app", "raw bytes", "gzip bytes");
+    println!(
+        "{:<10} {:>12} {:>12} {:>22}",
+        "app", "raw bytes", "gzip bytes", "lazy pages, gzip"
+    );
     let mut over = Vec::new();
     for (app, _, _) in APPS {
         let (mut raw, mut gz) = (0, 0);
-        for file in [
-            format!("{app}_bg.wasm"),
-            format!("{app}.js"),
-            format!("{app}-start.js"),
-        ] {
-            let path = pkg.join(&file);
+        let chunks = pkg.join(app);
+        let mut first = vec![
+            pkg.join(format!("{app}_bg.wasm")),
+            pkg.join(format!("{app}.js")),
+            pkg.join(format!("{app}-start.js")),
+        ];
+        if chunks.exists() {
+            first.push(chunks.join("split.js"));
+        }
+        for path in first {
             let len = |path: &Path| {
                 std::fs::metadata(path).map(|m| m.len()).with_context(|| {
                     format!(
@@ -212,9 +328,19 @@ pub fn size(root: &Path) -> Result<()> {
             raw += len(&path)?;
             gz += len(&gz_path(&path))?;
         }
+        let mut lazy = 0;
+        if chunks.exists() {
+            for entry in std::fs::read_dir(&chunks)? {
+                let path = entry?.path();
+                if path.to_string_lossy().ends_with(".wasm.gz") {
+                    lazy += std::fs::metadata(&path)?.len();
+                }
+            }
+        }
         println!(
-            "{app:<10} {raw:>12} {gz:>12}   ({:.1} KB gzip)",
-            gz as f64 / 1024.0
+            "{app:<10} {raw:>12} {gz:>12}   ({:.1} KB gzip) {:>10.1} KB",
+            gz as f64 / 1024.0,
+            lazy as f64 / 1024.0
         );
         if gz > BUDGET_GZIP {
             over.push(app);
@@ -228,7 +354,38 @@ pub fn size(root: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::made_from;
+    use super::{made_from, without_sections, LINKER_ONLY};
+
+    /// A custom section (id 0): its size, its name, its payload.
+    fn custom(name: &str, payload: &[u8]) -> Vec<u8> {
+        let mut body = vec![name.len() as u8];
+        body.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(payload);
+        let mut section = vec![0, body.len() as u8];
+        section.extend(body);
+        section
+    }
+
+    /// The linker's sections go, everything else stays byte for byte, in order.
+    #[test]
+    fn only_the_named_custom_sections_are_dropped() {
+        let header = b"\0asm\x01\0\0\0".to_vec();
+        let types = vec![1, 1, 0]; // a type section holding no types
+        let kept = custom("target_features", b"+x");
+        let mut wasm = header.clone();
+        for part in [
+            custom("linking", b"\x02"),
+            types.clone(),
+            custom("reloc.CODE", b"\x0a\0"),
+            kept.clone(),
+            custom("relocated", b"!"),
+        ] {
+            wasm.extend(part);
+        }
+        let expected = [header, types, kept, custom("relocated", b"!")].concat();
+        assert_eq!(without_sections(&wasm, LINKER_ONLY).unwrap(), expected);
+        assert!(without_sections(&wasm[..wasm.len() - 1], LINKER_ONLY).is_err());
+    }
 
     /// After a debug build, a release build of unchanged sources must be bound again (and the
     /// other way round): what the site holds is decided by what it was made from.

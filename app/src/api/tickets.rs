@@ -62,3 +62,10 @@ endpoint! {
         tickets::search(&caller.state, caller.session()?, &words).await
     }
 }
+
+endpoint! {
+    /// The composer's preview: a text as it will read once sent (Markdown, cleaned).
+    "tickets/preview" for AnyRole => pub async fn preview_text(text: String) -> String |_caller| {
+        crate::server::markdown::preview(&text)
+    }
+}

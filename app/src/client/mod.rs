@@ -51,6 +51,45 @@ pub async fn post(url: &str, body: &JsValue, content_type: &str) -> Result<Strin
     }
 }
 
+/// Uploads `file` as the raw body of a POST to `url`, reporting how much of it is sent
+/// (`progress`, 0–100) as it goes — `fetch` cannot tell, so this one request is an
+/// XMLHttpRequest. The answer is read as `post` reads it.
+pub async fn upload(
+    url: &str,
+    file: &web_sys::File,
+    progress: impl Fn(u32) + 'static,
+) -> Result<String, AppError> {
+    use wasm_bindgen::closure::Closure;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
+    xhr.open("POST", url).map_err(network)?;
+    xhr.set_request_header("content-type", "application/octet-stream")
+        .map_err(network)?;
+    xhr.set_request_header("accept", "application/json")
+        .map_err(network)?;
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                // Whole percents: float formatting would cost WebAssembly.
+                progress((e.loaded() * 100.0 / e.total()) as u32);
+            }
+        });
+    xhr.upload()
+        .map_err(network)?
+        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    // Settles when the request ends, whether it was answered or failed.
+    let ended = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
+    xhr.send_with_opt_blob(Some(file)).map_err(network)?;
+    JsFuture::from(ended).await.map_err(network)?;
+    drop(on_progress);
+    let status = xhr.status().map_err(network)?;
+    let text = xhr.response_text().map_err(network)?.unwrap_or_default();
+    match status {
+        0 => Err(network(JsValue::from_str("upload failed"))),
+        200..=299 => Ok(text),
+        _ => Err(decode(&text).unwrap_or(AppError::Internal)),
+    }
+}
+
 /// Decodes a successful answer.
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, AppError> {
     let value = js_sys::JSON::parse(text).map_err(network)?;

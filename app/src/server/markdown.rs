@@ -55,6 +55,14 @@ pub fn render(text: &str) -> String {
     sanitizer().clean(&out).to_string()
 }
 
+/// What a text being written will look like once sent: cleaned by the rules a message goes
+/// through (so a text the server would refuse is refused here too), then rendered.
+pub fn preview(text: &str) -> Result<String, crate::error::AppError> {
+    use crate::dto::limits::TEXT_MAX;
+    let text = super::input::clean_text(crate::error::Field::Text, text, TEXT_MAX)?;
+    Ok(render(&text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::render;

@@ -8,22 +8,31 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use leptos::prelude::*;
 
-async fn upload(file: web_sys::File) -> Result<Attachment, AppError> {
-    let url = format!(
-        "/api/attachments?name={}&key={}",
-        js_sys::encode_uri_component(&file.name()),
-        super::fresh_key()
-    );
-    let text = client::post(&url, &file, "application/octet-stream").await?;
-    client::decode(&text)
-}
+/// A file under way: its name and how much of it is sent (percent; `None` before the first
+/// report, shown as a bar without a value).
+pub type Uploading = (String, Option<u32>);
 
-async fn upload_all(files: Vec<web_sys::File>) -> Result<Vec<Attachment>, AppError> {
-    let mut done = Vec::with_capacity(files.len());
-    for file in files {
-        done.push(upload(file).await?);
+/// Uploads the files one after another, the first of `uploading` being the one under way: its
+/// bar moves as it is sent, and once stored it leaves the bars and joins `files`.
+async fn upload_all(
+    picked: Vec<web_sys::File>,
+    files: RwSignal<Vec<Attachment>>,
+    uploading: RwSignal<Vec<Uploading>>,
+) -> Result<(), AppError> {
+    for file in picked {
+        let url = format!(
+            "/api/attachments?name={}&key={}",
+            js_sys::encode_uri_component(&file.name()),
+            super::fresh_key()
+        );
+        let moved = move |p| uploading.update(|u| u.iter_mut().take(1).for_each(|f| f.1 = Some(p)));
+        let stored: Attachment = client::decode(&client::upload(&url, &file, moved).await?)?;
+        uploading.update(|u| {
+            u.remove(0);
+        });
+        files.update(|f| f.push(stored));
     }
-    Ok(done)
+    Ok(())
 }
 
 /// "12 KB": a file's size for people.
@@ -37,12 +46,12 @@ pub fn file_size(bytes: i64) -> String {
 }
 
 /// Uploads the files of `list` — picked, dropped or pasted — at once, each shown as under way
-/// until the upload ends (a refused one leaves the form's error, not a bar); the ones in join
-/// `files`.
+/// with a bar that fills as it is sent (a refused one leaves the form's error, not a bar); each
+/// one stored joins `files`.
 pub fn add_files(
     list: Option<web_sys::FileList>,
     files: RwSignal<Vec<Attachment>>,
-    uploading: RwSignal<Vec<String>>,
+    uploading: RwSignal<Vec<Uploading>>,
     call: FormCall,
 ) {
     let picked: Vec<web_sys::File> = list
@@ -51,13 +60,14 @@ pub fn add_files(
     if picked.is_empty() {
         return;
     }
-    uploading.set(picked.iter().map(|f| f.name()).collect());
+    uploading.set(picked.iter().map(|f| (f.name(), None)).collect());
     let task = async move {
-        let done = upload_all(picked).await;
+        let done = upload_all(picked, files, uploading).await;
+        // A refused file stops the rest: the form shows why, and no bar stays behind.
         uploading.set(Vec::new());
         done
     };
-    call.run_task(task, move |new| files.update(|f| f.extend(new)));
+    call.run_task(task, |()| ());
 }
 
 /// A file input that is also a drop zone: chosen or dropped files are uploaded at once, listed
@@ -69,7 +79,7 @@ pub fn FilePicker(
     id: &'static str,
     files: RwSignal<Vec<Attachment>>,
     call: FormCall,
-    #[prop(optional)] uploading: Option<RwSignal<Vec<String>>>,
+    #[prop(optional)] uploading: Option<RwSignal<Vec<Uploading>>>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let uploading = uploading.unwrap_or_else(|| RwSignal::new(Vec::new()));
@@ -93,8 +103,10 @@ pub fn FilePicker(
             <input type="file" id=id multiple aria-describedby=hint_id.clone() on:change=chosen/>
             <p class="hint" id=hint_id>{t(Msg::AttachHint)}</p>
             <ul class="files" aria-live="polite">
-                {move || uploading.get().into_iter().map(|name| view! {
-                    <li class="uploading">{name} " " <progress aria-label=t(Msg::Uploading)></progress></li>
+                {move || uploading.get().into_iter().map(|(name, sent)| view! {
+                    <li class="uploading">{name} " "
+                        <progress max="100" value=sent.map(|p| p.to_string()) aria-label=t(Msg::Uploading)></progress>
+                    </li>
                 }).collect_view()}
                 {move || files.get().into_iter().map(|a| {
                     let id = a.id;

@@ -965,7 +965,37 @@ async fn a_returned_ticket_always_has_a_next_step(backend: Backend) {
     app.stop().await;
 }
 
+async fn the_composer_previews_what_will_be_sent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_admin, client, operator, _) = desk(&app).await;
+    for who in [&client, &operator] {
+        let (status, html) = who
+            .call(
+                "tickets/preview",
+                json!({"text": "**bold**\n- one\n<script>alert(1)</script>"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{html}");
+        let html = html.as_str().expect("HTML text");
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(html.contains("<li>one</li>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+    }
+    // The rules of a message hold: nothing but invisible characters is no text at all.
+    let (status, refused) = client
+        .call("tickets/preview", json!({"text": "\u{200b} "}))
+        .await;
+    assert_eq!((status, refused["code"].as_str()), (422, Some("invalid")));
+    let (status, _) = app
+        .browser()
+        .call("tickets/preview", json!({"text": "hi"}))
+        .await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}
+
 on_both_databases!(
+    the_composer_previews_what_will_be_sent,
     a_returned_ticket_always_has_a_next_step,
     retried_writes_are_answered_not_repeated,
     simultaneous_creations_all_succeed,

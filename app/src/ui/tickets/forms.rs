@@ -2,7 +2,7 @@
 //! carry the moves that take a message), a move that takes nothing or a reason, the staff's
 //! priority and category.
 
-use crate::api::tickets::{edit_ticket, move_ticket, post_message};
+use crate::api::tickets::{edit_ticket, move_ticket, post_message, preview_text};
 use crate::dto::limits::{REASON_MAX, TEXT_MAX};
 use crate::dto::{
     Attachment, Category, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove, TicketSummary,
@@ -147,6 +147,18 @@ pub(super) fn Reply(
             add_files(list, files, uploading, call);
         }
     };
+    // The text as it will read once sent (server-rendered, like the thread), until it changes.
+    let shown = RwSignal::new(None::<String>);
+    let previewing = FormCall::new();
+    Effect::new(move |_| {
+        body.track();
+        shown.set(None);
+    });
+    let preview = move |_| {
+        previewing.run(preview_text(body.get_untracked()), move |html| {
+            shown.set(Some(html))
+        })
+    };
     let done = move |d| {
         key.renew();
         body.set(String::new());
@@ -185,6 +197,16 @@ pub(super) fn Reply(
         <form class="form reply" class:note=move || internal.get() on:submit=submit on:paste=pasted>
             <TextArea id="reply" label=if answering { Msg::NeedsAnswer } else { Msg::Message }
                 value=body required=true maxlength=TEXT_MAX/>
+            <p class="hint">
+                {t(Msg::PreviewHint)} " "
+                <button type="button" class="link" disabled=move || previewing.busy() on:click=preview>
+                    {t(Msg::Preview)}
+                </button>
+            </p>
+            <ErrorNote message=previewing.message()/>
+            {move || shown.get().map(|html| view! {
+                <div class="text preview" aria-live="polite" inner_html=html></div>
+            })}
             <FilePicker id="reply-files" files=files call=call uploading=uploading/>
             {staff.then(|| view! {
                 <label class="check">
