@@ -102,6 +102,7 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await operator.getByRole('button', { name: 'Preview' }).click();
   await expect(operator.locator('.reply .preview strong')).toHaveText('Checked');
   await expect(operator.locator('.reply .preview')).toContainText('the <b>cable</b>');
+  await accessible(operator, 'composer with a preview and files');
   await operator.locator('#reply').fill('');
   await expect(operator.locator('.reply .preview')).toHaveCount(0);
   await operator.keyboard.press('Escape');
