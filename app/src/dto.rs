@@ -382,6 +382,27 @@ impl TicketDetail {
     }
 }
 
+/// A place in the delivery order of ticket events (`server::live`): the writing transaction
+/// (PostgreSQL; 0 on SQLite) and the event's id. An app that has applied everything up to a
+/// cursor asks for what comes after it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cursor {
+    pub tx: i64,
+    pub id: i64,
+}
+
+/// What the live socket (`/ws`) tells an app, flat (one shape, cheap to decode): the cursor it
+/// is now at, and either a ticket that changed (`ticket_id`; the app loads what it shows of it
+/// again, through the server functions that check access again), or `reload` — too much
+/// happened while it was away, so it loads everything again — or, with neither, where it
+/// starts. It never carries what changed: nothing an app may not read travels this way.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiveNote {
+    pub cursor: Cursor,
+    pub ticket_id: Option<i64>,
+    pub reload: bool,
+}
+
 /// A step with a ticket: the move, and the message, resolution or reason it needs.
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct TicketMove {

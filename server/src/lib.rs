@@ -1,10 +1,11 @@
 //! The `salter` server: the HTTP surface around `app`. It serves the three browser apps from
-//! the site directory `cargo xtask build` lays out, mounts the server functions under `/api/`,
-//! and adds what every response needs (security headers, CSRF refusal, request logs).
+//! the site directory `cargo xtask build` lays out, mounts the server functions under `/api/`
+//! and the live socket at `/ws`, and adds what every response needs (security headers, CSRF refusal, request logs).
 //! Business rules live in `app::server`, not here.
 
 pub mod attachments;
 pub mod edge;
+pub mod live;
 pub mod security;
 
 use app::server::AppState;
@@ -75,8 +76,16 @@ pub fn router(state: AppState, site_dir: &Path, bound: SocketAddr) -> Router {
         ));
     let header =
         |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    let socket =
+        Router::new()
+            .route("/ws", get(live::socket))
+            .layer(middleware::from_fn_with_state(
+                site.clone(),
+                security::refuse_foreign_socket,
+            ));
     Router::new()
         .merge(api)
+        .merge(socket)
         .route("/healthz", get(healthz))
         .nest_service("/operator", app_files(&site_dir.join("operator")))
         .nest_service("/admin", app_files(&site_dir.join("admin")))
@@ -109,5 +118,15 @@ pub async fn serve(
         shutdown_grace: config.shutdown_grace,
     };
     let app = router(state.clone(), site_dir, listener.local_addr()?);
-    edge::serve(listener, app, limits, shutdown).await
+    // Live updates: this process's tail of the event log, for its sockets; they close (telling
+    // the apps to come back) as soon as the server starts stopping.
+    let tail = tokio::spawn(app::server::live::tail(state.clone()));
+    let live = state.live.clone();
+    let stopping = async move {
+        shutdown.await;
+        live.close_all();
+    };
+    let served = edge::serve(listener, app, limits, stopping).await;
+    tail.abort();
+    served
 }

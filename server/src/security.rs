@@ -99,6 +99,17 @@ pub async fn refuse_cross_origin(State(site): State<Site>, req: Request, next: N
     AppError::CrossOrigin.into_response()
 }
 
+/// The live socket: a page of another site may open a websocket to any address (no
+/// same-origin rule holds for them, and the browser names the page's `Origin`), so a socket
+/// whose `Origin` is not Šalter's is refused like a cross-origin write.
+pub async fn refuse_foreign_socket(State(site): State<Site>, req: Request, next: Next) -> Response {
+    if same_origin(&site, &req) {
+        return next.run(req).await;
+    }
+    tracing::warn!(origin = ?header(&req, ORIGIN.as_str()), "cross-origin live socket refused");
+    AppError::CrossOrigin.into_response()
+}
+
 fn same_origin(site: &Site, req: &Request) -> bool {
     if let Some(fetch_site) = header(req, "sec-fetch-site") {
         if fetch_site != "same-origin" && fetch_site != "none" {

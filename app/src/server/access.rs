@@ -3,7 +3,7 @@
 //! that touches them.
 
 use super::auth::Session;
-use super::ticket::TicketRow;
+use super::ticket::Parties;
 use crate::dto::Role;
 use crate::error::{AppError, Field, Problem};
 
@@ -73,7 +73,8 @@ pub enum TicketRole {
 /// Tickets: a client deals with its own, an operator with those assigned to it (now or when it
 /// closed them), an admin with all. Any other ticket does not exist for the caller (`NotFound`,
 /// so ids cannot be probed). Internal notes are for `Operator` and `Admin` only.
-pub fn ticket(session: &Session, ticket: &TicketRow) -> Result<TicketRole, AppError> {
+pub fn ticket(session: &Session, ticket: impl Into<Parties>) -> Result<TicketRole, AppError> {
+    let ticket = ticket.into();
     let me = session.user.id;
     match session.user.role()? {
         Role::Admin => Ok(TicketRole::Admin),

@@ -291,6 +291,28 @@ pub async fn sign_in(
 }
 
 /// The session a token belongs to, if it is still valid. Ends sessions that timed out.
+/// A session is over once idle or old enough, or when its account is disabled.
+fn ended(state: &AppState, created_at: i64, last_seen_at: i64, disabled: i64) -> bool {
+    let now = state.clock.now_ms();
+    let cfg = &state.config;
+    flag(disabled)
+        || now - last_seen_at >= cfg.session_idle_ms
+        || now - created_at >= cfg.session_absolute_ms
+}
+
+/// Whether a session still holds, without counting as activity: an open live socket asks
+/// this now and then, and must not keep an idle session alive.
+pub async fn session_holds(state: &AppState, session: &Session) -> Result<bool, AppError> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.created_at, s.last_seen_at, u.disabled \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(&session.token_hash)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(row.is_some_and(|(created, seen, disabled)| !ended(state, created, seen, disabled)))
+}
+
 pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Session>, AppError> {
     let token_hash = hash_token(token);
     let sql = format!(
@@ -309,11 +331,7 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Ses
     let last_seen_at: i64 = row.try_get("last_seen_at")?;
     let user = UserRecord::from_row(&row)?;
     let now = state.clock.now_ms();
-    let cfg = &state.config;
-    if flag(user.disabled)
-        || now - last_seen_at >= cfg.session_idle_ms
-        || now - created_at >= cfg.session_absolute_ms
-    {
+    if ended(state, created_at, last_seen_at, user.disabled) {
         end_session(state, &token_hash).await?;
         return Ok(None);
     }

@@ -24,6 +24,8 @@ pub struct Db {
     pub backend: Backend,
     /// SQLite: the queue of the group-commit writer (`Db::write`).
     group: Option<mpsc::Sender<WriteJob>>,
+    /// PostgreSQL: where to open a listening connection (`Db::listener`).
+    url: String,
 }
 
 /// What a job tells its caller once the shared transaction committed (`true`) or not.
@@ -133,6 +135,7 @@ impl Db {
             pool,
             backend,
             group,
+            url: url.to_string(),
         })
     }
 
@@ -314,6 +317,41 @@ pub fn backend_of(url: &str) -> Result<Backend, DbError> {
 pub fn sqlite_path(url: &str) -> &str {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     rest.split('?').next().unwrap_or(rest)
+}
+
+/// A connection that hears NOTIFYs (PostgreSQL).
+pub type Listener = sqlx::postgres::PgListener;
+
+impl Db {
+    /// PostgreSQL: a connection listening on `channel` — how one process hears of another's
+    /// commits (live updates). None on SQLite, which serves from one process, or when it
+    /// cannot connect (the tail then finds other processes' events by polling).
+    pub async fn listener(&self, channel: &str) -> Option<Listener> {
+        if self.backend != Backend::Postgres {
+            return None;
+        }
+        let listening = async {
+            let mut listener = Listener::connect(&self.url).await?;
+            listener.listen(channel).await?;
+            Ok::<_, sqlx::Error>(listener)
+        };
+        listening
+            .await
+            .map_err(|e| tracing::warn!(error = %e, "cannot listen for other processes' commits"))
+            .ok()
+    }
+}
+
+/// Where the two databases differ: which ticket events have settled — may be delivered live,
+/// in `(tx, id)` order, with no later commit ever taking a place before them (`live`). The
+/// condition on `ticket_events` aliased `e`. SQLite's one writer commits in id order: every
+/// committed event has settled. PostgreSQL: only those of transactions older than every one
+/// still running (`pg_snapshot_xmin`), which have all ended; any later commit has a larger tx.
+pub fn settled(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " AND e.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    }
 }
 
 /// Where the two databases differ: full-text search. The condition on `ticket_text` (aliased

@@ -22,6 +22,7 @@ pub mod db;
 pub mod gateway;
 pub mod history;
 pub mod input;
+pub mod live;
 pub mod markdown;
 pub mod passwords;
 pub mod replay;
@@ -92,6 +93,9 @@ pub struct Config {
     pub body_min_rate: u64,
     /// On SIGTERM, requests under way get this long to finish; then the process exits.
     pub shutdown_grace: std::time::Duration,
+    /// A live socket is pinged this often, its session checked, and dropped when it did not
+    /// answer the previous ping.
+    pub live_heartbeat: std::time::Duration,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -137,6 +141,7 @@ impl Default for Config {
             returned_counts_as_load: false,
             keep_started_when_off_duty: true,
             request_timeout: std::time::Duration::from_secs(10),
+            live_heartbeat: std::time::Duration::from_secs(25),
             header_timeout: std::time::Duration::from_secs(10),
             body_min_rate: 1_024,
             shutdown_grace: std::time::Duration::from_secs(30),
@@ -176,6 +181,8 @@ pub struct AppState {
     pub assign: Arc<tokio::sync::Notify>,
     /// When each operator was last marked as seen, so that is written at most once a minute.
     pub seen: Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
+    /// Live updates: the tail's fan-out to the sockets (`live`).
+    pub live: Arc<live::Live>,
 }
 
 impl AppState {
@@ -187,6 +194,7 @@ impl AppState {
             address_limiter: Arc::default(),
             assign: Arc::default(),
             seen: Arc::default(),
+            live: Arc::default(),
         }
     }
 }

@@ -19,6 +19,23 @@ pub struct TicketRow {
     pub closed_at: Option<i64>,
 }
 
+/// Whose a ticket is — its client and its operator — which is all the access rules read of it
+/// (`access::ticket`). Live delivery reads just this, for every event it fans out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parties {
+    pub client_id: i64,
+    pub operator_id: Option<i64>,
+}
+
+impl From<&TicketRow> for Parties {
+    fn from(row: &TicketRow) -> Parties {
+        Parties {
+            client_id: row.client_id,
+            operator_id: row.operator_id,
+        }
+    }
+}
+
 impl TicketRow {
     pub fn status(&self) -> Result<Status, AppError> {
         Status::parse(&self.status).ok_or(AppError::Internal)

@@ -15,6 +15,7 @@ mod edge;
 mod history;
 mod input;
 mod layout;
+mod live;
 mod multiprocess;
 mod reliability;
 mod schema;

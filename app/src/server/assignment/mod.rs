@@ -47,8 +47,10 @@ pub async fn keep_assigning(state: AppState) {
             _ = state.assign.notified() => {}
             _ = tokio::time::sleep(TICK) => {}
         }
-        if let Err(e) = run(&state).await {
-            tracing::error!(error = %e, "assignment step failed");
+        match run(&state).await {
+            // Its assignments and hand-backs reach the live sockets now.
+            Ok(_) => state.live.wake(),
+            Err(e) => tracing::error!(error = %e, "assignment step failed"),
         }
     }
 }

@@ -5,6 +5,7 @@
 use app::server::{accounts, AppState, Config, Db};
 use serde_json::{json, Value};
 use std::path::Path;
+use std::sync::Arc;
 use tokio::sync::oneshot;
 
 #[derive(Clone, Copy, Debug)]
@@ -161,6 +162,7 @@ pub fn test_config() -> Config {
     Config {
         signin_address_limit: 10_000,
         automatic_assignment: false,
+        live_heartbeat: std::time::Duration::from_millis(300),
         ..Config::default()
     }
 }
@@ -301,40 +303,47 @@ pub const USER_PASSWORD: &str = "my own secret phrase";
 pub struct Browser {
     pub http: reqwest::Client,
     pub base: String,
+    /// Its cookies, for what reqwest does not send them with (the live socket).
+    jar: Arc<reqwest::cookie::Jar>,
 }
 
 impl Browser {
+    fn with(base: &str, jar: Arc<reqwest::cookie::Jar>, ip: Option<[u8; 4]>) -> Browser {
+        let mut http = reqwest::Client::builder().cookie_provider(jar.clone());
+        if let Some(ip) = ip {
+            http = http.local_address(std::net::IpAddr::from(ip));
+        }
+        Browser {
+            http: http.build().expect("http client"),
+            base: base.to_string(),
+            jar,
+        }
+    }
+
     /// A browser of its own (its own cookie jar) on the Šalter at `base`.
     pub fn new(base: &str) -> Browser {
-        Browser {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .build()
-                .expect("http client"),
-            base: base.to_string(),
-        }
+        Browser::with(base, Arc::default(), None)
     }
 
     /// A browser of its own on another machine: its requests come from `ip` (any of
     /// 127.0.0.0/8 reaches a server on 127.0.0.1).
     pub fn from_address(base: &str, ip: [u8; 4]) -> Browser {
-        Browser {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .local_address(std::net::IpAddr::from(ip))
-                .build()
-                .expect("http client"),
-            base: base.to_string(),
-        }
+        Browser::with(base, Arc::default(), Some(ip))
     }
 
     /// The same person (the same cookie jar) on the Šalter at `base`: another process behind
     /// the same load balancer.
     pub fn on(&self, base: &str) -> Browser {
-        Browser {
-            http: self.http.clone(),
-            base: base.to_string(),
-        }
+        Browser::with(base, self.jar.clone(), None)
+    }
+
+    /// The `Cookie` header this browser sends to its Šalter.
+    pub fn cookie(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().expect("base URL");
+        self.jar
+            .cookies(&url)
+            .and_then(|v| v.to_str().ok().map(str::to_string))
     }
 
     /// POSTs a server function as the apps do: JSON, from the app's own origin.

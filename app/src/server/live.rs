@@ -1,0 +1,240 @@
+//! Live updates: ticket events delivered to the apps as they commit, in commit order, each only
+//! to the sockets allowed to see it.
+//!
+//! The event log (`ticket_events`, written by `history` in every change's transaction) is the
+//! source of truth; nothing is kept anywhere else. One `tail` per process reads what has
+//! *settled* after its cursor — on PostgreSQL, only events of transactions older than every
+//! transaction still running (`db::settled`, migration 0011), so an event that commits later
+//! never has a lower place than one already delivered — and fans it out on a broadcast
+//! channel. Each socket keeps what its session may see (`Settled::seen_by`: `access::ticket`
+//! with the ticket's parties as they are when the event is read, so an operator who lost a
+//! ticket hears nothing more of it; internal events for staff only). After a reconnect, a
+//! socket first catches up from the app's cursor (`catch_up`). The HTTP side — the upgrade,
+//! frames, heartbeats — is the server crate's (`server/src/live.rs`).
+
+use super::access::{self, TicketRole};
+use super::auth::Session;
+use super::db::{self, flag};
+use super::ticket::Parties;
+use super::AppState;
+use crate::dto::{Cursor, LiveNote};
+use crate::error::AppError;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch, Notify};
+
+/// Events read at once. An app further behind than this is told to load everything again.
+const BATCH: i64 = 500;
+/// How often the tail looks without being woken: events whose commit woke nobody (on
+/// PostgreSQL, those that settle when an older transaction without events ends).
+const POLL: Duration = Duration::from_millis(500);
+/// Events the fan-out holds for slow sockets; one that falls further behind reloads.
+const FAN_OUT: usize = 1024;
+
+/// One event as delivery reads it: where it is in the order, its ticket, and whose the ticket
+/// is now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settled {
+    pub cursor: Cursor,
+    pub ticket_id: i64,
+    pub internal: bool,
+    pub parties: Parties,
+}
+
+impl Settled {
+    /// Whether `session` may hear of this event: the ticket's own access rule, and internal
+    /// events (notes and their files) for staff only.
+    pub fn seen_by(&self, session: &Session) -> bool {
+        match access::ticket(session, self.parties) {
+            Ok(TicketRole::Client) => !self.internal,
+            Ok(TicketRole::Operator | TicketRole::Admin) => true,
+            Err(_) => false,
+        }
+    }
+
+    pub fn note(&self) -> LiveNote {
+        LiveNote {
+            cursor: self.cursor,
+            ticket_id: Some(self.ticket_id),
+            reload: false,
+        }
+    }
+}
+
+/// Where an app starts (`cursor`), or, with `reload`, that it must load everything again.
+pub fn start_note(cursor: Cursor, reload: bool) -> LiveNote {
+    LiveNote {
+        cursor,
+        ticket_id: None,
+        reload,
+    }
+}
+
+/// The process's live hub: the tail's fan-out, how far it has read, its wake-up, and whether
+/// the process is stopping (the sockets then close, telling the apps to come back).
+pub struct Live {
+    events: broadcast::Sender<Settled>,
+    head: watch::Sender<Cursor>,
+    wake: Notify,
+    closing: watch::Sender<bool>,
+}
+
+impl Default for Live {
+    fn default() -> Live {
+        Live {
+            events: broadcast::channel(FAN_OUT).0,
+            head: watch::channel(Cursor::default()).0,
+            wake: Notify::new(),
+            closing: watch::channel(false).0,
+        }
+    }
+}
+
+impl Live {
+    /// Something may have committed: the tail looks now rather than at its next tick.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Every event the tail reads from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Settled> {
+        self.events.subscribe()
+    }
+
+    /// How far the tail has read.
+    pub fn head(&self) -> Cursor {
+        *self.head.borrow()
+    }
+
+    /// The process is stopping: every socket closes.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Changes when the process starts stopping.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+}
+
+/// Settled events after `after`, in delivery order, at most `limit`.
+pub async fn settled_after(
+    state: &AppState,
+    after: Cursor,
+    limit: i64,
+) -> Result<Vec<Settled>, AppError> {
+    let sql = format!(
+        "SELECT e.tx, e.id, e.ticket_id, e.internal, t.client_id, t.operator_id \
+         FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
+         WHERE (e.tx, e.id) > ($1, $2){} ORDER BY e.tx, e.id LIMIT $3",
+        db::settled(state.db.backend)
+    );
+    let rows: Vec<(i64, i64, i64, i64, i64, Option<i64>)> = sqlx::query_as(&sql)
+        .bind(after.tx)
+        .bind(after.id)
+        .bind(limit)
+        .fetch_all(&state.db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(tx, id, ticket_id, internal, client_id, operator_id)| Settled {
+                cursor: Cursor { tx, id },
+                ticket_id,
+                internal: flag(internal),
+                parties: Parties {
+                    client_id,
+                    operator_id,
+                },
+            },
+        )
+        .collect())
+}
+
+/// The last settled event's place (the start of the log when there is none).
+async fn last_settled(state: &AppState) -> Result<Cursor, AppError> {
+    let sql = format!(
+        "SELECT e.tx, e.id FROM ticket_events e WHERE 1 = 1{} \
+         ORDER BY e.tx DESC, e.id DESC LIMIT 1",
+        db::settled(state.db.backend)
+    );
+    let last: Option<(i64, i64)> = sqlx::query_as(&sql).fetch_optional(&state.db.pool).await?;
+    Ok(last.map(|(tx, id)| Cursor { tx, id }).unwrap_or_default())
+}
+
+/// What a socket sends first: the events after the app's cursor that it may see, or — when
+/// the app is further behind than one batch — a note to load everything again from the
+/// tail's place. Answers the notes and the cursor the socket has reached.
+pub async fn catch_up(
+    state: &AppState,
+    session: &Session,
+    after: Cursor,
+) -> Result<(Vec<LiveNote>, Cursor), AppError> {
+    let missed = settled_after(state, after, BATCH).await?;
+    if missed.len() as i64 == BATCH {
+        let head = state.live.head().max(after);
+        return Ok((vec![start_note(head, true)], head));
+    }
+    let reached = missed.last().map_or(after, |e| e.cursor);
+    let notes = missed
+        .iter()
+        .filter(|e| e.seen_by(session))
+        .map(Settled::note)
+        .collect();
+    Ok((notes, reached))
+}
+
+/// The process's tail: from the last settled event at start, reads what settles and fans it
+/// out, woken by the process's own changes, by other processes' commits (PostgreSQL NOTIFY),
+/// and every `POLL`.
+pub async fn tail(state: AppState) {
+    let live = &state.live;
+    let mut at = loop {
+        match last_settled(&state).await {
+            Ok(cursor) => break cursor,
+            Err(e) => {
+                tracing::warn!(error = %e, "live: cannot read the event log yet");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    };
+    live.head.send_replace(at);
+    if let Some(listener) = state.db.listener("salter_events").await {
+        tokio::spawn(wake_on_notify(state.clone(), listener));
+    }
+    loop {
+        match settled_after(&state, at, BATCH).await {
+            Ok(batch) => {
+                for event in &batch {
+                    // No socket listening is no error.
+                    let _ = live.events.send(*event);
+                }
+                if let Some(last) = batch.last() {
+                    at = last.cursor;
+                    live.head.send_replace(at);
+                }
+                if batch.len() as i64 == BATCH {
+                    continue;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "live: reading the event log failed"),
+        }
+        tokio::select! {
+            _ = live.wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// PostgreSQL: every NOTIFY on the channel (sent when events commit, by a trigger — through
+/// any process) wakes the tail; a lost connection is made again.
+async fn wake_on_notify(state: AppState, mut listener: db::Listener) {
+    loop {
+        match listener.recv().await {
+            Ok(_) => state.live.wake(),
+            Err(e) => {
+                tracing::warn!(error = %e, "live: listening for other processes' events failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}

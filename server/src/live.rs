@@ -1,0 +1,143 @@
+//! The live socket, `GET /ws`: one per browser tab, for a signed-in user (the session cookie),
+//! from Šalter's own pages (`security::refuse_foreign_socket`). It sends `LiveNote`s as JSON
+//! text frames: first where the app starts and what it missed since its cursor (`?tx=&id=`,
+//! `app::server::live::catch_up`), then every event its session may see as it settles. It
+//! pings every `Config::live_heartbeat` and drops a socket that did not answer the previous
+//! ping; it closes
+//! with `SESSION_ENDED` once the session is over, and with `RESTARTING` when the server stops
+//! (the app comes back and catches up). The rules — order, catch-up, who may see what — are
+//! `app::server::live`'s; this is the HTTP side.
+
+use app::dto::{Cursor, LiveNote};
+use app::error::AppError;
+use app::server::access::{self, Policy};
+use app::server::auth::{self, Session};
+use app::server::live::{self, start_note};
+use app::server::{gateway, AppState};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast::error::RecvError;
+
+/// Close code: the session is over (signed out, expired, disabled) — the app signs in again.
+pub const SESSION_ENDED: u16 = 4401;
+/// Close code: the server is stopping — the app reconnects (to it or another) and catches up.
+pub const RESTARTING: u16 = 1012;
+/// An app sends nothing but pongs: small frames, small buffers (an idle socket costs a few KB).
+const FRAME_MAX: usize = 1024;
+
+/// The app's cursor, when it has one.
+#[derive(serde::Deserialize)]
+pub struct After {
+    tx: Option<i64>,
+    id: Option<i64>,
+}
+
+pub async fn socket(
+    State(state): State<AppState>,
+    Query(after): Query<After>,
+    req: Request,
+) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let caller = match gateway::caller_from(state.clone(), &parts).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let session = match access::check(caller.session.as_ref(), Policy::AnyRole) {
+        Ok(Some(session)) => session.clone(),
+        Ok(None) => return AppError::Unauthenticated.into_response(),
+        Err(e) => return e.into_response(),
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(refused) => return refused.into_response(),
+    };
+    let after = match (after.tx, after.id) {
+        (Some(tx), Some(id)) => Some(Cursor { tx, id }),
+        _ => None,
+    };
+    upgrade
+        .read_buffer_size(FRAME_MAX)
+        .write_buffer_size(0)
+        .max_write_buffer_size(256 * 1024)
+        .max_message_size(FRAME_MAX)
+        .max_frame_size(FRAME_MAX)
+        .on_upgrade(move |ws| serve(ws, state, session, after))
+}
+
+async fn send(ws: &mut WebSocket, note: LiveNote) -> bool {
+    match serde_json::to_string(&note) {
+        Ok(text) => ws.send(Message::Text(text.into())).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn close(mut ws: WebSocket, code: u16) {
+    let frame = CloseFrame {
+        code,
+        reason: "".into(),
+    };
+    let _ = ws.send(Message::Close(Some(frame))).await;
+}
+
+async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Option<Cursor>) {
+    // Subscribed before the catch-up is read, so nothing falls between the two.
+    let mut events = state.live.subscribe();
+    let mut closing = state.live.closing();
+    let start = after.unwrap_or_else(|| state.live.head());
+    let Ok((missed, mut reached)) = live::catch_up(&state, &session, start).await else {
+        // The database is away: the app tries again shortly.
+        return close(ws, RESTARTING).await;
+    };
+    if after.is_none() && !send(&mut ws, start_note(start, false)).await {
+        return;
+    }
+    for note in missed {
+        if !send(&mut ws, note).await {
+            return;
+        }
+    }
+    let mut beat = tokio::time::interval(state.config.live_heartbeat);
+    beat.tick().await;
+    let mut answered = true;
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(event) if event.cursor <= reached => {}
+                Ok(event) => {
+                    reached = event.cursor;
+                    if event.seen_by(&session) && !send(&mut ws, event.note()).await {
+                        return;
+                    }
+                }
+                // Fell behind the fan-out: the app loads everything again.
+                Err(RecvError::Lagged(_)) => {
+                    reached = state.live.head().max(reached);
+                    if !send(&mut ws, start_note(reached, true)).await {
+                        return;
+                    }
+                }
+                Err(RecvError::Closed) => return close(ws, RESTARTING).await,
+            },
+            _ = beat.tick() => {
+                if !answered {
+                    return;
+                }
+                // A database that does not answer ends nothing; a session that is over does.
+                if matches!(auth::session_holds(&state, &session).await, Ok(false)) {
+                    return close(ws, SESSION_ENDED).await;
+                }
+                answered = false;
+                if ws.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = ws.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                // A pong, or anything else the app says: it is there.
+                Some(Ok(_)) => answered = true,
+            },
+            _ = closing.changed() => return close(ws, RESTARTING).await,
+        }
+    }
+}

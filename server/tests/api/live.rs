@@ -1,0 +1,337 @@
+//! Live updates (`/ws`, `app::server::live`): who may open a socket, that every socket hears
+//! exactly the events its user may see — what the database holds for them, never another
+//! client's ticket or an internal note, nothing more of a ticket its operator lost — that a
+//! reconnecting app catches up exactly, and that on PostgreSQL events are delivered in commit
+//! order with nothing skipped.
+
+use crate::common::{assign, desk, open_ticket, step_ok, Backend, Browser, TestApp};
+use app::dto::Cursor;
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+/// What an app's socket receives, as the tests read it.
+#[derive(Debug)]
+enum Frame {
+    Note(Value),
+    Closed(Option<u16>),
+}
+
+/// An app's live socket, read all the time (as a browser does: it answers the server's
+/// pings), its notes kept for the test.
+struct Socket {
+    frames: tokio::sync::mpsc::UnboundedReceiver<Frame>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Socket {
+    /// The tab closes.
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+/// Opens `/ws` as `who`'s page would (its cookie, its origin), from `after` when given.
+async fn connect(who: &Browser, origin: &str, after: Option<Cursor>) -> Result<Socket, WsError> {
+    let query = after.map_or(String::new(), |c| format!("?tx={}&id={}", c.tx, c.id));
+    let url = format!("{}/ws{query}", who.base.replacen("http", "ws", 1));
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().expect("origin"));
+    if let Some(cookie) = who.cookie() {
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().expect("cookie"));
+    }
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await?;
+    let (sender, frames) = tokio::sync::mpsc::unbounded_channel();
+    let reader = tokio::spawn(async move {
+        while let Some(Ok(message)) = ws.next().await {
+            let frame = match message {
+                Message::Text(text) => {
+                    Frame::Note(serde_json::from_str(&text).expect("a note is JSON"))
+                }
+                Message::Close(frame) => Frame::Closed(frame.map(|f| u16::from(f.code))),
+                _ => continue,
+            };
+            if sender.send(frame).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(Socket { frames, reader })
+}
+
+async fn open(who: &Browser, after: Option<Cursor>) -> Socket {
+    connect(who, &who.base, after).await.expect("socket")
+}
+
+fn cursor_of(note: &Value) -> Cursor {
+    serde_json::from_value(note["cursor"].clone()).expect("cursor")
+}
+
+impl Socket {
+    /// The next frame, if one comes within `wait`.
+    async fn frame(&mut self, wait: Duration) -> Option<Frame> {
+        tokio::time::timeout(wait, self.frames.recv())
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// The next note, if one comes within `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<Value> {
+        match self.frame(wait).await? {
+            Frame::Note(note) => Some(note),
+            Frame::Closed(code) => panic!("closed ({code:?}) while a note was awaited"),
+        }
+    }
+
+    /// The first note: where the app starts.
+    async fn hello(&mut self) -> Cursor {
+        let hello = self.next(Duration::from_secs(5)).await.expect("hello");
+        assert_eq!(hello["ticket_id"], Value::Null, "{hello}");
+        assert_eq!(hello["reload"], false, "{hello}");
+        cursor_of(&hello)
+    }
+
+    /// Every note until the socket has been quiet for a while.
+    async fn drain(&mut self) -> Vec<Value> {
+        let mut notes = Vec::new();
+        while let Some(note) = self.next(Duration::from_millis(700)).await {
+            notes.push(note);
+        }
+        notes
+    }
+}
+
+/// The events of `ticket` after `after` that a reader sees: all, or (`client`) none internal.
+async fn held(app: &TestApp, ticket: i64, after: Cursor, client: bool) -> Vec<Cursor> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT tx, id, internal FROM ticket_events WHERE ticket_id = $1 ORDER BY tx, id",
+    )
+    .bind(ticket)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .expect("events");
+    rows.into_iter()
+        .map(|(tx, id, internal)| (Cursor { tx, id }, internal))
+        .filter(|(c, internal)| *c > after && !(client && *internal == 1))
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// The places of the notes about `ticket`.
+fn about(notes: &[Value], ticket: i64) -> Vec<Cursor> {
+    notes
+        .iter()
+        .filter(|n| n["ticket_id"] == json!(ticket))
+        .map(cursor_of)
+        .collect()
+}
+
+async fn note(who: &Browser, ticket: i64, body: &str, internal: bool) {
+    let (status, answer) = who
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": ticket, "body": body, "internal": internal}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+}
+
+async fn only_our_signed_in_pages_open_a_socket(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_admin, client, _, _) = desk(&app).await;
+    let refused = |e: WsError| match e {
+        WsError::Http(res) => res.status().as_u16(),
+        other => panic!("not refused by status: {other}"),
+    };
+    let stranger = app.browser();
+    let signed_out = connect(&stranger, &stranger.base, None).await;
+    assert_eq!(signed_out.map(|_| ()).map_err(refused), Err(401));
+    let foreign = connect(&client, "https://evil.example", None).await;
+    assert_eq!(foreign.map(|_| ()).map_err(refused), Err(403));
+    let mut socket = open(&client, None).await;
+    socket.hello().await;
+    // Signing out ends the session: the socket closes at its next heartbeat, saying so.
+    let (status, _) = client.call("session/sign_out", json!({})).await;
+    assert_eq!(status, 200);
+    let closed = loop {
+        match socket.frame(Duration::from_secs(5)).await {
+            Some(Frame::Closed(code)) => break code,
+            Some(Frame::Note(_)) => continue,
+            None => panic!("not closed"),
+        }
+    };
+    assert_eq!(closed, Some(4401));
+    app.stop().await;
+}
+
+async fn every_socket_hears_exactly_what_its_user_may_see(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let (other_client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (second, _) = app.user(&admin, "Selma Dedić", "operator").await;
+    let second_id = second.id().await;
+    let mut sockets = Vec::new();
+    for who in [&admin, &client, &other_client, &operator, &second] {
+        let mut socket = open(who, None).await;
+        let start = socket.hello().await;
+        sockets.push((socket, start));
+    }
+    // The client's ticket is worked by the first operator, with a note only staff may read.
+    let ticket = open_ticket(&client, "Printer", "live-1").await;
+    assign(&admin, ticket, operator_id).await;
+    step_ok(&operator, ticket, "start", None).await;
+    note(&operator, ticket, "staff only: marker-internal", true).await;
+    note(&operator, ticket, "Which model?", false).await;
+    let before_reassigning = sockets[3].0.drain().await;
+    // Then an admin gives it to the second operator: the first hears nothing more of it.
+    let (status, body) = admin
+        .call(
+            "tickets/force",
+            json!({"input": {"ticket_id": ticket, "status": "in_progress",
+                "operator_id": second_id, "reason": "Handover"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    note(&client, ticket, "The LX-300.", false).await;
+    note(&second, ticket, "Another note: marker-internal-2", true).await;
+
+    let mut heard = Vec::new();
+    for (socket, start) in &mut sockets {
+        heard.push((about(&socket.drain().await, ticket), *start));
+    }
+    let (admin_heard, admin_start) = &heard[0];
+    assert_eq!(*admin_heard, held(&app, ticket, *admin_start, false).await);
+    let (client_heard, client_start) = &heard[1];
+    assert_eq!(*client_heard, held(&app, ticket, *client_start, true).await);
+    assert!(client_heard.len() < admin_heard.len(), "no internal note");
+    assert!(heard[2].0.is_empty(), "another client's ticket");
+    // The first operator heard its time with the ticket (its note and message at least) and
+    // nothing after the ticket went to the second.
+    let reassigned_at = held(&app, ticket, Cursor::default(), false).await;
+    let first = about(&before_reassigning, ticket);
+    assert!(first.len() >= 3, "{first:?}");
+    assert!(
+        heard[3].0.is_empty(),
+        "after losing the ticket: {:?}",
+        heard[3].0
+    );
+    assert!(first.iter().all(|c| reassigned_at.contains(c)));
+    // The second hears from the reassignment on, its own note included.
+    assert!(heard[4].0.len() >= 3, "{:?}", heard[4].0);
+    app.stop().await;
+}
+
+async fn a_reconnecting_app_catches_up_exactly(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let ticket = open_ticket(&client, "Network", "live-2").await;
+    let mut socket = open(&client, None).await;
+    let mut at = socket.hello().await;
+    assign(&admin, ticket, operator_id).await;
+    for note in socket.drain().await {
+        at = cursor_of(&note);
+    }
+    drop(socket);
+    // While the app is away: a start, a note, a message, a return.
+    step_ok(&operator, ticket, "start", None).await;
+    note(&operator, ticket, "marker-internal", true).await;
+    note(&operator, ticket, "Still there?", false).await;
+    step_ok(&operator, ticket, "return_to_client", Some("Which cable?")).await;
+    let mut back = open(&client, Some(at)).await;
+    let caught_up = back.drain().await;
+    assert!(caught_up.iter().all(|n| n["reload"] == false));
+    let heard = about(&caught_up, ticket);
+    assert_eq!(heard, held(&app, ticket, at, true).await);
+    assert_eq!(
+        heard.len(),
+        BTreeSet::from_iter(&heard).len(),
+        "no event twice"
+    );
+    assert!(!heard.is_empty());
+    // And it goes on live from there.
+    note(&client, ticket, "The blue one.", false).await;
+    let next = back
+        .next(Duration::from_secs(5))
+        .await
+        .expect("a live note");
+    assert_eq!(next["ticket_id"], json!(ticket));
+    assert!(cursor_of(&next) > *heard.last().expect("caught up"));
+    app.stop().await;
+}
+
+/// PostgreSQL commits concurrent transactions in an order of its own: writers that hold their
+/// transaction open for a random while after writing an event, and a reader tailing the log
+/// the whole time, which must end up with every event exactly once.
+async fn concurrent_commits_reach_a_tailing_reader_without_gaps(backend: Backend) {
+    use rand::Rng;
+    let app = TestApp::spawn(backend).await;
+    let (_, client, _, _) = desk(&app).await;
+    let ticket = open_ticket(&client, "Order", "live-3").await;
+    let start = app::server::live::settled_after(&app.state, Cursor::default(), 1_000)
+        .await
+        .expect("read")
+        .last()
+        .map(|e| e.cursor)
+        .unwrap_or_default();
+    let mut writers = Vec::new();
+    for _ in 0..8 {
+        let db = app.state.db.clone();
+        writers.push(tokio::spawn(async move {
+            for _ in 0..20 {
+                let hold = rand::thread_rng().gen_range(0..15);
+                let mut tx = db.begin_write().await.expect("begin");
+                sqlx::query(
+                    "INSERT INTO ticket_events (ticket_id, actor_id, at, kind, internal) \
+                     VALUES ($1, NULL, 0, 'created', 0)",
+                )
+                .bind(ticket)
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+                tokio::time::sleep(Duration::from_millis(hold)).await;
+                tx.commit().await.expect("commit");
+            }
+        }));
+    }
+    let mut read = Vec::new();
+    let mut at = start;
+    let mut writing = true;
+    while writing {
+        writing = !writers.iter().all(|w| w.is_finished());
+        for event in app::server::live::settled_after(&app.state, at, 50)
+            .await
+            .expect("read")
+        {
+            at = event.cursor;
+            read.push(event.cursor);
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    loop {
+        let rest = app::server::live::settled_after(&app.state, at, 500)
+            .await
+            .expect("read");
+        let Some(last) = rest.last() else { break };
+        at = last.cursor;
+        read.extend(rest.iter().map(|e| e.cursor));
+    }
+    let committed = held(&app, ticket, start, false).await;
+    assert_eq!(committed.len(), 8 * 20);
+    assert_eq!(read, committed, "the tail skipped or repeated events");
+    app.stop().await;
+}
+
+on_both_databases!(
+    only_our_signed_in_pages_open_a_socket,
+    every_socket_hears_exactly_what_its_user_may_see,
+    a_reconnecting_app_catches_up_exactly,
+    concurrent_commits_reach_a_tailing_reader_without_gaps,
+);
