@@ -10,6 +10,8 @@ export interface Started {
   base: string;
   otp: string;
   stop: () => Promise<void>;
+  /// Stops the server (SIGTERM) and starts it again on the same port and database.
+  restart: () => Promise<void>;
 }
 
 export async function startSalter(port: number, extraArgs: string[]): Promise<Started> {
@@ -19,13 +21,15 @@ export async function startSalter(port: number, extraArgs: string[]): Promise<St
     throw new Error('run the browser tests through `cargo xtask test` (SALTER_BIN, SALTER_SITE_DIR)');
   }
   const dir = mkdtempSync(join(tmpdir(), 'salter-e2e-'));
-  const server = spawn(
+  const base = `http://127.0.0.1:${port}`;
+  const launch = () => spawn(
     bin,
     ['serve', '--bind', `127.0.0.1:${port}`, '--site-dir', site,
       '--database-url', `sqlite://${join(dir, 'salter.db')}`, '--files-dir', join(dir, 'files'),
       ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SALTER_LOG: process.env.SALTER_LOG ?? 'warn' } },
   );
+  let server = launch();
   const otp = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no one-time password printed:\n${out}`)), 30_000);
@@ -39,22 +43,36 @@ export async function startSalter(port: number, extraArgs: string[]): Promise<St
     });
     server.on('exit', (code) => reject(new Error(`salter exited (${code}):\n${out}`)));
   });
-  const base = `http://127.0.0.1:${port}`;
+  await healthy(base);
+  const stopped = () => new Promise<void>((resolve) => {
+    if (server.exitCode !== null) return resolve();
+    server.on('exit', () => resolve());
+    server.kill('SIGTERM');
+  });
+  return {
+    base,
+    otp,
+    stop: async () => {
+      await stopped();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await stopped();
+      server = launch();
+      server.stdout.resume();
+      await healthy(base);
+    },
+  };
+}
+
+async function healthy(base: string) {
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
+      if ((await fetch(`${base}/healthz`)).ok) return;
     } catch {
       // not listening yet
     }
     if (i > 100) throw new Error('salter did not become healthy');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    base,
-    otp,
-    stop: async () => {
-      server.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }

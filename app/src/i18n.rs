@@ -203,6 +203,7 @@ messages! {
     InternalNoteHint => "Only operators and administrators see internal notes.", "Interne bilješke vide samo operateri i administratori.";
     Send => "Send", "Pošalji";
     Preview => "Preview", "Pregled";
+    Reconnecting => "Offline — reconnecting…", "Veza prekinuta — ponovno povezivanje…";
     PreviewHint => "How the message will read: **bold**, *italic*, lists with -, links.", "Kako će poruka izgledati: **podebljano**, *koso*, liste sa -, linkovi.";
     AddNote => "Add internal note", "Dodaj internu bilješku";
     Message => "Message", "Poruka";

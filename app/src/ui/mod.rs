@@ -4,6 +4,7 @@
 mod account;
 mod fields;
 mod files;
+mod live;
 mod nav;
 mod shell;
 mod tickets;
@@ -46,9 +47,15 @@ pub struct Ui {
     pub now: RwSignal<i64>,
     /// The page shown: the path below the app's base (`/`, `/settings`, …).
     pub path: RwSignal<String>,
-    /// Counts the user's own changes to tickets: every list and counter that shows tickets
-    /// (the queue beside a ticket, the duty bar's load) loads again when it moves.
+    /// Counts the changes to tickets — the user's own, and those the live connection hears
+    /// of: every list and counter that shows tickets (the queue beside a ticket, the duty bar's
+    /// load) loads again when it moves.
     pub changes: RwSignal<u32>,
+    /// Set by the live connection to the ticket that changed (`None`: any ticket may have):
+    /// a ticket on screen that it names loads again.
+    pub touched: RwSignal<Option<i64>>,
+    /// Whether the live connection is up (it reconnects by itself when not).
+    pub online: RwSignal<bool>,
 }
 
 impl Ui {
@@ -62,6 +69,8 @@ impl Ui {
             now: RwSignal::new(js_sys::Date::now() as i64),
             path: RwSignal::new(String::new()),
             changes: RwSignal::new(0),
+            touched: RwSignal::new(None),
+            online: RwSignal::new(true),
         }
     }
 

@@ -68,6 +68,8 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         (true, Some(m)) if m.must_change_password => Stage::MustChange,
         (true, Some(_)) => Stage::Ready,
     });
+    // Live updates while the app is in use.
+    super::live::Live::keep(ui, Memo::new(move |_| stage.get() == Stage::Ready));
     Effect::new(move |_| {
         let lang = ui.lang.get();
         document().set_title(&format!("{} · {}", ui.company_name(), app.app_name(lang)));
@@ -89,6 +91,9 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
                 </nav>
             </Show>
             <div class="tools">
+                <p class="connection" role="status">
+                    {move || (stage.get() == Stage::Ready && !ui.online.get()).then(|| t(Msg::Reconnecting))}
+                </p>
                 <LangPicker/>
                 <Show when=move || ui.me.get().is_some()>
                     <span class="who">{move || ui.me.get().map(|m| m.full_name).unwrap_or_default()}</span>

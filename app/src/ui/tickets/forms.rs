@@ -116,6 +116,26 @@ pub(super) fn MoveForm(
     }
 }
 
+/// What is being written in a ticket's composer: kept by the ticket's page, so that the ticket
+/// loading again (someone else changed it) leaves the text, the files and the note switch as
+/// they are.
+#[derive(Clone, Copy)]
+pub(super) struct Draft {
+    body: RwSignal<String>,
+    internal: RwSignal<bool>,
+    files: RwSignal<Vec<Attachment>>,
+}
+
+impl Draft {
+    pub(super) fn new() -> Draft {
+        Draft {
+            body: RwSignal::new(String::new()),
+            internal: RwSignal::new(false),
+            files: RwSignal::new(Vec::new()),
+        }
+    }
+}
+
 /// The one composer of a ticket: a message to the other side, with files; staff may make it an
 /// internal note instead. Its send buttons carry the moves that take a message (`steps`:
 /// "Send and ask the client", "Send and close"), so no move has a box of its own. A client
@@ -126,12 +146,15 @@ pub(super) fn Reply(
     id: i64,
     answering: bool,
     steps: Vec<Move>,
+    draft: Draft,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
-    let body = RwSignal::new(String::new());
-    let internal = RwSignal::new(false);
-    let files = RwSignal::new(Vec::<Attachment>::new());
+    let Draft {
+        body,
+        internal,
+        files,
+    } = draft;
     let call = FormCall::new();
     let key = ActionKey::new();
     let staff = ui.app != Role::Client;
@@ -159,10 +182,12 @@ pub(super) fn Reply(
             shown.set(Some(html))
         })
     };
+    // Sent: the composer starts again empty, as a reply (a note is a choice made each time).
     let done = move |d| {
         key.renew();
         body.set(String::new());
         files.set(Vec::new());
+        internal.set(false);
         on_change(d);
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -1,7 +1,7 @@
 //! One ticket: what it is about, the conversation, the moves the viewer may make, the
 //! history; and the staff's view of it with the field form.
 
-use super::forms::{FieldsForm, MoveForm, Reply};
+use super::forms::{Draft, FieldsForm, MoveForm, Reply};
 use super::{PriorityBadge, StatusBadge, TicketLink, When};
 use crate::api::categories::list_categories;
 use crate::api::tickets::view_ticket;
@@ -22,11 +22,23 @@ pub fn TicketView(
     let detail = detail.unwrap_or_else(|| RwSignal::new(None));
     let call = FormCall::new();
     call.run(view_ticket(id), move |d| detail.set(Some(d)));
+    // Someone else changed it (the live connection says so): it loads again; what is being
+    // written in its composer stays.
+    Effect::watch(
+        move || ui.touched.get(),
+        move |touched, _, _| {
+            if touched.is_none_or(|t| t == id) {
+                call.run(view_ticket(id), move |d| detail.set(Some(d)));
+            }
+        },
+        false,
+    );
+    let draft = Draft::new();
     view! {
         <p><Link path=if ui.app == Role::Admin { "/tickets" } else { "/" } label=Msg::Back/></p>
         <ErrorNote message=call.message()/>
         {move || (call.busy() && detail.with(Option::is_none)).then(|| view! { <Loading/> })}
-        {move || detail.get().map(|d| view! { <TicketBody detail=d on_change=move |d| {
+        {move || detail.get().map(|d| view! { <TicketBody detail=d draft=draft on_change=move |d| {
             detail.set(Some(d));
             ui.changed();
         }/> })}
@@ -36,6 +48,7 @@ pub fn TicketView(
 #[component]
 fn TicketBody(
     detail: TicketDetail,
+    draft: Draft,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -118,7 +131,7 @@ fn TicketBody(
                     Step::Happened(e) => event_line("step", e.clone()).into_any(),
                 }).collect_view()}
             </ol>
-            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering steps=steps.clone() on_change=on_change/> })}
+            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering steps=steps.clone() draft=draft on_change=on_change/> })}
         </section>
         {(!moves.is_empty()).then(|| view! {
             <section class="card">

@@ -1,0 +1,170 @@
+//! The app's live connection: one websocket per tab (`/ws`), open while someone is signed in.
+//! Each note names a ticket that changed (never what changed): the lists and counters that show
+//! tickets load again (`Ui::changed`), and so does a ticket on screen that is the one named
+//! (`Ui::touched`), through the server functions. Notes that come together are taken as one.
+//! After any disconnect it reconnects by itself — waiting longer each time, with jitter, at most
+//! `BACKOFF_MAX` — from the last place it applied, so nothing that happened meanwhile is missed.
+//! Whether it is connected is shown in the header and told to screen readers (`Ui::online`).
+
+use super::Ui;
+use crate::api::session::me;
+use crate::client;
+use crate::dto::{Cursor, LiveNote};
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// The server closes with this when the session is over: sign in again.
+const SESSION_ENDED: u16 = 4401;
+const BACKOFF_FIRST_MS: f64 = 500.0;
+const BACKOFF_MAX_MS: f64 = 30_000.0;
+/// Notes within this time make one reload.
+const GATHER: Duration = Duration::from_millis(60);
+
+/// The connection's state, kept for the tab's life.
+#[derive(Clone, Copy)]
+pub(super) struct Live {
+    ui: Ui,
+    /// The last place applied; where a reconnect starts.
+    cursor: StoredValue<Option<Cursor>>,
+    /// Failed attempts in a row (the next wait grows with them).
+    attempts: StoredValue<u32>,
+    /// The tickets named since the last reload (`None` among them: every ticket).
+    pending: StoredValue<Option<Vec<Option<i64>>>>,
+    socket: StoredValue<Option<web_sys::WebSocket>, LocalStorage>,
+    /// The socket's handlers, dropped with the next socket's arrival.
+    handlers: StoredValue<Option<Handlers>, LocalStorage>,
+}
+
+type Handlers = (
+    Closure<dyn FnMut()>,
+    Closure<dyn FnMut(web_sys::MessageEvent)>,
+    Closure<dyn FnMut(web_sys::CloseEvent)>,
+);
+
+impl Live {
+    /// Opens the connection whenever someone may use the app, closes it when they sign out.
+    pub(super) fn keep(ui: Ui, signed_in: Memo<bool>) {
+        let live = Live {
+            ui,
+            cursor: StoredValue::new(None),
+            attempts: StoredValue::new(0),
+            pending: StoredValue::new(None),
+            socket: StoredValue::new_local(None),
+            handlers: StoredValue::new_local(None),
+        };
+        Effect::new(move |_| {
+            if signed_in.get() {
+                live.open();
+            } else {
+                live.close();
+            }
+        });
+    }
+
+    fn close(self) {
+        if let Some(socket) = self.socket.get_value() {
+            socket.set_onclose(None);
+            let _ = socket.close();
+        }
+        self.socket.set_value(None);
+        self.cursor.set_value(None);
+    }
+
+    fn open(self) {
+        let location = window().location();
+        let scheme = match location.protocol().ok().as_deref() {
+            Some("https:") => "wss",
+            _ => "ws",
+        };
+        let after = self
+            .cursor
+            .get_value()
+            .map_or(String::new(), |c| format!("?tx={}&id={}", c.tx, c.id));
+        let host = location.host().unwrap_or_default();
+        let Ok(socket) = web_sys::WebSocket::new(&format!("{scheme}://{host}/ws{after}")) else {
+            return self.retry();
+        };
+        let opened = Closure::<dyn FnMut()>::new(move || {
+            self.attempts.set_value(0);
+            self.ui.online.set(true);
+        });
+        let heard =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(note) = e
+                    .data()
+                    .as_string()
+                    .and_then(|text| client::decode::<LiveNote>(&text).ok())
+                {
+                    self.apply(note);
+                }
+            });
+        let closed =
+            Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |e: web_sys::CloseEvent| {
+                self.socket.set_value(None);
+                if e.code() == SESSION_ENDED {
+                    self.ui.me.set(None);
+                } else {
+                    self.ui.online.set(false);
+                    self.retry();
+                }
+            });
+        socket.set_onopen(Some(opened.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(heard.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(closed.as_ref().unchecked_ref()));
+        self.handlers.set_value(Some((opened, heard, closed)));
+        self.socket.set_value(Some(socket));
+    }
+
+    /// Tries again after a while: 0.5 s, 1 s, 2 s … at most 30 s, each between half and all
+    /// of it, so that tabs cut off together do not all come back at the same moment.
+    fn retry(self) {
+        let attempts = self.attempts.get_value();
+        self.attempts.set_value(attempts + 1);
+        let wait = (BACKOFF_FIRST_MS * f64::from(1u32 << attempts.min(6))).min(BACKOFF_MAX_MS)
+            * (0.5 + js_sys::Math::random() / 2.0);
+        set_timeout(
+            move || {
+                if self.ui.me.get_untracked().is_none() || self.socket.get_value().is_some() {
+                    return;
+                }
+                // A socket refused for an ended session looks like any other failure: ask.
+                leptos::task::spawn_local(async move {
+                    match me().await {
+                        Err(AppError::Unauthenticated) => self.ui.me.set(None),
+                        _ => self.open(),
+                    }
+                });
+            },
+            Duration::from_millis(wait as u64),
+        );
+    }
+
+    fn apply(self, note: LiveNote) {
+        self.cursor.set_value(Some(note.cursor));
+        let named = match (note.reload, note.ticket_id) {
+            (false, None) => return,
+            (true, _) => None,
+            (false, Some(id)) => Some(id),
+        };
+        let first = self.pending.get_value().is_none();
+        self.pending
+            .update_value(|p| p.get_or_insert_with(Vec::new).push(named));
+        if first {
+            set_timeout(move || self.flush(), GATHER);
+        }
+    }
+
+    fn flush(self) {
+        let Some(named) = self.pending.get_value() else {
+            return;
+        };
+        self.pending.set_value(None);
+        let one = named.first().copied().flatten();
+        let touched = one.filter(|id| named.iter().all(|n| *n == Some(*id)));
+        self.ui.touched.set(touched);
+        self.ui.changed();
+    }
+}

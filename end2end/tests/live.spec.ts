@@ -1,0 +1,85 @@
+// Live updates through the real apps, several people at once and nobody reloading: a ticket
+// the admin assigns appears in the operator's queue, and in the client's list as it is made;
+// the operator returning it with a question changes the client's open ticket as it happens,
+// and what the client is writing meanwhile stays in the box. When the server restarts, the apps
+// say they are offline, come back by themselves and show what happened meanwhile.
+import { test, expect } from '@playwright/test';
+import { accessible, adminContext, call, person } from './helpers';
+import { PORT } from '../playwright.config';
+import { startSalter } from '../server';
+
+test('every app shows what the others do, as they do it', async ({ browser }) => {
+  const adminCtx = await adminContext(browser);
+  const { page: client } = await person(browser, adminCtx, 'Nermina Živković', 'client');
+  const { page: operator } = await person(browser, adminCtx, 'Haris Đulić', 'operator');
+  const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+  await expect(client.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(operator.locator('.duty')).toBeVisible();
+
+  // The client's list shows the new ticket; the operator's queue once the admin assigns it.
+  const created = await call(client.context(), 'tickets/create', { input: { subject: 'Scanner offline',
+    description: 'Since this morning', category_id: null, priority: 'normal', earlier_ticket_id: null,
+    idempotency_key: 'live-1' } });
+  expect(created.status).toBe(200);
+  const id = created.body.ticket.id;
+  await expect(client.locator('tbody tr', { hasText: 'Scanner offline' })).toBeVisible();
+  expect((await call(adminCtx, 'tickets/move', { input: { ticket_id: id, step: 'assign', text: null,
+    operator_id: operatorId } })).status).toBe(200);
+  const row = operator.locator('tbody tr', { hasText: 'Scanner offline' });
+  await expect(row).toContainText('assigned to operator');
+  await expect(operator.locator('.duty')).toContainText('Load: 1 / 10');
+
+  // The client opens it and starts writing; the operator starts work and asks a question.
+  await client.locator('tbody tr', { hasText: 'Scanner offline' }).getByRole('link').click();
+  await expect(client.locator('.facts')).toContainText('assigned to operator');
+  await client.locator('#reply').fill('Half-written answer');
+  await row.getByRole('link').click();
+  await operator.getByRole('button', { name: 'Start work' }).click();
+  await expect(client.locator('.facts')).toContainText('in progress');
+  await operator.locator('#reply').fill('Is its light green or red?');
+  await operator.getByRole('button', { name: 'Send and ask the client' }).click();
+  await expect(client.locator('.facts')).toContainText('returned to client');
+  await expect(client.locator('.returned')).toContainText('Is its light green or red?');
+  await expect(client.locator('#reply')).toHaveValue('Half-written answer');
+  await expect(client.locator('.connection')).toBeHidden();
+  await accessible(client, 'a ticket changed live');
+
+  // The client answers: the operator's open ticket and queue row move on by themselves.
+  await client.locator('#reply').fill('Red.');
+  await client.getByRole('button', { name: 'Send the answer' }).click();
+  await expect(operator.locator('.ticket-pane .facts')).toContainText('in progress');
+  await expect(operator.locator('.ticket-pane .thread')).toContainText('Red.');
+  await expect(row).toContainText('in progress');
+});
+
+test('after a restart the apps come back by themselves and catch up', async ({ browser }) => {
+  const server = await startSalter(PORT + 2, ['--edition', 'commercial', '--manual-assignment']);
+  try {
+    const baseURL = server.base;
+    const adminCtx = await adminContext(browser, { baseURL, otp: server.otp });
+    const { page: client } = await person(browser, adminCtx, 'Emir Kovačević', 'client', baseURL);
+    const { page: operator } = await person(browser, adminCtx, 'Lana Šehić', 'operator', baseURL);
+    const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+    const created = await call(client.context(), 'tickets/create', { input: { subject: 'Badge reader',
+      description: 'Door 3', category_id: null, priority: 'normal', earlier_ticket_id: null,
+      idempotency_key: 'restart-1' } });
+    const id = created.body.ticket.id;
+    expect((await call(adminCtx, 'tickets/move', { input: { ticket_id: id, step: 'assign', text: null,
+      operator_id: operatorId } })).status).toBe(200);
+    await client.goto(`/tickets/${id}`);
+    await expect(client.locator('.facts')).toContainText('assigned to operator');
+
+    await server.restart();
+    // The operator starts work and writes as soon as the server is back, before the client's
+    // app has reconnected: it hears of both when it does.
+    expect((await call(operator.context(), 'tickets/move', { input: { ticket_id: id, step: 'start',
+      text: null, operator_id: null } })).status).toBe(200);
+    expect((await call(operator.context(), 'tickets/post', { input: { ticket_id: id,
+      body: 'On my way to door 3.', internal: false } })).status).toBe(200);
+    await expect(client.locator('.facts')).toContainText('in progress');
+    await expect(client.locator('.thread')).toContainText('On my way to door 3.');
+    await expect(client.locator('.connection')).toBeHidden();
+  } finally {
+    await server.stop();
+  }
+});
