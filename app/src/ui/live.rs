@@ -75,10 +75,8 @@ impl Live {
 
     fn open(self) {
         let location = window().location();
-        let scheme = match location.protocol().ok().as_deref() {
-            Some("https:") => "wss",
-            _ => "ws",
-        };
+        let secure = location.protocol().ok().as_deref() == Some("https:");
+        let scheme = if secure { "wss" } else { "ws" };
         let after = self
             .cursor
             .get_value()
