@@ -9,11 +9,14 @@
 //! 2. The decision time with 1,000 operators on duty (target p99 ≤ 1 ms, QUALITY.md).
 
 mod common;
+#[path = "common/stats.rs"]
+mod stats;
 
 use app::assignment::{choose, plan, Operator, Waiting};
 use common::{Report, Target};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use stats::percentile;
 use std::time::Instant;
 
 const MINUTE: i64 = 60_000;
@@ -30,13 +33,6 @@ struct Work {
     assigned_at: i64,
     /// Minutes of work once started (started 5 minutes after assignment).
     takes: i64,
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 fn day(report: &mut Report) {

@@ -21,6 +21,7 @@ cargo xtask <command>
                       and throughput
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
+  bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per socket
   bench app-start [RUNS]
                       each app from navigation to its first screen with data, in Chromium, on
                       loopback and with Slow 4G throttling (default 20 runs)
@@ -28,10 +29,11 @@ Each benchmark also writes target/bench/<name>.json (metric, value, unit, target
 ";
 
 /// Every benchmark, and the arguments of its small run.
-const BENCHES: [(&str, &[&str]); 4] = [
+const BENCHES: [(&str, &[&str]); 5] = [
     ("tickets", &["2000"]),
     ("assignment", &[]),
     ("memory", &[]),
+    ("live", &["1000"]),
     ("app-start", &["5"]),
 ];
 
