@@ -5,15 +5,16 @@
 //! pings every `Config::live_heartbeat` and drops a socket that did not answer the previous
 //! ping; it closes
 //! with `SESSION_ENDED` once the session is over, and with `RESTARTING` when the server stops
-//! (the app comes back and catches up). The rules — order, catch-up, who may see what — are
-//! `app::server::live`'s; this is the HTTP side.
+//! (the app comes back and catches up). An operator's open socket keeps them on duty
+//! (`assignment::seen` at every heartbeat). The rules — order, catch-up, who may see what —
+//! are `app::server::live`'s; this is the HTTP side.
 
 use app::dto::{Cursor, LiveNote};
 use app::error::AppError;
 use app::server::access::{self, Policy};
 use app::server::auth::{self, Session};
 use app::server::live::{self, start_note};
-use app::server::{gateway, AppState};
+use app::server::{assignment, gateway, AppState};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -100,6 +101,14 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
     let mut beat = tokio::time::interval(state.config.live_heartbeat);
     beat.tick().await;
     let mut answered = true;
+    // An operator's open console is their sign of life: on duty while it is open, however
+    // long they read without a request; once it closes, the duty window runs out.
+    let on_duty = || async {
+        if let Err(e) = assignment::seen(&state, &session).await {
+            tracing::warn!(error = %e, "could not mark the operator as seen");
+        }
+    };
+    on_duty().await;
     loop {
         tokio::select! {
             event = events.recv() => match event {
@@ -131,6 +140,7 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
                 if ws.send(Message::Ping(Default::default())).await.is_err() {
                     return;
                 }
+                on_duty().await;
             }
             incoming = ws.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,

@@ -95,8 +95,9 @@ struct ServeArgs {
     /// The time zone of working hours and days off (IANA name); default: the machine's.
     #[arg(long, env = "SALTER_TIME_ZONE")]
     time_zone: Option<String>,
-    /// An operator counts as active this many minutes after their last request.
-    #[arg(long, env = "SALTER_DUTY_WINDOW_MINUTES", default_value_t = 5)]
+    /// An operator counts as active while their console is open, and this many minutes after
+    /// it closed or after their last request.
+    #[arg(long, env = "SALTER_DUTY_WINDOW_MINUTES", default_value_t = 2)]
     duty_window_minutes: i64,
     /// Count returned-to-client tickets as operator load.
     #[arg(long, env = "SALTER_RETURNED_COUNTS_AS_LOAD")]

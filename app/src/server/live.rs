@@ -8,7 +8,8 @@
 //! never has a lower place than one already delivered — and fans it out on a broadcast
 //! channel. Each socket keeps what its session may see (`Settled::seen_by`: `access::ticket`
 //! with the ticket's parties as they are when the event is read, so an operator who lost a
-//! ticket hears nothing more of it; internal events for staff only). After a reconnect, a
+//! ticket hears nothing more of it but the event that took it; internal events for staff
+//! only). After a reconnect, a
 //! socket first catches up from the app's cursor (`catch_up`). The HTTP side — the upgrade,
 //! frames, heartbeats — is the server crate's (`server/src/live.rs`).
 
@@ -30,24 +31,26 @@ const POLL: Duration = Duration::from_millis(500);
 /// Events the fan-out holds for slow sockets; one that falls further behind reloads.
 const FAN_OUT: usize = 1024;
 
-/// One event as delivery reads it: where it is in the order, its ticket, and whose the ticket
-/// is now.
+/// One event as delivery reads it: where it is in the order, its ticket, whose the ticket is
+/// now, and — for an assignment — the operator it left.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settled {
     pub cursor: Cursor,
     pub ticket_id: i64,
     pub internal: bool,
     pub parties: Parties,
+    pub left: Option<i64>,
 }
 
 impl Settled {
-    /// Whether `session` may hear of this event: the ticket's own access rule, and internal
-    /// events (notes and their files) for staff only.
+    /// Whether `session` may hear of this event: the ticket's own access rule, internal events
+    /// (notes and their files) for staff only — and the operator a ticket was taken from hears
+    /// that one event, so it leaves their queue (a note names the ticket, nothing of it).
     pub fn seen_by(&self, session: &Session) -> bool {
         match access::ticket(session, self.parties) {
             Ok(TicketRole::Client) => !self.internal,
             Ok(TicketRole::Operator | TicketRole::Admin) => true,
-            Err(_) => false,
+            Err(_) => self.left == Some(session.user.id),
         }
     }
 
@@ -123,12 +126,14 @@ pub async fn settled_after(
     limit: i64,
 ) -> Result<Vec<Settled>, AppError> {
     let sql = format!(
-        "SELECT e.tx, e.id, e.ticket_id, e.internal, t.client_id, t.operator_id \
+        "SELECT e.tx, e.id, e.ticket_id, e.internal, t.client_id, t.operator_id, \
+         CASE WHEN e.kind = 'assigned' THEN e.from_value END \
          FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
          WHERE (e.tx, e.id) > ($1, $2){} ORDER BY e.tx, e.id LIMIT $3",
         db::settled(state.db.backend)
     );
-    let rows: Vec<(i64, i64, i64, i64, i64, Option<i64>)> = sqlx::query_as(&sql)
+    type Row = (i64, i64, i64, i64, i64, Option<i64>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(&sql)
         .bind(after.tx)
         .bind(after.id)
         .bind(limit)
@@ -137,7 +142,7 @@ pub async fn settled_after(
     Ok(rows
         .into_iter()
         .map(
-            |(tx, id, ticket_id, internal, client_id, operator_id)| Settled {
+            |(tx, id, ticket_id, internal, client_id, operator_id, left)| Settled {
                 cursor: Cursor { tx, id },
                 ticket_id,
                 internal: flag(internal),
@@ -145,6 +150,7 @@ pub async fn settled_after(
                     client_id,
                     operator_id,
                 },
+                left: left.and_then(|id| id.parse().ok()),
             },
         )
         .collect())

@@ -75,7 +75,8 @@ pub struct Config {
     pub automatic_assignment: bool,
     /// Working hours and days off are in this time zone.
     pub time_zone: jiff::tz::TimeZone,
-    /// An operator counts as signed in and active this long after their last request.
+    /// An operator counts as signed in and active while their console is open (its live
+    /// connection), and this long after it closed or after their last request.
     pub duty_window_ms: i64,
     /// Returned-to-client tickets count as load.
     pub returned_counts_as_load: bool,
@@ -137,7 +138,7 @@ impl Default for Config {
             reopen_window_ms: 14 * 24 * HOUR_MS,
             automatic_assignment: true,
             time_zone: jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC),
-            duty_window_ms: HOUR_MS / 12,
+            duty_window_ms: HOUR_MS / 30,
             returned_counts_as_load: false,
             keep_started_when_off_duty: true,
             request_timeout: std::time::Duration::from_secs(10),

@@ -213,17 +213,25 @@ async fn every_socket_hears_exactly_what_its_user_may_see(backend: Backend) {
     assert_eq!(*client_heard, held(&app, ticket, *client_start, true).await);
     assert!(client_heard.len() < admin_heard.len(), "no internal note");
     assert!(heard[2].0.is_empty(), "another client's ticket");
-    // The first operator heard its time with the ticket (its note and message at least) and
-    // nothing after the ticket went to the second.
-    let reassigned_at = held(&app, ticket, Cursor::default(), false).await;
+    // The first operator heard its time with the ticket (its note and message at least), then
+    // only that the ticket was taken from it — nothing of what was said after.
     let first = about(&before_reassigning, ticket);
     assert!(first.len() >= 3, "{first:?}");
-    assert!(
-        heard[3].0.is_empty(),
-        "after losing the ticket: {:?}",
-        heard[3].0
-    );
-    assert!(first.iter().all(|c| reassigned_at.contains(c)));
+    let taken: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT tx, id FROM ticket_events WHERE ticket_id = $1 AND kind = 'assigned' \
+         AND from_value = $2",
+    )
+    .bind(ticket)
+    .bind(operator_id.to_string())
+    .fetch_all(&app.state.db.pool)
+    .await
+    .expect("events");
+    let taken: Vec<Cursor> = taken
+        .into_iter()
+        .map(|(tx, id)| Cursor { tx, id })
+        .collect();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(heard[3].0, taken, "after losing the ticket");
     // The second hears from the reassignment on, its own note included.
     assert!(heard[4].0.len() >= 3, "{:?}", heard[4].0);
     app.stop().await;
@@ -267,6 +275,30 @@ async fn a_reconnecting_app_catches_up_exactly(backend: Backend) {
     app.stop().await;
 }
 
+/// Whether the one operator of the desk is on duty, as the admin's floor says.
+async fn on_duty(admin: &Browser) -> bool {
+    let (status, floor) = admin.call("assignment/floor", json!({})).await;
+    assert_eq!(status, 200, "{floor}");
+    floor["operators"][0]["on_duty"].as_bool().expect("on_duty")
+}
+
+async fn an_open_console_keeps_its_operator_on_duty(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, _, operator, _) = desk(&app).await;
+    let window = app.state.config.duty_window_ms;
+    let socket = open(&operator, None).await;
+    // Reading for longer than the duty window without a request: still on duty.
+    app.state.clock.advance_ms(window + 1);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(on_duty(&admin).await);
+    // The console closes: once the window has run out, off duty.
+    drop(socket);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    app.state.clock.advance_ms(window + 1);
+    assert!(!on_duty(&admin).await);
+    app.stop().await;
+}
+
 /// PostgreSQL commits concurrent transactions in an order of its own: writers that hold their
 /// transaction open for a random while after writing an event, and a reader tailing the log
 /// the whole time, which must end up with every event exactly once.
@@ -275,12 +307,11 @@ async fn concurrent_commits_reach_a_tailing_reader_without_gaps(backend: Backend
     let app = TestApp::spawn(backend).await;
     let (_, client, _, _) = desk(&app).await;
     let ticket = open_ticket(&client, "Order", "live-3").await;
-    let start = app::server::live::settled_after(&app.state, Cursor::default(), 1_000)
+    // The ticket's own events, committed by now.
+    let start = *held(&app, ticket, Cursor::default(), false)
         .await
-        .expect("read")
         .last()
-        .map(|e| e.cursor)
-        .unwrap_or_default();
+        .expect("the ticket's creation");
     let mut writers = Vec::new();
     for _ in 0..8 {
         let db = app.state.db.clone();
@@ -331,6 +362,7 @@ async fn concurrent_commits_reach_a_tailing_reader_without_gaps(backend: Backend
 
 on_both_databases!(
     only_our_signed_in_pages_open_a_socket,
+    an_open_console_keeps_its_operator_on_duty,
     every_socket_hears_exactly_what_its_user_may_see,
     a_reconnecting_app_catches_up_exactly,
     concurrent_commits_reach_a_tailing_reader_without_gaps,

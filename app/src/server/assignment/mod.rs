@@ -4,8 +4,8 @@
 //! out with the pure `crate::assignment::plan`, and writes each assignment with its history rows
 //! (the reason carries the figures: `automatic:2/10:3`), all in one transaction.
 //!
-//! **On duty** = an operator account that is not disabled, seen within `Config::duty_window_ms` (any request:
-//! `seen`), not on a break, inside their working hours (none set: no limit) and not on a day off,
+//! **On duty** = an operator account that is not disabled, seen within `Config::duty_window_ms` (any request,
+//! and every heartbeat of an open console's live socket: `seen`), not on a break, inside their working hours (none set: no limit) and not on a day off,
 //! in `Config::time_zone`. An operator who was on duty and no longer is hands back the tickets
 //! not yet started (and the started ones too unless `keep_started_when_off_duty`).
 //!
