@@ -204,6 +204,8 @@ messages! {
     Send => "Send", "Pošalji";
     Preview => "Preview", "Pregled";
     Reconnecting => "Offline — reconnecting…", "Veza prekinuta — ponovno povezivanje…";
+    NewInQueue => "New in your queue", "Novo u vašem redu";
+    Dismiss => "Dismiss", "Skloni";
     PreviewHint => "How the message will read: **bold**, *italic*, lists with -, links.", "Kako će poruka izgledati: **podebljano**, *koso*, liste sa -, linkovi.";
     AddNote => "Add internal note", "Dodaj internu bilješku";
     Message => "Message", "Poruka";

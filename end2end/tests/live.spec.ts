@@ -1,5 +1,6 @@
 // Live updates through the real apps, several people at once and nobody reloading: a ticket
-// the admin assigns appears in the operator's queue, and in the client's list as it is made;
+// the admin assigns appears in the operator's queue with an alert and a count in the title, and
+// on the admin's floor as load, and in the client's list as it is made;
 // the operator returning it with a question changes the client's open ticket as it happens,
 // and what the client is writing meanwhile stays in the box. When the server restarts, the apps
 // say they are offline, come back by themselves and show what happened meanwhile.
@@ -15,6 +16,10 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
   await expect(client.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(operator.locator('.duty')).toBeVisible();
+  const admin = await adminCtx.newPage();
+  await admin.goto('/admin/floor');
+  const floorRow = admin.locator('table.floor tbody tr', { hasText: 'Haris Đulić' });
+  await expect(floorRow).toContainText('0 / 10');
 
   // The client's list shows the new ticket; the operator's queue once the admin assigns it.
   const created = await call(client.context(), 'tickets/create', { input: { subject: 'Scanner offline',
@@ -28,6 +33,12 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   const row = operator.locator('tbody tr', { hasText: 'Scanner offline' });
   await expect(row).toContainText('assigned to operator');
   await expect(operator.locator('.duty')).toContainText('Load: 1 / 10');
+  await expect(floorRow).toContainText('1 / 10');
+  // The operator is told: an alert, and the count of tickets to start in the tab's title.
+  await expect(operator.getByRole('alert')).toContainText('New in your queue: 1');
+  await expect(operator).toHaveTitle(/^\(1\) /);
+  await operator.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(operator.locator('.alert-new')).toHaveCount(0);
 
   // The client opens it and starts writing; the operator starts work and asks a question.
   await client.locator('tbody tr', { hasText: 'Scanner offline' }).getByRole('link').click();
@@ -50,6 +61,7 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   await expect(operator.locator('.ticket-pane .facts')).toContainText('in progress');
   await expect(operator.locator('.ticket-pane .thread')).toContainText('Red.');
   await expect(row).toContainText('in progress');
+  await expect(operator).not.toHaveTitle(/^\(/);
 });
 
 test('after a restart the apps come back by themselves and catch up', async ({ browser }) => {

@@ -33,7 +33,11 @@ pub fn FloorPage() -> impl IntoView {
     let categories = RwSignal::new(Vec::<Category>::new());
     let open = RwSignal::new(None::<Panel>);
     let call = FormCall::new();
-    call.run(floor_view(), move |f| floor.set(Some(f)));
+    // Again whenever tickets change (the live connection says so): loads, the waiting queue.
+    Effect::new(move |_| {
+        ui.changes.track();
+        call.run(floor_view(), move |f| floor.set(Some(f)));
+    });
     call.run(list_categories(), move |l| categories.set(l));
     view! {
         <h1>{t(Msg::Floor)}</h1>

@@ -17,6 +17,31 @@ pub fn DutyBar() -> impl IntoView {
         ui.changes.track();
         call.run(my_duty(), move |d| duty.set(Some(d)));
     });
+    // New assignments while the console is open (the live connection reloads the duty): an
+    // alert until the operator dismisses it, and the tickets waiting to be started counted in
+    // the tab's title, so a console in a background tab shows it too.
+    let waiting = StoredValue::new(None::<i64>);
+    let fresh = RwSignal::new(0i64);
+    Effect::new(move |_| {
+        let Some(d) = duty.get() else { return };
+        if let Some(before) = waiting.get_value() {
+            if d.not_started > before {
+                fresh.update(|n| *n += d.not_started - before);
+            }
+        }
+        waiting.set_value(Some(d.not_started));
+        let title = document().title();
+        let bare = title
+            .strip_prefix('(')
+            .and_then(|t| t.split_once(") "))
+            .map_or(title.as_str(), |(_, rest)| rest);
+        let counted = if d.not_started > 0 {
+            format!("({}) {bare}", d.not_started)
+        } else {
+            bare.to_string()
+        };
+        document().set_title(&counted);
+    });
     let toggle = move |_| {
         let on_break = duty.get_untracked().is_none_or(|d| !d.on_break);
         call.run(set_break(on_break), move |d| duty.set(Some(d)));
@@ -45,5 +70,11 @@ pub fn DutyBar() -> impl IntoView {
             })}
             <ErrorNote message=call.message()/>
         </section>
+        {move || (fresh.get() > 0).then(|| view! {
+            <p class="card alert-new" role="alert">
+                <strong>{t(Msg::NewInQueue)} ": " {fresh.get()}</strong> " "
+                <button type="button" class="link" on:click=move |_| fresh.set(0)>{t(Msg::Dismiss)}</button>
+            </p>
+        })}
     }
 }
