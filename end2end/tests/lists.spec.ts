@@ -44,10 +44,11 @@ test('every page fits a phone and every list keeps its labels', async ({ browser
   for (const path of ['/', `/tickets/${id}`, '/new', '/account']) {
     await fitsThePhone(client, path);
   }
-  for (const path of ['/operator/', `/operator/tickets/${id}`, '/operator/work']) {
+  for (const path of ['/operator/', `/operator/tickets/${id}`, '/operator/work', '/operator/account']) {
     await fitsThePhone(operator, path);
   }
-  for (const path of ['/admin/', '/admin/tickets', `/admin/tickets/${id}`, '/admin/floor', '/admin/settings']) {
+  for (const path of ['/admin/', '/admin/tickets', `/admin/tickets/${id}`, '/admin/floor', '/admin/settings',
+    '/admin/account']) {
     await fitsThePhone(admin, path);
   }
 

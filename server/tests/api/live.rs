@@ -4,7 +4,10 @@
 //! reconnecting app catches up exactly, and that on PostgreSQL events are delivered in commit
 //! order with nothing skipped.
 
-use crate::common::{assign, desk, open_ticket, step_ok, Backend, Browser, TestApp};
+use crate::common::{
+    assign, desk, fresh_database, open_ticket, step_ok, test_config, Backend, Browser, DbGuard,
+    Process, TestApp, USER_PASSWORD,
+};
 use app::dto::Cursor;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -358,6 +361,33 @@ async fn concurrent_commits_reach_a_tailing_reader_without_gaps(backend: Backend
     assert_eq!(committed.len(), 8 * 20);
     assert_eq!(read, committed, "the tail skipped or repeated events");
     app.stop().await;
+}
+
+/// Two processes on one PostgreSQL, as behind a load balancer: a change made through one
+/// reaches a socket held by the other (its commit NOTIFYs every process's tail).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_process_reaches_sockets_on_another() {
+    let (url, _guard) = fresh_database(Backend::Postgres).await;
+    let files = tempfile::tempdir().expect("shared files directory");
+    let client_name = {
+        let app = TestApp::spawn_on(&url, DbGuard::Kept, test_config()).await;
+        let admin = app.admin().await;
+        let (_, client) = app.user(&admin, "Lejla Hasić", "client").await;
+        app.stop().await;
+        client
+    };
+    let a = Process::start(&url, files.path());
+    let b = Process::start(&url, files.path());
+    let on_a = Browser::new(&a.base);
+    on_a.sign_in_ok(&client_name, USER_PASSWORD, "client").await;
+    let mut on_b = open(&on_a.on(&b.base), None).await;
+    on_b.hello().await;
+    let ticket = open_ticket(&on_a, "Through A", "two-1").await;
+    let note = on_b
+        .next(Duration::from_secs(5))
+        .await
+        .expect("a note on B of what was done through A");
+    assert_eq!(note["ticket_id"], json!(ticket));
 }
 
 on_both_databases!(
