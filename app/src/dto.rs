@@ -394,13 +394,15 @@ pub struct Cursor {
 /// What the live socket (`/ws`) tells an app, flat (one shape, cheap to decode): the cursor it
 /// is now at, and either a ticket that changed (`ticket_id`; the app loads what it shows of it
 /// again, through the server functions that check access again), or `reload` — too much
-/// happened while it was away, so it loads everything again — or, with neither, where it
-/// starts. It never carries what changed: nothing an app may not read travels this way.
+/// happened while it was away, so it loads everything again —, or `floor` — the floor changed
+/// (breaks, plans, who is on duty; staff only) —, or, with none, where it starts. It never
+/// carries what changed: nothing an app may not read travels this way.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LiveNote {
     pub cursor: Cursor,
     pub ticket_id: Option<i64>,
     pub reload: bool,
+    pub floor: bool,
 }
 
 /// A step with a ticket: the move, and the message, resolution or reason it needs.

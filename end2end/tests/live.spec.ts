@@ -2,7 +2,8 @@
 // the admin assigns appears in the operator's queue with an alert and a count in the title, and
 // on the admin's floor as load, and in the client's list as it is made;
 // the operator returning it with a question changes the client's open ticket as it happens,
-// and what the client is writing meanwhile stays in the box. When the server restarts, the apps
+// and what the client is writing meanwhile stays in the box; a break shows on the admin's
+// floor. When the server restarts, the apps
 // say they are offline, come back by themselves and show what happened meanwhile.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
@@ -62,6 +63,10 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   await expect(operator.locator('.ticket-pane .thread')).toContainText('Red.');
   await expect(row).toContainText('in progress');
   await expect(operator).not.toHaveTitle(/^\(/);
+
+  // The operator takes a break: the admin's floor says so.
+  await operator.getByRole('button', { name: 'Take a break' }).click();
+  await expect(floorRow).toContainText('on a break');
 });
 
 test('after a restart the apps come back by themselves and catch up', async ({ browser }) => {

@@ -66,9 +66,12 @@ fn main() {
             for _ in 0..count {
                 let mut ws = salter.socket(&admin).await;
                 let heard = heard.clone();
+                // Only the note of the ticket counts (not, say, a floor note).
+                let about = format!("\"ticket_id\":{ticket}");
                 readers.push(tokio::spawn(async move {
                     while let Some(Ok(message)) = ws.next().await {
-                        if message.is_text() && heard.send(Instant::now()).is_err() {
+                        let ours = message.to_text().is_ok_and(|t| t.contains(&about));
+                        if ours && heard.send(Instant::now()).is_err() {
                             return;
                         }
                     }

@@ -84,6 +84,7 @@ async fn close(mut ws: WebSocket, code: u16) {
 async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Option<Cursor>) {
     // Subscribed before the catch-up is read, so nothing falls between the two.
     let mut events = state.live.subscribe();
+    let mut floor = state.live.floor();
     let mut closing = state.live.closing();
     let start = after.unwrap_or_else(|| state.live.head());
     let Ok((missed, mut reached)) = live::catch_up(&state, &session, start).await else {
@@ -128,6 +129,16 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
                 }
                 Err(RecvError::Closed) => return close(ws, RESTARTING).await,
             },
+            changed = floor.recv() => {
+                if matches!(changed, Err(RecvError::Closed)) {
+                    return close(ws, RESTARTING).await;
+                }
+                if let Some(note) = live::floor_note(reached, &session) {
+                    if !send(&mut ws, note).await {
+                        return;
+                    }
+                }
+            }
             _ = beat.tick() => {
                 if !answered {
                     return;

@@ -323,16 +323,16 @@ pub fn sqlite_path(url: &str) -> &str {
 pub type Listener = sqlx::postgres::PgListener;
 
 impl Db {
-    /// PostgreSQL: a connection listening on `channel` — how one process hears of another's
-    /// commits (live updates). None on SQLite, which serves from one process, or when it
+    /// PostgreSQL: a connection listening on `channels` — how one process hears of another's
+    /// commits and floor changes (live updates). None on SQLite, which serves from one process, or when it
     /// cannot connect (the tail then finds other processes' events by polling).
-    pub async fn listener(&self, channel: &str) -> Option<Listener> {
+    pub async fn listener(&self, channels: &[&str]) -> Option<Listener> {
         if self.backend != Backend::Postgres {
             return None;
         }
         let listening = async {
             let mut listener = Listener::connect(&self.url).await?;
-            listener.listen(channel).await?;
+            listener.listen_all(channels.iter().copied()).await?;
             Ok::<_, sqlx::Error>(listener)
         };
         listening

@@ -59,6 +59,7 @@ impl Settled {
             cursor: self.cursor,
             ticket_id: Some(self.ticket_id),
             reload: false,
+            floor: false,
         }
     }
 }
@@ -69,6 +70,38 @@ pub fn start_note(cursor: Cursor, reload: bool) -> LiveNote {
         cursor,
         ticket_id: None,
         reload,
+        floor: false,
+    }
+}
+
+/// The floor changed (a break, a plan, who is on duty, the loads): staff's floor views and
+/// duty bars load again. Clients never hear of it.
+pub fn floor_note(cursor: Cursor, session: &Session) -> Option<LiveNote> {
+    let staff = session
+        .user
+        .role()
+        .is_ok_and(|r| r != crate::dto::Role::Client);
+    staff.then_some(LiveNote {
+        cursor,
+        ticket_id: None,
+        reload: false,
+        floor: true,
+    })
+}
+
+/// Tells every process's sockets that the floor changed. It is no event of the log: a socket
+/// away at the time does not hear of it, but an app that comes back loads its floor anyway.
+pub async fn floor_changed(state: &AppState) {
+    // PostgreSQL: through NOTIFY, which every process's tail hears (this one's too).
+    let notified = match state.db.backend {
+        db::Backend::Postgres => sqlx::query("SELECT pg_notify('salter_floor', '')")
+            .execute(&state.db.pool)
+            .await
+            .is_ok(),
+        db::Backend::Sqlite => false,
+    };
+    if !notified {
+        let _ = state.live.floor.send(());
     }
 }
 
@@ -76,6 +109,7 @@ pub fn start_note(cursor: Cursor, reload: bool) -> LiveNote {
 /// the process is stopping (the sockets then close, telling the apps to come back).
 pub struct Live {
     events: broadcast::Sender<Settled>,
+    floor: broadcast::Sender<()>,
     head: watch::Sender<Cursor>,
     wake: Notify,
     closing: watch::Sender<bool>,
@@ -85,6 +119,7 @@ impl Default for Live {
     fn default() -> Live {
         Live {
             events: broadcast::channel(FAN_OUT).0,
+            floor: broadcast::channel(16).0,
             head: watch::channel(Cursor::default()).0,
             wake: Notify::new(),
             closing: watch::channel(false).0,
@@ -101,6 +136,11 @@ impl Live {
     /// Every event the tail reads from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Settled> {
         self.events.subscribe()
+    }
+
+    /// Every change of the floor from now on.
+    pub fn floor(&self) -> broadcast::Receiver<()> {
+        self.floor.subscribe()
     }
 
     /// How far the tail has read.
@@ -204,7 +244,7 @@ pub async fn tail(state: AppState) {
         }
     };
     live.head.send_replace(at);
-    if let Some(listener) = state.db.listener("salter_events").await {
+    if let Some(listener) = state.db.listener(&["salter_events", "salter_floor"]).await {
         tokio::spawn(wake_on_notify(state.clone(), listener));
     }
     loop {
@@ -231,11 +271,15 @@ pub async fn tail(state: AppState) {
     }
 }
 
-/// PostgreSQL: every NOTIFY on the channel (sent when events commit, by a trigger — through
-/// any process) wakes the tail; a lost connection is made again.
+/// PostgreSQL: every NOTIFY of committed events (sent by a trigger — through any process)
+/// wakes the tail, and every floor change reaches this process's sockets; a lost connection
+/// is made again.
 async fn wake_on_notify(state: AppState, mut listener: db::Listener) {
     loop {
         match listener.recv().await {
+            Ok(n) if n.channel() == "salter_floor" => {
+                let _ = state.live.floor.send(());
+            }
             Ok(_) => state.live.wake(),
             Err(e) => {
                 tracing::warn!(error = %e, "live: listening for other processes' events failed");

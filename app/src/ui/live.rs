@@ -142,6 +142,11 @@ impl Live {
 
     fn apply(self, note: LiveNote) {
         self.cursor.set_value(Some(note.cursor));
+        if note.floor {
+            // What shows the floor (the admin's floor, the duty bar) loads again.
+            self.ui.changed();
+            return;
+        }
         let named = match (note.reload, note.ticket_id) {
             (false, None) => return,
             (true, _) => None,

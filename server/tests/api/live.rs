@@ -363,6 +363,32 @@ async fn concurrent_commits_reach_a_tailing_reader_without_gaps(backend: Backend
     app.stop().await;
 }
 
+async fn staff_hear_of_the_floor_and_clients_do_not(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, _) = desk(&app).await;
+    let mut watching = open(&admin, None).await;
+    watching.hello().await;
+    let mut outside = open(&client, None).await;
+    outside.hello().await;
+    let (status, duty) = operator
+        .call("assignment/set_break", json!({"on_break": true}))
+        .await;
+    assert_eq!(status, 200, "{duty}");
+    let note = watching
+        .next(Duration::from_secs(5))
+        .await
+        .expect("a floor note");
+    assert_eq!(
+        (note["floor"].as_bool(), note["ticket_id"].as_i64()),
+        (Some(true), None)
+    );
+    assert!(
+        outside.drain().await.is_empty(),
+        "a client hears nothing of the floor"
+    );
+    app.stop().await;
+}
+
 /// Two processes on one PostgreSQL, as behind a load balancer: a change made through one
 /// reaches a socket held by the other (its commit NOTIFYs every process's tail).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,6 +418,7 @@ async fn a_change_through_one_process_reaches_sockets_on_another() {
 
 on_both_databases!(
     only_our_signed_in_pages_open_a_socket,
+    staff_hear_of_the_floor_and_clients_do_not,
     an_open_console_keeps_its_operator_on_duty,
     every_socket_hears_exactly_what_its_user_may_see,
     a_reconnecting_app_catches_up_exactly,

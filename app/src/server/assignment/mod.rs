@@ -42,14 +42,26 @@ pub fn wake(state: &AppState) {
 
 /// The background loop of one server process.
 pub async fn keep_assigning(state: AppState) {
+    // The floor as last seen, so staff hear when it changed by itself (shifts by the clock,
+    // operators coming and going) — and only then.
+    let mut last_floor = None;
     loop {
         tokio::select! {
             _ = state.assign.notified() => {}
             _ = tokio::time::sleep(TICK) => {}
         }
         match run(&state).await {
-            // Its assignments and hand-backs reach the live sockets now.
-            Ok(_) => state.live.wake(),
+            // Its assignments and hand-backs reach the live sockets now; so does a floor that
+            // changed.
+            Ok(_) => {
+                state.live.wake();
+                if let Ok(now) = floor(&state).await {
+                    if last_floor.as_ref().is_some_and(|before| *before != now) {
+                        crate::server::live::floor_changed(&state).await;
+                    }
+                    last_floor = Some(now);
+                }
+            }
             Err(e) => tracing::error!(error = %e, "assignment step failed"),
         }
     }

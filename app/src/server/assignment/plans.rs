@@ -134,6 +134,7 @@ pub async fn set_plan(state: &AppState, input: &OperatorPlan) -> Result<Floor, A
         })
         .await?;
     wake(state);
+    crate::server::live::floor_changed(state).await;
     floor(state).await
 }
 
@@ -150,6 +151,7 @@ pub async fn set_break(
         .await?;
     // Going on a break is going off duty: settle it now, not at the next tick.
     run(state).await?;
+    crate::server::live::floor_changed(state).await;
     my_duty(state, session).await
 }
 
