@@ -88,6 +88,11 @@ impl Live {
         let opened = Closure::<dyn FnMut()>::new(move || {
             self.attempts.set_value(0);
             self.ui.online.set(true);
+            // Back after a disconnect: the catch-up names the tickets that changed, and what
+            // no event records (the floor) loads again too.
+            if self.cursor.get_value().is_some() {
+                self.ui.changed();
+            }
         });
         let heard =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
