@@ -36,14 +36,19 @@ pub(super) fn FieldsForm(
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let priority = RwSignal::new(ticket.priority);
+    // The ticket's category until the user picks one — found by name in the categories, which
+    // may arrive after the ticket (a form made before they did would otherwise clear it).
     let current = ticket.category.clone();
-    let category = RwSignal::new(
-        categories
-            .get_untracked()
-            .iter()
-            .find(|c| Some(&c.name) == current.as_ref())
-            .map(|c| c.id),
-    );
+    let picked = RwSignal::new(None::<Option<i64>>);
+    let category = Signal::derive(move || {
+        picked.get().unwrap_or_else(|| {
+            categories.with(|list| {
+                list.iter()
+                    .find(|c| Some(&c.name) == current.as_ref())
+                    .map(|c| c.id)
+            })
+        })
+    });
     let call = FormCall::new();
     let key = ActionKey::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -68,7 +73,7 @@ pub(super) fn FieldsForm(
             <Select id="edit-category" label=Msg::Category blank=Msg::NoCategory
                 options=id_options(categories, |c| c.active.then(|| (c.id, c.name.clone())))
                 current=Signal::derive(move || category.get().map(|c| c.to_string()).unwrap_or_default())
-                on_pick=move |v| category.set(v.parse().ok())/>
+                on_pick=move |v| picked.set(Some(v.parse().ok()))/>
             <ErrorNote message=call.message()/>
             <button type="submit" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
