@@ -240,6 +240,11 @@ pub struct TicketEdit {
     pub ticket_id: i64,
     pub priority: crate::tickets::Priority,
     pub category_id: Option<i64>,
+    /// The ticket's version the change was made against (`TicketDetail::version` as the person
+    /// saw it): if someone else changed the ticket since, nothing happens and the answer is
+    /// `AppError::Stale`. Without one, the change is made whatever happened meanwhile.
+    #[serde(default)]
+    pub seen: Option<i64>,
     /// One per user action, reused when the app retries it: a retry is answered from what
     /// the first request did (`server::replay`). Without one, a retry may repeat the change.
     #[serde(default)]
@@ -347,6 +352,11 @@ pub enum Step<'a> {
 }
 
 impl TicketDetail {
+    /// The version of the ticket this view shows: its last history row the caller may see.
+    pub fn version(&self) -> i64 {
+        self.history.iter().map(|e| e.id).max().unwrap_or(0)
+    }
+
     /// The conversation as it happened: the messages, and between them the steps that moved
     /// the ticket (status, assignment, forced and field changes). Left out: what the page shows
     /// otherwise (the opening is the description; a message, note or file is its message), and
@@ -397,12 +407,39 @@ pub struct Cursor {
 /// happened while it was away, so it loads everything again —, or `floor` — the floor changed
 /// (breaks, plans, who is on duty; staff only) —, or, with none, where it starts. It never
 /// carries what changed: nothing an app may not read travels this way.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Staff also hear who is on a ticket (`here`): sent for every ticket they may see whose
+/// people change, and once for each on connecting.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct LiveNote {
     pub cursor: Cursor,
     pub ticket_id: Option<i64>,
     pub reload: bool,
     pub floor: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub here: Option<Here>,
+}
+
+/// Who has a ticket open now (the apps leave themselves out), and who of them is writing.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Here {
+    pub ticket_id: i64,
+    pub people: Vec<Present>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Present {
+    pub user_id: i64,
+    pub name: String,
+    pub typing: bool,
+}
+
+/// What an app tells its live socket: the ticket its tab shows (if any), and whether its
+/// person is writing on it. Said again whenever either changes.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Say {
+    pub viewing: Option<i64>,
+    pub typing: bool,
 }
 
 /// A step with a ticket: the move, and the message, resolution or reason it needs.
@@ -416,6 +453,11 @@ pub struct TicketMove {
     /// Files on the move's message (pending uploads of the caller).
     #[serde(default)]
     pub attachments: Vec<i64>,
+    /// The ticket's version the change was made against (`TicketDetail::version` as the person
+    /// saw it): if someone else changed the ticket since, nothing happens and the answer is
+    /// `AppError::Stale`. Without one, the change is made whatever happened meanwhile.
+    #[serde(default)]
+    pub seen: Option<i64>,
     /// One per user action, reused when the app retries it: a retry is answered from what
     /// the first request did (`server::replay`). Without one, a retry may repeat the change.
     #[serde(default)]
@@ -431,6 +473,11 @@ pub struct TicketMessage {
     /// Files on the message (pending uploads of the caller).
     #[serde(default)]
     pub attachments: Vec<i64>,
+    /// The ticket's version the change was made against (`TicketDetail::version` as the person
+    /// saw it): if someone else changed the ticket since, nothing happens and the answer is
+    /// `AppError::Stale`. Without one, the change is made whatever happened meanwhile.
+    #[serde(default)]
+    pub seen: Option<i64>,
     /// One per user action, reused when the app retries it: a retry is answered from what
     /// the first request did (`server::replay`). Without one, a retry may repeat the change.
     #[serde(default)]
@@ -444,6 +491,11 @@ pub struct ForcedChange {
     pub status: crate::tickets::Status,
     pub operator_id: Option<i64>,
     pub reason: String,
+    /// The ticket's version the change was made against (`TicketDetail::version` as the person
+    /// saw it): if someone else changed the ticket since, nothing happens and the answer is
+    /// `AppError::Stale`. Without one, the change is made whatever happened meanwhile.
+    #[serde(default)]
+    pub seen: Option<i64>,
     /// One per user action, reused when the app retries it: a retry is answered from what
     /// the first request did (`server::replay`). Without one, a retry may repeat the change.
     #[serde(default)]

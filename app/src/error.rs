@@ -81,6 +81,10 @@ pub enum AppError {
     /// A ticket move that the state machine does not allow from the current status.
     #[error("this step is not possible now")]
     MoveNotAllowed,
+    /// Someone else changed the ticket after the version the change was made against (`seen`):
+    /// nothing was changed; the caller looks at the ticket (now at `version`) and sends again.
+    #[error("the ticket changed since version {version}")]
+    Stale { version: i64 },
     /// The reopening window has passed.
     #[error("the ticket was closed too long ago to reopen")]
     ReopenWindowPassed,
@@ -197,6 +201,8 @@ mod wire {
         limit: Option<i64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<i64>,
     }
 
     impl WireError {
@@ -209,6 +215,7 @@ mod wire {
                 problem: None,
                 limit: None,
                 detail: None,
+                version: None,
             }
         }
     }
@@ -237,6 +244,10 @@ mod wire {
                 },
                 AppError::FileTooLarge { limit } => WireError {
                     limit: Some(limit),
+                    ..WireError::code(code)
+                },
+                AppError::Stale { version } => WireError {
+                    version: Some(version),
                     ..WireError::code(code)
                 },
                 AppError::BadRequest { detail } | AppError::Network { detail } => WireError {
@@ -276,6 +287,9 @@ mod wire {
                 },
                 "not_found" => AppError::NotFound,
                 "move_not_allowed" => AppError::MoveNotAllowed,
+                "stale" => AppError::Stale {
+                    version: w.version.ok_or_else(missing)?,
+                },
                 "reopen_window_passed" => AppError::ReopenWindowPassed,
                 "idempotency_conflict" => AppError::IdempotencyConflict,
                 "cross_origin" => AppError::CrossOrigin,
@@ -316,6 +330,7 @@ impl AppError {
             AppError::EditionLimit { .. } => "edition_limit",
             AppError::NotFound => "not_found",
             AppError::MoveNotAllowed => "move_not_allowed",
+            AppError::Stale { .. } => "stale",
             AppError::ReopenWindowPassed => "reopen_window_passed",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::CrossOrigin => "cross_origin",
@@ -354,6 +369,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::EditionLimit { .. }
             | AppError::MoveNotAllowed
+            | AppError::Stale { .. }
             | AppError::ReopenWindowPassed
             | AppError::IdempotencyConflict => 409,
             AppError::Invalid { .. } => 422,
@@ -426,6 +442,7 @@ mod tests {
             },
             AppError::BadRequest { detail: "x".into() },
             AppError::MoveNotAllowed,
+            AppError::Stale { version: 41 },
             AppError::Unavailable,
             AppError::Refused(Refusal::TooLarge),
             AppError::Refused(Refusal::UnknownHost),

@@ -297,6 +297,9 @@ messages! {
     AttachHint => "Pictures (PNG, JPEG, GIF), PDF, text or log files, ZIP archives: choose them, drop them here, or paste them into the message.", "Slike (PNG, JPEG, GIF), PDF, tekstualne ili log datoteke, ZIP arhive: odaberite ih, ispustite ovdje ili zalijepite u poruku.";
     Uploading => "uploading", "slanje u toku";
     NoOperatorsYet => "No operators yet: create their accounts, and tickets will go to them by themselves.", "Još nema operatera: kreirajte im naloge i tiketi će im se dodjeljivati sami.";
+    ChangedMeanwhile => "Changed since you began (your text is kept; send again once you have looked):", "Promijenjeno otkako ste počeli (vaš tekst je sačuvan; pošaljite ponovo kad pogledate):";
+    AlsoHere => "Also here:", "Ovdje su i:";
+    Writing => "writing…", "piše…";
     NoMessagesYet => "No messages yet: write the first one below.", "Još nema poruka: napišite prvu ispod.";
     System => "System", "Sistem";
     JustNow => "just now", "upravo";
@@ -445,6 +448,8 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::EditionLimit { role, limit }, Bs) => format!("Besplatna verzija dozvoljava {limit} {} uloge „{}“. Prvo onemogućite neki ili pređite na komercijalnu verziju.", Bs.plural(*limit, ["aktivan nalog", "aktivna naloga", "aktivnih naloga"]), role.label(Bs)),
         (AppError::MoveNotAllowed, En) => "This step is not possible in the ticket's current status. Reload to see what changed.".into(),
         (AppError::MoveNotAllowed, Bs) => "Ovaj korak nije moguć u trenutnom statusu tiketa. Osvježite da vidite šta se promijenilo.".into(),
+        (AppError::Stale { .. }, En) => "Someone else changed this ticket while you were at it; nothing was sent. Look at what changed, then send again.".into(),
+        (AppError::Stale { .. }, Bs) => "Neko drugi je promijenio ovaj tiket dok ste radili na njemu; ništa nije poslano. Pogledajte šta se promijenilo, pa pošaljite ponovo.".into(),
         (AppError::ReopenWindowPassed, En) => "This ticket was closed too long ago to reopen. Open a new ticket that refers to it.".into(),
         (AppError::ReopenWindowPassed, Bs) => "Ovaj tiket je zatvoren prije previše vremena da bi se ponovo otvorio. Otvorite novi tiket koji se na njega poziva.".into(),
         (AppError::IdempotencyConflict, En) => "This request was already sent with different content. Reload and try again.".into(),

@@ -8,7 +8,8 @@ use app::dto::{Account, ForcedChange, Role, TicketDetail, TicketMove};
 use app::i18n::Msg;
 use app::tickets::{Move, Status};
 use app::ui::{
-    choices, id_options, t, ActionKey, ErrorNote, FormCall, Select, StaffTicketView, TextArea,
+    choices, id_options, t, ActionKey, ErrorNote, FormCall, Select, Since, StaffTicketView,
+    TextArea,
 };
 use leptos::prelude::*;
 
@@ -55,9 +56,13 @@ fn AdminTools(
     };
     let reason = RwSignal::new(String::new());
     let call = FormCall::new();
+    // Picks are made against the ticket as it was when the admin began.
+    let since = Since::new(call);
+    let version = move || detail.with_untracked(|d| d.as_ref().map_or(0, TicketDetail::version));
     let key = ActionKey::new();
     let done = move |d| {
         key.renew();
+        since.done();
         picked_status.set(None);
         picked_operator.set(None);
         reason.set(String::new());
@@ -70,6 +75,7 @@ fn AdminTools(
             text: None,
             operator_id: untrack(operator),
             attachments: Vec::new(),
+            seen: since.seen(version()),
             idempotency_key: Some(key.current()),
         };
         call.run(move_ticket(input), done);
@@ -81,6 +87,7 @@ fn AdminTools(
             status: untrack(status),
             operator_id: untrack(operator),
             reason: reason.get_untracked(),
+            seen: since.seen(version()),
             idempotency_key: Some(key.current()),
         };
         call.run(force_ticket(input), done);
@@ -90,7 +97,10 @@ fn AdminTools(
             <Select id="operator" label=Msg::Operator blank=Msg::Unassigned
                 options=id_options(operators, |a| Some((a.id, a.full_name.clone())))
                 current=Signal::derive(move || operator().map(|id| id.to_string()).unwrap_or_default())
-                on_pick=move |v| picked_operator.set(Some(v.parse().ok()))/>
+                on_pick=move |v| {
+                    since.begin(version());
+                    picked_operator.set(Some(v.parse().ok()));
+                }/>
             <p class="actions">
                 <button type="button" on:click=assign disabled=move || call.busy()>{t(Msg::MoveAssign)}</button>
             </p>
@@ -99,7 +109,10 @@ fn AdminTools(
             <Select id="force-status" label=Msg::Status
                 options=choices(&Status::CHOICES)
                 current=Signal::derive(move || status().as_str().to_string())
-                on_pick=move |v| picked_status.set(Status::parse(&v))/>
+                on_pick=move |v| {
+                    since.begin(version());
+                    picked_status.set(Status::parse(&v));
+                }/>
             <TextArea id="force-reason" label=Msg::Reason value=reason maxlength=REASON_MAX/>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Force)}</button>

@@ -3,28 +3,33 @@
 //! text frames: first where the app starts and what it missed since its cursor (`?tx=&id=`,
 //! `app::server::live::catch_up`), then every event its session may see as it settles. It
 //! pings every `Config::live_heartbeat` and drops a socket that did not answer the previous
-//! ping; it closes
-//! with `SESSION_ENDED` once the session is over, and with `RESTARTING` when the server stops
-//! (the app comes back and catches up). An operator's open socket keeps them on duty
-//! (`assignment::seen` at every heartbeat). The rules — order, catch-up, who may see what —
-//! are `app::server::live`'s; this is the HTTP side.
+//! ping; it closes with `SESSION_ENDED` once the session is over, and with `RESTARTING` when
+//! the server stops (the app comes back and catches up). An operator's open socket keeps them
+//! on duty (`assignment::seen` at every heartbeat). The app says which ticket its tab shows and
+//! whether its person is writing (`Say`); staff hear who is on the tickets they may see
+//! (`app::server::presence`). The rules — order, catch-up, who may see what — are
+//! `app::server::live`'s and `presence`'s; this is the HTTP side.
 
-use app::dto::{Cursor, LiveNote};
+use app::dto::{Cursor, LiveNote, Say};
 use app::error::AppError;
 use app::server::access::{self, Policy};
 use app::server::auth::{self, Session};
 use app::server::live::{self, start_note};
+use app::server::presence::{self, Saying};
+use app::server::ticket::{ticket_row, Parties};
 use app::server::{assignment, gateway, AppState};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::response::{IntoResponse, Response};
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::broadcast::error::RecvError;
 
 /// Close code: the session is over (signed out, expired, disabled) — the app signs in again.
 pub const SESSION_ENDED: u16 = 4401;
 /// Close code: the server is stopping — the app reconnects (to it or another) and catches up.
 pub const RESTARTING: u16 = 1012;
-/// An app sends nothing but pongs: small frames, small buffers (an idle socket costs a few KB).
+/// An app sends only pongs and what its tab shows (`Say`): small frames, small buffers (an idle
+/// socket costs a few KB).
 const FRAME_MAX: usize = 1024;
 
 /// The app's cursor, when it has one.
@@ -81,13 +86,71 @@ async fn close(mut ws: WebSocket, code: u16) {
     let _ = ws.send(Message::Close(Some(frame))).await;
 }
 
-async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Option<Cursor>) {
+/// What a socket's tab shows, as it last said, and the ticket's parties as read then (`None`:
+/// no ticket, or one it may not see).
+struct Tab {
+    key: (u64, u64),
+    say: Say,
+    on: Option<Parties>,
+}
+
+impl Tab {
+    /// Reads the ticket the tab says it shows, if the session may see it.
+    async fn look(&mut self, state: &AppState, session: &Session) {
+        self.on = match self.say.viewing {
+            Some(id) => match ticket_row(state, id).await {
+                Ok(row) if access::ticket(session, &row).is_ok() => Some(Parties::from(&row)),
+                _ => None,
+            },
+            None => None,
+        };
+    }
+
+    fn saying(&self, session: &Session) -> Saying {
+        Saying {
+            socket: self.key,
+            ticket: self.on.and(self.say.viewing),
+            client_id: self.on.map_or(0, |p| p.client_id),
+            operator_id: self.on.and_then(|p| p.operator_id),
+            user_id: session.user.id,
+            name: session.user.full_name.clone(),
+            typing: self.say.typing,
+        }
+    }
+}
+
+async fn serve(ws: WebSocket, state: AppState, session: Session, after: Option<Cursor>) {
+    static SOCKETS: AtomicU64 = AtomicU64::new(0);
+    let mut tab = Tab {
+        key: (
+            state.live.presence.process,
+            SOCKETS.fetch_add(1, Ordering::Relaxed),
+        ),
+        say: Say::default(),
+        on: None,
+    };
+    run(ws, &state, &session, after, &mut tab).await;
+    if tab.on.is_some() {
+        // Gone: no longer on the ticket, for everyone at once.
+        tab.on = None;
+        presence::say(&state, tab.saying(&session)).await;
+    }
+}
+
+async fn run(
+    mut ws: WebSocket,
+    state: &AppState,
+    session: &Session,
+    after: Option<Cursor>,
+    tab: &mut Tab,
+) {
     // Subscribed before the catch-up is read, so nothing falls between the two.
     let mut events = state.live.subscribe();
     let mut floor = state.live.floor();
+    let mut people = state.live.presence.subscribe();
     let mut closing = state.live.closing();
     let start = after.unwrap_or_else(|| state.live.head());
-    let Ok((missed, mut reached)) = live::catch_up(&state, &session, start).await else {
+    let Ok((missed, mut reached)) = live::catch_up(state, session, start).await else {
         // The database is away: the app tries again shortly.
         return close(ws, RESTARTING).await;
     };
@@ -99,13 +162,18 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
             return;
         }
     }
+    if !tell_who_is_where(&mut ws, state, session, reached).await {
+        return;
+    }
     let mut beat = tokio::time::interval(state.config.live_heartbeat);
     beat.tick().await;
+    let mut refresh = tokio::time::interval(presence::REFRESH);
+    refresh.tick().await;
     let mut answered = true;
     // An operator's open console is their sign of life: on duty while it is open, however
     // long they read without a request; once it closes, the duty window runs out.
     let on_duty = || async {
-        if let Err(e) = assignment::seen(&state, &session).await {
+        if let Err(e) = assignment::seen(state, session).await {
             tracing::warn!(error = %e, "could not mark the operator as seen");
         }
     };
@@ -116,7 +184,7 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
                 Ok(event) if event.cursor <= reached => {}
                 Ok(event) => {
                     reached = event.cursor;
-                    if event.seen_by(&session) && !send(&mut ws, event.note()).await {
+                    if event.seen_by(session) && !send(&mut ws, event.note()).await {
                         return;
                     }
                 }
@@ -133,10 +201,30 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
                 if matches!(changed, Err(RecvError::Closed)) {
                     return close(ws, RESTARTING).await;
                 }
-                if let Some(note) = live::floor_note(reached, &session) {
+                if let Some(note) = live::floor_note(reached, session) {
                     if !send(&mut ws, note).await {
                         return;
                     }
+                }
+            }
+            changed = people.recv() => {
+                let told = match changed {
+                    Ok(changed) => match presence::here_for(state, session, changed) {
+                        Some(here) => send(&mut ws, live::here_note(reached, here)).await,
+                        None => true,
+                    },
+                    Err(RecvError::Lagged(_)) => tell_who_is_where(&mut ws, state, session, reached).await,
+                    Err(RecvError::Closed) => return close(ws, RESTARTING).await,
+                };
+                if !told {
+                    return;
+                }
+            }
+            _ = refresh.tick() => {
+                if tab.on.is_some() {
+                    // Said again, with the ticket read again: one this session lost is left.
+                    tab.look(state, session).await;
+                    presence::say(state, tab.saying(session)).await;
                 }
             }
             _ = beat.tick() => {
@@ -144,7 +232,7 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
                     return;
                 }
                 // A database that does not answer ends nothing; a session that is over does.
-                if matches!(auth::session_holds(&state, &session).await, Ok(false)) {
+                if matches!(auth::session_holds(state, session).await, Ok(false)) {
                     return close(ws, SESSION_ENDED).await;
                 }
                 answered = false;
@@ -155,10 +243,42 @@ async fn serve(mut ws: WebSocket, state: AppState, session: Session, after: Opti
             }
             incoming = ws.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                // What the tab shows now: it is there, and perhaps elsewhere.
+                Some(Ok(Message::Text(text))) => {
+                    answered = true;
+                    match serde_json::from_str::<Say>(&text) {
+                        Ok(say) if say != tab.say => {
+                            let was = tab.on;
+                            tab.say = say;
+                            tab.look(state, session).await;
+                            if was.is_some() || tab.on.is_some() {
+                                presence::say(state, tab.saying(session)).await;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
                 // A pong, or anything else the app says: it is there.
                 Some(Ok(_)) => answered = true,
             },
             _ = closing.changed() => return close(ws, RESTARTING).await,
         }
     }
+}
+
+/// Who is on each ticket the session may hear of (staff: those they may see), as now.
+async fn tell_who_is_where(
+    ws: &mut WebSocket,
+    state: &AppState,
+    session: &Session,
+    reached: Cursor,
+) -> bool {
+    for changed in state.live.presence.tickets() {
+        if let Some(here) = presence::here_for(state, session, changed) {
+            if !send(ws, live::here_note(reached, here)).await {
+                return false;
+            }
+        }
+    }
+    true
 }

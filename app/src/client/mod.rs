@@ -125,13 +125,17 @@ impl<O: DeserializeOwned> Future for Call<O> {
     }
 }
 
-/// Calls a server function: its arguments as a JSON object, its value decoded from JSON.
-pub fn call<I: Serialize, O: DeserializeOwned>(url: &'static str, input: &I) -> Call<O> {
-    // JSON's shapes: `None` as null (not left out), maps as objects.
-    let body = input
+/// A value as JSON text (`None` as null, not left out; maps as objects).
+pub fn encode<I: Serialize>(input: &I) -> Result<js_sys::JsString, AppError> {
+    input
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|_| AppError::Internal)
-        .and_then(|value| js_sys::JSON::stringify(&value).map_err(network));
+        .and_then(|value| js_sys::JSON::stringify(&value).map_err(network))
+}
+
+/// Calls a server function: its arguments as a JSON object, its value decoded from JSON.
+pub fn call<I: Serialize, O: DeserializeOwned>(url: &'static str, input: &I) -> Call<O> {
+    let body = encode(input);
     Call {
         posting: Box::pin(post_json(url, body)),
         decoded: PhantomData,

@@ -9,8 +9,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -26,6 +27,9 @@ pub struct Db {
     group: Option<mpsc::Sender<WriteJob>>,
     /// PostgreSQL: where to open a listening connection (`Db::listener`).
     url: String,
+    /// Told after every write that committed through `Db` (`write`, `commit`): the live tail
+    /// looks for new events then — and not after calls that only read.
+    committed: Arc<Notify>,
 }
 
 /// What a job tells its caller once the shared transaction committed (`true`) or not.
@@ -136,6 +140,7 @@ impl Db {
             backend,
             group,
             url: url.to_string(),
+            committed: Arc::default(),
         })
     }
 
@@ -154,7 +159,7 @@ impl Db {
         let Some(queue) = &self.group else {
             let mut tx = self.begin_write().await?;
             let value = work(&mut tx).await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
             return Ok(value);
         };
         let (answer, answered) = oneshot::channel();
@@ -173,7 +178,24 @@ impl Db {
         });
         queue.send(job).await.map_err(|_| AppError::Internal)?;
         // A dropped job (the writer could not start a transaction) answers nothing.
-        answered.await.map_err(|_| AppError::Internal)?
+        let value = answered.await.map_err(|_| AppError::Internal)??;
+        self.committed.notify_one();
+        Ok(value)
+    }
+
+    /// Commits a transaction from `begin_write`, and tells whoever waits for commits.
+    pub async fn commit(
+        &self,
+        tx: sqlx::Transaction<'static, sqlx::Any>,
+    ) -> Result<(), sqlx::Error> {
+        tx.commit().await?;
+        self.committed.notify_one();
+        Ok(())
+    }
+
+    /// Wakes once a write committed through `Db` since the last wake.
+    pub async fn committed(&self) {
+        self.committed.notified().await;
     }
 }
 

@@ -153,11 +153,5 @@ where
             tracing::warn!(error = %e, "could not mark the operator as seen");
         }
     }
-    let state = caller.state.clone();
-    let answer = body(caller).await;
-    // What the call committed reaches the live sockets now, not at the tail's next look.
-    if answer.is_ok() {
-        state.live.wake();
-    }
-    answer
+    body(caller).await
 }

@@ -16,9 +16,10 @@
 use super::access::{self, TicketRole};
 use super::auth::Session;
 use super::db::{self, flag};
+use super::presence::{self, Presence};
 use super::ticket::Parties;
 use super::AppState;
-use crate::dto::{Cursor, LiveNote};
+use crate::dto::{Cursor, Here, LiveNote};
 use crate::error::AppError;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch, Notify};
@@ -60,6 +61,7 @@ impl Settled {
             ticket_id: Some(self.ticket_id),
             reload: false,
             floor: false,
+            here: None,
         }
     }
 }
@@ -71,6 +73,15 @@ pub fn start_note(cursor: Cursor, reload: bool) -> LiveNote {
         ticket_id: None,
         reload,
         floor: false,
+        here: None,
+    }
+}
+
+/// Who is on a ticket now (staff only: `presence::here_for`).
+pub fn here_note(cursor: Cursor, here: Here) -> LiveNote {
+    LiveNote {
+        here: Some(here),
+        ..start_note(cursor, false)
     }
 }
 
@@ -86,6 +97,7 @@ pub fn floor_note(cursor: Cursor, session: &Session) -> Option<LiveNote> {
         ticket_id: None,
         reload: false,
         floor: true,
+        here: None,
     })
 }
 
@@ -113,6 +125,8 @@ pub struct Live {
     head: watch::Sender<Cursor>,
     wake: Notify,
     closing: watch::Sender<bool>,
+    /// Who is on which ticket now (`presence`).
+    pub presence: Presence,
 }
 
 impl Default for Live {
@@ -123,6 +137,7 @@ impl Default for Live {
             head: watch::channel(Cursor::default()).0,
             wake: Notify::new(),
             closing: watch::channel(false).0,
+            presence: Presence::default(),
         }
     }
 }
@@ -244,9 +259,11 @@ pub async fn tail(state: AppState) {
         }
     };
     live.head.send_replace(at);
-    if let Some(listener) = state.db.listener(&["salter_events", "salter_floor"]).await {
+    let channels = ["salter_events", "salter_floor", "salter_presence"];
+    if let Some(listener) = state.db.listener(&channels).await {
         tokio::spawn(wake_on_notify(state.clone(), listener));
     }
+    tokio::spawn(presence::sweep(state.clone()));
     loop {
         match settled_after(&state, at, BATCH).await {
             Ok(batch) => {
@@ -266,20 +283,22 @@ pub async fn tail(state: AppState) {
         }
         tokio::select! {
             _ = live.wake.notified() => {}
+            _ = state.db.committed() => {}
             _ = tokio::time::sleep(POLL) => {}
         }
     }
 }
 
 /// PostgreSQL: every NOTIFY of committed events (sent by a trigger — through any process)
-/// wakes the tail, and every floor change reaches this process's sockets; a lost connection
-/// is made again.
+/// wakes the tail, and every floor change and presence saying reaches this process's sockets;
+/// a lost connection is made again.
 async fn wake_on_notify(state: AppState, mut listener: db::Listener) {
     loop {
         match listener.recv().await {
             Ok(n) if n.channel() == "salter_floor" => {
                 let _ = state.live.floor.send(());
             }
+            Ok(n) if n.channel() == "salter_presence" => presence::heard(&state, n.payload()),
             Ok(_) => state.live.wake(),
             Err(e) => {
                 tracing::warn!(error = %e, "live: listening for other processes' events failed");

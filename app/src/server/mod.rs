@@ -25,6 +25,7 @@ pub mod input;
 pub mod live;
 pub mod markdown;
 pub mod passwords;
+pub mod presence;
 pub mod replay;
 pub mod settings;
 pub mod ticket;

@@ -5,11 +5,13 @@
 //! After any disconnect it reconnects by itself — waiting longer each time, with jitter, at most
 //! `BACKOFF_MAX` — from the last place it applied, so nothing that happened meanwhile is missed.
 //! Whether it is connected is shown in the header and told to screen readers (`Ui::online`).
+//! It also tells the server which ticket the tab shows and whether its person is writing
+//! (`Ui::viewing`, `Ui::typing`), and hears who else is on tickets (`Ui::presence`, staff).
 
 use super::Ui;
 use crate::api::session::me;
 use crate::client;
-use crate::dto::{Cursor, LiveNote};
+use crate::dto::{Cursor, LiveNote, Say};
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -62,6 +64,25 @@ impl Live {
                 live.close();
             }
         });
+        // What the tab shows, told whenever it changes (and on every connect).
+        Effect::new(move |_| {
+            ui.viewing.track();
+            ui.typing.track();
+            live.say();
+        });
+    }
+
+    /// Tells the server which ticket the tab shows and whether its person is writing.
+    fn say(self) {
+        let say = Say {
+            viewing: self.ui.viewing.get_untracked(),
+            typing: self.ui.typing.get_untracked(),
+        };
+        if let (Some(socket), Ok(text)) = (self.socket.get_value(), client::encode(&say)) {
+            if socket.ready_state() == web_sys::WebSocket::OPEN {
+                let _ = socket.send_with_str(&String::from(text));
+            }
+        }
     }
 
     fn close(self) {
@@ -88,6 +109,9 @@ impl Live {
         let opened = Closure::<dyn FnMut()>::new(move || {
             self.attempts.set_value(0);
             self.ui.online.set(true);
+            // Who is where comes again from this connection.
+            self.ui.presence.set(Vec::new());
+            self.say();
             // Back after a disconnect: the catch-up names the tickets that changed, and what
             // no event records (the floor) loads again too.
             if self.cursor.get_value().is_some() {
@@ -147,6 +171,15 @@ impl Live {
 
     fn apply(self, note: LiveNote) {
         self.cursor.set_value(Some(note.cursor));
+        if let Some(here) = note.here {
+            self.ui.presence.update(|all| {
+                all.retain(|h| h.ticket_id != here.ticket_id);
+                if !here.people.is_empty() {
+                    all.push(here);
+                }
+            });
+            return;
+        }
         if note.floor {
             // What shows the floor (the admin's floor, the duty bar) loads again.
             self.ui.changed();

@@ -16,12 +16,13 @@ pub use files::{add_files, FileLinks, FilePicker};
 pub use nav::Link;
 pub use shell::{common_page, start, NavItem, NotFound};
 pub use tickets::{
-    follow, ticket_path, StaffTicketView, StatusBadge, TicketLink, TicketList, TicketView, When,
+    follow, ticket_path, Since, StaffTicketView, StatusBadge, TicketLink, TicketList, TicketView,
+    When,
 };
 pub use work::WorkHistory;
 
 use crate::client::{Call, Posting};
-use crate::dto::{CurrentUser, Role};
+use crate::dto::{CurrentUser, Here, Present, Role};
 use crate::error::AppError;
 use crate::i18n::{error_text, Lang, Msg};
 use leptos::prelude::*;
@@ -56,6 +57,12 @@ pub struct Ui {
     pub touched: RwSignal<Option<i64>>,
     /// Whether the live connection is up (it reconnects by itself when not).
     pub online: RwSignal<bool>,
+    /// The ticket on screen, and whether its person is writing on it: the live connection
+    /// tells the server, which tells staff (presence).
+    pub viewing: RwSignal<Option<i64>>,
+    pub typing: RwSignal<bool>,
+    /// Staff: who else is on which ticket now, as the live connection hears it.
+    pub presence: RwSignal<Vec<Here>>,
 }
 
 impl Ui {
@@ -71,7 +78,27 @@ impl Ui {
             changes: RwSignal::new(0),
             touched: RwSignal::new(None),
             online: RwSignal::new(true),
+            viewing: RwSignal::new(None),
+            typing: RwSignal::new(false),
+            presence: RwSignal::new(Vec::new()),
         }
+    }
+
+    /// Who else is on a ticket (the user left out), tracked.
+    pub fn others_on(&self, ticket: i64) -> Vec<Present> {
+        let me = self.me.with(|m| m.as_ref().map(|m| m.id));
+        self.presence.with(|all| {
+            all.iter()
+                .find(|h| h.ticket_id == ticket)
+                .map(|h| {
+                    h.people
+                        .iter()
+                        .filter(|p| Some(p.user_id) != me)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
     }
 
     /// The user changed a ticket: what shows tickets elsewhere on the screen follows.

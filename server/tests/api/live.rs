@@ -6,10 +6,10 @@
 
 use crate::common::{
     assign, desk, fresh_database, open_ticket, step_ok, test_config, Backend, Browser, DbGuard,
-    Process, TestApp, USER_PASSWORD,
+    Process, TestApp, ADMIN_PASSWORD, USER_PASSWORD,
 };
 use app::dto::Cursor;
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -27,6 +27,8 @@ enum Frame {
 /// pings), its notes kept for the test.
 struct Socket {
     frames: tokio::sync::mpsc::UnboundedReceiver<Frame>,
+    /// What the app says (`Say`).
+    says: tokio::sync::mpsc::UnboundedSender<String>,
     reader: tokio::task::JoinHandle<()>,
 }
 
@@ -52,8 +54,21 @@ async fn connect(who: &Browser, origin: &str, after: Option<Cursor>) -> Result<S
     }
     let (mut ws, _) = tokio_tungstenite::connect_async(request).await?;
     let (sender, frames) = tokio::sync::mpsc::unbounded_channel();
+    let (says, mut said) = tokio::sync::mpsc::unbounded_channel::<String>();
     let reader = tokio::spawn(async move {
-        while let Some(Ok(message)) = ws.next().await {
+        loop {
+            let message = tokio::select! {
+                Some(text) = said.recv() => {
+                    if ws.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                message = ws.next() => match message {
+                    Some(Ok(message)) => message,
+                    _ => return,
+                },
+            };
             let frame = match message {
                 Message::Text(text) => {
                     Frame::Note(serde_json::from_str(&text).expect("a note is JSON"))
@@ -66,7 +81,11 @@ async fn connect(who: &Browser, origin: &str, after: Option<Cursor>) -> Result<S
             }
         }
     });
-    Ok(Socket { frames, reader })
+    Ok(Socket {
+        frames,
+        says,
+        reader,
+    })
 }
 
 async fn open(who: &Browser, after: Option<Cursor>) -> Socket {
@@ -102,6 +121,25 @@ impl Socket {
         cursor_of(&hello)
     }
 
+    /// The app says which ticket its tab shows, and whether its person is writing.
+    fn say(&self, viewing: Option<i64>, typing: bool) {
+        let say = json!({"viewing": viewing, "typing": typing}).to_string();
+        self.says.send(say).expect("socket open");
+    }
+
+    /// Who is on `ticket` by the next presence note about it.
+    async fn here(&mut self, ticket: i64) -> Vec<(i64, bool)> {
+        loop {
+            let note = self
+                .next(Duration::from_secs(5))
+                .await
+                .expect("a presence note");
+            if note["here"]["ticket_id"] == json!(ticket) {
+                return people(&note);
+            }
+        }
+    }
+
     /// Every note until the socket has been quiet for a while.
     async fn drain(&mut self) -> Vec<Value> {
         let mut notes = Vec::new();
@@ -134,6 +172,16 @@ fn about(notes: &[Value], ticket: i64) -> Vec<Cursor> {
         .iter()
         .filter(|n| n["ticket_id"] == json!(ticket))
         .map(cursor_of)
+        .collect()
+}
+
+/// A presence note's people: (user, writing).
+fn people(note: &Value) -> Vec<(i64, bool)> {
+    note["here"]["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| (p["user_id"].as_i64().unwrap(), p["typing"] == true))
         .collect()
 }
 
@@ -389,6 +437,62 @@ async fn staff_hear_of_the_floor_and_clients_do_not(backend: Backend) {
     app.stop().await;
 }
 
+/// Presence: staff who may see a ticket hear who is on it and who is writing, at once and
+/// again on connecting; a client never hears of it, nor an operator who does not hold the
+/// ticket; saying a ticket one may not see puts nobody on it; a closed tab is gone at once.
+async fn staff_see_who_is_on_a_ticket_and_who_is_writing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let (second, _) = app.user(&admin, "Selma Dedić", "operator").await;
+    let (client_id, second_id) = (client.id().await, second.id().await);
+    let ticket = open_ticket(&client, "Keyboard", "here-1").await;
+    assign(&admin, ticket, operator_id).await;
+    let mut watching = open(&admin, None).await;
+    watching.hello().await;
+    let mut working = open(&operator, None).await;
+    working.hello().await;
+    working.say(Some(ticket), false);
+    assert_eq!(watching.here(ticket).await, vec![(operator_id, false)]);
+    working.say(Some(ticket), true);
+    assert_eq!(watching.here(ticket).await, vec![(operator_id, true)]);
+    // The client on its ticket is seen by staff; the client hears nothing of anyone.
+    let mut asking = open(&client, None).await;
+    asking.hello().await;
+    asking.say(Some(ticket), false);
+    let mut both = vec![(client_id, false), (operator_id, true)];
+    both.sort();
+    let mut heard = watching.here(ticket).await;
+    heard.sort();
+    assert_eq!(heard, both);
+    assert_eq!(people(working.drain().await.last().expect("a note")), heard);
+    // Another operator may not see the ticket: saying it changes nothing, and tells them nothing.
+    let mut outside = open(&second, None).await;
+    outside.hello().await;
+    outside.say(Some(ticket), true);
+    let rest = watching.drain().await;
+    assert!(
+        rest.iter()
+            .all(|n| n["here"].is_null() || !people(n).iter().any(|p| p.0 == second_id)),
+        "{rest:?}"
+    );
+    for quiet in [&mut asking, &mut outside] {
+        let notes = quiet.drain().await;
+        assert!(notes.iter().all(|n| n["here"].is_null()), "{notes:?}");
+    }
+    // Someone connecting hears who is there already.
+    let mut late = open(&admin, None).await;
+    late.hello().await;
+    let mut now = late.here(ticket).await;
+    now.sort();
+    assert_eq!(now, both);
+    // The operator's tab closes: gone at once.
+    drop(working);
+    assert_eq!(watching.here(ticket).await, vec![(client_id, false)]);
+    asking.say(None, false);
+    assert_eq!(watching.here(ticket).await, vec![]);
+    app.stop().await;
+}
+
 /// Two processes on one PostgreSQL, as behind a load balancer: a change made through one
 /// reaches a socket held by the other (its commit NOTIFYs every process's tail).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -414,9 +518,19 @@ async fn a_change_through_one_process_reaches_sockets_on_another() {
         .await
         .expect("a note on B of what was done through A");
     assert_eq!(note["ticket_id"], json!(ticket));
+    // Who is on a ticket crosses processes too: the client on A, the admin watching on B.
+    let admin = Browser::new(&b.base);
+    admin.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    let mut watching = open(&admin, None).await;
+    watching.hello().await;
+    let on_ticket = open(&on_a, None).await;
+    on_ticket.say(Some(ticket), true);
+    let client_id = on_a.id().await;
+    assert_eq!(watching.here(ticket).await, vec![(client_id, true)]);
 }
 
 on_both_databases!(
+    staff_see_who_is_on_a_ticket_and_who_is_writing,
     only_our_signed_in_pages_open_a_socket,
     staff_hear_of_the_floor_and_clients_do_not,
     an_open_console_keeps_its_operator_on_duty,

@@ -994,7 +994,112 @@ async fn the_composer_previews_what_will_be_sent(backend: Backend) {
     app.stop().await;
 }
 
+/// The version a view shows: its last history row.
+fn version_of(detail: &Value) -> i64 {
+    detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["id"].as_i64())
+        .max()
+        .unwrap()
+}
+
+async fn view_of(who: &Browser, id: i64) -> Value {
+    let (status, view) = who.call("tickets/view", json!({"ticket_id": id})).await;
+    assert_eq!(status, 200, "{view}");
+    view
+}
+
+/// A reply, move or edit made against an older version than the server's is refused — with
+/// the version to look at — and changes nothing; after looking, the same sends go through.
+/// What the sender did themselves and (for a client) notes it cannot see make nothing stale.
+async fn changes_against_a_stale_version_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let id = open_ticket(&client, "Scanner", "stale-1").await;
+    assign(&admin, id, operator_id).await;
+    let began = version_of(&view_of(&operator, id).await);
+    // The client writes while the operator is writing a reply.
+    let (status, body) = client
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": id, "body": "It smokes now.", "internal": false}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let messages = |v: &Value| v["messages"].as_array().unwrap().len();
+    let before = view_of(&operator, id).await;
+    let reply = json!({"input": {"ticket_id": id, "body": "Try turning it off.", "internal": false, "seen": began}});
+    let (status, refused) = operator.call("tickets/post", reply.clone()).await;
+    assert_eq!((status, code(&refused)), (409, "stale"), "{refused}");
+    assert_eq!(refused["version"], json!(version_of(&before)));
+    let (status, refused) = operator
+        .call(
+            "tickets/move",
+            json!({"input": {"ticket_id": id, "step": "start", "text": null, "operator_id": null, "seen": began}}),
+        )
+        .await;
+    assert_eq!((status, code(&refused)), (409, "stale"), "{refused}");
+    let (status, refused) = operator
+        .call("tickets/edit", json!({"input": {"ticket_id": id, "priority": "low", "category_id": null, "seen": began}}))
+        .await;
+    assert_eq!((status, code(&refused)), (409, "stale"), "{refused}");
+    let (status, refused) = admin
+        .call("tickets/force", json!({"input": {"ticket_id": id, "status": "closed", "operator_id": null, "reason": "Duplicate", "seen": began}}))
+        .await;
+    assert_eq!((status, code(&refused)), (409, "stale"), "{refused}");
+    let after = view_of(&operator, id).await;
+    assert_eq!(after, before, "a refused change changes nothing");
+    // Having looked, the operator sends against what is there now; their own changes since do
+    // not make the next one stale.
+    let seen = json!(version_of(&after));
+    let reply = json!({"input": {"ticket_id": id, "body": "Try turning it off.", "internal": false, "seen": seen}});
+    let (status, sent) = operator.call("tickets/post", reply).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(messages(&sent), messages(&after) + 1);
+    let (status, body) = operator
+        .call(
+            "tickets/move",
+            json!({"input": {"ticket_id": id, "step": "start", "text": null, "operator_id": null, "seen": seen}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // A client is not held up by an internal note it cannot see.
+    let client_saw = version_of(&view_of(&client, id).await);
+    let (status, body) = operator
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": id, "body": "marker-internal", "internal": true}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = client
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": id, "body": "Any news?", "internal": false, "seen": client_saw}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // An admin's change while the client wrote counts like anyone's.
+    let second = open_ticket(&client, "Mouse", "stale-2").await;
+    let opened = version_of(&view_of(&client, second).await);
+    let (status, body) = admin
+        .call("tickets/force", json!({"input": {"ticket_id": second, "status": "assigned", "operator_id": operator_id, "reason": "Admin's pick"}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, refused) = client
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": second, "body": "Also the cable.", "internal": false, "seen": opened}}),
+        )
+        .await;
+    assert_eq!((status, code(&refused)), (409, "stale"), "{refused}");
+    app.stop().await;
+}
+
 on_both_databases!(
+    changes_against_a_stale_version_are_refused,
     the_composer_previews_what_will_be_sent,
     a_returned_ticket_always_has_a_next_step,
     retried_writes_are_answered_not_repeated,

@@ -10,6 +10,7 @@ use crate::events::{EventKind, Why};
 use crate::server::access::{self, TicketRole};
 use crate::server::attachments;
 use crate::server::auth::Session;
+use crate::server::db::Backend;
 use crate::server::history::{self, Event};
 use crate::server::input::clean_text;
 use crate::server::replay::Replay;
@@ -53,6 +54,45 @@ async fn insert_message(
     )
     .await?;
     Ok(id)
+}
+
+/// Refuses a change made against an older version of the ticket (`seen`) when another person
+/// changed it since in a way the caller may see (the system's own steps do not count). On
+/// PostgreSQL the ticket's row is locked first, so no other change slips in between this look
+/// and the commit; SQLite's one writer has it already.
+async fn fresh(
+    tx: &mut Transaction<'_, Any>,
+    state: &AppState,
+    ticket: i64,
+    seen: Option<i64>,
+    session: &Session,
+    seen_as: TicketRole,
+) -> Result<(), AppError> {
+    let Some(seen) = seen else {
+        return Ok(());
+    };
+    if state.db.backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
+            .bind(ticket)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let (version, changed): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT MAX(id), MAX(CASE WHEN id > $2 AND actor_id <> $3 THEN id END) \
+         FROM ticket_events WHERE ticket_id = $1 AND internal <= $4",
+    )
+    .bind(ticket)
+    .bind(seen)
+    .bind(session.user.id)
+    .bind(i64::from(seen_as != TicketRole::Client))
+    .fetch_one(&mut **tx)
+    .await?;
+    match changed {
+        Some(_) => Err(AppError::Stale {
+            version: version.unwrap_or(0),
+        }),
+        None => Ok(()),
+    }
 }
 
 async fn active_operator(state: &AppState, id: i64) -> Result<bool, AppError> {
@@ -180,6 +220,7 @@ pub(super) async fn make_move(
     };
     let actor = session.user.id;
     let mut tx = state.db.begin_write().await?;
+    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
     set_state(&mut tx, &row, to, operator, actor, now, why).await?;
     let reason = if needs == Needs::Reason {
         text.clone()
@@ -210,7 +251,7 @@ pub(super) async fn make_move(
     )
     .await?;
     replay.remember(&mut tx, row.id, now).await?;
-    tx.commit().await?;
+    state.db.commit(tx).await?;
     // A reopened ticket may wait; a closed or returned one frees its operator.
     crate::server::assignment::wake(state);
     Ok(row.id)
@@ -239,6 +280,7 @@ pub(super) async fn post(
                 text: Some(input.body.clone()),
                 operator_id: None,
                 attachments: input.attachments.clone(),
+                seen: input.seen,
                 idempotency_key: None,
             };
             return make_move(state, session, &answer, replay).await;
@@ -248,6 +290,7 @@ pub(super) async fn post(
     let body = clean_text(Field::Text, &input.body, TEXT_MAX)?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await?;
+    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
     let me = session.user.id;
     let message_id = insert_message(&mut tx, row.id, me, &body, input.internal, now).await?;
     attachments::claim(
@@ -266,7 +309,7 @@ pub(super) async fn post(
         .execute(&mut *tx)
         .await?;
     replay.remember(&mut tx, row.id, now).await?;
-    tx.commit().await?;
+    state.db.commit(tx).await?;
     Ok(row.id)
 }
 
@@ -278,7 +321,7 @@ pub(super) async fn force(
     replay: Replay,
 ) -> Result<i64, AppError> {
     let row = ticket_row(state, input.ticket_id).await?;
-    access::ticket(session, &row)?;
+    let seen_as = access::ticket(session, &row)?;
     let reason = clean_text(Field::Reason, &input.reason, REASON_MAX)?;
     let from = row.status()?;
     let operator = match (input.status, input.operator_id.or(row.operator_id)) {
@@ -293,6 +336,7 @@ pub(super) async fn force(
     let now = state.clock.now_ms();
     let actor = session.user.id;
     let mut tx = state.db.begin_write().await?;
+    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
     let why = Why::Forced(reason.clone());
     set_state(&mut tx, &row, input.status, operator, actor, now, why).await?;
     if input.status != from {
@@ -310,7 +354,7 @@ pub(super) async fn force(
         history::record(&mut tx, event).await?;
     }
     replay.remember(&mut tx, row.id, now).await?;
-    tx.commit().await?;
+    state.db.commit(tx).await?;
     crate::server::assignment::wake(state);
     Ok(row.id)
 }
@@ -324,7 +368,8 @@ pub(super) async fn edit(
     replay: Replay,
 ) -> Result<i64, AppError> {
     let row = ticket_row(state, input.ticket_id).await?;
-    if access::ticket(session, &row)? == TicketRole::Client {
+    let seen_as = access::ticket(session, &row)?;
+    if seen_as == TicketRole::Client {
         return Err(AppError::Forbidden);
     }
     if row.status()? == Status::Closed {
@@ -362,6 +407,7 @@ pub(super) async fn edit(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin_write().await?;
+    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
     let updated = sqlx::query(
         "UPDATE tickets SET priority = $1, category_id = $2, updated_at = $3 \
          WHERE id = $4 AND status <> 'closed'",
@@ -385,6 +431,6 @@ pub(super) async fn edit(
         history::record(&mut tx, event).await?;
     }
     replay.remember(&mut tx, row.id, now).await?;
-    tx.commit().await?;
+    state.db.commit(tx).await?;
     Ok(row.id)
 }

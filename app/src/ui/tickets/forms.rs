@@ -4,9 +4,8 @@
 
 use crate::api::tickets::{edit_ticket, move_ticket, post_message, preview_text};
 use crate::dto::limits::{REASON_MAX, TEXT_MAX};
-use crate::dto::{
-    Attachment, Category, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove, TicketSummary,
-};
+use crate::dto::{Attachment, Category, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove};
+use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::tickets::{rule, Move, Needs, Priority, Status};
 use crate::ui::{
@@ -14,6 +13,9 @@ use crate::ui::{
     TextArea,
 };
 use leptos::prelude::*;
+
+/// How long after the last keystroke someone counts as no longer writing.
+const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// A move's button: on its own form, or (the moves that take a message) in the composer.
 fn move_label(mv: Move, role: Role) -> Msg {
@@ -28,20 +30,85 @@ fn move_label(mv: Move, role: Role) -> Msg {
     }
 }
 
+/// The version of a ticket a change is made against (`TicketMove::seen` …): taken when the
+/// person begins it — the first keystroke, the first pick — and kept while the ticket loads
+/// again under them, so that a change someone else made meanwhile refuses the send
+/// (`AppError::Stale`) instead of being overruled unseen. Once refused, it moves on to the
+/// version the refusal names, keeping where it was (`refused`) so the page can show what changed;
+/// the next send goes through.
+#[derive(Clone, Copy)]
+pub struct Since {
+    at: RwSignal<Option<i64>>,
+    refused: RwSignal<Option<i64>>,
+}
+
+impl Since {
+    /// Follows `call`'s refusals.
+    pub fn new(call: FormCall) -> Since {
+        let since = Since {
+            at: RwSignal::new(None),
+            refused: RwSignal::new(None),
+        };
+        Effect::new(move |_| {
+            if let Some(AppError::Stale { version }) = call.error.get() {
+                since.refused.set(since.at.get_untracked());
+                since.at.set(Some(version));
+            }
+        });
+        since
+    }
+
+    /// The person began the change while the ticket was at `version`.
+    pub fn begin(self, version: i64) {
+        if self.at.get_untracked().is_none() {
+            self.at.set(Some(version));
+        }
+    }
+
+    /// What a send says it was made against: where it began, or else the version on screen.
+    pub fn seen(self, version: i64) -> Option<i64> {
+        Some(self.at.get_untracked().unwrap_or(version))
+    }
+
+    /// Sent: the next change begins anew.
+    pub fn done(self) {
+        self.at.set(None);
+        self.refused.set(None);
+    }
+
+    /// The version the person had when a send was refused (tracked).
+    pub fn refused(self) -> Option<i64> {
+        self.refused.get()
+    }
+}
+
 /// Staff change a ticket's priority and category; each change is kept in its history.
 #[component]
 pub(super) fn FieldsForm(
-    ticket: TicketSummary,
+    detail: RwSignal<Option<TicketDetail>>,
     categories: RwSignal<Vec<Category>>,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let priority = RwSignal::new(ticket.priority);
-    // The ticket's category until the user picks one — found by name in the categories, which
-    // may arrive after the ticket (a form made before they did would otherwise clear it).
-    let current = ticket.category.clone();
+    // The ticket's fields as they are, until the user picks — found by name in the categories,
+    // which may arrive after the ticket (a form made before they did would otherwise clear it).
+    // Picks stay while the ticket loads again under them.
+    let shown = move || {
+        detail.with(|d| {
+            d.as_ref()
+                .map(|d| (d.ticket.priority, d.ticket.category.clone(), d.version()))
+        })
+    };
+    let picked_priority = RwSignal::new(None::<Priority>);
     let picked = RwSignal::new(None::<Option<i64>>);
+    let priority = Signal::derive(move || {
+        picked_priority
+            .get()
+            .or_else(|| shown().map(|s| s.0))
+            .unwrap_or(Priority::Normal)
+    });
     let category = Signal::derive(move || {
         picked.get().unwrap_or_else(|| {
+            let current = shown().and_then(|s| s.1);
             categories.with(|list| {
                 list.iter()
                     .find(|c| Some(&c.name) == current.as_ref())
@@ -49,18 +116,27 @@ pub(super) fn FieldsForm(
             })
         })
     });
+    let version = move || untrack(shown).map_or(0, |s| s.2);
     let call = FormCall::new();
+    let since = Since::new(call);
     let key = ActionKey::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Some(ticket_id) = detail.with_untracked(|d| d.as_ref().map(|d| d.ticket.id)) else {
+            return;
+        };
         let input = TicketEdit {
-            ticket_id: ticket.id,
+            ticket_id,
             priority: priority.get_untracked(),
             category_id: category.get_untracked(),
+            seen: since.seen(version()),
             idempotency_key: Some(key.current()),
         };
         call.run(edit_ticket(input), move |d| {
             key.renew();
+            since.done();
+            picked_priority.set(None);
+            picked.set(None);
             on_change(d);
         });
     };
@@ -69,11 +145,17 @@ pub(super) fn FieldsForm(
             <Select id="edit-priority" label=Msg::Priority
                 options=choices(&Priority::CHOICES)
                 current=Signal::derive(move || priority.get().as_str().to_string())
-                on_pick=move |v| priority.set(Priority::parse(&v).unwrap_or(Priority::Normal))/>
+                on_pick=move |v| {
+                    since.begin(version());
+                    picked_priority.set(Some(Priority::parse(&v).unwrap_or(Priority::Normal)));
+                }/>
             <Select id="edit-category" label=Msg::Category blank=Msg::NoCategory
                 options=id_options(categories, |c| c.active.then(|| (c.id, c.name.clone())))
                 current=Signal::derive(move || category.get().map(|c| c.to_string()).unwrap_or_default())
-                on_pick=move |v| picked.set(Some(v.parse().ok()))/>
+                on_pick=move |v| {
+                    since.begin(version());
+                    picked.set(Some(v.parse().ok()));
+                }/>
             <ErrorNote message=call.message()/>
             <button type="submit" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
@@ -88,6 +170,8 @@ pub(super) fn MoveForm(
     id: i64,
     status: Status,
     mv: Move,
+    /// The ticket's version on screen.
+    version: i64,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -103,6 +187,7 @@ pub(super) fn MoveForm(
             text: reason.then(|| text.get_untracked()),
             operator_id: None,
             attachments: Vec::new(),
+            seen: Some(version),
             idempotency_key: Some(key.current()),
         };
         call.run(move_ticket(input), move |d| {
@@ -129,14 +214,20 @@ pub(super) struct Draft {
     body: RwSignal<String>,
     internal: RwSignal<bool>,
     files: RwSignal<Vec<Attachment>>,
+    /// The composer's call, and the version its text was begun against.
+    call: FormCall,
+    pub(super) since: Since,
 }
 
 impl Draft {
     pub(super) fn new() -> Draft {
+        let call = FormCall::new();
         Draft {
             body: RwSignal::new(String::new()),
             internal: RwSignal::new(false),
             files: RwSignal::new(Vec::new()),
+            call,
+            since: Since::new(call),
         }
     }
 }
@@ -152,6 +243,8 @@ pub(super) fn Reply(
     answering: bool,
     steps: Vec<Move>,
     draft: Draft,
+    /// The ticket's version on screen.
+    version: i64,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
@@ -159,8 +252,38 @@ pub(super) fn Reply(
         body,
         internal,
         files,
+        call,
+        since,
     } = draft;
-    let call = FormCall::new();
+    // Writing begins against the ticket on screen.
+    Effect::watch(
+        move || body.with(|b| !b.is_empty()),
+        move |writing, _, _| {
+            if *writing {
+                since.begin(version);
+            }
+        },
+        true,
+    );
+    // Staff on the ticket see that someone is writing, until a pause of `TYPING_PAUSE`.
+    let typed = StoredValue::new(0u32);
+    Effect::watch(
+        move || body.with(|b| b.len()),
+        move |len, _, _| {
+            let n = typed.get_value().wrapping_add(1);
+            typed.set_value(n);
+            ui.typing.set(*len > 0);
+            set_timeout(
+                move || {
+                    if typed.try_get_value() == Some(n) {
+                        ui.typing.set(false);
+                    }
+                },
+                TYPING_PAUSE,
+            );
+        },
+        false,
+    );
     let key = ActionKey::new();
     let staff = ui.app != Role::Client;
     // Which send button was pressed (its click comes before the form's submit): a plain
@@ -190,6 +313,7 @@ pub(super) fn Reply(
     // Sent: the composer starts again empty, as a reply (a note is a choice made each time).
     let done = move |d| {
         key.renew();
+        since.done();
         body.set(String::new());
         files.set(Vec::new());
         internal.set(false);
@@ -207,6 +331,7 @@ pub(super) fn Reply(
                     text: Some(body.get_untracked()),
                     operator_id: None,
                     attachments,
+                    seen: since.seen(version),
                     idempotency_key,
                 }),
                 done,
@@ -217,6 +342,7 @@ pub(super) fn Reply(
                     body: body.get_untracked(),
                     internal: internal.get_untracked(),
                     attachments,
+                    seen: since.seen(version),
                     idempotency_key,
                 }),
                 done,

@@ -1,6 +1,6 @@
 //! The ticket list: a page with keyset "show more", search, and the row of each ticket.
 
-use super::{PriorityBadge, StatusBadge, TicketLink, When};
+use super::{OthersHere, PriorityBadge, StatusBadge, TicketLink, When};
 use crate::api::tickets::{list_tickets, search_tickets};
 use crate::dto::{Role, TicketQuery, TicketSummary};
 use crate::i18n::Msg;
@@ -128,7 +128,10 @@ fn TicketRow(row: TicketSummary, staff: bool, admin: bool, clash: bool) -> impl 
     view! {
         <tr>
             <td data-label=t(Msg::Reference)><TicketLink id=row.id reference=row.reference.clone()/></td>
-            <td data-label=t(Msg::Subject)>{row.subject.clone()}</td>
+            <td data-label=t(Msg::Subject)>
+                {row.subject.clone()}
+                {staff.then(|| view! { " " <OthersHere ticket=row.id/> })}
+            </td>
             <td data-label=t(Msg::Status)><StatusBadge status=row.status/></td>
             <td data-label=t(Msg::Priority)><PriorityBadge priority=priority/></td>
             <td data-label=t(if staff { Msg::Client } else { Msg::Operator })>{who}</td>

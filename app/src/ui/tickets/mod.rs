@@ -8,12 +8,14 @@ mod forms;
 mod list;
 mod view;
 
+pub use forms::Since;
 pub use list::TicketList;
 pub use view::{StaffTicketView, TicketView};
 
 use crate::i18n::relative_time;
+use crate::i18n::Msg;
 use crate::tickets::{Priority, Status};
-use crate::ui::{label, use_ui, Ui};
+use crate::ui::{label, t, use_ui, Ui};
 use leptos::prelude::*;
 
 /// `/tickets/42` → 42.
@@ -45,6 +47,30 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 pub fn PriorityBadge(priority: Priority) -> impl IntoView {
     view! {
         <span class=format!("badge priority-{}", priority.as_str())>{label(priority, Priority::label)}</span>
+    }
+}
+
+/// Who else is on a ticket now, and who of them is writing (staff hear of it; for clients it
+/// stays empty).
+#[component]
+pub fn OthersHere(ticket: i64) -> impl IntoView {
+    let ui = use_ui();
+    move || {
+        let others = ui.others_on(ticket);
+        (!others.is_empty()).then(|| {
+            let people = others
+                .into_iter()
+                .map(|p| {
+                    view! {
+                        <span class="person" class:typing=p.typing>
+                            {p.name}
+                            {p.typing.then(|| view! { " " <em>{t(Msg::Writing)}</em> })}
+                        </span>
+                    }
+                })
+                .collect_view();
+            view! { <span class="presence">{t(Msg::AlsoHere)} " " {people}</span> }
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! history; and the staff's view of it with the field form.
 
 use super::forms::{Draft, FieldsForm, MoveForm, Reply};
-use super::{PriorityBadge, StatusBadge, TicketLink, When};
+use super::{OthersHere, PriorityBadge, StatusBadge, TicketLink, When};
 use crate::api::categories::list_categories;
 use crate::api::tickets::view_ticket;
 use crate::dto::{Attachment, Category, Role, Step, TicketDetail, TicketEvent};
@@ -34,8 +34,17 @@ pub fn TicketView(
         false,
     );
     let draft = Draft::new();
+    // The server tells staff who is on this ticket.
+    ui.viewing.set(Some(id));
+    on_cleanup(move || {
+        if ui.viewing.get_untracked() == Some(id) {
+            ui.viewing.set(None);
+            ui.typing.set(false);
+        }
+    });
     view! {
         <p><Link path=if ui.app == Role::Admin { "/tickets" } else { "/" } label=Msg::Back/></p>
+        <p class="here" aria-live="polite"><OthersHere ticket=id/></p>
         <ErrorNote message=call.message()/>
         {move || (call.busy() && detail.with(Option::is_none)).then(|| view! { <Loading/> })}
         {move || detail.get().map(|d| view! { <TicketBody detail=d draft=draft on_change=move |d| {
@@ -89,6 +98,27 @@ fn TicketBody(
             .collect()
     };
     let history = detail.history.clone();
+    let version = detail.version();
+    // A send refused as stale: what others changed since the writing began.
+    let since = draft.since;
+    let changed_meanwhile = {
+        let history = history.clone();
+        move || {
+            since.refused().map(|from| {
+                let changes = history
+                    .iter()
+                    .filter(|e| e.id > from)
+                    .map(|e| event_line("", e.clone()))
+                    .collect_view();
+                view! {
+                    <section class="card changed" role="alert">
+                        <p><strong>{t(Msg::ChangedMeanwhile)}</strong></p>
+                        <ol class="history">{changes}</ol>
+                    </section>
+                }
+            })
+        }
+    };
     view! {
         <h1><code>{ticket.reference.clone()}</code> " · " {ticket.subject.clone()}</h1>
         {returned_ask.map(|ask| view! {
@@ -131,11 +161,12 @@ fn TicketBody(
                     Step::Happened(e) => event_line("step", e.clone()).into_any(),
                 }).collect_view()}
             </ol>
-            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering steps=steps.clone() draft=draft on_change=on_change/> })}
+            {changed_meanwhile}
+            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering steps=steps.clone() draft=draft version=version on_change=on_change/> })}
         </section>
         {(!moves.is_empty()).then(|| view! {
             <section class="card">
-                {moves.into_iter().map(|mv| view! { <MoveForm id=ticket.id status=status mv=mv on_change=on_change/> }).collect_view()}
+                {moves.into_iter().map(|mv| view! { <MoveForm id=ticket.id status=status mv=mv version=version on_change=on_change/> }).collect_view()}
             </section>
         })}
         <details class="card">
@@ -169,11 +200,11 @@ pub fn StaffTicketView(
     view! {
         <TicketView id=id detail=detail/>
         <ErrorNote message=call.message()/>
-        {move || detail.get().filter(|d| d.ticket.status != Status::Closed).map(|d| view! {
-            <FieldsForm ticket=d.ticket categories=categories on_change=move |d| {
+        <Show when=move || detail.with(|d| d.as_ref().is_some_and(|d| d.ticket.status != Status::Closed))>
+            <FieldsForm detail=detail categories=categories on_change=move |d| {
                 detail.set(Some(d));
                 ui.changed();
             }/>
-        })}
+        </Show>
     }
 }
