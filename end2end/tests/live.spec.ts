@@ -3,7 +3,9 @@
 // on the admin's floor as load, and in the client's list as it is made;
 // the operator returning it with a question changes the client's open ticket as it happens,
 // and what the client is writing meanwhile stays in the box; a break shows on the admin's
-// floor. When the server restarts, the apps
+// floor. Staff see who else is on a ticket and who is writing; a reply begun before someone
+// else changed the ticket is refused with what changed, and goes once sent again. When the
+// server restarts, the apps
 // say they are offline, come back by themselves and show what happened meanwhile.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
@@ -46,6 +48,23 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   await expect(client.locator('.facts')).toContainText('assigned to operator');
   await client.locator('#reply').fill('Half-written answer');
   await row.getByRole('link').click();
+  // Who else is on the ticket: the operator sees the client there, and writing while they
+  // type (until a pause of a few seconds); an admin who opens it sees both, and the operator
+  // sees the admin until the admin's tab closes.
+  const here = operator.locator('.ticket-pane .here');
+  await expect(here).toContainText('Also here: Nermina Živković');
+  await client.locator('#reply').pressSequentially(' more');
+  await expect(here).toContainText('Nermina Živković writing…');
+  await expect(here).not.toContainText('writing…', { timeout: 10_000 });
+  await expect(row.locator('.presence')).toContainText('Nermina Živković');
+  const adminOnTicket = await adminCtx.newPage();
+  await adminOnTicket.goto(`/admin/tickets/${id}`);
+  await expect(adminOnTicket.locator('.here')).toContainText('Haris Đulić');
+  await expect(adminOnTicket.locator('.here')).toContainText('Nermina Živković');
+  await expect(here).toContainText('Administrator');
+  await adminOnTicket.close();
+  await expect(here).not.toContainText('Administrator');
+  await client.locator('#reply').fill('Half-written answer');
   await operator.getByRole('button', { name: 'Start work' }).click();
   await expect(client.locator('.facts')).toContainText('in progress');
   await operator.locator('#reply').fill('Is its light green or red?');
@@ -56,12 +75,26 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   await expect(client.locator('.connection')).toBeHidden();
   await accessible(client, 'a ticket changed live');
 
-  // The client answers: the operator's open ticket and queue row move on by themselves.
+  // The client answers while the operator is writing a follow-up: the operator's open ticket
+  // and queue row move on by themselves, and the text being written stays.
+  await operator.locator('#reply').fill('Then restart it.');
   await client.locator('#reply').fill('Red.');
   await client.getByRole('button', { name: 'Send the answer' }).click();
   await expect(operator.locator('.ticket-pane .facts')).toContainText('in progress');
   await expect(operator.locator('.ticket-pane .thread')).toContainText('Red.');
   await expect(row).toContainText('in progress');
+  // The follow-up was begun before the answer came: sending it is refused with what changed,
+  // nothing is sent, the text stays; sent again, having looked, it goes.
+  await expect(operator.locator('#reply')).toHaveValue('Then restart it.');
+  await operator.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(operator.locator('.ticket-pane .changed')).toContainText('Nermina Živković');
+  await expect(operator.locator('.ticket-pane')).toContainText('Someone else changed this ticket');
+  await expect(operator.locator('.ticket-pane .thread')).not.toContainText('Then restart it.');
+  await expect(operator.locator('#reply')).toHaveValue('Then restart it.');
+  await operator.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(operator.locator('.ticket-pane .thread')).toContainText('Then restart it.');
+  await expect(operator.locator('.ticket-pane .changed')).toHaveCount(0);
+  await expect(client.locator('.thread')).toContainText('Then restart it.');
   await expect(operator).not.toHaveTitle(/^\(/);
 
   // The operator takes a break: the admin's floor says so.

@@ -70,6 +70,13 @@ impl Since {
         Some(self.at.get_untracked().unwrap_or(version))
     }
 
+    /// Begun anew: the next change is made against what is on screen then.
+    pub fn restart(self) {
+        if self.at.get_untracked().is_some() {
+            self.at.set(None);
+        }
+    }
+
     /// Sent: the next change begins anew.
     pub fn done(self) {
         self.at.set(None);
@@ -255,13 +262,16 @@ pub(super) fn Reply(
         call,
         since,
     } = draft;
-    // Writing begins against the ticket on screen.
+    let staff = ui.app != Role::Client;
+    // Staff's writing begins against the ticket on screen (an emptied box begins anew), so a
+    // colleague's change meanwhile is shown before the reply goes. A client answers what the
+    // screen shows now: the operator's question arriving is why they write.
     Effect::watch(
         move || body.with(|b| !b.is_empty()),
-        move |writing, _, _| {
-            if *writing {
-                since.begin(version);
-            }
+        move |writing, _, _| match (*writing, staff) {
+            (true, true) => since.begin(version),
+            (false, _) => since.restart(),
+            (true, false) => {}
         },
         true,
     );
@@ -285,7 +295,6 @@ pub(super) fn Reply(
         false,
     );
     let key = ActionKey::new();
-    let staff = ui.app != Role::Client;
     // Which send button was pressed (its click comes before the form's submit): a plain
     // message, or a move that carries it.
     let step = RwSignal::new(None::<Move>);
