@@ -205,6 +205,8 @@ messages! {
     Preview => "Preview", "Pregled";
     Reconnecting => "Offline — reconnecting…", "Veza prekinuta — ponovno povezivanje…";
     NewInQueue => "New in your queue", "Novo u vašem redu";
+    SoundAlert => "Sound for new tickets", "Zvuk za nove tikete";
+    AllowNotifications => "Notify me on this computer", "Obavještavaj me na ovom računaru";
     Dismiss => "Dismiss", "Skloni";
     PreviewHint => "How the message will read: **bold**, *italic*, lists with -, links.", "Kako će poruka izgledati: **podebljano**, *koso*, liste sa -, linkovi.";
     AddNote => "Add internal note", "Dodaj internu bilješku";

@@ -1,7 +1,8 @@
 // The operator console for a whole shift: the keys (j/k through the queue, Enter to open, r to
 // reply, n for an internal note, ? for the list of keys — none of them while typing), a ticket
 // opened beside the queue on a wide screen and alone on a phone, the duty bar always in view,
-// placeholder lines while the queue loads, relative times that move on by themselves.
+// placeholder lines while the queue loads, relative times that move on by themselves; a new
+// ticket chimes and notifies an operator looking elsewhere, as they chose.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
 
@@ -169,4 +170,58 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
   await expect(updated).toHaveText('just now');
   await operator.clock.fastForward('05:00');
   await expect(updated).toHaveText('5 min ago');
+});
+
+// Records the browser's notifications and the console's tones, and lets the test send the tab
+// to the background (`__hidden`), as an operator looking at another window would.
+const ALERT_SPY = () => {
+  const w = window as any;
+  w.__notes = [];
+  w.__tones = 0;
+  const Real = window.Notification;
+  class Recorded extends Real {
+    constructor(title: string, options?: NotificationOptions) {
+      w.__notes.push(`${title} | ${options?.body}`);
+      super(title, options);
+    }
+  }
+  w.Notification = Recorded;
+  Object.defineProperty(Document.prototype, 'hidden', { get: () => w.__hidden === true, configurable: true });
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: any[]) {
+    w.__tones += 1;
+    return (start as any).apply(this, args);
+  };
+};
+
+test('a new ticket chimes and notifies an operator who is looking elsewhere, as they chose', async ({ browser }) => {
+  const adminCtx = await adminContext(browser);
+  const { page: client } = await person(browser, adminCtx, 'Mirza Hodžić', 'client');
+  const { page: operator } = await person(browser, adminCtx, 'Amra Begić', 'operator');
+  const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+  // The browser has not been asked yet: the console offers to ask it.
+  const ask = operator.getByRole('button', { name: 'Notify me on this computer' });
+  await expect(ask).toBeVisible();
+  await operator.context().grantPermissions(['notifications']);
+  await operator.addInitScript(ALERT_SPY);
+  await operator.reload();
+  await expect(operator.locator('.duty')).toBeVisible();
+  await expect(ask).toHaveCount(0);
+  // The tone is the operator's choice, kept in this browser.
+  const sound = operator.getByLabel('Sound for new tickets');
+  await expect(sound).not.toBeChecked();
+  await sound.check();
+  await operator.reload();
+  await expect(sound).toBeChecked();
+  await operator.evaluate(() => { (window as any).__hidden = true; });
+
+  const created = await call(client.context(), 'tickets/create', { input: { subject: 'Printer jam',
+    description: 'Tray 2', category_id: null, priority: 'normal', earlier_ticket_id: null, idempotency_key: 'chime-1' } });
+  expect(created.status).toBe(200);
+  expect((await call(adminCtx, 'tickets/move', { input: { ticket_id: created.body.ticket.id, step: 'assign',
+    text: null, operator_id: operatorId } })).status).toBe(200);
+  await expect(operator.getByRole('alert')).toContainText('New in your queue: 1');
+  await expect.poll(() => operator.evaluate(() => (window as any).__notes))
+    .toEqual([expect.stringContaining('New in your queue: 1')]);
+  expect(await operator.evaluate(() => (window as any).__tones)).toBeGreaterThan(0);
 });

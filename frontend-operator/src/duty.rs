@@ -1,6 +1,7 @@
 //! The operator's duty, always in view: on duty, off duty or on a break, the load against
 //! capacity, today's shift, and the break switch.
 
+use crate::alerts::{announce, AlertChoices};
 use app::api::assignment::{my_duty, set_break};
 use app::dto::OperatorDuty;
 use app::i18n::Msg;
@@ -18,8 +19,9 @@ pub fn DutyBar() -> impl IntoView {
         call.run(my_duty(), move |d| duty.set(Some(d)));
     });
     // New assignments while the console is open (the live connection reloads the duty): an
-    // alert until the operator dismisses it, and the tickets waiting to be started counted in
-    // the tab's title, so a console in a background tab shows it too.
+    // alert until the operator dismisses it, the tickets waiting to be started counted in the
+    // tab's title, so a console in a background tab shows it too, and the tone and the
+    // browser's notification the operator chose (`alerts`).
     let waiting = StoredValue::new(None::<i64>);
     let fresh = RwSignal::new(0i64);
     Effect::new(move |_| {
@@ -27,6 +29,7 @@ pub fn DutyBar() -> impl IntoView {
         if let Some(before) = waiting.get_value() {
             if d.not_started > before {
                 fresh.update(|n| *n += d.not_started - before);
+                announce(d.not_started - before, ui.lang.get_untracked());
             }
         }
         waiting.set_value(Some(d.not_started));
@@ -68,6 +71,7 @@ pub fn DutyBar() -> impl IntoView {
                     </button>
                 }
             })}
+            <p class="alert-choices"><AlertChoices/></p>
             <ErrorNote message=call.message()/>
         </section>
         {move || (fresh.get() > 0).then(|| view! {

@@ -2,6 +2,8 @@
 //! my account — and keys for all of it.
 
 #[cfg(target_arch = "wasm32")]
+mod alerts;
+#[cfg(target_arch = "wasm32")]
 mod duty;
 #[cfg(target_arch = "wasm32")]
 mod keys;
