@@ -529,7 +529,293 @@ async fn a_change_through_one_process_reaches_sockets_on_another() {
     assert_eq!(watching.here(ticket).await, vec![(client_id, true)]);
 }
 
+/// One simulated app in the convergence test: whose it is, and every note it applied, in
+/// order, over all its connections.
+struct App {
+    who: Browser,
+    heard: Vec<Value>,
+}
+
+impl App {
+    /// Connects, listens for a while (0.1–3 s), goes away (0.1–1 s), and again, until `stop`;
+    /// then comes back once more and catches up. A refused or failed connection (the server
+    /// restarting) is tried again shortly. Each connection starts from the last place applied.
+    async fn live(
+        mut self,
+        base: std::sync::Arc<std::sync::RwLock<String>>,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> App {
+        use rand::Rng;
+        let mut at: Option<Cursor> = None;
+        loop {
+            let last = *stop.borrow();
+            let here = base.read().expect("base").clone();
+            let who = self.who.on(&here);
+            let Ok(mut socket) = connect(&who, &who.base, at).await else {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            };
+            let stay = rand::thread_rng().gen_range(100..3_000);
+            let until = tokio::time::Instant::now() + Duration::from_millis(stay);
+            loop {
+                let wait = until.saturating_duration_since(tokio::time::Instant::now());
+                let quiet = if last {
+                    Duration::from_millis(1_500)
+                } else {
+                    wait
+                };
+                match socket.frame(quiet).await {
+                    Some(Frame::Note(note)) => {
+                        at = Some(cursor_of(&note));
+                        self.heard.push(note);
+                    }
+                    // Closed by the server (restarting): back as after any disconnect.
+                    Some(Frame::Closed(_)) => break,
+                    None => break,
+                }
+                if !last && tokio::time::Instant::now() >= until {
+                    break;
+                }
+            }
+            drop(socket);
+            if last {
+                return self;
+            }
+            let away = rand::thread_rng().gen_range(100..1_000);
+            tokio::time::sleep(Duration::from_millis(away)).await;
+        }
+    }
+}
+
+/// Convergence: five apps (an admin, two clients, two operators) connect, drop and reconnect at
+/// random while a stream of random changes flows — messages, internal notes, tickets taken from
+/// one operator and given to the other — and the server restarts once. When it settles, every
+/// app has heard, for every ticket its user may see, the ticket's last event it may see (so it
+/// has loaded what the database holds for it), never the same event twice and never anything of
+/// another's ticket; no note carries any text; an operator heard nothing of a ticket after the
+/// event that took it.
+async fn apps_converge_through_random_disconnects_and_a_restart(backend: Backend) {
+    use rand::seq::SliceRandom;
+    use rand::Rng;
+    let (url, _guard) = fresh_database(backend).await;
+    let mut app = TestApp::spawn_on(&url, DbGuard::Kept, test_config()).await;
+    let admin = app.admin().await;
+    let (ana, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (emir, _) = app.user(&admin, "Emir Hadžić", "client").await;
+    let (tarik, _) = app.user(&admin, "Tarik Mešić", "operator").await;
+    let (selma, _) = app.user(&admin, "Selma Dedić", "operator").await;
+    let operators = [tarik.id().await, selma.id().await];
+    let ids = [
+        admin.id().await,
+        ana.id().await,
+        emir.id().await,
+        operators[0],
+        operators[1],
+    ];
+    let mut tickets = Vec::new();
+    for (i, client) in [&ana, &emir, &ana, &emir].into_iter().enumerate() {
+        let id = open_ticket(client, &format!("Case {i}"), &format!("conv-{i}")).await;
+        assign(&admin, id, operators[i % 2]).await;
+        tickets.push((id, i % 2));
+    }
+    let base = std::sync::Arc::new(std::sync::RwLock::new(app.base.clone()));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let people = [&admin, &ana, &emir, &tarik, &selma];
+    let apps: Vec<_> = people
+        .iter()
+        .map(|who| {
+            let sim = App {
+                who: who.on(&app.base),
+                heard: Vec::new(),
+            };
+            tokio::spawn(sim.live(base.clone(), stopping.clone()))
+        })
+        .collect();
+
+    let clients = [&ana, &emir, &ana, &emir];
+    for round in 0..120 {
+        if round == 60 {
+            // The server restarts: sockets close, the apps come back to the new one.
+            app.stop().await;
+            app = TestApp::spawn_on(&url, DbGuard::Kept, test_config()).await;
+            *base.write().expect("base") = app.base.clone();
+        }
+        let here = app.base.clone();
+        let pick = rand::thread_rng().gen_range(0..tickets.len());
+        let (ticket, holder) = tickets[pick];
+        let operator = [&tarik, &selma][holder].on(&here);
+        let action = [0, 1, 2, 3].choose(&mut rand::thread_rng()).copied();
+        let (status, body) = match action {
+            Some(0) => {
+                let input = json!({"ticket_id": ticket, "body": format!("marker-client-{round}"), "internal": false});
+                clients[pick]
+                    .on(&here)
+                    .call("tickets/post", json!({"input": input}))
+                    .await
+            }
+            Some(1) => {
+                let input = json!({"ticket_id": ticket, "body": format!("marker-internal-{round}"), "internal": true});
+                operator.call("tickets/post", json!({"input": input})).await
+            }
+            Some(2) => {
+                let input = json!({"ticket_id": ticket, "body": format!("marker-answer-{round}"), "internal": false});
+                operator.call("tickets/post", json!({"input": input})).await
+            }
+            _ => {
+                // Taken from its operator and given to the other.
+                let other = 1 - holder;
+                tickets[pick].1 = other;
+                let input = json!({"ticket_id": ticket, "status": "in_progress",
+                    "operator_id": operators[other], "reason": format!("marker-reason-{round}")});
+                admin
+                    .on(&here)
+                    .call("tickets/force", json!({"input": input}))
+                    .await
+            }
+        };
+        assert_eq!(status, 200, "round {round}: {body}");
+        let pause = rand::thread_rng().gen_range(10..60);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+    }
+    stop.send_replace(true);
+    let mut settled = Vec::new();
+    for sim in apps {
+        settled.push(sim.await.expect("an app"));
+    }
+
+    // What each user may see at the end, and the last event of each such ticket they may see.
+    let events: Vec<(i64, i64, i64, i64)> =
+        sqlx::query_as("SELECT tx, id, ticket_id, internal FROM ticket_events ORDER BY tx, id")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .expect("events");
+    let held: Vec<(i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, client_id, operator_id FROM tickets")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .expect("tickets");
+
+    for (n, sim) in settled.iter().enumerate() {
+        let me = ids[n];
+        let client = n == 1 || n == 2;
+        assert!(
+            sim.heard.iter().all(|note| note["reload"] == false),
+            "app {n} had to reload"
+        );
+        let text = serde_json::to_string(&sim.heard).expect("json");
+        assert!(!text.contains("marker"), "a note carried text: app {n}");
+        let places: Vec<Cursor> = sim
+            .heard
+            .iter()
+            .filter(|n| !n["ticket_id"].is_null())
+            .map(cursor_of)
+            .collect();
+        let once: BTreeSet<&Cursor> = places.iter().collect();
+        assert_eq!(places.len(), once.len(), "app {n} heard an event twice");
+        for (ticket, client_id, operator_id) in &held {
+            let may = match n {
+                0 => true,
+                1 | 2 => *client_id == me,
+                _ => *operator_id == Some(me),
+            };
+            let heard_last = sim
+                .heard
+                .iter()
+                .filter(|note| note["ticket_id"] == json!(ticket))
+                .map(cursor_of)
+                .max();
+            let last = events
+                .iter()
+                .filter(|(_, _, t, internal)| t == ticket && !(client && *internal == 1))
+                .map(|(tx, id, _, _)| Cursor { tx: *tx, id: *id })
+                .max();
+            if may {
+                assert_eq!(
+                    heard_last, last,
+                    "app {n}, ticket {ticket}: behind the database"
+                );
+            } else if client {
+                assert_eq!(
+                    heard_last, None,
+                    "app {n} heard of another's ticket {ticket}"
+                );
+            } else if let Some(heard_last) = heard_last {
+                // An operator who lost it: nothing after the event that took it from them.
+                let taken: Option<(i64, i64)> = sqlx::query_as(
+                    "SELECT tx, id FROM ticket_events WHERE ticket_id = $1 AND kind = 'assigned' \
+                     AND from_value = $2 ORDER BY tx DESC, id DESC LIMIT 1",
+                )
+                .bind(ticket)
+                .bind(me.to_string())
+                .fetch_optional(&app.state.db.pool)
+                .await
+                .expect("taken");
+                let taken = taken.map(|(tx, id)| Cursor { tx, id });
+                assert_eq!(
+                    Some(heard_last),
+                    taken,
+                    "app {n} heard of ticket {ticket} after losing it"
+                );
+            }
+        }
+    }
+    app.stop().await;
+}
+
+/// The access matrix of the socket: each kind of message the server sends, and who receives
+/// it — an admin, the ticket's client, another client, the ticket's operator, another
+/// operator. (What an app sends, `Say`, is checked by `staff_see_who_is_on_a_ticket…`: a
+/// ticket one may not see puts nobody on it.)
+async fn every_socket_message_reaches_exactly_whom_it_may(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let (other_client, _) = app.user(&admin, "Emir Hadžić", "client").await;
+    let (other_operator, _) = app.user(&admin, "Selma Dedić", "operator").await;
+    let ticket = open_ticket(&client, "Matrix", "matrix-1").await;
+    assign(&admin, ticket, operator_id).await;
+    let people = [&admin, &client, &other_client, &operator, &other_operator];
+    let mut sockets = Vec::new();
+    for who in people {
+        let mut socket = open(who, None).await;
+        socket.hello().await;
+        sockets.push(socket);
+    }
+    let second_tab = open(&admin, None).await;
+    type Is = fn(&Value, i64) -> bool;
+    let event: Is = |n, t| n["ticket_id"] == json!(t);
+    let floor: Is = |n, _| n["floor"] == true;
+    let here: Is = |n, t| n["here"]["ticket_id"] == json!(t);
+    //                        admin  client other-client operator other-operator
+    let matrix: [(&str, Is, [bool; 5]); 4] = [
+        ("a message", event, [true, true, false, true, false]),
+        ("an internal note", event, [true, false, false, true, false]),
+        ("the floor", floor, [true, false, false, true, true]),
+        ("who is on it", here, [true, false, false, true, false]),
+    ];
+    for (what, is, expected) in matrix {
+        match what {
+            "a message" => note(&client, ticket, "A message", false).await,
+            "an internal note" => note(&operator, ticket, "A note", true).await,
+            "the floor" => {
+                let (status, body) = other_operator
+                    .call("assignment/set_break", json!({"on_break": true}))
+                    .await;
+                assert_eq!(status, 200, "{body}");
+            }
+            _ => second_tab.say(Some(ticket), false),
+        }
+        let mut received = [false; 5];
+        for (n, socket) in sockets.iter_mut().enumerate() {
+            received[n] = socket.drain().await.iter().any(|note| is(note, ticket));
+        }
+        assert_eq!(received, expected, "{what}: who received it");
+    }
+    app.stop().await;
+}
+
 on_both_databases!(
+    every_socket_message_reaches_exactly_whom_it_may,
+    apps_converge_through_random_disconnects_and_a_restart,
     staff_see_who_is_on_a_ticket_and_who_is_writing,
     only_our_signed_in_pages_open_a_socket,
     staff_hear_of_the_floor_and_clients_do_not,
