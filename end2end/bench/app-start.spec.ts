@@ -4,54 +4,16 @@
 // 1.44 Mbit/s down). Targets (../shared/product/QUALITY.md): p50 ≤ 300 ms on loopback, ≤ 1.5 s
 // on Slow 4G. Prints a table and writes target/bench/app-start.json like every benchmark.
 import { test, type Browser } from '@playwright/test';
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { call, adminContext } from '../tests/helpers';
 import { PORT } from '../playwright.config';
 import { startSalter } from '../server';
+import { OUT, machine, percentile, signedIn, type Record } from './common';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const OUT = process.env.BENCH_OUT ?? join(__dirname, '../../target/bench');
 const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: 180_000, uploadThroughput: 84_375 };
-
-interface Record { metric: string; value: number; unit: string; target: string | null; met: boolean | null }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.round((sorted.length - 1) * p)];
-}
-
-/// Median time of writing 4 KiB and fsyncing it, as the other benchmarks measure it.
-function fsyncMs(): number {
-  mkdirSync(OUT, { recursive: true });
-  const path = join(OUT, '.fsync-probe-node');
-  const fd = openSync(path, 'w');
-  const times: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const start = performance.now();
-    writeSync(fd, Buffer.alloc(4096, 7));
-    fsyncSync(fd);
-    times.push(performance.now() - start);
-  }
-  closeSync(fd);
-  rmSync(path);
-  times.sort((a, b) => a - b);
-  return Math.round(times[10] * 1000) / 1000;
-}
-
-/// A signed-in person of `role`: the cookies a fresh context starts with.
-async function signedIn(browser: Browser, baseURL: string, admin: Awaited<ReturnType<typeof adminContext>>,
-  fullName: string, role: string) {
-  const created = await call(admin, 'accounts/create', { input: { full_name: fullName, email: null, role } });
-  const context = await browser.newContext({ baseURL });
-  await call(context, 'session/sign_in',
-    { input: { username: created.body.account.username, password: created.body.one_time_password, app: role } });
-  await call(context, 'session/change_password',
-    { input: { current_password: null, new_password: 'a benchmark passphrase' } });
-  const state = await context.storageState();
-  await context.close();
-  return { state, id: created.body.account.id as number };
-}
 
 test('each app shows its first screen with data', async ({ browser }) => {
   const loadBefore = loadavg();
@@ -124,8 +86,7 @@ test('each app shows its first screen with data', async ({ browser }) => {
       benchmark: 'app-start',
       settings: { profile: 'release', database: 'sqlite', runs: RUNS, tickets: 60, browser: chromium,
         slow_4g: SLOW_4G },
-      machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, load_average_before: loadBefore,
-        load_average_after: loadavg(), fsync_ms_median: fsyncMs() },
+      machine: machine(loadBefore),
       records,
     }, null, 2));
     console.log(`records: ${join(OUT, 'app-start.json')}`);

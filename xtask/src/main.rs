@@ -21,7 +21,8 @@ cargo xtask <command>
                       and throughput
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
-  bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per socket
+  bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per
+                      socket; then an event → another browser's screen in Chromium (p50/p99)
   bench app-start [RUNS]
                       each app from navigation to its first screen with data, in Chromium, on
                       loopback and with Slow 4G throttling (default 20 runs)
@@ -58,10 +59,17 @@ fn main() -> Result<()> {
 /// `cargo xtask bench [NAME ARGS…]`: one benchmark, or every one at its small size.
 fn bench(args: &[String]) -> Result<()> {
     let bench = |name: &str, args: &[String]| match name {
-        "app-start" => app_start(args),
-        _ => run(cargo()
-            .args(["bench", "--package", "server", "--bench", name, "--"])
-            .args(args)),
+        "app-start" => in_browser("app-start", args.first().map_or("20", String::as_str)),
+        _ => {
+            run(cargo()
+                .args(["bench", "--package", "server", "--bench", name, "--"])
+                .args(args))?;
+            // The live benchmark's other half: an event reaching another browser's screen.
+            match name {
+                "live" => in_browser("live-screen", if args.is_empty() { "50" } else { "20" }),
+                _ => Ok(()),
+            }
+        }
     };
     match args.first() {
         None => {
@@ -79,9 +87,9 @@ fn bench(args: &[String]) -> Result<()> {
     }
 }
 
-/// `bench app-start [RUNS]`: the release apps and server, measured in Chromium by
-/// `end2end/bench/app-start.spec.ts`.
-fn app_start(args: &[String]) -> Result<()> {
+/// A benchmark in Chromium, `end2end/bench/<spec>.spec.ts`, against the release apps and
+/// server, `runs` times.
+fn in_browser(spec: &str, runs: &str) -> Result<()> {
     let root = workspace_root();
     let salter = release_build(&root)?;
     let e2e = root.join("end2end");
@@ -89,10 +97,11 @@ fn app_start(args: &[String]) -> Result<()> {
     test::ensure_node_modules(&e2e)?;
     run(Command::new("npx")
         .args(["playwright", "test", "--config", "bench.config.ts"])
+        .arg(format!("bench/{spec}.spec.ts"))
         .env("SALTER_BIN", salter)
         .env("SALTER_SITE_DIR", site::site_dir(&root))
         .env("CHROMIUM_PATH", test::CHROMIUM)
-        .env("BENCH_RUNS", args.first().map_or("20", String::as_str))
+        .env("BENCH_RUNS", runs)
         .env("BENCH_OUT", root.join("target/bench"))
         .current_dir(&e2e))
 }

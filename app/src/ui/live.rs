@@ -22,8 +22,9 @@ use wasm_bindgen::JsCast;
 const SESSION_ENDED: u16 = 4401;
 const BACKOFF_FIRST_MS: f64 = 500.0;
 const BACKOFF_MAX_MS: f64 = 30_000.0;
-/// Notes within this time make one reload.
-const GATHER: Duration = Duration::from_millis(60);
+/// Notes within this time make one reload: long enough for a catch-up's burst (its notes
+/// arrive back to back), short against the 100 ms an event may take to reach the screen.
+const GATHER: Duration = Duration::from_millis(5);
 
 /// The connection's state, kept for the tab's life.
 #[derive(Clone, Copy)]

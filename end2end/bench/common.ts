@@ -1,0 +1,53 @@
+// What the browser benchmarks share: where records go, the machine facts every record file
+// carries, percentiles, and a signed-in person's cookies.
+import type { Browser } from '@playwright/test';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { call, adminContext } from '../tests/helpers';
+
+export const OUT = process.env.BENCH_OUT ?? join(__dirname, '../../target/bench');
+
+export interface Record { metric: string; value: number; unit: string; target: string | null; met: boolean | null }
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.round((sorted.length - 1) * p)];
+}
+
+/// Median time of writing 4 KiB and fsyncing it, as the other benchmarks measure it.
+function fsyncMs(): number {
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, '.fsync-probe-node');
+  const fd = openSync(path, 'w');
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const start = performance.now();
+    writeSync(fd, Buffer.alloc(4096, 7));
+    fsyncSync(fd);
+    times.push(performance.now() - start);
+  }
+  closeSync(fd);
+  rmSync(path);
+  times.sort((a, b) => a - b);
+  return Math.round(times[10] * 1000) / 1000;
+}
+
+/// A signed-in person of `role`: the cookies a fresh context starts with.
+export async function signedIn(browser: Browser, baseURL: string, admin: Awaited<ReturnType<typeof adminContext>>,
+  fullName: string, role: string) {
+  const created = await call(admin, 'accounts/create', { input: { full_name: fullName, email: null, role } });
+  const context = await browser.newContext({ baseURL });
+  await call(context, 'session/sign_in',
+    { input: { username: created.body.account.username, password: created.body.one_time_password, app: role } });
+  await call(context, 'session/change_password',
+    { input: { current_password: null, new_password: 'a benchmark passphrase' } });
+  const state = await context.storageState();
+  await context.close();
+  return { state, id: created.body.account.id as number };
+}
+
+/// The machine facts that explain a difference between runs.
+export function machine(loadBefore: number[]) {
+  return { cpu: cpus()[0]?.model ?? null, cores: cpus().length, load_average_before: loadBefore,
+    load_average_after: loadavg(), fsync_ms_median: fsyncMs() };
+}
