@@ -62,6 +62,9 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   await expect(adminOnTicket.locator('.here')).toContainText('Haris Đulić');
   await expect(adminOnTicket.locator('.here')).toContainText('Nermina Živković');
   await expect(here).toContainText('Administrator');
+  await operator.locator('#reply').fill('Looking into it');
+  await expect(adminOnTicket.locator('.here')).toContainText('Haris Đulić writing…');
+  await operator.locator('#reply').fill('');
   await adminOnTicket.close();
   await expect(here).not.toContainText('Administrator');
   await client.locator('#reply').fill('Half-written answer');
