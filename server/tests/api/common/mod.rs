@@ -515,8 +515,18 @@ pub const SALTER: &str = env!("CARGO_BIN_EXE_salter");
 pub struct Process {
     child: std::process::Child,
     pub base: String,
-    /// Reads the log to its end (so the process never blocks on a full pipe).
-    log: std::thread::JoinHandle<String>,
+    /// Reads the log to its end (so the process never blocks on a full pipe); taken by `kill`.
+    log: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Drop for Process {
+    /// A test that ends (or fails) with the process still running leaves nothing behind.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 /// What a stopped process printed: standard output, and its log (standard error).
@@ -568,7 +578,11 @@ impl Process {
             let _ = stderr.read_to_string(&mut seen);
             seen
         });
-        Process { child, base, log }
+        Process {
+            child,
+            base,
+            log: Some(log),
+        }
     }
 
     /// SIGTERM: the request to stop gracefully (finish what is under way, take nothing new).
@@ -596,7 +610,11 @@ impl Process {
         }
         Printed {
             stdout,
-            log: self.log.join().unwrap_or_default(),
+            log: self
+                .log
+                .take()
+                .and_then(|log| log.join().ok())
+                .unwrap_or_default(),
         }
     }
 }
