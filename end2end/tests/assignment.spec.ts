@@ -98,6 +98,8 @@ test('operators on duty share the work, a break sends it to the other', async ({
   await expect(second.locator('ol.history li').filter({ hasText: 'assigned the ticket' }))
     .toHaveText(/System assigned the ticket to Selma Dedić — automatic: lowest load \d+\/10 · on duty: 1$/);
   // Exact times (on hover) are in the installation's time zone, whatever the browser's.
+  await second.locator('details summary').filter({ hasText: 'History' }).click();
+  await second.locator('ol.history time').first().hover();
   await expect(second.locator('ol.history time').first()).toHaveAttribute('title', /GMT\+9/);
 
   // Her own work history says why each ticket came to her.

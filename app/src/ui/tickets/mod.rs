@@ -23,12 +23,23 @@ pub fn ticket_path(path: &str) -> Option<i64> {
     path.strip_prefix("/tickets/")?.parse().ok()
 }
 
-/// "12 min ago", with the exact time on hover.
+/// "12 min ago", with the exact time on hover. The exact time is written when the pointer
+/// comes (formatting a date in the installation's zone is costly, and a long ticket shows
+/// hundreds: rendering them all on every live reload took most of an update's time).
 #[component]
 pub fn When(at: i64) -> impl IntoView {
     let ui = use_ui();
+    let exact = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        if let Some(time) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            let _ = time.set_attribute("title", &ui.exact_time(at));
+        }
+    };
     view! {
-        <time title=move || ui.exact_time(at)>
+        <time on:mouseenter=exact>
             {move || relative_time(ui.now.get() - at, ui.lang.get())}
         </time>
     }
