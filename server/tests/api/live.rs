@@ -537,7 +537,7 @@ struct App {
 }
 
 impl App {
-    /// Connects, listens for a while (0.1–3 s), goes away (0.1–1 s), and again, until `stop`;
+    /// Connects, listens for a while (0.1–3 s), goes away (0.1–5 s), and again, until `stop`;
     /// then comes back once more and catches up. A refused or failed connection (the server
     /// restarting) is tried again shortly. Each connection starts from the last place applied.
     async fn live(
@@ -581,7 +581,7 @@ impl App {
             if last {
                 return self;
             }
-            let away = rand::thread_rng().gen_range(100..1_000);
+            let away = rand::thread_rng().gen_range(100..5_000);
             tokio::time::sleep(Duration::from_millis(away)).await;
         }
     }
@@ -633,8 +633,8 @@ async fn apps_converge_through_random_disconnects_and_a_restart(backend: Backend
         .collect();
 
     let clients = [&ana, &emir, &ana, &emir];
-    for round in 0..120 {
-        if round == 60 {
+    for round in 0..200 {
+        if round == 100 {
             // The server restarts: sockets close, the apps come back to the new one.
             app.stop().await;
             app = TestApp::spawn_on(&url, DbGuard::Kept, test_config()).await;
@@ -674,7 +674,7 @@ async fn apps_converge_through_random_disconnects_and_a_restart(backend: Backend
             }
         };
         assert_eq!(status, 200, "round {round}: {body}");
-        let pause = rand::thread_rng().gen_range(10..60);
+        let pause = rand::thread_rng().gen_range(10..80);
         tokio::time::sleep(Duration::from_millis(pause)).await;
     }
     stop.send_replace(true);
