@@ -530,6 +530,33 @@ async fn search_finds_only_what_the_caller_may_see(backend: Backend) {
     assert_eq!(status, 200, "query syntax in the words is only data");
     let (status, _) = a.call("tickets/search", json!({ "words": "  " })).await;
     assert_eq!(status, 422);
+    // One ticket with more matching messages than a search first looks at: the older tickets
+    // that match are found all the same.
+    for (i, subject) in ["Modem again", "Modem once more"].into_iter().enumerate() {
+        open_ticket(&a, subject, &format!("search-a-more-{i}")).await;
+    }
+    for i in 0..210 {
+        let body = format!("The modem, try {i}");
+        let (status, body) = a
+            .call(
+                "tickets/post",
+                json!({"input": {"ticket_id": a_id, "body": body, "internal": false}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let mut all = found(&admin, "modem").await;
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            "Modem again",
+            "Modem blinks orange",
+            "Modem dead after storm",
+            "Modem once more"
+        ]
+    );
+    assert_eq!(found(&a, "modem").await.len(), 3);
     app.stop().await;
 }
 
