@@ -114,12 +114,12 @@ impl Columns {
     }
 }
 
-/// Appends one event to its ticket's history.
-pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<(), AppError> {
+/// Appends one event to its ticket's history; its id.
+pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppError> {
     let columns = Columns::of(&event.what);
-    sqlx::query(
+    let id = sqlx::query_scalar(
         "INSERT INTO ticket_events (ticket_id, actor_id, at, kind, from_value, to_value, reason, \
-         message_id, internal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         message_id, internal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(event.ticket)
     .bind(event.actor)
@@ -130,9 +130,9 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<(), AppErr
     .bind(columns.reason)
     .bind(columns.message)
     .bind(i64::from(event.what.internal()))
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// What a reader selects from `ticket_events e` (with `users u` joined on the actor) to make an

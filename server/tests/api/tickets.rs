@@ -33,6 +33,19 @@ async fn a_ticket_lives_its_whole_life(backend: Backend) {
         .call("tickets/create", new_ticket("Printer on fire", "key-0001"))
         .await;
     assert_eq!(again["ticket"]["id"], id);
+    // The answer to a creation is the ticket exactly as reading it back shows it (the retry
+    // reads it back) — with a category and an earlier ticket too.
+    assert_eq!(again, created);
+    let category = add_category(&admin, "Printers", false).await;
+    let mut follow_up = new_ticket("Printer on fire again", "key-0002");
+    follow_up["input"]["category_id"] = json!(category);
+    follow_up["input"]["earlier_ticket_id"] = json!(id);
+    follow_up["input"]["description"] = json!("It is **worse**:\n\n- smoke\n- sparks");
+    let (status, opened) = client.call("tickets/create", follow_up.clone()).await;
+    assert_eq!(status, 200, "{opened}");
+    let (_, read_back) = client.call("tickets/create", follow_up).await;
+    assert_eq!(opened, read_back);
+    assert_eq!(opened["ticket"]["category"], "Printers");
     let (status, body) = client
         .call("tickets/create", new_ticket("Something else", "key-0001"))
         .await;

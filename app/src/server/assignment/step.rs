@@ -147,7 +147,8 @@ async fn system_move(
         to: to.0,
         reason: None,
     };
-    history::record(conn, by_the_system(status)).await
+    history::record(conn, by_the_system(status)).await?;
+    Ok(())
 }
 
 /// An operator went off duty: their unstarted tickets (and the started ones, unless they keep
