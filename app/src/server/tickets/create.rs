@@ -111,7 +111,7 @@ pub async fn create(
                     earlier: input.earlier_ticket_id,
                     at: now,
                 };
-                return Ok(opened.as_seen_by(session));
+                return Ok(opened.into_detail(session));
             }
             id
         }
@@ -149,7 +149,7 @@ impl Opened {
     /// The ticket as its client sees it now — what `view` would read back, made from what
     /// creation wrote (the busiest write saves its five reads; `a_ticket_lives_its_whole_life`
     /// compares the two). Tickets opened with files are read back.
-    fn as_seen_by(self, session: &Session) -> TicketDetail {
+    fn into_detail(self, session: &Session) -> TicketDetail {
         let client = &session.user;
         TicketDetail {
             ticket: TicketSummary {
