@@ -7,23 +7,16 @@ import { test, type Browser } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { call, adminContext } from '../tests/helpers';
+import { call } from '../tests/helpers';
 import { PORT } from '../playwright.config';
-import { startSalter } from '../server';
-import { OUT, machine, percentile, signedIn, type Record } from './common';
+import { OUT, machine, percentile, withDesk, type Record } from './common';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: 180_000, uploadThroughput: 84_375 };
 
 test('each app shows its first screen with data', async ({ browser }) => {
   const loadBefore = loadavg();
-  const server = await startSalter(PORT + 2, ['--edition', 'commercial', '--manual-assignment']);
-  try {
-    const baseURL = server.base;
-    const admin = await adminContext(browser, { baseURL, otp: server.otp });
-    const client = await signedIn(browser, baseURL, admin, 'Bench Client', 'client');
-    const operator = await signedIn(browser, baseURL, admin, 'Bench Operator', 'operator');
-    const clientCtx = await browser.newContext({ baseURL, storageState: client.state });
+  await withDesk(browser, PORT + 2, async ({ baseURL, admin, client, operator, clientCtx }) => {
     for (let i = 0; i < 60; i++) {
       const made = await call(clientCtx, 'tickets/create', { input: { subject: `Printer ${i}`,
         description: 'Tray 2 jams.', category_id: null, priority: 'normal', earlier_ticket_id: null,
@@ -90,7 +83,5 @@ test('each app shows its first screen with data', async ({ browser }) => {
       records,
     }, null, 2));
     console.log(`records: ${join(OUT, 'app-start.json')}`);
-  } finally {
-    await server.stop();
-  }
+  });
 });

@@ -1,10 +1,11 @@
 // What the browser benchmarks share: where records go, the machine facts every record file
 // carries, percentiles, and a signed-in person's cookies.
-import type { Browser } from '@playwright/test';
+import type { Browser, BrowserContext } from '@playwright/test';
 import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { call, adminContext } from '../tests/helpers';
+import { startSalter } from '../server';
 
 export const OUT = process.env.BENCH_OUT ?? join(__dirname, '../../target/bench');
 
@@ -50,4 +51,29 @@ export async function signedIn(browser: Browser, baseURL: string, admin: Awaited
 export function machine(loadBefore: number[]) {
   return { cpu: cpus()[0]?.model ?? null, cores: cpus().length, load_average_before: loadBefore,
     load_average_after: loadavg(), fsync_ms_median: fsyncMs() };
+}
+
+/// What a browser benchmark works with: its own release `salter`, its admin, a client and an
+/// operator (their cookies, for fresh contexts), and a context of the client's.
+export interface Desk {
+  baseURL: string;
+  admin: BrowserContext;
+  client: Awaited<ReturnType<typeof signedIn>>;
+  operator: Awaited<ReturnType<typeof signedIn>>;
+  clientCtx: BrowserContext;
+}
+
+/// Runs `bench` against a desk of its own on `port`; the server stops however it ends.
+export async function withDesk(browser: Browser, port: number, bench: (desk: Desk) => Promise<void>) {
+  const server = await startSalter(port, ['--edition', 'commercial', '--manual-assignment']);
+  try {
+    const baseURL = server.base;
+    const admin = await adminContext(browser, { baseURL, otp: server.otp });
+    const client = await signedIn(browser, baseURL, admin, 'Bench Client', 'client');
+    const operator = await signedIn(browser, baseURL, admin, 'Bench Operator', 'operator');
+    const clientCtx = await browser.newContext({ baseURL, storageState: client.state });
+    await bench({ baseURL, admin, client, operator, clientCtx });
+  } finally {
+    await server.stop();
+  }
 }

@@ -8,23 +8,16 @@ import { test } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { call, adminContext } from '../tests/helpers';
+import { call } from '../tests/helpers';
 import { PORT } from '../playwright.config';
-import { startSalter } from '../server';
-import { OUT, machine, percentile, signedIn, type Record } from './common';
+import { OUT, machine, percentile, withDesk, type Record } from './common';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const TARGET_P99 = 100;
 
 test('a change reaches another browser\'s screen', async ({ browser }) => {
   const loadBefore = loadavg();
-  const server = await startSalter(PORT + 3, ['--edition', 'commercial', '--manual-assignment']);
-  try {
-    const baseURL = server.base;
-    const admin = await adminContext(browser, { baseURL, otp: server.otp });
-    const client = await signedIn(browser, baseURL, admin, 'Bench Client', 'client');
-    const operator = await signedIn(browser, baseURL, admin, 'Bench Operator', 'operator');
-    const clientCtx = await browser.newContext({ baseURL, storageState: client.state });
+  await withDesk(browser, PORT + 3, async ({ baseURL, admin, client, operator, clientCtx }) => {
     const made = await call(clientCtx, 'tickets/create', { input: { subject: 'Live screen',
       description: 'Watched by its operator.', category_id: null, priority: 'normal', earlier_ticket_id: null,
       idempotency_key: 'screen-0' } });
@@ -85,7 +78,5 @@ test('a change reaches another browser\'s screen', async ({ browser }) => {
       machine: machine(loadBefore) };
     writeFileSync(file, JSON.stringify(doc, null, 2));
     console.log(`records: ${file}`);
-  } finally {
-    await server.stop();
-  }
+  });
 });

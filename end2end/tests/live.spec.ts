@@ -98,6 +98,19 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
   await expect(operator.locator('.ticket-pane .thread')).toContainText('Then restart it.');
   await expect(operator.locator('.ticket-pane .changed')).toHaveCount(0);
   await expect(client.locator('.thread')).toContainText('Then restart it.');
+  // A priority picked before the client writes again stays picked while the ticket reloads;
+  // saving it is refused once with what changed, then goes.
+  await operator.locator('#edit-priority').selectOption('low');
+  expect((await call(client.context(), 'tickets/post', { input: { ticket_id: id, body: 'Still red.',
+    internal: false } })).status).toBe(200);
+  await expect(operator.locator('.ticket-pane .thread')).toContainText('Still red.');
+  await expect(operator.locator('#edit-priority')).toHaveValue('low');
+  await operator.getByRole('button', { name: 'Save' }).click();
+  await expect(operator.locator('.ticket-pane form.fields')).toContainText('Someone else changed this ticket');
+  await expect(operator.locator('.ticket-pane .facts')).not.toContainText('low');
+  await operator.getByRole('button', { name: 'Save' }).click();
+  await expect(operator.locator('.ticket-pane .facts')).toContainText('low');
+  await expect(operator.locator('.ticket-pane form.fields')).not.toContainText('Someone else changed');
   await expect(operator).not.toHaveTitle(/^\(/);
 
   // The operator takes a break: the admin's floor says so.

@@ -115,10 +115,9 @@ async fn seed(run: &Run, n: usize, clients: &[i64], operator: i64) {
     }
     // A running PostgreSQL has statistics (autovacuum analyzes a table that changed this much);
     // without them the planner sorts the operator's whole queue. SQLite keeps none unless asked,
-    // so it is measured as it runs.
-    // The seed wrote in two seconds what a desk writes in months: its pages are flushed
-    // before measuring (a running database has flushed them long ago), so no measurement
-    // waits behind the seed's own checkpoint.
+    // so it is measured as it runs. And the seed wrote in seconds what a desk writes in months:
+    // its pages are flushed before measuring (a running database flushed them long ago), so no
+    // measurement waits behind the seed's own checkpoint.
     if run.state.db.backend == Backend::Postgres {
         sqlx::query("ANALYZE").execute(pool).await.unwrap();
         sqlx::query("CHECKPOINT").execute(pool).await.unwrap();

@@ -16,7 +16,7 @@ use app::server::access::{self, Policy};
 use app::server::auth::{self, Session};
 use app::server::live::{self, start_note};
 use app::server::presence::{self, Saying};
-use app::server::ticket::{ticket_row, Parties};
+use app::server::ticket::Parties;
 use app::server::{assignment, gateway, AppState};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, Request, State};
@@ -98,10 +98,7 @@ impl Tab {
     /// Reads the ticket the tab says it shows, if the session may see it.
     async fn look(&mut self, state: &AppState, session: &Session) {
         self.on = match self.say.viewing {
-            Some(id) => match ticket_row(state, id).await {
-                Ok(row) if access::ticket(session, &row).is_ok() => Some(Parties::from(&row)),
-                _ => None,
-            },
+            Some(id) => presence::may_be_on(state, session, id).await,
             None => None,
         };
     }
@@ -249,8 +246,12 @@ async fn run(
                     match serde_json::from_str::<Say>(&text) {
                         Ok(say) if say != tab.say => {
                             let was = tab.on;
+                            let moved = say.viewing != tab.say.viewing;
                             tab.say = say;
-                            tab.look(state, session).await;
+                            // Writing or not changes no ticket: read only when it moved.
+                            if moved {
+                                tab.look(state, session).await;
+                            }
                             if was.is_some() || tab.on.is_some() {
                                 presence::say(state, tab.saying(session)).await;
                             }

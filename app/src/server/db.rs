@@ -344,7 +344,25 @@ pub fn sqlite_path(url: &str) -> &str {
 /// A connection that hears NOTIFYs (PostgreSQL).
 pub type Listener = sqlx::postgres::PgListener;
 
+/// The NOTIFY channels of live updates: events committed (sent by migration 0011's trigger),
+/// the floor changed, and presence.
+pub const EVENTS_CHANNEL: &str = "salter_events";
+pub const FLOOR_CHANNEL: &str = "salter_floor";
+pub const PRESENCE_CHANNEL: &str = "salter_presence";
+
 impl Db {
+    /// PostgreSQL: tells every process listening on `channel` (this one's too). Whether it was
+    /// sent: on SQLite (one process) never, and the caller tells its own process directly.
+    pub async fn notify(&self, channel: &str, payload: &str) -> bool {
+        self.backend == Backend::Postgres
+            && sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
+                .execute(&self.pool)
+                .await
+                .is_ok()
+    }
+
     /// PostgreSQL: a connection listening on `channels` — how one process hears of another's
     /// commits and floor changes (live updates). None on SQLite, which serves from one process, or when it
     /// cannot connect (the tail then finds other processes' events by polling).

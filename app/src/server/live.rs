@@ -93,26 +93,15 @@ pub fn floor_note(cursor: Cursor, session: &Session) -> Option<LiveNote> {
         .role()
         .is_ok_and(|r| r != crate::dto::Role::Client);
     staff.then_some(LiveNote {
-        cursor,
-        ticket_id: None,
-        reload: false,
         floor: true,
-        here: None,
+        ..start_note(cursor, false)
     })
 }
 
 /// Tells every process's sockets that the floor changed. It is no event of the log: a socket
 /// away at the time does not hear of it, but an app that comes back loads its floor anyway.
 pub async fn floor_changed(state: &AppState) {
-    // PostgreSQL: through NOTIFY, which every process's tail hears (this one's too).
-    let notified = match state.db.backend {
-        db::Backend::Postgres => sqlx::query("SELECT pg_notify('salter_floor', '')")
-            .execute(&state.db.pool)
-            .await
-            .is_ok(),
-        db::Backend::Sqlite => false,
-    };
-    if !notified {
+    if !state.db.notify(db::FLOOR_CHANNEL, "").await {
         let _ = state.live.floor.send(());
     }
 }
@@ -259,7 +248,7 @@ pub async fn tail(state: AppState) {
         }
     };
     live.head.send_replace(at);
-    let channels = ["salter_events", "salter_floor", "salter_presence"];
+    let channels = [db::EVENTS_CHANNEL, db::FLOOR_CHANNEL, db::PRESENCE_CHANNEL];
     if let Some(listener) = state.db.listener(&channels).await {
         tokio::spawn(wake_on_notify(state.clone(), listener));
     }
@@ -295,10 +284,10 @@ pub async fn tail(state: AppState) {
 async fn wake_on_notify(state: AppState, mut listener: db::Listener) {
     loop {
         match listener.recv().await {
-            Ok(n) if n.channel() == "salter_floor" => {
+            Ok(n) if n.channel() == db::FLOOR_CHANNEL => {
                 let _ = state.live.floor.send(());
             }
-            Ok(n) if n.channel() == "salter_presence" => presence::heard(&state, n.payload()),
+            Ok(n) if n.channel() == db::PRESENCE_CHANNEL => presence::heard(&state, n.payload()),
             Ok(_) => state.live.wake(),
             Err(e) => {
                 tracing::warn!(error = %e, "live: listening for other processes' events failed");

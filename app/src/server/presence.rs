@@ -15,7 +15,7 @@
 use super::access::{self, TicketRole};
 use super::auth::Session;
 use super::db;
-use super::ticket::Parties;
+use super::ticket::{ticket_row, Parties};
 use super::AppState;
 use crate::dto::{Here, Present};
 use serde::{Deserialize, Serialize};
@@ -131,30 +131,32 @@ impl Presence {
 
     /// Takes in a saying; the tickets whose people it changed are announced.
     pub fn hear(&self, saying: Saying) {
-        let key = saying.socket;
-        let before = self.entries().get(&key).map(|e| e.saying.clone());
-        if before.as_ref() == Some(&saying) {
-            // Said again: it holds longer, nothing changed.
-            if let Some(e) = self.entries().get_mut(&key) {
-                e.until = Instant::now() + TTL;
+        let until = Instant::now() + TTL;
+        let touched: Vec<Changed> = {
+            let mut entries = self.entries();
+            let before = match saying.ticket {
+                Some(_) => entries.insert(
+                    saying.socket,
+                    Entry {
+                        saying: saying.clone(),
+                        until,
+                    },
+                ),
+                None => entries.remove(&saying.socket),
+            };
+            let before = before.map(|e| e.saying);
+            if before.as_ref() == Some(&saying) {
+                // Said again: it holds longer, nothing changed.
+                return;
             }
-            return;
-        }
-        let mut touched: Vec<Changed> = before
-            .and_then(|b| Some((b.ticket?, b.parties())))
-            .into_iter()
-            .collect();
-        match saying.ticket {
-            Some(ticket) => {
-                touched.push((ticket, saying.parties()));
-                let until = Instant::now() + TTL;
-                self.entries().insert(key, Entry { saying, until });
-            }
-            None => {
-                self.entries().remove(&key);
-            }
-        }
-        touched.dedup_by_key(|t| t.0);
+            let mut touched: Vec<Changed> = [before.as_ref(), Some(&saying)]
+                .into_iter()
+                .flatten()
+                .filter_map(|s| Some((s.ticket?, s.parties())))
+                .collect();
+            touched.dedup_by_key(|t| t.0);
+            touched
+        };
         for ticket in touched {
             let _ = self.changed.send(ticket);
         }
@@ -177,6 +179,14 @@ impl Presence {
     }
 }
 
+/// The ticket a tab says it shows, if its session may see it: its parties (for who may hear
+/// that someone is on it). Any other ticket puts nobody anywhere.
+pub async fn may_be_on(state: &AppState, session: &Session, ticket: i64) -> Option<Parties> {
+    let row = ticket_row(state, ticket).await.ok()?;
+    access::ticket(session, &row).ok()?;
+    Some(Parties::from(&row))
+}
+
 /// Who is on a ticket, for `session`: only staff who may see the ticket hear it (an empty
 /// list included: nobody is left).
 pub fn here_for(state: &AppState, session: &Session, (ticket, parties): Changed) -> Option<Here> {
@@ -189,19 +199,11 @@ pub fn here_for(state: &AppState, session: &Session, (ticket, parties): Changed)
 
 /// Says a saying to every process (this one included).
 pub async fn say(state: &AppState, saying: Saying) {
-    // PostgreSQL: through NOTIFY, which every process's tail hears (this one's too).
-    let notified = match state.db.backend {
-        db::Backend::Postgres => match serde_json::to_string(&saying) {
-            Ok(payload) => sqlx::query("SELECT pg_notify('salter_presence', $1)")
-                .bind(payload)
-                .execute(&state.db.pool)
-                .await
-                .is_ok(),
-            Err(_) => false,
-        },
-        db::Backend::Sqlite => false,
+    let sent = match serde_json::to_string(&saying) {
+        Ok(payload) => state.db.notify(db::PRESENCE_CHANNEL, &payload).await,
+        Err(_) => false,
     };
-    if !notified {
+    if !sent {
         state.live.presence.hear(saying);
     }
 }

@@ -247,8 +247,9 @@ pub async fn search(
     let role = session.user.role()?;
     let me = session.user.id;
     let text = crate::server::db::text_match(state.db.backend, &words);
-    // The newest few hundred matching texts usually hold a full page (always for an admin, who
-    // may see every match); only when they do not is the whole window read.
+    // The newest few hundred matching texts usually hold a full page (for an admin, who may see
+    // every match, unless a few tickets hold most of them); only when they do not is the whole
+    // window read.
     let mut rows: Vec<SummaryRow> = Vec::new();
     for window in [FIRST_WINDOW, SEARCH_WINDOW] {
         let sql = format!(

@@ -106,7 +106,7 @@ pub(super) fn FieldsForm(
         })
     };
     let picked_priority = RwSignal::new(None::<Priority>);
-    let picked = RwSignal::new(None::<Option<i64>>);
+    let picked_category = RwSignal::new(None::<Option<i64>>);
     let priority = Signal::derive(move || {
         picked_priority
             .get()
@@ -114,7 +114,7 @@ pub(super) fn FieldsForm(
             .unwrap_or(Priority::Normal)
     });
     let category = Signal::derive(move || {
-        picked.get().unwrap_or_else(|| {
+        picked_category.get().unwrap_or_else(|| {
             let current = shown().and_then(|s| s.1);
             categories.with(|list| {
                 list.iter()
@@ -143,7 +143,7 @@ pub(super) fn FieldsForm(
             key.renew();
             since.done();
             picked_priority.set(None);
-            picked.set(None);
+            picked_category.set(None);
             on_change(d);
         });
     };
@@ -161,7 +161,7 @@ pub(super) fn FieldsForm(
                 current=Signal::derive(move || category.get().map(|c| c.to_string()).unwrap_or_default())
                 on_pick=move |v| {
                     since.begin(version());
-                    picked.set(Some(v.parse().ok()));
+                    picked_category.set(Some(v.parse().ok()));
                 }/>
             <ErrorNote message=call.message()/>
             <button type="submit" disabled=move || call.busy()>{t(Msg::Save)}</button>
@@ -282,7 +282,10 @@ pub(super) fn Reply(
         move |len, _, _| {
             let n = typed.get_value().wrapping_add(1);
             typed.set_value(n);
-            ui.typing.set(*len > 0);
+            // Told once when it changes, not at every keystroke.
+            if ui.typing.get_untracked() != (*len > 0) {
+                ui.typing.set(*len > 0);
+            }
             set_timeout(
                 move || {
                     if typed.try_get_value() == Some(n) {
