@@ -95,8 +95,25 @@ pub struct RoleUsage {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct AccountList {
     pub accounts: Vec<Account>,
+    /// The edition in force: free without a licence or when it expired.
     pub edition: Edition,
     pub usage: Vec<RoleUsage>,
+    pub licence: Option<LicenceInfo>,
+}
+
+/// The licence installed: who it is for and what it allows.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct LicenceInfo {
+    pub licensee: String,
+    /// Active admin accounts allowed; `None`: unlimited.
+    pub admins: Option<i64>,
+    pub operators: Option<i64>,
+    /// `YYYY-MM-DD`.
+    pub issued: String,
+    /// The last day it holds (`YYYY-MM-DD`); `None`: never expires.
+    pub expires: Option<String>,
+    /// Past its last day: the free edition's limits apply again.
+    pub expired: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]

@@ -76,6 +76,8 @@ pub enum AppError {
     Invalid { field: Field, problem: Problem },
     #[error("the edition allows {limit} active {role:?} accounts")]
     EditionLimit { role: Role, limit: i64 },
+    #[error("licence refused: {why:?}")]
+    Licence { why: LicenceFault },
     #[error("not found")]
     NotFound,
     /// A ticket move that the state machine does not allow from the current status.
@@ -113,6 +115,20 @@ pub enum AppError {
     /// Only ever made in the browser: the server could not be reached or answered nonsense.
     #[error("network: {detail}")]
     Network { detail: String },
+}
+
+/// Why a licence was refused.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenceFault {
+    /// Not a Šalter licence, or cut short.
+    Malformed,
+    /// Signed by a key this Šalter does not trust.
+    UnknownKey,
+    /// Changed after it was signed.
+    Tampered,
+    /// Past its last day.
+    Expired,
 }
 
 /// Why the HTTP edge refused a request; each has its own code and status.
@@ -182,7 +198,7 @@ pub fn excerpt(text: &str) -> String {
 /// one flat struct because serde's derived internally-tagged enums cost ~20 KB of WebAssembly
 /// in every app.
 mod wire {
-    use super::{AppError, Field, Problem};
+    use super::{AppError, Field, LicenceFault, Problem};
     use crate::roles::Role;
     use serde::{Deserialize, Serialize};
 
@@ -203,6 +219,8 @@ mod wire {
         detail: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         version: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        licence: Option<LicenceFault>,
     }
 
     impl WireError {
@@ -216,6 +234,7 @@ mod wire {
                 limit: None,
                 detail: None,
                 version: None,
+                licence: None,
             }
         }
     }
@@ -240,6 +259,10 @@ mod wire {
                 AppError::EditionLimit { role, limit } => WireError {
                     role: Some(role),
                     limit: Some(limit),
+                    ..WireError::code(code)
+                },
+                AppError::Licence { why } => WireError {
+                    licence: Some(why),
                     ..WireError::code(code)
                 },
                 AppError::FileTooLarge { limit } => WireError {
@@ -285,6 +308,9 @@ mod wire {
                     role: w.role.ok_or_else(missing)?,
                     limit: w.limit.ok_or_else(missing)?,
                 },
+                "licence" => AppError::Licence {
+                    why: w.licence.ok_or_else(missing)?,
+                },
                 "not_found" => AppError::NotFound,
                 "move_not_allowed" => AppError::MoveNotAllowed,
                 "stale" => AppError::Stale {
@@ -328,6 +354,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Invalid { .. } => "invalid",
             AppError::EditionLimit { .. } => "edition_limit",
+            AppError::Licence { .. } => "licence",
             AppError::NotFound => "not_found",
             AppError::MoveNotAllowed => "move_not_allowed",
             AppError::Stale { .. } => "stale",
@@ -372,7 +399,7 @@ impl AppError {
             | AppError::Stale { .. }
             | AppError::ReopenWindowPassed
             | AppError::IdempotencyConflict => 409,
-            AppError::Invalid { .. } => 422,
+            AppError::Invalid { .. } | AppError::Licence { .. } => 422,
             AppError::TooManyAttempts { .. } => 429,
             AppError::FileTooLarge { .. } => 413,
             AppError::FileTypeNotAllowed => 415,
@@ -443,6 +470,9 @@ mod tests {
             AppError::BadRequest { detail: "x".into() },
             AppError::MoveNotAllowed,
             AppError::Stale { version: 41 },
+            AppError::Licence {
+                why: LicenceFault::Tampered,
+            },
             AppError::Unavailable,
             AppError::Refused(Refusal::TooLarge),
             AppError::Refused(Refusal::UnknownHost),

@@ -2,7 +2,7 @@
 //! English and Bosnian ship; a new language is one more arm in `messages!` and `Lang`.
 
 use crate::dto::{Edition, Role, TicketEvent};
-use crate::error::{AppError, Field, Problem, Refusal};
+use crate::error::{AppError, Field, LicenceFault, Problem, Refusal};
 use crate::events::{EventKind, Why};
 use crate::tickets::Status;
 use serde::{Deserialize, Serialize};
@@ -166,7 +166,16 @@ messages! {
     EditionFree => "Free edition", "Besplatna verzija";
     EditionCommercial => "Commercial edition", "Komercijalna verzija";
     Unlimited => "unlimited", "neograničeno";
-    EditionLimitNote => "At the limit, new accounts of that role cannot be created; disable one first or move to the commercial edition.", "Kada se dostigne ograničenje, novi nalozi te uloge se ne mogu kreirati; prvo onemogućite neki ili pređite na komercijalnu verziju.";
+    EditionLimitNote => "At the limit, new accounts of that role cannot be created; disable one first or install a licence with more.", "Kada se dostigne ograničenje, novi nalozi te uloge se ne mogu kreirati; prvo onemogućite neki ili instalirajte licencu s više naloga.";
+    OverLimit => "More active accounts than the edition allows: they keep working, but no new one of this role can be made until within the limit.", "Više aktivnih naloga nego što verzija dozvoljava: i dalje rade, ali se novi nalog ove uloge ne može kreirati dok se ne bude unutar ograničenja.";
+    LicensedTo => "Licensed to", "Licencirano za";
+    LicenceIssued => "Issued", "Izdato";
+    LicenceExpires => "Valid through", "Važi do";
+    LicenceNeverExpires => "no expiry", "bez isteka";
+    LicenceExpired => "This licence has expired: the free edition's limits apply again. Nothing was deleted; install a renewed licence to lift them.", "Ova licenca je istekla: ponovo važe ograničenja besplatne verzije. Ništa nije obrisano; instalirajte obnovljenu licencu da ih uklonite.";
+    InstallLicence => "Install a licence", "Instaliraj licencu";
+    LicenceText => "Licence (paste the file's text, or choose the file)", "Licenca (zalijepite tekst datoteke ili odaberite datoteku)";
+    LicenceInstalled => "Licence installed.", "Licenca je instalirana.";
     NotFound => "There is no such page here.", "Ovdje nema takve stranice.";
     Home => "Home", "Početna";
     You => "you", "vi";
@@ -446,8 +455,16 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::TooManyAttempts { retry_after_secs }, En) => format!("Too many attempts. Try again in {} min.", retry_after_secs.div_ceil(60)),
         (AppError::TooManyAttempts { retry_after_secs }, Bs) => format!("Previše pokušaja. Pokušajte ponovo za {} min.", retry_after_secs.div_ceil(60)),
         (AppError::Invalid { field, problem }, _) => invalid_text(*field, *problem, lang),
-        (AppError::EditionLimit { role, limit }, En) => format!("The free edition allows {limit} active {} of the role “{}”. Disable one first, or move to the commercial edition.", En.plural(*limit, ["account", "accounts", ""]), role.label(En)),
-        (AppError::EditionLimit { role, limit }, Bs) => format!("Besplatna verzija dozvoljava {limit} {} uloge „{}“. Prvo onemogućite neki ili pređite na komercijalnu verziju.", Bs.plural(*limit, ["aktivan nalog", "aktivna naloga", "aktivnih naloga"]), role.label(Bs)),
+        (AppError::EditionLimit { role, limit }, En) => format!("Your edition allows {limit} active {} of the role “{}”. Disable one first, or install a licence with more.", En.plural(*limit, ["account", "accounts", ""]), role.label(En)),
+        (AppError::EditionLimit { role, limit }, Bs) => format!("Vaša verzija dozvoljava {limit} {} uloge „{}“. Prvo onemogućite neki ili instalirajte licencu s više naloga.", Bs.plural(*limit, ["aktivan nalog", "aktivna naloga", "aktivnih naloga"]), role.label(Bs)),
+        (AppError::Licence { why: LicenceFault::Malformed }, En) => "This is not a Šalter licence, or part of it is missing. Paste the whole file as you received it.".into(),
+        (AppError::Licence { why: LicenceFault::Malformed }, Bs) => "Ovo nije Šalter licenca ili joj nedostaje dio. Zalijepite cijelu datoteku kako ste je primili.".into(),
+        (AppError::Licence { why: LicenceFault::UnknownKey }, En) => "This licence was not signed by the Šalter vendor's key, so it is not accepted.".into(),
+        (AppError::Licence { why: LicenceFault::UnknownKey }, Bs) => "Ova licenca nije potpisana ključem proizvođača Šaltera, pa nije prihvaćena.".into(),
+        (AppError::Licence { why: LicenceFault::Tampered }, En) => "This licence was changed after it was signed, so it is not accepted. Paste it exactly as you received it.".into(),
+        (AppError::Licence { why: LicenceFault::Tampered }, Bs) => "Ova licenca je izmijenjena nakon potpisivanja, pa nije prihvaćena. Zalijepite je tačno kako ste je primili.".into(),
+        (AppError::Licence { why: LicenceFault::Expired }, En) => "This licence has expired. Ask the vendor for a renewed one.".into(),
+        (AppError::Licence { why: LicenceFault::Expired }, Bs) => "Ova licenca je istekla. Zatražite obnovljenu od proizvođača.".into(),
         (AppError::MoveNotAllowed, En) => "This step is not possible in the ticket's current status. Reload to see what changed.".into(),
         (AppError::MoveNotAllowed, Bs) => "Ovaj korak nije moguć u trenutnom statusu tiketa. Osvježite da vidite šta se promijenilo.".into(),
         (AppError::Stale { .. }, En) => "Someone else changed this ticket while you were at it; nothing was sent. Look at what changed, then send again.".into(),

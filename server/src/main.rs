@@ -1,9 +1,8 @@
 //! `salter`: the Šalter help desk server and its admin commands.
 
 use anyhow::Context;
-use app::dto::Edition;
-use app::server::{accounts, backup, AppState, Config, Db};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use app::server::{accounts, backup, licence, AppState, Config, Db};
+use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -48,18 +47,62 @@ enum Command {
     /// Put a backup into an empty database (a new SQLite file, or a PostgreSQL database without
     /// tables) and the files directory.
     Restore { dir: PathBuf },
+    /// The commercial edition: install a signed licence; for the vendor, make keys and sign.
+    #[command(subcommand, visible_alias = "licence")]
+    License(LicenseCommand),
+}
+
+#[derive(Subcommand)]
+enum LicenseCommand {
+    /// Verify a licence file and install it in place of the one before.
+    Install { file: PathBuf },
+    /// (Vendor) Make a key pair: the private key goes into FILE (readable by you only, kept
+    /// outside every repository), the public key is printed for `licence::VENDOR_KEY`.
+    Keygen { file: PathBuf },
+    /// (Vendor) Sign a licence with the private key in --key and print it.
+    Issue(IssueArgs),
+}
+
+#[derive(Args)]
+struct IssueArgs {
+    /// The private key file made by `salter license keygen`.
+    #[arg(long)]
+    key: PathBuf,
+    #[arg(long)]
+    licensee: String,
+    /// Active admin accounts allowed: a number, or `unlimited`.
+    #[arg(long, default_value = "unlimited", value_parser = seats)]
+    admins: Seats,
+    /// Active operator accounts allowed: a number, or `unlimited`.
+    #[arg(long, default_value = "unlimited", value_parser = seats)]
+    operators: Seats,
+    /// The last day it holds (YYYY-MM-DD); without it, it never expires.
+    #[arg(long)]
+    expires: Option<jiff::civil::Date>,
+    /// The day of issue (YYYY-MM-DD); default: today.
+    #[arg(long)]
+    issued: Option<jiff::civil::Date>,
+}
+
+/// A number of seats; `None`: unlimited.
+type Seats = Option<i64>;
+
+fn seats(text: &str) -> Result<Seats, String> {
+    match text {
+        "unlimited" => Ok(None),
+        n => n
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Some)
+            .ok_or_else(|| format!("{n:?} is neither a number of seats nor `unlimited`")),
+    }
 }
 
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Give an account (e.g. a locked-out admin) a new one-time password, printed here.
     ResetPassword { username: String },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum EditionArg {
-    Free,
-    Commercial,
 }
 
 #[derive(Args)]
@@ -69,8 +112,6 @@ struct ServeArgs {
     /// The directory `cargo xtask build` lays the apps out in.
     #[arg(long, env = "SALTER_SITE_DIR", default_value = "target/site")]
     site_dir: PathBuf,
-    #[arg(long, env = "SALTER_EDITION", value_enum, default_value = "free")]
-    edition: EditionArg,
     /// How long a one-time password signs in.
     #[arg(long, env = "SALTER_OTP_TTL_HOURS", default_value_t = 72)]
     otp_ttl_hours: i64,
@@ -145,10 +186,6 @@ impl ServeArgs {
         };
         let secs = std::time::Duration::from_secs;
         Ok(Config {
-            edition: match self.edition {
-                EditionArg::Free => Edition::Free,
-                EditionArg::Commercial => Edition::Commercial,
-            },
             otp_ttl_ms: self.otp_ttl_hours * 3_600_000,
             session_idle_ms: self.session_idle_minutes * 60_000,
             session_absolute_ms: self.session_absolute_hours * 3_600_000,
@@ -248,7 +285,67 @@ async fn run() -> anyhow::Result<()> {
             &dir,
             backup::restore(&url, &cli.files_dir, &dir).await,
         ),
+        Command::License(command) => license(&url, command).await,
     }
+}
+
+async fn license(url: &str, command: LicenseCommand) -> anyhow::Result<()> {
+    let read = |file: &PathBuf| {
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
+    };
+    match command {
+        LicenseCommand::Install { file } => {
+            let text = read(&file)?;
+            let state = AppState::new(open(url).await?, Config::default());
+            let installed = licence::install(&state, &text).await.map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: {}",
+                    file.display(),
+                    app::i18n::error_text(&e, app::i18n::Lang::En)
+                )
+            })?;
+            let seats = |n: Option<i64>| n.map_or("unlimited".to_string(), |n| n.to_string());
+            println!(
+                "installed: the commercial edition, licensed to {}; admins {}, operators {}; valid through {}",
+                installed.licensee,
+                seats(installed.admins),
+                seats(installed.operators),
+                installed.expires.as_deref().unwrap_or("(no expiry)"),
+            );
+        }
+        LicenseCommand::Keygen { file } => {
+            let (private, public) = licence::keygen();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(
+                &mut options
+                    .open(&file)
+                    .with_context(|| format!("creating {} (it must not exist)", file.display()))?,
+                format!("{private}\n").as_bytes(),
+            )?;
+            println!("{public}");
+        }
+        LicenseCommand::Issue(args) => {
+            let issued = match args.issued {
+                Some(day) => day,
+                None => jiff::Zoned::now().date(),
+            };
+            let terms = licence::Terms {
+                licensee: args.licensee,
+                admins: args.admins,
+                operators: args.operators,
+                issued,
+                expires: args.expires,
+            };
+            print!(
+                "{}",
+                licence::issue(&read(&args.key)?, &terms).map_err(anyhow::Error::msg)?
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Says what a backup or restore copied, or why it stopped.

@@ -31,3 +31,12 @@ endpoint! {
         accounts::set_disabled(&caller.state, input.account_id, input.disabled).await
     }
 }
+
+endpoint! {
+    /// Installs a signed licence (its text), in place of the one before.
+    "accounts/install_licence" for Admin => pub async fn install_licence(text: String) -> AccountList |caller| {
+        use crate::server::{accounts, licence};
+        licence::install(&caller.state, &text).await?;
+        accounts::overview(&caller.state).await
+    }
+}

@@ -3,9 +3,9 @@
 
 use super::db::flag;
 use super::input::clean_line;
-use super::{passwords, username, AppState};
+use super::{licence, passwords, username, AppState};
 use crate::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
-use crate::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, RoleUsage};
+use crate::dto::{Account, AccountList, IssuedCredentials, NewAccount, Role, RoleUsage};
 use crate::error::{AppError, Field, Problem};
 
 #[derive(sqlx::FromRow)]
@@ -61,15 +61,6 @@ fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
     Ok(Some(email))
 }
 
-/// How many active accounts of a role the edition allows.
-pub fn limit(edition: Edition, role: Role) -> Option<i64> {
-    match (edition, role) {
-        (Edition::Free, Role::Admin) => Some(1),
-        (Edition::Free, Role::Operator) => Some(2),
-        _ => None,
-    }
-}
-
 async fn active_count(state: &AppState, role: Role) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND disabled = 0")
@@ -80,7 +71,7 @@ async fn active_count(state: &AppState, role: Role) -> Result<i64, AppError> {
 }
 
 async fn check_limit(state: &AppState, role: Role) -> Result<(), AppError> {
-    if let Some(limit) = limit(state.config.edition, role) {
+    if let Some(limit) = licence::standing(state).await?.limit(role) {
         if active_count(state, role).await? >= limit {
             return Err(AppError::EditionLimit { role, limit });
         }
@@ -203,7 +194,7 @@ pub async fn overview(state: &AppState) -> Result<AccountList, AppError> {
         .into_iter()
         .map(AccountRow::into_account)
         .collect::<Result<Vec<_>, _>>()?;
-    let edition = state.config.edition;
+    let standing = licence::standing(state).await?;
     let usage = Role::ALL
         .into_iter()
         .map(|role| RoleUsage {
@@ -212,13 +203,14 @@ pub async fn overview(state: &AppState) -> Result<AccountList, AppError> {
                 .iter()
                 .filter(|a| a.role == role && !a.disabled)
                 .count() as i64,
-            limit: limit(edition, role),
+            limit: standing.limit(role),
         })
         .collect();
     Ok(AccountList {
         accounts,
-        edition,
+        edition: standing.edition(),
         usage,
+        licence: standing.licence,
     })
 }
 

@@ -5,6 +5,7 @@
 //!   the HTTP status of an error is set by the server crate (`security::error_status`).
 //! - `access`: who may call what.
 //! - `auth`, `accounts`, `settings`, `categories`: the rules of each domain, with their SQL.
+//! - `licence`: the edition a signed licence unlocks, and its limits.
 //! - `history`: the one writer and reader of a ticket's history (typed `events`).
 //! - `assignment`: fair assignment's serialized step (duty, snapshot, plan applied, history).
 //! - `attachments`: files on the thread (upload, sniffing, storage, download).
@@ -22,6 +23,7 @@ pub mod db;
 pub mod gateway;
 pub mod history;
 pub mod input;
+pub mod licence;
 pub mod live;
 pub mod markdown;
 pub mod passwords;
@@ -32,7 +34,6 @@ pub mod ticket;
 pub mod tickets;
 pub mod username;
 
-use crate::dto::Edition;
 use crate::error::AppError;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -43,7 +44,8 @@ pub use db::Db;
 /// lists the flags that set them.
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub edition: Edition,
+    /// The public keys whose licences are accepted (`licence::trusted_keys`).
+    pub licence_keys: Vec<[u8; 32]>,
     /// How long a one-time password signs in.
     pub otp_ttl_ms: i64,
     /// A session unused this long ends.
@@ -123,7 +125,7 @@ impl Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            edition: Edition::Free,
+            licence_keys: licence::trusted_keys(),
             otp_ttl_ms: 72 * HOUR_MS,
             session_idle_ms: 12 * HOUR_MS,
             session_absolute_ms: 7 * 24 * HOUR_MS,

@@ -10,7 +10,7 @@ use crate::error::{AppError, Field};
 const COMPANY_NAME: &str = "company_name";
 const FORCED_REASONS_TO_CLIENTS: &str = "forced_reasons_to_clients";
 
-async fn get(state: &AppState, key: &str) -> Result<Option<String>, AppError> {
+pub(super) async fn get(state: &AppState, key: &str) -> Result<Option<String>, AppError> {
     Ok(
         sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)
@@ -20,7 +20,11 @@ async fn get(state: &AppState, key: &str) -> Result<Option<String>, AppError> {
 }
 
 /// Sets one setting, through the one writer.
-async fn put(state: &AppState, key: &'static str, value: String) -> Result<(), AppError> {
+pub(super) async fn put(
+    state: &AppState,
+    key: &'static str,
+    value: String,
+) -> Result<(), AppError> {
     state
         .db
         .write(move |conn| {

@@ -1,8 +1,8 @@
 //! Account administration, the edition's limits and the company name — on both databases.
 
-use crate::common::{code, test_config, Backend, TestApp};
+use crate::common::{code, test_config, Backend, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use app::server::Config;
-use serde_json::json;
+use serde_json::{json, Value};
 
 async fn account_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM users")
@@ -171,18 +171,131 @@ async fn the_free_edition_allows_one_admin_and_two_operators(backend: Backend) {
     app.stop().await;
 }
 
-async fn the_commercial_edition_has_no_limits(backend: Backend) {
-    let config = app::server::Config {
-        edition: app::dto::Edition::Commercial,
-        ..crate::common::test_config()
+fn usage(overview: &Value, role: &str) -> Value {
+    overview["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["role"] == role)
+        .unwrap()
+        .clone()
+}
+
+async fn a_signed_licence_sets_the_limits_until_it_expires(backend: Backend) {
+    use app::server::licence;
+    let day = |d| jiff::civil::date(2026, 12, d);
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let terms = licence::Terms {
+        licensee: "Acme d.o.o.".into(),
+        admins: None,
+        operators: Some(3),
+        issued: day(1),
+        expires: Some(today.saturating_add(jiff::Span::new().days(10))),
     };
+    let (private, public) = licence::keygen();
+    let mut config = crate::common::test_config();
+    config.time_zone = jiff::tz::TimeZone::UTC;
+    config
+        .licence_keys
+        .push(licence::public_key(&public).unwrap());
     let app = TestApp::spawn_with(backend, config).await;
     let admin = app.admin().await;
-    for i in 0..3 {
-        app.create_account(&admin, &format!("Operator {i}"), "operator")
-            .await;
+    let text = licence::issue(&private, &terms).unwrap();
+    let install = |text: String| {
+        let admin = &admin;
+        async move {
+            let (status, body) = admin
+                .call("accounts/install_licence", json!({"text": text}))
+                .await;
+            (status, body["licence"].clone(), body)
+        }
+    };
+
+    // Refused, each with its reason, and nothing installed.
+    let tampered = text.replace("operators: 3", "operators: 300");
+    let (other, _) = licence::self_signed(&terms);
+    let expired = licence::issue(
+        &private,
+        &licence::Terms {
+            expires: Some(today.yesterday().unwrap()),
+            ..terms.clone()
+        },
+    )
+    .unwrap();
+    for (bad, why) in [
+        (tampered, "tampered"),
+        (other, "unknown_key"),
+        (expired, "expired"),
+        (
+            "Dear vendor, please unlock everything.".to_string(),
+            "malformed",
+        ),
+    ] {
+        let (status, reason, body) = install(bad).await;
+        assert_eq!((status, code(&body), reason), (422, "licence", json!(why)));
+    }
+    let (_, overview) = admin.call("accounts/overview", json!({})).await;
+    assert_eq!(
+        (&overview["edition"], &overview["licence"]),
+        (&json!("free"), &Value::Null)
+    );
+
+    // Installed: its seats are the limits.
+    let (status, _, overview) = install(text).await;
+    assert_eq!(status, 200, "{overview}");
+    assert_eq!(overview["edition"], "commercial");
+    assert_eq!(overview["licence"]["licensee"], "Acme d.o.o.");
+    assert_eq!(overview["licence"]["expired"], false);
+    assert_eq!(usage(&overview, "admin")["limit"], Value::Null);
+    assert_eq!(usage(&overview, "operator")["limit"], 3);
+    let mut operators = Vec::new();
+    for name in ["Operator One", "Operator Two", "Operator Three"] {
+        operators.push(app.user(&admin, name, "operator").await.1);
     }
     app.create_account(&admin, "Second Admin", "admin").await;
+    let (status, body) = admin
+        .call(
+            "accounts/create",
+            json!({"input": {"full_name": "Operator Four", "role": "operator", "email": null}}),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body), &body["limit"]),
+        (409, "edition_limit", &json!(3))
+    );
+
+    // Expired: free limits again, nothing deleted, everyone still signs in, no new staff.
+    let accounts = account_count(&app).await;
+    app.state.clock.advance_ms(11 * 24 * 3_600_000);
+    let admin = app.browser();
+    admin.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
+    let (_, overview) = admin.call("accounts/overview", json!({})).await;
+    assert_eq!(overview["edition"], "free");
+    assert_eq!(overview["licence"]["expired"], true);
+    assert_eq!(
+        usage(&overview, "operator"),
+        json!({"role": "operator", "active": 3, "limit": 2})
+    );
+    assert_eq!(usage(&overview, "admin")["active"], 2);
+    assert_eq!(account_count(&app).await, accounts);
+    for username in &operators {
+        app.browser()
+            .sign_in_ok(username, USER_PASSWORD, "operator")
+            .await;
+    }
+    let (status, body) = admin
+        .call(
+            "accounts/create",
+            json!({"input": {"full_name": "Operator Four", "role": "operator", "email": null}}),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body), &body["limit"]),
+        (409, "edition_limit", &json!(2))
+    );
+    app.create_account(&admin, "Still A Client", "client").await;
     app.stop().await;
 }
 
@@ -251,7 +364,7 @@ on_both_databases!(
     usernames_follow_the_template_and_clashes_get_numbers,
     bad_input_is_refused_and_changes_nothing,
     the_free_edition_allows_one_admin_and_two_operators,
-    the_commercial_edition_has_no_limits,
+    a_signed_licence_sets_the_limits_until_it_expires,
     admins_cannot_lock_themselves_out,
     the_company_name_is_public_and_only_admins_set_it,
 );

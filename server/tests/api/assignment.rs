@@ -11,11 +11,10 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 async fn automatic(backend: Backend) -> TestApp {
-    TestApp::spawn_with(
+    TestApp::licensed(
         backend,
         app::server::Config {
             automatic_assignment: true,
-            edition: app::dto::Edition::Commercial,
             ..test_config()
         },
     )

@@ -157,3 +157,78 @@ fn the_data_directories_it_makes_are_private() {
     assert_eq!(mode(&backup), 0o700);
     assert_eq!(mode(&dir.path().join("backups")), 0o700);
 }
+
+#[test]
+fn the_vendor_signs_a_licence_and_the_admin_installs_it_from_the_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("salter.db").display());
+    let key = dir.path().join("vendor.key");
+    let salter = |args: &[&str], test_key: Option<&str>| {
+        let mut command = Command::new(SALTER);
+        command
+            .args(args)
+            .env("SALTER_DATABASE_URL", &url)
+            .env_remove("SALTER_LICENCE_TEST_KEY");
+        if let Some(public) = test_key {
+            command.env("SALTER_LICENCE_TEST_KEY", public);
+        }
+        let out = command.output().expect("run salter");
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).to_string();
+        (out.status.success(), text(&out.stdout), text(&out.stderr))
+    };
+    let (made, public, _) = salter(&["license", "keygen", key.to_str().unwrap()], None);
+    assert!(made);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the private key is its owner's alone");
+    }
+    let (again, _, error) = salter(&["license", "keygen", key.to_str().unwrap()], None);
+    assert!(!again && error.contains("must not exist"), "{error}");
+
+    let (signed, licence, error) = salter(
+        &[
+            "license",
+            "issue",
+            "--key",
+            key.to_str().unwrap(),
+            "--licensee",
+            "Acme d.o.o.",
+            "--operators",
+            "10",
+            "--expires",
+            "2999-12-31",
+        ],
+        None,
+    );
+    assert!(signed, "{error}");
+    assert!(licence.contains("licensee: Acme d.o.o.\n") && licence.contains("operators: 10\n"));
+    let file = dir.path().join("acme.licence");
+    std::fs::write(&file, &licence).unwrap();
+    let tampered = dir.path().join("tampered.licence");
+    std::fs::write(&tampered, licence.replace("operators: 10", "operators: 99")).unwrap();
+    let install = |file: &std::path::Path, key: Option<&str>| {
+        salter(&["license", "install", file.to_str().unwrap()], key)
+    };
+    let public = public.trim();
+
+    let (ok, _, error) = install(&file, None);
+    assert!(
+        !ok && error.contains("not signed by the Šalter vendor's key"),
+        "{error}"
+    );
+    let (ok, _, error) = install(&tampered, Some(public));
+    assert!(
+        !ok && error.contains("changed after it was signed"),
+        "{error}"
+    );
+    let (ok, said, error) = install(&file, Some(public));
+    assert!(ok, "{error}");
+    assert!(
+        said.contains(
+            "licensed to Acme d.o.o.; admins unlimited, operators 10; valid through 2999-12-31"
+        ),
+        "{said}"
+    );
+}

@@ -2,7 +2,7 @@
 //! a temporary SQLite file, or a PostgreSQL database created for it and dropped after — and
 //! the real router on an ephemeral port, driven over HTTP like a browser would.
 
-use app::server::{accounts, AppState, Config, Db};
+use app::server::{accounts, licence, AppState, Config, Db};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::Arc;
@@ -175,6 +175,18 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
         let (url, guard) = fresh_database(backend).await;
         TestApp::spawn_on(&url, guard, config).await
+    }
+
+    /// The commercial edition without limits: a licence signed by a key of the test's own,
+    /// which `config` is made to trust.
+    pub async fn licensed(backend: Backend, mut config: Config) -> TestApp {
+        let (text, key) = licence::self_signed(&licence::unlimited("Tests"));
+        config.licence_keys.push(key);
+        let app = TestApp::spawn_with(backend, config).await;
+        licence::install(&app.state, &text)
+            .await
+            .expect("install the test licence");
+        app
     }
 
     /// The app on a database the test made (`fresh_database`), reached through `url`.
