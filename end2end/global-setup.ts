@@ -5,13 +5,12 @@ import { startSalter } from './server';
 
 export default async function globalSetup() {
   const server = await startSalter(PORT, [
-    // Every test makes its own people; the free edition's two-operator limit has its own
-    // integration tests (server/tests/accounts.rs).
-    '--edition', 'commercial',
     // The admin assigns by hand here; automatic assignment gets a server of its own
     // (assignment.spec.ts).
     '--manual-assignment',
-  ]);
+  // Every test makes its own people: a licence without limits (the free edition's limits and
+  // the licence page have their own tests).
+  ], { licensed: true });
   process.env.SALTER_ADMIN_OTP = server.otp;
   return server.stop;
 }

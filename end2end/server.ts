@@ -1,8 +1,12 @@
 // Starts `salter serve` on a fresh SQLite database and returns the bootstrap admin's one-time
 // password — printed once on the server's console — and a way to stop it. Used by the global
 // set-up (the server most tests share) and by tests that need a server of their own.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+//
+// Each server trusts a licence key of its own (`salter license keygen`, passed to the debug
+// binary as SALTER_LICENCE_TEST_KEY — a release build ignores it): `licensed` installs an
+// unlimited licence before the start, and `issueLicence` signs more.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,9 +16,12 @@ export interface Started {
   stop: () => Promise<void>;
   /// Stops the server (SIGTERM) and starts it again on the same port and database.
   restart: () => Promise<void>;
+  /// A licence signed by the key this server trusts: `salter license issue` with these flags.
+  issueLicence: (flags: string[]) => string;
 }
 
-export async function startSalter(port: number, extraArgs: string[]): Promise<Started> {
+export async function startSalter(port: number, extraArgs: string[], { licensed = false } = {}):
+  Promise<Started> {
   const bin = process.env.SALTER_BIN;
   const site = process.env.SALTER_SITE_DIR;
   if (!bin || !site) {
@@ -22,12 +29,25 @@ export async function startSalter(port: number, extraArgs: string[]): Promise<St
   }
   const dir = mkdtempSync(join(tmpdir(), 'salter-e2e-'));
   const base = `http://127.0.0.1:${port}`;
+  const key = join(dir, 'vendor.key');
+  const env = {
+    ...process.env,
+    SALTER_LOG: process.env.SALTER_LOG ?? 'warn',
+    SALTER_DATABASE_URL: `sqlite://${join(dir, 'salter.db')}`,
+    SALTER_LICENCE_TEST_KEY: execFileSync(bin, ['license', 'keygen', key]).toString().trim(),
+  };
+  const issueLicence = (flags: string[]) =>
+    execFileSync(bin, ['license', 'issue', '--key', key, ...flags], { env }).toString();
+  if (licensed) {
+    const file = join(dir, 'tests.licence');
+    writeFileSync(file, issueLicence(['--licensee', 'Browser tests']));
+    execFileSync(bin, ['license', 'install', file], { env, stdio: 'ignore' });
+  }
   const launch = () => spawn(
     bin,
-    ['serve', '--bind', `127.0.0.1:${port}`, '--site-dir', site,
-      '--database-url', `sqlite://${join(dir, 'salter.db')}`, '--files-dir', join(dir, 'files'),
+    ['serve', '--bind', `127.0.0.1:${port}`, '--site-dir', site, '--files-dir', join(dir, 'files'),
       ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SALTER_LOG: process.env.SALTER_LOG ?? 'warn' } },
+    { stdio: ['ignore', 'pipe', 'inherit'], env },
   );
   let server = launch();
   const otp = await new Promise<string>((resolve, reject) => {
@@ -62,6 +82,7 @@ export async function startSalter(port: number, extraArgs: string[]): Promise<St
       server.stdout.resume();
       await healthy(base);
     },
+    issueLicence,
   };
 }
 

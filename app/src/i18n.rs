@@ -174,7 +174,9 @@ messages! {
     LicenceNeverExpires => "no expiry", "bez isteka";
     LicenceExpired => "This licence has expired: the free edition's limits apply again. Nothing was deleted; install a renewed licence to lift them.", "Ova licenca je istekla: ponovo važe ograničenja besplatne verzije. Ništa nije obrisano; instalirajte obnovljenu licencu da ih uklonite.";
     InstallLicence => "Install a licence", "Instaliraj licencu";
-    LicenceText => "Licence (paste the file's text, or choose the file)", "Licenca (zalijepite tekst datoteke ili odaberite datoteku)";
+    Install => "Install", "Instaliraj";
+    LicenceText => "Licence text (paste it)", "Tekst licence (zalijepite ga)";
+    LicenceFile => "…or choose the licence file", "…ili odaberite datoteku licence";
     LicenceInstalled => "Licence installed.", "Licenca je instalirana.";
     NotFound => "There is no such page here.", "Ovdje nema takve stranice.";
     Home => "Home", "Početna";

@@ -65,7 +65,8 @@ export interface Desk {
 
 /// Runs `bench` against a desk of its own on `port`; the server stops however it ends.
 export async function withDesk(browser: Browser, port: number, bench: (desk: Desk) => Promise<void>) {
-  const server = await startSalter(port, ['--edition', 'commercial', '--manual-assignment']);
+  // One admin and one operator: the free edition (a release build trusts no test licence).
+  const server = await startSalter(port, ['--manual-assignment']);
   try {
     const baseURL = server.base;
     const admin = await adminContext(browser, { baseURL, otp: server.otp });

@@ -8,7 +8,7 @@ import { startSalter, type Started } from '../server';
 
 let server: Started;
 test.beforeAll(async () => {
-  server = await startSalter(PORT + 1, ['--edition', 'commercial', '--time-zone', 'Asia/Tokyo']);
+  server = await startSalter(PORT + 1, ['--time-zone', 'Asia/Tokyo'], { licensed: true });
 });
 test.afterAll(async () => {
   await server.stop();

@@ -119,7 +119,7 @@ test('every app shows what the others do, as they do it', async ({ browser }) =>
 });
 
 test('after a restart the apps come back by themselves and catch up', async ({ browser }) => {
-  const server = await startSalter(PORT + 2, ['--edition', 'commercial', '--manual-assignment']);
+  const server = await startSalter(PORT + 2, ['--manual-assignment'], { licensed: true });
   try {
     const baseURL = server.base;
     const adminCtx = await adminContext(browser, { baseURL, otp: server.otp });

@@ -56,8 +56,10 @@ async function injected(page: Page): Promise<string[]> {
       if (['iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'base', 'style'].includes(tag)) {
         found.push(tag);
       }
-      // The apps' own <details> (the full history) is a card; any other one came from a text.
-      if (tag === 'details' && (!el.classList.contains('card') || el.closest('.text'))) found.push(tag);
+      // The apps' own <details> (the full history, installing a licence) are a card or a fold;
+      // any other one came from a text.
+      const own = el.classList.contains('card') || el.classList.contains('fold');
+      if (tag === 'details' && (!own || el.closest('.text'))) found.push(tag);
       if (tag === 'script' && !(el.getAttribute('src') ?? '').includes('/pkg/')) found.push('inline script');
     }
     return found;

@@ -1,12 +1,20 @@
 //! Accounts: create one (username and one-time password shown once), reset a password,
-//! disable or enable, and the edition's limits in plain numbers.
+//! disable or enable, and the edition in force: its licence, its limits in plain numbers, and
+//! the form that installs a licence.
 
-use app::api::accounts::{accounts_overview, create_account, reset_password, set_account_disabled};
+use app::api::accounts::{
+    accounts_overview, create_account, install_licence, reset_password, set_account_disabled,
+};
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
-use app::dto::{Account, AccountList, Edition, IssuedCredentials, NewAccount, Role, SetDisabled};
+use app::dto::{
+    Account, AccountList, Edition, IssuedCredentials, LicenceInfo, NewAccount, Role, SetDisabled,
+};
 use app::i18n::Msg;
-use app::ui::{choices, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField};
+use app::ui::{
+    choices, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextArea, TextField,
+};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
@@ -23,7 +31,7 @@ pub fn AccountsPage() -> impl IntoView {
         <ErrorNote message=call.message()/>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(l) => view! { <Usage list=l.clone()/> <AccountTable accounts=l.accounts issued=issued call=call on_change=reload/> }.into_any(),
+            Some(l) => view! { <Usage list=l.clone() on_installed=move |l| list.set(Some(l))/> <AccountTable accounts=l.accounts issued=issued call=call on_change=reload/> }.into_any(),
         }}
     }
 }
@@ -100,22 +108,89 @@ fn CredentialsPanel(issued: IssuedCredentials, on_done: impl Fn() + 'static) -> 
 }
 
 #[component]
-fn Usage(list: AccountList) -> impl IntoView {
+fn Usage(list: AccountList, on_installed: impl Fn(AccountList) + Copy + 'static) -> impl IntoView {
     let ui = use_ui();
     let edition = list.edition;
     view! {
-        <section class="card usage">
-            <h2>{label(edition, Edition::label)}</h2>
+        <section class="card usage" aria-labelledby="edition-title">
+            <h2 id="edition-title">{label(edition, Edition::label)}</h2>
+            {list.licence.map(|l| view! { <Licence licence=l/> })}
             <ul>
                 {list.usage.into_iter().map(|u| view! {
                     <li>
                         {label(u.role, Role::label)} ": " {u.active} " / "
                         {move || u.limit.map(|l| l.to_string()).unwrap_or_else(|| Msg::Unlimited.text(ui.lang.get()).to_string())}
+                        {u.limit.filter(|l| u.active > *l).map(|_| view! { " " <span class="warning">{t(Msg::OverLimit)}</span> })}
                     </li>
                 }).collect_view()}
             </ul>
             <p class="hint">{t(Msg::EditionLimitNote)}</p>
+            <InstallLicence on_installed=on_installed/>
         </section>
+    }
+}
+
+/// Who the licence is for and how long it holds.
+#[component]
+fn Licence(licence: LicenceInfo) -> impl IntoView {
+    let ui = use_ui();
+    let expires = licence.expires.clone();
+    view! {
+        <dl class="licence">
+            <dt>{t(Msg::LicensedTo)}</dt>
+            <dd class="licensee">{licence.licensee}</dd>
+            <dt>{t(Msg::LicenceIssued)}</dt>
+            <dd>{licence.issued}</dd>
+            <dt>{t(Msg::LicenceExpires)}</dt>
+            <dd>{move || expires.clone().unwrap_or_else(|| Msg::LicenceNeverExpires.text(ui.lang.get()).to_string())}</dd>
+        </dl>
+        {licence.expired.then(|| view! { <p class="warning" role="status">{t(Msg::LicenceExpired)}</p> })}
+    }
+}
+
+/// A licence pasted or chosen as a file, sent as text.
+#[component]
+fn InstallLicence(on_installed: impl Fn(AccountList) + Copy + 'static) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let installed = RwSignal::new(false);
+    let call = FormCall::new();
+    let choose = move |ev: leptos::ev::Event| {
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        if let Some(file) = file {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(read) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    text.set(read.as_string().unwrap_or_default());
+                }
+            });
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        installed.set(false);
+        call.run(install_licence(text.get_untracked()), move |list| {
+            text.set(String::new());
+            installed.set(true);
+            on_installed(list);
+        });
+    };
+    view! {
+        <details class="fold install-licence">
+            <summary>{t(Msg::InstallLicence)}</summary>
+            <form class="form" on:submit=submit>
+                <TextArea id="licence-text" label=Msg::LicenceText value=text required=true/>
+                <div class="field">
+                    <label for="licence-file">{t(Msg::LicenceFile)}</label>
+                    <input type="file" id="licence-file" accept=".licence,.license,.txt,text/plain" on:change=choose/>
+                </div>
+                <ErrorNote message=call.message()/>
+                <p class="note" role="status" hidden=move || !installed.get()>{t(Msg::LicenceInstalled)}</p>
+                <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Install)}</button>
+            </form>
+        </details>
     }
 }
 
