@@ -361,6 +361,33 @@ pub struct TicketDetail {
     pub operator_id: Option<i64>,
 }
 
+/// A client's rating of the help on a closed ticket: good or bad, and perhaps a comment.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub ticket_id: i64,
+    pub good: bool,
+    pub comment: Option<String>,
+}
+
+/// How an operator's clients rated the help: the current rating of each ticket counted, and the
+/// newest ones.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Ratings {
+    pub good: i64,
+    pub bad: i64,
+    pub recent: Vec<RatedTicket>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RatedTicket {
+    pub ticket_id: i64,
+    pub reference: String,
+    pub subject: String,
+    pub good: bool,
+    pub comment: Option<String>,
+    pub at: i64,
+}
+
 /// One entry of a ticket's story as its conversation shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step<'a> {
@@ -372,6 +399,23 @@ impl TicketDetail {
     /// The version of the ticket this view shows: its last history row the caller may see.
     pub fn version(&self) -> i64 {
         self.history.iter().map(|e| e.id).max().unwrap_or(0)
+    }
+
+    /// The client's current rating: the newest (good, comment).
+    pub fn rating(&self) -> Option<(bool, Option<String>)> {
+        self.history.iter().rev().find_map(|e| match &e.what {
+            crate::events::EventKind::Rated { good, comment } => Some((*good, comment.clone())),
+            _ => None,
+        })
+    }
+
+    /// Until when (unix ms) the client may rate this ticket; `None` while it is not closed.
+    pub fn rating_until(&self) -> Option<i64> {
+        let closed = self
+            .ticket
+            .closed_at
+            .filter(|_| self.ticket.status == crate::tickets::Status::Closed)?;
+        Some(closed + crate::tickets::RATING_DAYS * 24 * 3_600_000)
     }
 
     /// The conversation as it happened: the messages, and between them the steps that moved

@@ -29,6 +29,7 @@ pub enum Field {
     Capacity,
     WorkHours,
     DaysOff,
+    Comment,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +91,9 @@ pub enum AppError {
     /// The reopening window has passed.
     #[error("the ticket was closed too long ago to reopen")]
     ReopenWindowPassed,
+    /// A rating comes after the close, within `tickets::RATING_DAYS`.
+    #[error("the ticket was closed too long ago to rate")]
+    RatingWindowPassed,
     /// The same idempotency key with a different request.
     #[error("the idempotency key was used for another request")]
     IdempotencyConflict,
@@ -317,6 +321,7 @@ mod wire {
                     version: w.version.ok_or_else(missing)?,
                 },
                 "reopen_window_passed" => AppError::ReopenWindowPassed,
+                "rating_window_passed" => AppError::RatingWindowPassed,
                 "idempotency_conflict" => AppError::IdempotencyConflict,
                 "cross_origin" => AppError::CrossOrigin,
                 "file_too_large" => AppError::FileTooLarge {
@@ -359,6 +364,7 @@ impl AppError {
             AppError::MoveNotAllowed => "move_not_allowed",
             AppError::Stale { .. } => "stale",
             AppError::ReopenWindowPassed => "reopen_window_passed",
+            AppError::RatingWindowPassed => "rating_window_passed",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::CrossOrigin => "cross_origin",
             AppError::FileTooLarge { .. } => "file_too_large",
@@ -398,6 +404,7 @@ impl AppError {
             | AppError::MoveNotAllowed
             | AppError::Stale { .. }
             | AppError::ReopenWindowPassed
+            | AppError::RatingWindowPassed
             | AppError::IdempotencyConflict => 409,
             AppError::Invalid { .. } | AppError::Licence { .. } => 422,
             AppError::TooManyAttempts { .. } => 429,

@@ -135,6 +135,9 @@ pub enum EventKind {
         from: Option<String>,
         to: Option<String>,
     },
+    /// The client said how the help was, after closing: good or bad, perhaps with a comment. A
+    /// later rating of the same ticket replaces it (the newest counts).
+    Rated { good: bool, comment: Option<String> },
 }
 
 impl EventKind {
@@ -150,6 +153,7 @@ impl EventKind {
             EventKind::Attachment { .. } => "attachment",
             EventKind::Priority { .. } => "priority",
             EventKind::Category { .. } => "category",
+            EventKind::Rated { .. } => "rated",
         }
     }
 

@@ -4,7 +4,7 @@
 use crate::dto::{Edition, Role, TicketEvent};
 use crate::error::{AppError, Field, LicenceFault, Problem, Refusal};
 use crate::events::{EventKind, Why};
-use crate::tickets::Status;
+use crate::tickets::{Status, RATING_DAYS};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -247,6 +247,17 @@ messages! {
     EventAttachment => "attached a file", "prilog";
     EventPriority => "changed the priority", "promjena prioriteta";
     EventCategory => "changed the category", "promjena kategorije";
+    EventRated => "rated the help", "ocjena pomoći";
+    RatedGood => "good", "dobro";
+    RatedBad => "bad", "loše";
+    HowDidWeDo => "How did we do?", "Kako smo vam pomogli?";
+    RateGood => "Good", "Dobro";
+    RateBad => "Bad", "Loše";
+    RatingComment => "Anything to add? (optional)", "Želite li nešto dodati? (nije obavezno)";
+    SendComment => "Send comment", "Pošalji komentar";
+    RatingThanks => "Thank you. You can change your rating until", "Hvala. Ocjenu možete promijeniti do";
+    Satisfaction => "Client satisfaction", "Zadovoljstvo klijenata";
+    NoRatings => "No ratings yet.", "Još nema ocjena.";
     Categories => "Categories", "Kategorije";
     NoCategory => "no category", "bez kategorije";
     Active => "active", "aktivna";
@@ -432,6 +443,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Capacity => Msg::Capacity,
         Field::WorkHours => Msg::WorkHours,
         Field::DaysOff => Msg::DaysOff,
+        Field::Comment => Msg::RatingComment,
     }
     .text(lang)
 }
@@ -473,6 +485,8 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::Stale { .. }, Bs) => "Neko drugi je promijenio ovaj tiket dok ste radili na njemu; ništa nije poslano. Pogledajte šta se promijenilo, pa pošaljite ponovo.".into(),
         (AppError::ReopenWindowPassed, En) => "This ticket was closed too long ago to reopen. Open a new ticket that refers to it.".into(),
         (AppError::ReopenWindowPassed, Bs) => "Ovaj tiket je zatvoren prije previše vremena da bi se ponovo otvorio. Otvorite novi tiket koji se na njega poziva.".into(),
+        (AppError::RatingWindowPassed, En) => format!("A ticket can be rated for {RATING_DAYS} days after it was closed; that time has passed."),
+        (AppError::RatingWindowPassed, Bs) => format!("Tiket se može ocijeniti {RATING_DAYS} dana nakon zatvaranja; to vrijeme je prošlo."),
         (AppError::IdempotencyConflict, En) => "This request was already sent with different content. Reload and try again.".into(),
         (AppError::IdempotencyConflict, Bs) => "Ovaj zahtjev je već poslan s drugačijim sadržajem. Osvježite i pokušajte ponovo.".into(),
         (AppError::NotFound, En) => "It no longer exists.".into(),
@@ -591,6 +605,11 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             from: from.as_deref(),
             to: to.as_deref(),
             ..Sentence::of(Msg::EventCategory)
+        },
+        EventKind::Rated { good, comment } => Sentence {
+            to: Some(if *good { Msg::RatedGood } else { Msg::RatedBad }.text(lang)),
+            why: comment.clone(),
+            ..Sentence::of(Msg::EventRated)
         },
     };
     let mut text = e

@@ -1,12 +1,14 @@
-//! The client portal: my tickets, a new ticket, one ticket, my account.
+//! The client portal: my tickets, a new ticket, one ticket (rated once closed), my account.
 
 #[cfg(target_arch = "wasm32")]
 mod new_ticket;
+#[cfg(target_arch = "wasm32")]
+mod rating;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{common_page, NavItem, TicketList};
+    use app::ui::{common_page, ticket_path, NavItem, TicketList};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -32,7 +34,10 @@ mod pages {
             }
             .into_any(),
             "/new" => view! { <super::new_ticket::NewTicketPage/> }.into_any(),
-            _ => common_page(path),
+            _ => match ticket_path(path) {
+                Some(id) => view! { <super::rating::RatedTicketView id=id/> }.into_any(),
+                None => common_page(path),
+            },
         }
     }
 }

@@ -68,6 +68,11 @@ impl Columns {
                 to: to.clone(),
                 ..Columns::default()
             },
+            EventKind::Rated { good, comment } => Columns {
+                to: Some(if *good { "good" } else { "bad" }.to_string()),
+                reason: comment.clone(),
+                ..Columns::default()
+            },
         }
     }
 
@@ -108,6 +113,14 @@ impl Columns {
             "category" => EventKind::Category {
                 from: self.from,
                 to: self.to,
+            },
+            "rated" => EventKind::Rated {
+                good: match self.to?.as_str() {
+                    "good" => true,
+                    "bad" => false,
+                    _ => return None,
+                },
+                comment: self.reason,
             },
             _ => return None,
         })

@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod passwords;
 pub mod presence;
 pub mod replay;
+pub mod satisfaction;
 pub mod settings;
 pub mod ticket;
 pub mod tickets;

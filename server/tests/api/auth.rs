@@ -49,6 +49,11 @@ pub fn sample_body(path: &str) -> Value {
             "skills": [], "hours": [], "days_off": []}}),
         "/api/assignment/set_break" => json!({"on_break": false}),
         "/api/assignment/work_history" => json!({"operator_id": null, "before": null}),
+        "/api/accounts/install_licence" => json!({"text": "not a licence"}),
+        "/api/satisfaction/rate" => {
+            json!({"input": {"ticket_id": 999_999, "good": true, "comment": null}})
+        }
+        "/api/satisfaction/of_operator" => json!({"operator_id": null}),
         _ => json!({}),
     }
 }

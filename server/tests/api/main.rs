@@ -18,6 +18,7 @@ mod layout;
 mod live;
 mod multiprocess;
 mod reliability;
+mod satisfaction;
 mod schema;
 mod site;
 mod tickets;
