@@ -26,12 +26,16 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
     await new Promise((r) => setTimeout(r, 1500));
     await route.continue();
   });
+  // The ticket view is a lazy chunk that the console fetches by itself once started, before
+  // any ticket is opened.
+  const ticketChunk = operator.waitForResponse(/\/pkg\/operator\/split_ticket_page_\w+\.wasm$/);
   await operator.reload();
   await expect(operator.locator('.loading[aria-busy="true"]')).toBeVisible();
   await expect(operator.locator('.loading')).toContainText('Loading');
   const links = operator.locator(QUEUE_LINKS);
   await expect(links).toHaveCount(3);
   await expect(operator.locator('.loading')).toHaveCount(0);
+  expect((await ticketChunk).ok()).toBe(true);
   await operator.unroute('**/api/tickets/list');
   await operator.keyboard.press('j');
   await expect(links.nth(0)).toBeFocused();

@@ -46,7 +46,7 @@ mod pages {
                         <div class="queue-pane">
                             <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/>
                         </div>
-                        <div class="ticket-pane"><StaffTicketView id=id/></div>
+                        <div class="ticket-pane">{Suspend::new(ticket_page(id))}</div>
                     </div>
                 }
                 .into_any(),
@@ -54,6 +54,14 @@ mod pages {
             },
         };
         view! { <super::duty::DutyBar/> {inner} }.into_any()
+    }
+
+    /// One ticket — its conversation, composer, files and forms, the console's heaviest
+    /// view — is a `#[lazy]` chunk, downloaded when the first ticket opens: the queue, where
+    /// the console starts, keeps the first download within its budget.
+    #[lazy]
+    fn ticket_page(id: i64) -> AnyView {
+        view! { <StaffTicketView id=id/> }.into_any()
     }
 }
 

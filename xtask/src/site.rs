@@ -22,6 +22,10 @@ pub const APPS: [(&str, &str, &str); 3] = [
     ("operator", "frontend-operator", "operator"),
     ("admin", "frontend-admin", "admin"),
 ];
+/// Apps whose lazy chunks the browser fetches at idle once the app has started (`<link
+/// rel=prefetch>`), so that opening the page they hold needs no download: the operator's one
+/// lazy page is a ticket, the console's main work. The admin's pages stay on demand.
+const PREFETCH_CHUNKS: &[&str] = &["operator"];
 /// The most an app may weigh, wasm + js after gzip (QUALITY.md).
 const BUDGET_GZIP: u64 = 200 * 1024;
 
@@ -86,7 +90,9 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
                  init({{ module_or_path: new URL('./{app}_bg.wasm', import.meta.url) }});\n"
             ),
         )?;
-        let html = include_str!("../index.html").replace("{app}", app);
+        let html = include_str!("../index.html")
+            .replace("{prefetch}", &prefetch_links(&pkg, app)?)
+            .replace("{app}", app);
         let app_dir = site.join(dir);
         std::fs::create_dir_all(&app_dir)?;
         write_if_changed(&app_dir.join("index.html"), &html)?;
@@ -99,6 +105,27 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     )?;
     println!("apps built into {}", site.display());
     Ok(())
+}
+
+/// `<link rel=prefetch>` lines for an app's lazy chunks, if it is one of `PREFETCH_CHUNKS`.
+fn prefetch_links(pkg: &Path, app: &str) -> Result<String> {
+    let dir = pkg.join(app);
+    if !PREFETCH_CHUNKS.contains(&app) || !dir.exists() {
+        return Ok(String::new());
+    }
+    let mut chunks: Vec<String> = std::fs::read_dir(&dir)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".wasm"))
+        .collect();
+    chunks.sort();
+    Ok(chunks
+        .iter()
+        .map(|chunk| {
+            format!(
+                "<link rel=\"prefetch\" href=\"/pkg/{app}/{chunk}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n"
+            )
+        })
+        .collect())
 }
 
 /// What `#[lazy]` code marks in a wasm: its imports from the module that loads chunks.

@@ -197,11 +197,13 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// The pages every app has besides its own: the account page and one ticket (`/tickets/42`).
+/// The pages every app has besides its own: the account page, and the page for a path that
+/// is none. Each app shows a ticket (`/tickets/42`) its own way — the client with its rating,
+/// staff with their forms —, so an app that loads its ticket page lazily carries none of it
+/// in its first download.
 pub fn common_page(path: &str) -> AnyView {
-    match (path, super::ticket_path(path)) {
-        ("/account", _) => view! { <super::AccountPage/> }.into_any(),
-        (_, Some(id)) => view! { <super::TicketView id=id/> }.into_any(),
+    match path {
+        "/account" => view! { <super::AccountPage/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }
 }

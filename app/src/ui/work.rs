@@ -5,38 +5,48 @@
 use super::{t, use_ui, ErrorNote, FormCall, Loading, TicketLink, When};
 use crate::api::assignment::operator_work;
 use crate::api::satisfaction::operator_ratings;
-use crate::dto::{Ratings, TicketEvent};
+use crate::dto::{RatedTicket, Ratings, TicketEvent};
 use crate::i18n::{event_text, Msg};
 use leptos::prelude::*;
 
 /// How the operator's clients rated the help: the counts, and the newest ratings with comments.
 #[component]
 fn Satisfaction(operator: Option<i64>) -> impl IntoView {
+    let ui = use_ui();
     let ratings = RwSignal::new(None::<Ratings>);
     let call = FormCall::new();
     call.run(operator_ratings(operator), move |r| ratings.set(Some(r)));
+    let counts = move || {
+        let lang = ui.lang.get();
+        ratings.with(|r| {
+            r.as_ref().map(|r| match (r.good, r.bad) {
+                (0, 0) => Msg::NoRatings.text(lang).to_string(),
+                (good, bad) => format!(
+                    "👍 {}: {good} · 👎 {}: {bad}",
+                    Msg::RateGood.text(lang),
+                    Msg::RateBad.text(lang)
+                ),
+            })
+        })
+    };
+    let line = move |rated: RatedTicket| {
+        let mark = if rated.good { "👍 " } else { "👎 " };
+        view! {
+            <li>
+                {mark} <TicketLink id=rated.ticket_id reference=rated.reference/> " " {rated.subject}
+                " · " {ui.exact_time(rated.at)}
+                {rated.comment.map(|c| view! { <q>{c}</q> })}
+            </li>
+        }
+    };
     view! {
         <section class="card satisfaction" aria-labelledby="satisfaction-title">
             <h2 id="satisfaction-title">{t(Msg::Satisfaction)}</h2>
             <ErrorNote message=call.message()/>
-            {move || ratings.get().map(|r| view! {
-                <p class="counts">
-                    <span class="good">"👍 " {t(Msg::RateGood)} ": " {r.good}</span> " · "
-                    <span class="bad">"👎 " {t(Msg::RateBad)} ": " {r.bad}</span>
-                </p>
-                {r.recent.is_empty().then(|| view! { <p class="hint">{t(Msg::NoRatings)}</p> })}
-                <ul class="ratings">
-                    {r.recent.into_iter().map(|rated| view! {
-                        <li>
-                            <span aria-hidden="true">{if rated.good { "👍" } else { "👎" }}</span> " "
-                            {t(if rated.good { Msg::RatedGood } else { Msg::RatedBad })} " · "
-                            <TicketLink id=rated.ticket_id reference=rated.reference/> " " {rated.subject}
-                            " · " <When at=rated.at/>
-                            {rated.comment.map(|c| view! { <q>{c}</q> })}
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })}
+            <p class="counts">{counts}</p>
+            <ul class="ratings">
+                {move || ratings.get().map(|r| r.recent.into_iter().map(line).collect_view())}
+            </ul>
         </section>
     }
 }
