@@ -388,6 +388,125 @@ pub struct RatedTicket {
     pub at: i64,
 }
 
+/// A period of statistics, in the installation's time zone.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Today,
+    Last7Days,
+    Last30Days,
+    ThisMonth,
+    /// From the first day to the last, both included (`YYYY-MM-DD`).
+    Custom {
+        from: String,
+        to: String,
+    },
+}
+
+/// The time step of a chart.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Bucket {
+    Hour,
+    Day,
+    Week,
+}
+
+/// Which tickets count: each filter by the ticket's current value, none set: all.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatsFilter {
+    pub category_id: Option<i64>,
+    pub priority: Option<crate::tickets::Priority>,
+    pub operator_id: Option<i64>,
+    pub client_id: Option<i64>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct StatsQuery {
+    pub period: Period,
+    pub bucket: Bucket,
+    #[serde(default)]
+    pub filter: StatsFilter,
+}
+
+/// Statistics over a period, computed from the ticket events (`server::stats`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// The period, unix ms, from included, to excluded.
+    pub from: i64,
+    pub to: i64,
+    pub buckets: Vec<StatsBucket>,
+    /// Over the whole period.
+    pub totals: Figures,
+    pub reopened: i64,
+    /// First response of the tickets created in the period; resolution, and the time spent
+    /// returned to the client (apart), of the tickets closed in it.
+    pub first_response: Durations,
+    pub resolution: Durations,
+    pub returned: Durations,
+    pub by_category: Vec<CategoryFigures>,
+    pub by_priority: Vec<PriorityFigures>,
+    pub by_operator: Vec<OperatorFigures>,
+    /// The clients' newest comments on tickets rated in the period.
+    pub comments: Vec<RatedTicket>,
+}
+
+/// One step of time: what happened in it, and the backlog at its end (`None` for a step that
+/// has not ended yet… or begun: it lies after now).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct StatsBucket {
+    pub start: i64,
+    pub created: i64,
+    pub closed: i64,
+    pub reopened: i64,
+    /// Tickets open, assigned, in progress and returned to the client at the step's end.
+    pub backlog: Option<[i64; 4]>,
+}
+
+/// Median and 90th percentile (nearest rank) of some durations, in ms.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Durations {
+    pub count: i64,
+    pub median_ms: Option<i64>,
+    pub p90_ms: Option<i64>,
+}
+
+/// The figures of one slice of tickets: created and closed in the period, the median first
+/// response (of those created) and resolution (of those closed), and the ratings of those
+/// closed.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub created: i64,
+    pub closed: i64,
+    pub first_response_median_ms: Option<i64>,
+    pub resolution_median_ms: Option<i64>,
+    pub good: i64,
+    pub bad: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CategoryFigures {
+    /// `None`: tickets without a category.
+    pub category: Option<String>,
+    pub figures: Figures,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PriorityFigures {
+    pub priority: crate::tickets::Priority,
+    pub figures: Figures,
+}
+
+/// An operator's figures: tickets assigned to them in the period (`handled`); closed — by
+/// the operator holding the ticket at its close —; first responses they wrote.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct OperatorFigures {
+    pub operator_id: i64,
+    pub name: String,
+    pub handled: i64,
+    pub figures: Figures,
+}
+
 /// One entry of a ticket's story as its conversation shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step<'a> {

@@ -30,6 +30,7 @@ pub enum Field {
     WorkHours,
     DaysOff,
     Comment,
+    Period,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

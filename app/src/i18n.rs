@@ -258,6 +258,7 @@ messages! {
     RatingThanks => "Thank you. You can change your rating until", "Hvala. Ocjenu možete promijeniti do";
     Satisfaction => "Client satisfaction", "Zadovoljstvo klijenata";
     NoRatings => "No ratings yet.", "Još nema ocjena.";
+    Period => "Period", "Period";
     Categories => "Categories", "Kategorije";
     NoCategory => "no category", "bez kategorije";
     Active => "active", "aktivna";
@@ -444,6 +445,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::WorkHours => Msg::WorkHours,
         Field::DaysOff => Msg::DaysOff,
         Field::Comment => Msg::RatingComment,
+        Field::Period => Msg::Period,
     }
     .text(lang)
 }

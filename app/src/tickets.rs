@@ -88,10 +88,10 @@ impl Priority {
     }
 }
 
-/// The reference people see and say: `T-000042`.
 /// For how many days after a ticket closed its client may rate the help (and change the rating).
 pub const RATING_DAYS: i64 = 7;
 
+/// The reference people see and say: `T-000042`.
 pub fn reference(id: i64) -> String {
     format!("T-{id:06}")
 }

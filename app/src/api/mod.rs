@@ -56,6 +56,7 @@ pub mod categories;
 pub mod satisfaction;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod tickets;
 
 /// One server function in the access matrix: its path and its guard, as declared.

@@ -2,6 +2,7 @@
 //! transaction, and the one reader that turns the log's rows back into typed events
 //! (`crate::events`). Nothing else writes the log's columns or reads their meaning.
 
+use super::facts;
 use crate::dto::TicketEvent;
 use crate::error::AppError;
 use crate::events::{EventKind, Why};
@@ -127,7 +128,8 @@ impl Columns {
     }
 }
 
-/// Appends one event to its ticket's history; its id.
+/// Appends one event to its ticket's history, and applies it to the ticket's facts
+/// (`facts::apply`); its id.
 pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppError> {
     let columns = Columns::of(&event.what);
     let id = sqlx::query_scalar(
@@ -145,7 +147,60 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppEr
     .bind(i64::from(event.what.internal()))
     .fetch_one(&mut *conn)
     .await?;
+    facts::apply(&mut *conn, event.ticket, event.step()).await?;
     Ok(id)
+}
+
+impl Event {
+    /// The event as the facts' fold reads it.
+    pub fn step(&self) -> facts::Step<'_> {
+        facts::Step {
+            at: self.at,
+            actor: self.actor,
+            what: &self.what,
+        }
+    }
+}
+
+/// A ticket's whole log as written, in order, with the operator ids the server keeps (for the
+/// facts' fold).
+pub async fn log_of(pool: &AnyPool, ticket: i64) -> Result<Vec<Event>, AppError> {
+    type Row = (
+        i64,
+        Option<i64>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT at, actor_id, kind, from_value, to_value, reason, message_id, internal \
+         FROM ticket_events WHERE ticket_id = $1 ORDER BY id",
+    )
+    .bind(ticket)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(at, actor, kind, from, to, reason, message, internal)| {
+            let columns = Columns {
+                from,
+                to,
+                reason,
+                message,
+            };
+            let what = columns
+                .read(&kind, super::db::flag(internal))
+                .ok_or(AppError::Internal)?;
+            Ok(Event {
+                ticket,
+                actor,
+                at,
+                what,
+            })
+        })
+        .collect()
 }
 
 /// What a reader selects from `ticket_events e` (with `users u` joined on the actor) to make an

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod backup;
 pub mod categories;
 pub mod db;
+pub mod facts;
 pub mod gateway;
 pub mod history;
 pub mod input;
@@ -31,6 +32,7 @@ pub mod presence;
 pub mod replay;
 pub mod satisfaction;
 pub mod settings;
+pub mod stats;
 pub mod ticket;
 pub mod tickets;
 pub mod username;
@@ -154,19 +156,31 @@ impl Default for Config {
     }
 }
 
-/// Wall-clock time in unix milliseconds, with an offset tests can move forward.
+/// Wall-clock time in unix milliseconds, with an offset tests can move forward — or a time
+/// they pin it to, so that what happens gets exact times.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     offset_ms: Arc<AtomicI64>,
+    /// 0: not pinned.
+    pinned_ms: Arc<AtomicI64>,
 }
 
 impl Clock {
     pub fn now_ms(&self) -> i64 {
-        let system = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
-        system + self.offset_ms.load(Ordering::Relaxed)
+        let base = match self.pinned_ms.load(Ordering::Relaxed) {
+            0 => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0),
+            pinned => pinned,
+        };
+        base + self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Stops this clock (and every copy of it) at `ms`; `advance_ms` still moves it.
+    pub fn pin_ms(&self, ms: i64) {
+        self.offset_ms.store(0, Ordering::Relaxed);
+        self.pinned_ms.store(ms, Ordering::Relaxed);
     }
 
     /// Moves this clock (and every copy of it) forward.

@@ -54,6 +54,7 @@ pub fn sample_body(path: &str) -> Value {
             json!({"input": {"ticket_id": 999_999, "good": true, "comment": null}})
         }
         "/api/satisfaction/of_operator" => json!({"operator_id": null}),
+        "/api/stats/report" => json!({"query": {"period": "today", "bucket": "day"}}),
         _ => json!({}),
     }
 }

@@ -21,4 +21,5 @@ mod reliability;
 mod satisfaction;
 mod schema;
 mod site;
+mod stats;
 mod tickets;

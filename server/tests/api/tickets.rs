@@ -700,6 +700,8 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
         moved >= 20,
         "seed {seed}: only {moved} moves succeeded; the walk explored too little"
     );
+    // Whatever the walk did, each ticket's statistics facts are what its log says.
+    crate::stats::facts_agree_with_the_log(&app).await;
     app.stop().await;
 }
 
