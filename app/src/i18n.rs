@@ -259,6 +259,43 @@ messages! {
     Satisfaction => "Client satisfaction", "Zadovoljstvo klijenata";
     NoRatings => "No ratings yet.", "Još nema ocjena.";
     Period => "Period", "Period";
+    Statistics => "Statistics", "Statistika";
+    PeriodToday => "Today", "Danas";
+    PeriodLast7Days => "Last 7 days", "Posljednjih 7 dana";
+    PeriodLast30Days => "Last 30 days", "Posljednjih 30 dana";
+    PeriodThisMonth => "This month", "Ovaj mjesec";
+    PeriodCustom => "Chosen dates", "Odabrani datumi";
+    FromDay => "From", "Od";
+    ToDay => "To (included)", "Do (uključivo)";
+    Step => "Step", "Korak";
+    StepHour => "By hour", "Po satu";
+    StepDay => "By day", "Po danu";
+    StepWeek => "By week", "Po sedmici";
+    AnyCategory => "Any category", "Bilo koja kategorija";
+    AnyPriority => "Any priority", "Bilo koji prioritet";
+    AnyOperator => "Any operator", "Bilo koji operater";
+    Show => "Show", "Prikaži";
+    Created => "Created", "Kreirano";
+    Closings => "Closings", "Zatvaranja";
+    Reopened => "Reopened", "Ponovo otvoreno";
+    Resolved => "Resolved", "Riješeno";
+    Backlog => "Backlog", "Zaostatak";
+    FirstResponse => "First response", "Prvi odgovor";
+    Resolution => "Resolution", "Rješavanje";
+    WaitingOnClient => "Waiting on the client", "Čekanje na klijenta";
+    Median => "median", "medijan";
+    P90 => "9 in 10 within", "9 od 10 unutar";
+    Handled => "Assigned", "Dodijeljeno";
+    Satisfied => "Satisfied", "Zadovoljni";
+    ByCategory => "By category", "Po kategoriji";
+    ByPriority => "By priority", "Po prioritetu";
+    ByOperator => "By operator", "Po operateru";
+    DownloadCsv => "Download CSV", "Preuzmi CSV";
+    ClientComments => "What clients said", "Šta su klijenti rekli";
+    OverTime => "Created, closings and reopened", "Kreirano, zatvaranja i ponovo otvoreno";
+    OverTimeDescribed => "Line chart of the tickets created, the closings and the tickets reopened in each step of the period; the same numbers are in the table below it.", "Linijski grafikon kreiranih tiketa, zatvaranja i ponovo otvorenih tiketa u svakom koraku perioda; isti brojevi su u tabeli ispod.";
+    BacklogDescribed => "Stacked bars of the tickets not closed at the end of each step, by status; the same numbers are in the table below it.", "Naslagani stupci tiketa koji nisu zatvoreni na kraju svakog koraka, po statusu; isti brojevi su u tabeli ispod.";
+    NothingInPeriod => "Nothing happened in this period.", "U ovom periodu se ništa nije desilo.";
     Categories => "Categories", "Kategorije";
     NoCategory => "no category", "bez kategorije";
     Active => "active", "aktivna";
@@ -635,6 +672,19 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
     text
 }
 
+/// A duration, rounded to what a reader needs: "45 s" under a minute, "12 min", "3 h 20 min",
+/// "2 d 4 h" — the same units in both languages.
+pub fn duration_text(ms: i64) -> String {
+    let (s, min) = (ms / 1000, ms / 60_000);
+    let (h, d) = (min / 60, min / (60 * 24));
+    match () {
+        _ if min < 1 => format!("{s} s"),
+        _ if h < 1 => format!("{min} min"),
+        _ if d < 1 => format!("{h} h {} min", min % 60),
+        _ => format!("{d} d {} h", h % 24),
+    }
+}
+
 /// Why a ticket went to an operator or away from one, in the reader's language.
 fn why_text(why: &Why, lang: Lang) -> String {
     match why {
@@ -808,6 +858,15 @@ mod tests {
                 m.text(Lang::Bs)
             );
         }
+    }
+
+    #[test]
+    fn durations_read_in_the_units_a_reader_needs() {
+        let min = 60_000;
+        assert_eq!(duration_text(45_000), "45 s");
+        assert_eq!(duration_text(12 * min + 59_000), "12 min");
+        assert_eq!(duration_text(200 * min), "3 h 20 min");
+        assert_eq!(duration_text((52 * 60 + 5) * min), "2 d 4 h");
     }
 
     #[test]

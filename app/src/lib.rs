@@ -11,6 +11,7 @@ pub mod dto;
 pub mod error;
 pub mod events;
 pub mod i18n;
+pub mod report;
 pub mod roles;
 #[cfg(feature = "ssr")]
 pub mod server;

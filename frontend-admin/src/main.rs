@@ -5,9 +5,13 @@ mod accounts;
 #[cfg(target_arch = "wasm32")]
 mod categories;
 #[cfg(target_arch = "wasm32")]
+mod charts;
+#[cfg(target_arch = "wasm32")]
 mod floor;
 #[cfg(target_arch = "wasm32")]
 mod settings;
+#[cfg(target_arch = "wasm32")]
+mod stats;
 #[cfg(target_arch = "wasm32")]
 mod ticket_tools;
 #[cfg(target_arch = "wasm32")]
@@ -33,6 +37,10 @@ mod pages {
             label: Msg::Floor,
         },
         NavItem {
+            path: "/stats",
+            label: Msg::Statistics,
+        },
+        NavItem {
             path: "/settings",
             label: Msg::Settings,
         },
@@ -50,6 +58,7 @@ mod pages {
             "/" => view! { <super::accounts::AccountsPage/> }.into_any(),
             "/settings" => Suspend::new(settings_page()).into_any(),
             "/floor" => Suspend::new(floor_page()).into_any(),
+            "/stats" => Suspend::new(stats_page()).into_any(),
             "/tickets" => Suspend::new(tickets_page()).into_any(),
             "/account" => view! { <AccountPage/> }.into_any(),
             _ => match ticket_path(path) {
@@ -67,6 +76,11 @@ mod pages {
     #[lazy]
     fn floor_page() -> AnyView {
         view! { <super::floor::FloorPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn stats_page() -> AnyView {
+        view! { <super::stats::StatsPage/> }.into_any()
     }
 
     #[lazy]

@@ -17,9 +17,19 @@ fn day_start(value: &str, days: u32) -> Option<i64> {
     Some(date.get_time() as i64)
 }
 
+/// One filter picked: its new value (`None`: any).
+#[derive(Clone, Copy)]
+pub enum Pick {
+    Operator(Option<i64>),
+    Client(Option<i64>),
+    Category(Option<i64>),
+    Priority(Option<Priority>),
+}
+
+/// The choices that narrow tickets — operator, client, category, priority —, each `Pick`
+/// handed to `on_pick`.
 #[component]
-pub fn AdminTicketsPage() -> impl IntoView {
-    let query = RwSignal::new(TicketQuery::default());
+pub fn TicketFilters(on_pick: impl Fn(Pick) + Copy + Send + Sync + 'static) -> impl IntoView {
     let accounts = RwSignal::new(Vec::<Account>::new());
     let categories = RwSignal::new(Vec::<Category>::new());
     let call = FormCall::new();
@@ -30,6 +40,27 @@ pub fn AdminTicketsPage() -> impl IntoView {
     // Clients by name and username: two of one name are told apart.
     let clients: fn(&Account) -> Option<(i64, String)> =
         |a| (a.role == Role::Client).then(|| (a.id, format!("{} ({})", a.full_name, a.username)));
+    let id = |v: String| v.parse().ok();
+    view! {
+        <Select id="filter-operator" label=Msg::Operator blank=Msg::Anyone
+            options=id_options(accounts, operators)
+            on_pick=move |v| on_pick(Pick::Operator(id(v)))/>
+        <Select id="filter-client" label=Msg::Client blank=Msg::Anyone
+            options=id_options(accounts, clients)
+            on_pick=move |v| on_pick(Pick::Client(id(v)))/>
+        <Select id="filter-category" label=Msg::Category blank=Msg::Any
+            options=id_options(categories, |c| Some((c.id, c.name.clone())))
+            on_pick=move |v| on_pick(Pick::Category(id(v)))/>
+        <Select id="filter-priority" label=Msg::Priority blank=Msg::Any
+            options=choices(&Priority::CHOICES)
+            on_pick=move |v| on_pick(Pick::Priority(Priority::parse(&v)))/>
+        <ErrorNote message=call.message()/>
+    }
+}
+
+#[component]
+pub fn AdminTicketsPage() -> impl IntoView {
+    let query = RwSignal::new(TicketQuery::default());
     let date = move |id: &'static str, msg: Msg, days: u32| {
         view! {
             <div class="field">
@@ -44,22 +75,15 @@ pub fn AdminTicketsPage() -> impl IntoView {
     view! {
         <TicketList title=Msg::AllTickets empty=Msg::NoTickets filter=true query=query>
             <div class="filters row">
-                <Select id="filter-operator" label=Msg::Operator blank=Msg::Anyone
-                    options=id_options(accounts, operators)
-                    on_pick=move |v| query.update(|q| q.operator_id = v.parse().ok())/>
-                <Select id="filter-client" label=Msg::Client blank=Msg::Anyone
-                    options=id_options(accounts, clients)
-                    on_pick=move |v| query.update(|q| q.client_id = v.parse().ok())/>
-                <Select id="filter-category" label=Msg::Category blank=Msg::Any
-                    options=id_options(categories, |c| Some((c.id, c.name.clone())))
-                    on_pick=move |v| query.update(|q| q.category_id = v.parse().ok())/>
-                <Select id="filter-priority" label=Msg::Priority blank=Msg::Any
-                    options=choices(&Priority::CHOICES)
-                    on_pick=move |v| query.update(|q| q.priority = Priority::parse(&v))/>
+                <TicketFilters on_pick=move |pick| query.update(|q| match pick {
+                    Pick::Operator(v) => q.operator_id = v,
+                    Pick::Client(v) => q.client_id = v,
+                    Pick::Category(v) => q.category_id = v,
+                    Pick::Priority(v) => q.priority = v,
+                })/>
                 {date("filter-from", Msg::From, 0)}
                 {date("filter-until", Msg::Until, 1)}
             </div>
-            <ErrorNote message=call.message()/>
         </TicketList>
     }
 }

@@ -116,6 +116,29 @@ impl Ui {
     /// A unix-millisecond time as a date and time in the installation's time zone (the
     /// browser's until it is known), with the zone's name, in the reader's language.
     pub fn exact_time(&self, ms: i64) -> String {
+        // The language's own way, on a 24-hour clock: "6. 12. 2026. 07:43", "6 Dec 2026, 07:43".
+        let month = if self.lang.get() == Lang::En {
+            "short"
+        } else {
+            "numeric"
+        };
+        self.local_time(
+            ms,
+            &[
+                ("day", "numeric"),
+                ("month", month),
+                ("year", "numeric"),
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+                ("hourCycle", "h23"),
+                ("timeZoneName", "short"),
+            ],
+        )
+    }
+
+    /// A unix-millisecond time in the installation's time zone, in the reader's language, with
+    /// the parts `Intl.DateTimeFormat` is given (`("day", "numeric")`, …).
+    pub fn local_time(&self, ms: i64, parts: &[(&str, &str)]) -> String {
         use js_sys::{Array, Function, Object, Reflect};
         use wasm_bindgen::{JsCast, JsValue};
         let lang = self.lang.get();
@@ -124,14 +147,9 @@ impl Ui {
         let set = |key: &str, value: &str| {
             let _ = Reflect::set(&options, &key.into(), &value.into());
         };
-        // The language's own way, on a 24-hour clock: "6. 12. 2026. 07:43", "6 Dec 2026, 07:43".
-        set("day", "numeric");
-        set("month", if lang == Lang::En { "short" } else { "numeric" });
-        set("year", "numeric");
-        set("hour", "2-digit");
-        set("minute", "2-digit");
-        set("hourCycle", "h23");
-        set("timeZoneName", "short");
+        for (key, value) in parts {
+            set(key, value);
+        }
         if let Some(zone) = self.time_zone.get() {
             set("timeZone", &zone);
         }
