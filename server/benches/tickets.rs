@@ -9,56 +9,29 @@
 //! its own, dropped afterwards.
 
 mod common;
+#[path = "common/served.rs"]
+mod served;
 
 use app::dto::{NewAccount, Role};
+use app::server::accounts;
 use app::server::db::Backend;
-use app::server::{accounts, licence, AppState, Config, Db};
 use common::{Report, Target};
 use serde_json::{json, Value};
+use served::{name, Opened, Served};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 200;
 const SAMPLES: usize = 200;
 
 struct Run {
-    base: String,
-    state: AppState,
+    served: Served,
     /// `sqlite 100000`: names the figures of this database and size.
     scope: String,
 }
 
-fn name(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    }
-}
-
-async fn browser(run: &Run, username: &str, password: &str, role: &str) -> reqwest::Client {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let res = http
-        .post(format!("{}/api/session/sign_in", run.base))
-        .json(&json!({"input": {"username": username, "password": password, "app": role}}))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "sign-in of {username}");
-    let res = http
-        .post(format!("{}/api/session/change_password", run.base))
-        .json(&json!({"input": {"current_password": null, "new_password": "benchmark passphrase"}}))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
-    http
-}
-
 async fn person(run: &Run, name: &str, role: Role) -> (i64, reqwest::Client) {
     let issued = accounts::create(
-        &run.state,
+        &run.served.state,
         &NewAccount {
             full_name: name.into(),
             email: None,
@@ -67,13 +40,14 @@ async fn person(run: &Run, name: &str, role: Role) -> (i64, reqwest::Client) {
     )
     .await
     .unwrap();
-    let b = browser(
-        run,
-        &issued.account.username,
-        &issued.one_time_password,
-        role.as_str(),
-    )
-    .await;
+    let b = run
+        .served
+        .browser(
+            &issued.account.username,
+            &issued.one_time_password,
+            role.as_str(),
+        )
+        .await;
     (issued.account.id, b)
 }
 
@@ -82,7 +56,7 @@ async fn seed(run: &Run, n: usize, clients: &[i64], operator: i64) {
     let words = [
         "printer", "modem", "invoice", "password", "router", "screen", "login", "delivery",
     ];
-    let pool = &run.state.db.pool;
+    let pool = &run.served.state.db.pool;
     let start = Instant::now();
     let mut done = 0;
     while done < n {
@@ -113,20 +87,10 @@ async fn seed(run: &Run, n: usize, clients: &[i64], operator: i64) {
         tx.commit().await.unwrap();
         done += batch;
     }
-    // A running PostgreSQL has statistics (autovacuum analyzes a table that changed this much);
-    // without them the planner sorts the operator's whole queue. SQLite keeps none unless asked,
-    // so it is measured as it runs. And the seed wrote in seconds what a desk writes in months:
-    // its pages are flushed before measuring (a running database flushed them long ago), so no
-    // measurement waits behind the seed's own checkpoint.
-    if run.state.db.backend == Backend::Postgres {
-        sqlx::query("ANALYZE").execute(pool).await.unwrap();
-        sqlx::query("CHECKPOINT").execute(pool).await.unwrap();
-    } else {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(pool)
-            .await
-            .unwrap();
-    }
+    // Without statistics PostgreSQL's planner sorts the operator's whole queue; SQLite keeps
+    // none unless asked, so it is measured as it runs. The seed wrote in seconds what a desk
+    // writes in months: flushed before measuring, as a running database's pages are.
+    run.served.settle().await;
     println!(
         "seeded {n} tickets in {:.1} s",
         start.elapsed().as_secs_f64()
@@ -187,7 +151,7 @@ async fn creation(report: &mut Report, run: &Run, clients: &[reqwest::Client]) {
     let start = Instant::now();
     let mut tasks = Vec::new();
     for (c, http) in clients.iter().enumerate() {
-        let (http, base) = (http.clone(), run.base.clone());
+        let (http, base) = (http.clone(), run.served.base.clone());
         let per = total / clients.len();
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
@@ -228,7 +192,7 @@ async fn paced_creation(run: &Run, clients: &[reqwest::Client], tag: &'static st
     let mut tasks = Vec::new();
     for i in 0..total {
         let http = clients[i as usize % clients.len()].clone();
-        let base = run.base.clone();
+        let base = run.served.base.clone();
         let at = start + Duration::from_secs(1) * i / rate;
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep_until(at).await;
@@ -266,7 +230,7 @@ async fn paced(
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut readers = Vec::new();
     for http in busy {
-        let (http, base, stop) = (http.clone(), run.base.clone(), stop.clone());
+        let (http, base, stop) = (http.clone(), run.served.base.clone(), stop.clone());
         readers.push(tokio::spawn(async move {
             let mut done = 0u64;
             let mut tick = match readers_do {
@@ -344,76 +308,15 @@ async fn paced(
     }
 }
 
-/// A database of the run's own: SQLite in a temporary directory, or a new PostgreSQL database
-/// (dropped by `drop_postgres` afterwards). Returns its URL and what keeps it.
-async fn database(
-    backend: Backend,
-) -> (String, Option<tempfile::TempDir>, Option<(String, String)>) {
-    match backend {
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-            (url, Some(dir), None)
-        }
-        Backend::Postgres => {
-            use sqlx::{Connection, Executor};
-            let admin = std::env::var("SALTER_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("salter_bench_{:016x}", rand::random::<u64>());
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .expect("PostgreSQL for the benchmark (SALTER_TEST_POSTGRES_URL)");
-            conn.execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .unwrap();
-            let (base, _) = admin.rsplit_once('/').unwrap();
-            (format!("{base}/{name}"), None, Some((admin, name)))
-        }
-    }
-}
-
-async fn drop_postgres(admin: &str, name: &str) {
-    use sqlx::{Connection, Executor};
-    if let Ok(mut conn) = sqlx::PgConnection::connect(admin).await {
-        let _ = conn
-            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-            .await;
-    }
-}
-
 async fn bench(report: &mut Report, backend: Backend, size: usize) {
     let scope = format!("{} {size}", name(backend));
     println!("\n== {size} tickets on {}", name(backend));
-    let (url, _dir, postgres) = database(backend).await;
-    let opened = Db::open(&url).await.unwrap();
-    // As many operators as the benchmark needs: a licence of its own, trusted by this state only.
-    let (licence_text, key) = licence::self_signed(&licence::unlimited("Benchmark"));
-    let mut config = Config {
-        signin_address_limit: i64::MAX,
-        ..Config::default()
-    };
-    config.licence_keys.push(key);
-    let state = AppState::new(opened, config);
-    licence::install(&state, &licence_text).await.unwrap();
-    let otp = accounts::bootstrap(&state)
-        .await
-        .unwrap()
-        .unwrap()
-        .one_time_password;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server_state = state.clone();
-    let server = tokio::spawn(async move {
-        let _ = server::serve(
-            listener,
-            server_state,
-            std::path::Path::new("/nonexistent"),
-            std::future::pending(),
-        )
+    let served = Opened::open(backend).await.serve().await;
+    let run = Run { served, scope };
+    let admin = run
+        .served
+        .browser("admin", &run.served.admin_otp, "admin")
         .await;
-    });
-    let run = Run { base, state, scope };
-    let admin = browser(&run, "admin", &otp, "admin").await;
     let (operator_id, operator) = person(&run, "Bench Operator", Role::Operator).await;
     let mut client_ids = Vec::new();
     let mut client_browsers = Vec::new();
@@ -424,7 +327,7 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
             client_browsers.push(b);
         } else {
             let issued = accounts::create(
-                &run.state,
+                &run.served.state,
                 &NewAccount {
                     full_name: format!("Bench Client {i}"),
                     email: None,
@@ -442,19 +345,19 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
         "SELECT MAX(id) FROM tickets WHERE client_id = $1 AND status = 'in_progress'",
     )
     .bind(client_ids[0])
-    .fetch_one(&run.state.db.pool)
+    .fetch_one(&run.served.state.db.pool)
     .await
     .unwrap();
     for i in 0..50 {
         let res = operator
-            .post(format!("{}/api/tickets/post", run.base))
+            .post(format!("{}/api/tickets/post", run.served.base))
             .json(&json!({"input": {"ticket_id": viewed, "body": format!("Message {i} about the printer"), "internal": i % 5 == 0}}))
             .send()
             .await
             .unwrap();
         assert!(res.status().is_success());
     }
-    let list = format!("{}/api/tickets/list", run.base);
+    let list = format!("{}/api/tickets/list", run.served.base);
     let first_page = json!({"query": {"status": null, "after": null}});
     let page_target = if size > 100_000 { 50.0 } else { 20.0 };
     let page = "p99 ≤ 20 ms at 100k, ≤ 50 ms at 1M";
@@ -490,7 +393,7 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
         &run,
         ("ticket view, 50 messages", "p99 ≤ 10 ms", 10.0),
         &client_browsers[0],
-        &format!("{}/api/tickets/view", run.base),
+        &format!("{}/api/tickets/view", run.served.base),
         json!({"ticket_id": viewed}),
     )
     .await;
@@ -499,7 +402,7 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
         &run,
         ("search (admin, all tickets)", "p99 ≤ 50 ms at 100k", 50.0),
         &admin,
-        &format!("{}/api/tickets/search", run.base),
+        &format!("{}/api/tickets/search", run.served.base),
         json!({"words": "printer"}),
     )
     .await;
@@ -518,11 +421,7 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
     paced(report, &run, &client_browsers, &readers, Readers::Every(50)).await;
     paced(report, &run, &client_browsers, &readers, Readers::FlatOut).await;
     creation(report, &run, &client_browsers).await;
-    server.abort();
-    run.state.db.pool.close().await;
-    if let Some((admin, name)) = postgres {
-        drop_postgres(&admin, &name).await;
-    }
+    run.served.stop().await;
 }
 
 fn main() {

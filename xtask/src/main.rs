@@ -19,6 +19,9 @@ cargo xtask <command>
   bench tickets [N…] [--sqlite|--postgres]
                       seed N tickets (default 100000) on SQLite and PostgreSQL; print latencies
                       and throughput
+  bench stats [N…] [--sqlite|--postgres]
+                      seed N tickets with two years of history (default 1000000); time the
+                      admin's statistics over 30 and 7 days
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
   bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per
@@ -30,8 +33,9 @@ Each benchmark also writes target/bench/<name>.json (metric, value, unit, target
 ";
 
 /// Every benchmark, and the arguments of its small run.
-const BENCHES: [(&str, &[&str]); 5] = [
+const BENCHES: [(&str, &[&str]); 6] = [
     ("tickets", &["2000"]),
+    ("stats", &["20000"]),
     ("assignment", &[]),
     ("memory", &[]),
     ("live", &["1000"]),
