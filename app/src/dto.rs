@@ -25,11 +25,14 @@ pub struct PublicSettings {
     pub time_zone: String,
 }
 
-/// How tickets read to clients, as the admin sets it.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How tickets read to clients and wait for them, as the admin sets it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TicketSettings {
     /// Clients read an admin's reason for forcing a status (off: they see only that it changed).
     pub forced_reasons_to_clients: bool,
+    /// After how many days without a word from the client a proposed solution closes the
+    /// ticket by itself (`limits::SOLUTION_DAYS`).
+    pub solution_days: u32,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -134,6 +137,9 @@ pub mod limits {
     pub const TEXT_MAX: usize = 20_000;
     pub const REASON_MAX: usize = 2_000;
     pub const CATEGORY_MAX: usize = 80;
+    /// The days a proposed solution may wait for the client: the range, and the default.
+    pub const SOLUTION_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
+    pub const SOLUTION_DAYS_DEFAULT: u32 = 7;
 }
 
 /// A client's new ticket. `idempotency_key` is made by the client once per ticket it means to
@@ -355,6 +361,10 @@ pub struct TicketDetail {
     pub history: Vec<TicketEvent>,
     /// The moves the caller may make now.
     pub moves: Vec<crate::tickets::Move>,
+    /// Returned to the client as a proposed solution: when it closes by itself unless the
+    /// client confirms it or says it is not solved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed_until: Option<i64>,
     /// The ticket's operator, for staff (the admin's tools show who has it); clients see
     /// operators by name only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,6 +396,29 @@ pub struct RatedTicket {
     pub good: bool,
     pub comment: Option<String>,
     pub at: i64,
+}
+
+/// The admin's home: what needs attention now, at a glance, each part leading to its page.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Overview {
+    /// Tickets waiting for an operator, and the one waiting longest.
+    pub waiting: i64,
+    pub oldest_waiting: Option<WaitingTicket>,
+    /// The operators on duty now, with their loads.
+    pub on_duty: Vec<OperatorDuty>,
+    /// Today in the installation's time zone, as the statistics count it.
+    pub today: Figures,
+    /// The tickets closed in the last 7 days, as the statistics count them: rated good, bad.
+    pub week_good: i64,
+    pub week_bad: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WaitingTicket {
+    pub id: i64,
+    pub reference: String,
+    pub subject: String,
+    pub created_at: i64,
 }
 
 /// A period of statistics, in the installation's time zone.
@@ -478,6 +511,10 @@ pub struct Durations {
 pub struct Figures {
     pub created: i64,
     pub closed: i64,
+    /// Of those closed: by the client confirming a proposed solution, and by themselves after
+    /// the client said nothing (the rest were closed outright).
+    pub confirmed: i64,
+    pub lapsed: i64,
     pub first_response_median_ms: Option<i64>,
     pub resolution_median_ms: Option<i64>,
     pub good: i64,
@@ -534,7 +571,15 @@ impl TicketDetail {
             .ticket
             .closed_at
             .filter(|_| self.ticket.status == crate::tickets::Status::Closed)?;
-        Some(closed + crate::tickets::RATING_DAYS * 24 * 3_600_000)
+        Some(closed + crate::tickets::RATING_DAYS * crate::tickets::DAY_MS)
+    }
+
+    /// Where the ticket stands for the state machine (a proposed solution waiting or not).
+    pub fn stage(&self) -> crate::tickets::Stage {
+        crate::tickets::Stage {
+            status: self.ticket.status,
+            proposed: self.proposed_until.is_some(),
+        }
     }
 
     /// The conversation as it happened: the messages, and between them the steps that moved
@@ -702,6 +747,7 @@ mod tests {
             from,
             to,
             reason: None,
+            via: None,
         };
         let message = ThreadMessage {
             id: 7,
@@ -749,6 +795,7 @@ mod tests {
             attachments: Vec::new(),
             history: history.clone(),
             moves: Vec::new(),
+            proposed_until: None,
             operator_id: None,
         };
         assert_eq!(

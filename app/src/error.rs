@@ -31,6 +31,7 @@ pub enum Field {
     DaysOff,
     Comment,
     Period,
+    SolutionDays,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +43,11 @@ pub enum Problem {
     },
     TooLong {
         max: usize,
+    },
+    /// A number outside what is allowed.
+    OutOfRange {
+        min: i64,
+        max: i64,
     },
     /// Not of the expected form (an e-mail address without `@`, control characters…).
     Malformed,

@@ -83,6 +83,39 @@ impl TryFrom<String> for Why {
     }
 }
 
+/// How a status move came about, where its from → to does not tell: the steps of closing with
+/// the client's agreement (an operator proposes a solution; the client confirms it, says it is
+/// not solved, or says nothing until it closes by itself). Stored as its code.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// In progress → returned to client: the operator proposed a solution.
+    Proposal,
+    /// Returned → closed: the client confirmed the proposed solution.
+    Confirmed,
+    /// Returned → in progress: the client said the proposed solution does not solve it.
+    NotSolved,
+    /// Returned → closed by itself: the client said nothing for the set days.
+    Silence,
+}
+
+impl Via {
+    pub const ALL: [Via; 4] = [Via::Proposal, Via::Confirmed, Via::NotSolved, Via::Silence];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Via::Proposal => "proposal",
+            Via::Confirmed => "confirmed",
+            Via::NotSolved => "not_solved",
+            Via::Silence => "silence",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Via> {
+        Via::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
 /// One thing that happened to a ticket, with what that kind of event carries. Fields marked
 /// `skip` are the server's (kept in the log, used by its queries) and never leave it: clients
 /// see operators by name, not by id.
@@ -91,11 +124,14 @@ impl TryFrom<String> for Why {
 pub enum EventKind {
     /// The client opened the ticket (status `open`).
     Created,
-    /// A move through the state machine; `reason` is what the client wrote to reopen.
+    /// A move through the state machine; `reason` is what the client wrote to reopen; `via`,
+    /// the step of a proposed solution it was.
     Status {
         from: Status,
         to: Status,
         reason: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<Via>,
     },
     /// An admin set the status outside the state machine, saying why. A client reads the
     /// reason only where the admin chose to show it (`TicketSettings`); `None` then.
@@ -227,6 +263,14 @@ mod tests {
             serde_json::json!({"assigned": {"why": "because"}})
         )
         .is_err());
+    }
+
+    #[test]
+    fn every_via_code_reads_back_as_written() {
+        for via in Via::ALL {
+            assert_eq!(Via::parse(via.code()), Some(via));
+        }
+        assert_eq!(Via::parse("manual"), None);
     }
 
     #[test]

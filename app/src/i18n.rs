@@ -3,7 +3,7 @@
 
 use crate::dto::{Edition, Role, TicketEvent};
 use crate::error::{AppError, Field, LicenceFault, Problem, Refusal};
-use crate::events::{EventKind, Why};
+use crate::events::{EventKind, Via, Why};
 use crate::tickets::{Status, RATING_DAYS};
 use serde::{Deserialize, Serialize};
 
@@ -231,6 +231,19 @@ messages! {
     MoveCloseClient => "My problem is solved", "Moj problem je riješen";
     MoveReopen => "Reopen", "Ponovo otvori";
     NeedsAnswer => "Your answer", "Vaš odgovor";
+    SendAndPropose => "Send as the proposed solution", "Pošalji kao prijedlog rješenja";
+    MoveConfirm => "Yes, this solves it", "Da, ovo rješava problem";
+    MoveReject => "Not solved: send", "Nije riješeno: pošalji";
+    NeedsWhatIsWrong => "If it is not solved, tell us what still does not work", "Ako nije riješeno, napišite šta još ne radi";
+    ProposedBanner => "A solution is proposed. Does it solve your problem?", "Predloženo je rješenje. Da li rješava vaš problem?";
+    ProposedClosesOn => "Without your answer the ticket closes by itself on", "Bez vašeg odgovora tiket se sam zatvara";
+    ProposedUntil => "Proposed solution, waiting for the client until", "Predloženo rješenje, čeka klijenta do";
+    SolutionDays => "Days a proposed solution waits for the client", "Dani koje predloženo rješenje čeka klijenta";
+    SolutionDaysHint => "Without the client's answer in this many days (1–90) the ticket closes by itself.", "Bez odgovora klijenta u ovoliko dana (1–90) tiket se sam zatvara.";
+    EventProposed => "proposed a solution", "prijedlog rješenja";
+    EventConfirmed => "confirmed the solution", "potvrda rješenja";
+    EventNotSolved => "said it is not solved", "nije riješeno";
+    EventSilence => "closed it (no answer to the proposed solution)", "zatvoreno (bez odgovora na prijedlog rješenja)";
     NeedsReason => "Why reopen?", "Zašto ponovo otvarate?";
     ForceTitle => "Force a status", "Prisilna promjena statusa";
     ForceHint => "Overrides the normal steps. The reason is kept in the history and the operator sees it.", "Zaobilazi uobičajene korake. Razlog ostaje u historiji i operater ga vidi.";
@@ -260,6 +273,16 @@ messages! {
     NoRatings => "No ratings yet.", "Još nema ocjena.";
     Period => "Period", "Period";
     Statistics => "Statistics", "Statistika";
+    Overview => "Overview", "Pregled";
+    WaitingQueue => "Waiting for an operator", "Čeka operatera";
+    WaitingLongest => "Waiting longest", "Najduže čeka";
+    NobodyWaiting => "No ticket is waiting.", "Nijedan tiket ne čeka.";
+    OnDutyNow => "On duty now", "Trenutno na dužnosti";
+    NobodyOnDuty => "No operator is on duty.", "Nijedan operater nije na dužnosti.";
+    SatisfactionWeek => "Satisfaction, last 7 days", "Zadovoljstvo, posljednjih 7 dana";
+    SeeQueue => "See the queue", "Pogledaj red čekanja";
+    SeeFloor => "See who works", "Pogledaj ko radi";
+    SeeFigures => "See the figures", "Pogledaj brojke";
     PeriodToday => "Today", "Danas";
     PeriodLast7Days => "Last 7 days", "Posljednjih 7 dana";
     PeriodLast30Days => "Last 30 days", "Posljednjih 30 dana";
@@ -278,6 +301,8 @@ messages! {
     Created => "Created", "Kreirano";
     Closings => "Closings", "Zatvaranja";
     Reopened => "Reopened", "Ponovo otvoreno";
+    ConfirmedByClient => "Confirmed by the client", "Potvrdio klijent";
+    ClosedUnanswered => "Closed unanswered", "Zatvoreno bez odgovora";
     Resolved => "Resolved", "Riješeno";
     Backlog => "Backlog", "Zaostatak";
     FirstResponse => "First response", "Prvi odgovor";
@@ -483,6 +508,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::DaysOff => Msg::DaysOff,
         Field::Comment => Msg::RatingComment,
         Field::Period => Msg::Period,
+        Field::SolutionDays => Msg::SolutionDays,
     }
     .text(lang)
 }
@@ -558,6 +584,12 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
         (Problem::TooShort { min }, Lang::Bs) => format!("{name}: najmanje {min} znakova."),
         (Problem::TooLong { max }, Lang::En) => format!("{name}: at most {max} characters."),
         (Problem::TooLong { max }, Lang::Bs) => format!("{name}: najviše {max} znakova."),
+        (Problem::OutOfRange { min, max }, Lang::En) => {
+            format!("{name}: a whole number from {min} to {max}.")
+        }
+        (Problem::OutOfRange { min, max }, Lang::Bs) => {
+            format!("{name}: cijeli broj od {min} do {max}.")
+        }
         (Problem::Malformed, Lang::En) => format!("{name}: not valid."),
         (Problem::Malformed, Lang::Bs) => format!("{name}: nije ispravno."),
         (Problem::Unchanged, Lang::En) => format!("{name}: must differ from the old password."),
@@ -612,9 +644,23 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             to: Some(Status::Open.label(lang)),
             ..Sentence::of(Msg::EventCreated)
         },
-        EventKind::Status { from, to, reason } => Sentence {
+        EventKind::Status {
+            from,
+            to,
+            reason,
+            via,
+        } => Sentence {
             why: reason.clone(),
-            ..Sentence::change(Msg::EventStatus, from.label(lang), to.label(lang))
+            ..Sentence::change(
+                via.map_or(Msg::EventStatus, |via| match via {
+                    Via::Proposal => Msg::EventProposed,
+                    Via::Confirmed => Msg::EventConfirmed,
+                    Via::NotSolved => Msg::EventNotSolved,
+                    Via::Silence => Msg::EventSilence,
+                }),
+                from.label(lang),
+                to.label(lang),
+            )
         },
         EventKind::Forced { from, to, reason } => Sentence {
             why: reason.clone(),
@@ -733,12 +779,27 @@ mod tests {
                 from: Status::Closed,
                 to: Status::Assigned,
                 reason: Some("It smokes again.".into()),
+                via: None,
             },
         );
         reads(
             &reopened,
             "Mirela Hodžić changed the status: closed → assigned to operator — It smokes again.",
             "Mirela Hodžić · promjena statusa: zatvoren → dodijeljen operateru — It smokes again.",
+        );
+        let lapsed = event(
+            None,
+            EventKind::Status {
+                from: Status::ReturnedToClient,
+                to: Status::Closed,
+                reason: None,
+                via: Some(Via::Silence),
+            },
+        );
+        reads(
+            &lapsed,
+            "System closed it (no answer to the proposed solution): returned to client → closed",
+            "Sistem · zatvoreno (bez odgovora na prijedlog rješenja): vraćen klijentu → zatvoren",
         );
         let created = event(Some("Ana"), EventKind::Created);
         assert_eq!(

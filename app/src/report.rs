@@ -1,5 +1,21 @@
-//! Pure helpers of the admin's statistics page, compiled everywhere and tested natively: the
-//! CSV text of a table as it is shown, and the top of a chart's scale.
+//! Pure helpers of the admin's statistics pages, compiled everywhere and tested natively: the
+//! CSV text of a table as it is shown, the top of a chart's scale, figures as text.
+
+use crate::dto::Figures;
+use crate::i18n::duration_text;
+
+/// A duration as the figures show it; a dash for none.
+pub fn duration(d: Option<i64>) -> String {
+    d.map(duration_text).unwrap_or_else(|| "—".into())
+}
+
+/// Of those rated, how many were satisfied, in whole percent, and of how many; a dash for none.
+pub fn satisfied(f: &Figures) -> String {
+    match f.good + f.bad {
+        0 => "—".into(),
+        all => format!("{} % ({} / {all})", f.good * 100 / all, f.good),
+    }
+}
 
 /// 1, 2 or 5 times a power of ten, at least `v` (and 1): where a chart's axis ends.
 pub fn nice_ceiling(v: i64) -> i64 {
@@ -46,6 +62,19 @@ pub fn csv(head: &[String], rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn satisfaction_reads_as_a_share_of_those_rated() {
+        let f = |good, bad| Figures {
+            good,
+            bad,
+            ..Figures::default()
+        };
+        assert_eq!(satisfied(&f(0, 0)), "—");
+        assert_eq!(satisfied(&f(2, 1)), "66 % (2 / 3)");
+        assert_eq!(duration(None), "—");
+        assert_eq!(duration(Some(90_000)), "1 min");
+    }
 
     #[test]
     fn csv_quotes_what_it_must_and_disarms_formulas() {

@@ -88,6 +88,9 @@ impl Priority {
     }
 }
 
+/// A day, in the milliseconds every timestamp is kept in.
+pub const DAY_MS: i64 = 86_400_000;
+
 /// For how many days after a ticket closed its client may rate the help (and change the rating).
 pub const RATING_DAYS: i64 = 7;
 
@@ -115,17 +118,52 @@ pub enum Move {
     Close,
     /// Client: closed → assigned to the same operator (open if that operator is gone).
     Reopen,
+    /// Operator: in progress → returned to client as a proposed solution, for the client to
+    /// confirm; it closes by itself when the client says nothing for the set days.
+    Propose,
+    /// Client: the proposed solution solves it → closed.
+    Confirm,
+    /// Client: the proposed solution does not solve it, saying why → in progress, same operator.
+    Reject,
 }
 
 impl Move {
-    pub const ALL: [Move; 6] = [
+    pub const ALL: [Move; 9] = [
         Move::Assign,
         Move::Start,
         Move::ReturnToClient,
         Move::Answer,
         Move::Close,
         Move::Reopen,
+        Move::Propose,
+        Move::Confirm,
+        Move::Reject,
     ];
+}
+
+/// Where a ticket stands for the state machine: its status and, returned to the client, whether
+/// as a proposed solution waiting for the client's word.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Stage {
+    pub status: Status,
+    pub proposed: bool,
+}
+
+impl Stage {
+    /// Returned to the client with a proposed solution.
+    pub const PROPOSED: Stage = Stage {
+        status: Status::ReturnedToClient,
+        proposed: true,
+    };
+}
+
+impl From<Status> for Stage {
+    fn from(status: Status) -> Stage {
+        Stage {
+            status,
+            proposed: false,
+        }
+    }
 }
 
 /// What a move must carry.
@@ -133,9 +171,9 @@ impl Move {
 #[serde(rename_all = "snake_case")]
 pub enum Needs {
     Nothing,
-    /// A message to the other side (returning, answering).
+    /// A message to the other side (returning, answering, saying what is still wrong).
     Message,
-    /// The resolution note (an operator closing).
+    /// The resolution note (an operator closing or proposing a solution).
     Resolution,
     /// Why (reopening).
     Reason,
@@ -143,33 +181,45 @@ pub enum Needs {
 
 /// The status a move leads to and what it needs, if `role` may make it from `from`.
 /// Whether the user is the ticket's own client or operator is the access module's question.
-pub fn rule(mv: Move, role: Role, from: Status) -> Option<(Status, Needs)> {
+/// The stage after a move is proposed exactly when the move is `Propose`.
+pub fn rule(mv: Move, role: Role, from: impl Into<Stage>) -> Option<(Status, Needs)> {
     use Status::*;
-    match (mv, role, from) {
-        (Move::Assign, Role::Admin, Open) => Some((Assigned, Needs::Nothing)),
-        (Move::Start, Role::Operator, Assigned | ReturnedToClient) => {
+    let Stage {
+        status: from,
+        proposed,
+    } = from.into();
+    match (mv, role, from, proposed) {
+        (Move::Assign, Role::Admin, Open, _) => Some((Assigned, Needs::Nothing)),
+        (Move::Start, Role::Operator, Assigned | ReturnedToClient, _) => {
             Some((InProgress, Needs::Nothing))
         }
-        (Move::ReturnToClient, Role::Operator, InProgress) => {
+        (Move::ReturnToClient, Role::Operator, InProgress, _) => {
             Some((ReturnedToClient, Needs::Message))
         }
-        (Move::Answer, Role::Client, ReturnedToClient) => Some((InProgress, Needs::Message)),
-        (Move::Close, Role::Operator, InProgress | ReturnedToClient) => {
+        (Move::Propose, Role::Operator, InProgress, _) => {
+            Some((ReturnedToClient, Needs::Resolution))
+        }
+        (Move::Answer, Role::Client, ReturnedToClient, false) => Some((InProgress, Needs::Message)),
+        (Move::Confirm, Role::Client, ReturnedToClient, true) => Some((Closed, Needs::Nothing)),
+        (Move::Reject, Role::Client, ReturnedToClient, true) => Some((InProgress, Needs::Message)),
+        (Move::Close, Role::Operator, InProgress | ReturnedToClient, _) => {
             Some((Closed, Needs::Resolution))
         }
-        (Move::Close, Role::Client, Open | Assigned | InProgress | ReturnedToClient) => {
+        // A client with a proposed solution before them confirms it instead.
+        (Move::Close, Role::Client, Open | Assigned | InProgress | ReturnedToClient, false) => {
             Some((Closed, Needs::Nothing))
         }
-        (Move::Reopen, Role::Client, Closed) => Some((Assigned, Needs::Reason)),
+        (Move::Reopen, Role::Client, Closed, _) => Some((Assigned, Needs::Reason)),
         _ => None,
     }
 }
 
-/// The moves to offer `role` on a ticket in `status`.
-pub fn moves_for(role: Role, status: Status) -> Vec<Move> {
+/// The moves to offer `role` on a ticket at `stage`.
+pub fn moves_for(role: Role, stage: impl Into<Stage>) -> Vec<Move> {
+    let stage = stage.into();
     Move::ALL
         .into_iter()
-        .filter(|mv| rule(*mv, role, status).is_some())
+        .filter(|mv| rule(*mv, role, stage).is_some())
         .collect()
 }
 
@@ -259,8 +309,41 @@ mod tests {
         );
         assert_eq!(
             moves_for(Role::Operator, Status::InProgress),
-            vec![Move::ReturnToClient, Move::Close]
+            vec![Move::ReturnToClient, Move::Close, Move::Propose]
         );
+    }
+
+    /// Closing with the client's agreement: the operator proposes, and the client — only then,
+    /// and only the client — confirms or says it is not solved (instead of answering or
+    /// closing); the operator may still take it back to work or close it.
+    #[test]
+    fn a_proposed_solution_waits_for_the_clients_word() {
+        assert_eq!(
+            rule(Move::Propose, Role::Operator, Status::InProgress),
+            Some((Status::ReturnedToClient, Needs::Resolution))
+        );
+        assert_eq!(
+            moves_for(Role::Client, Stage::PROPOSED),
+            vec![Move::Confirm, Move::Reject]
+        );
+        assert_eq!(
+            rule(Move::Reject, Role::Client, Stage::PROPOSED),
+            Some((Status::InProgress, Needs::Message))
+        );
+        assert_eq!(
+            moves_for(Role::Operator, Stage::PROPOSED),
+            vec![Move::Start, Move::Close]
+        );
+        assert_eq!(
+            rule(Move::Confirm, Role::Client, Status::ReturnedToClient),
+            None
+        );
+        assert_eq!(
+            rule(Move::Reject, Role::Client, Status::ReturnedToClient),
+            None
+        );
+        assert_eq!(rule(Move::Confirm, Role::Operator, Stage::PROPOSED), None);
+        assert_eq!(rule(Move::Propose, Role::Operator, Status::Assigned), None);
     }
 
     /// A ticket that is not closed always has a next step for the people on it: its client,
@@ -276,6 +359,8 @@ mod tests {
                 assert!(!moves_for(Role::Operator, status).is_empty(), "{status:?}");
             }
         }
+        assert!(!moves_for(Role::Client, Stage::PROPOSED).is_empty());
+        assert!(!moves_for(Role::Operator, Stage::PROPOSED).is_empty());
         assert_eq!(
             moves_for(Role::Operator, Status::ReturnedToClient),
             vec![Move::Start, Move::Close]
@@ -291,18 +376,21 @@ mod tests {
     fn any_status() -> impl Strategy<Value = Status> {
         proptest::sample::select(Status::ALL.to_vec())
     }
+    fn any_stage() -> impl Strategy<Value = Stage> {
+        (any_status(), any::<bool>()).prop_map(|(status, proposed)| Stage { status, proposed })
+    }
 
     proptest! {
         #[test]
-        fn every_allowed_move_changes_the_status(mv in any_move(), role in any_role(), from in any_status()) {
+        fn every_allowed_move_changes_the_status(mv in any_move(), role in any_role(), from in any_stage()) {
             if let Some((to, _)) = rule(mv, role, from) {
-                prop_assert_ne!(to, from);
+                prop_assert_ne!(to, from.status);
             }
         }
 
         #[test]
-        fn only_clients_reopen_and_only_from_closed(mv in any_move(), role in any_role(), from in any_status()) {
-            if from == Status::Closed && rule(mv, role, from).is_some() {
+        fn only_clients_reopen_and_only_from_closed(mv in any_move(), role in any_role(), from in any_stage()) {
+            if from.status == Status::Closed && rule(mv, role, from).is_some() {
                 prop_assert_eq!((mv, role), (Move::Reopen, Role::Client));
             }
         }

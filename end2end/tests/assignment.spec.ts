@@ -42,7 +42,7 @@ test('operators on duty share the work, a break sends it to the other', async ({
     { input: { id: null, name: 'Servers', active: true, restricted: false } })).status).toBe(200);
   const admin = await adminCtx.newPage();
   await admin.goto('/admin/');
-  await admin.getByRole('link', { name: 'Operators' }).click();
+  await admin.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Operators' }).click();
   await expect.poll(() => floorRows(admin)).toEqual([
     'Amar Kurtović | on duty | 2 / 10',
     'Selma Dedić | on duty | 1 / 10',

@@ -70,13 +70,14 @@ test('an admin sets up Šalter and two people sign in to their own apps', async 
   await expect(admin.getByRole('alert')).toHaveText('New password: at least 12 characters.');
   await replacePassword(admin, 'a calm and long passphrase');
 
-  // Company name.
-  await expect(admin.getByRole('heading', { name: 'Accounts' })).toBeVisible();
+  // The console opens on the overview. Company name.
+  await expect(admin.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await admin.getByRole('link', { name: 'Settings' }).click();
   await expect(admin).toHaveURL(/\/admin\/settings$/);
   await admin.getByLabel('Company or service name').fill(COMPANY);
-  await admin.getByRole('button', { name: 'Save' }).click();
-  await expect(admin.getByText('Saved.')).toBeVisible();
+  const named = admin.locator('form', { has: admin.getByLabel('Company or service name') });
+  await named.getByRole('button', { name: 'Save' }).click();
+  await expect(named.getByText('Saved.')).toBeVisible();
   await expect(admin.locator('.company')).toHaveText(COMPANY);
   await expect(admin).toHaveTitle(`${COMPANY} · Admin console`);
   await accessible(admin, 'settings');
@@ -87,7 +88,7 @@ test('an admin sets up Šalter and two people sign in to their own apps', async 
   await expect(admin.getByLabel('Company or service name')).toHaveValue(COMPANY);
   await expect(admin.getByRole('link', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
   await admin.goBack();
-  await expect(admin.getByRole('heading', { name: 'Accounts' })).toBeVisible();
+  await expect(admin.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await admin.goForward();
   await expect(admin.getByRole('heading', { name: 'Settings' })).toBeVisible();
 

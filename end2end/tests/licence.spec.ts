@@ -14,7 +14,7 @@ test('an admin installs a signed licence from the console', async ({ browser }) 
       expect((await call(adminCtx, 'accounts/create', { input: { full_name: name, email: null, role: 'operator' } })).status).toBe(200);
     }
     const admin = await adminCtx.newPage();
-    await admin.goto('/admin/');
+    await admin.goto('/admin/accounts');
     const edition = admin.locator('section.usage');
     await expect(edition.getByRole('heading', { name: 'Free edition' })).toBeVisible();
     await expect(edition).toContainText('Operator: 2 / 2');

@@ -47,13 +47,13 @@ test('every page fits a phone and every list keeps its labels', async ({ browser
   for (const path of ['/operator/', `/operator/tickets/${id}`, '/operator/work', '/operator/account']) {
     await fitsThePhone(operator, path);
   }
-  for (const path of ['/admin/', '/admin/tickets', `/admin/tickets/${id}`, '/admin/floor', '/admin/settings',
+  for (const path of ['/admin/', '/admin/accounts', '/admin/tickets', `/admin/tickets/${id}`, '/admin/floor', '/admin/settings',
     '/admin/account']) {
     await fitsThePhone(admin, path);
   }
 
   // A new account's one-time password stays inside its card.
-  await admin.goto('/admin/');
+  await admin.goto('/admin/accounts');
   await admin.getByLabel('Full name').fill('Maximiliana Konstantinović-Hadžiabdić');
   await admin.getByLabel('Role').selectOption({ label: 'Client' });
   await admin.getByRole('button', { name: 'Create account' }).click();

@@ -42,7 +42,7 @@ test('an admin reads the statistics as charts and tables and downloads them', as
 
   const admin = await adminCtx.newPage();
   await admin.goto('/admin/');
-  await admin.getByRole('link', { name: 'Statistics' }).click();
+  await admin.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Statistics' }).click();
   await expect(admin.getByRole('heading', { name: 'Statistics', level: 1 })).toBeVisible();
   await expect(admin.getByLabel('Period', { exact: true })).toHaveValue('last7_days');
   // Both charts are drawn, each described for screen readers.

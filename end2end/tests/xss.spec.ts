@@ -123,6 +123,8 @@ test('no payload in any text becomes markup in any app', async ({ browser }) => 
   await expect(admin.getByRole('row').nth(4)).toBeVisible();
   await clean(admin, 'admin list');
   await admin.goto('/admin/');
+  await clean(admin, 'admin overview');
+  await admin.goto('/admin/accounts');
   await clean(admin, 'admin accounts');
   await admin.goto('/admin/settings');
   await clean(admin, 'admin settings');

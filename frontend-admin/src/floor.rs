@@ -52,7 +52,7 @@ pub fn FloorPage() -> impl IntoView {
                 </p>
                 // No operators yet: say what to do, with the way to do it.
                 {f.operators.is_empty().then(|| view! {
-                    <p class="empty">{t(Msg::NoOperatorsYet)} " " <Link path="/" label=Msg::Accounts/></p>
+                    <p class="empty">{t(Msg::NoOperatorsYet)} " " <Link path="/accounts" label=Msg::Accounts/></p>
                 })}
                 <table class="floor">
                     <thead><tr>

@@ -9,6 +9,8 @@ mod charts;
 #[cfg(target_arch = "wasm32")]
 mod floor;
 #[cfg(target_arch = "wasm32")]
+mod overview;
+#[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]
 mod stats;
@@ -26,6 +28,10 @@ mod pages {
     pub const NAV: &[NavItem] = &[
         NavItem {
             path: "/",
+            label: Msg::Overview,
+        },
+        NavItem {
+            path: "/accounts",
             label: Msg::Accounts,
         },
         NavItem {
@@ -50,12 +56,13 @@ mod pages {
         },
     ];
 
-    /// The accounts page (where the console opens) and the account page are in the first
-    /// download; every other page is a `#[lazy]` chunk, downloaded when first opened, so the
-    /// console keeps within its budget as pages grow.
+    /// The overview (where the console opens) and the account page are in the first download;
+    /// every other page is a `#[lazy]` chunk, downloaded when first opened, so the console
+    /// keeps within its budget as pages grow.
     pub fn page(path: &str) -> AnyView {
         match path {
-            "/" => view! { <super::accounts::AccountsPage/> }.into_any(),
+            "/" => view! { <super::overview::OverviewPage/> }.into_any(),
+            "/accounts" => Suspend::new(accounts_page()).into_any(),
             "/settings" => Suspend::new(settings_page()).into_any(),
             "/floor" => Suspend::new(floor_page()).into_any(),
             "/stats" => Suspend::new(stats_page()).into_any(),
@@ -66,6 +73,11 @@ mod pages {
                 None => view! { <NotFound/> }.into_any(),
             },
         }
+    }
+
+    #[lazy]
+    fn accounts_page() -> AnyView {
+        view! { <super::accounts::AccountsPage/> }.into_any()
     }
 
     #[lazy]

@@ -36,20 +36,44 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// What clients see of their tickets: each switch saves at once.
+/// What clients see of their tickets (the switch saves at once), and how long a proposed
+/// solution waits for them.
 #[component]
 fn ClientViewCard() -> impl IntoView {
     let shown = RwSignal::new(None::<TicketSettings>);
+    let days = RwSignal::new(String::new());
+    let saved = RwSignal::new(false);
     let call = FormCall::new();
-    call.run(get_ticket_settings(), move |s| shown.set(Some(s)));
+    let show = move |s: TicketSettings| {
+        days.set(s.solution_days.to_string());
+        shown.set(Some(s));
+    };
+    call.run(get_ticket_settings(), show);
+    let save = move |input: TicketSettings| {
+        saved.set(false);
+        call.run(set_ticket_settings(input), move |s| {
+            show(s);
+            saved.set(true);
+        });
+    };
     let toggle = move |_| {
-        let Some(now) = shown.get_untracked() else {
-            return;
-        };
-        let input = TicketSettings {
-            forced_reasons_to_clients: !now.forced_reasons_to_clients,
-        };
-        call.run(set_ticket_settings(input), move |s| shown.set(Some(s)));
+        if let Some(now) = shown.get_untracked() {
+            save(TicketSettings {
+                forced_reasons_to_clients: !now.forced_reasons_to_clients,
+                ..now
+            });
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(now) = shown.get_untracked() {
+            // Not a number: 0, which the server refuses with the allowed range.
+            let solution_days = days.get_untracked().trim().parse().unwrap_or(0);
+            save(TicketSettings {
+                solution_days,
+                ..now
+            });
+        }
     };
     view! {
         <section class="card form">
@@ -61,7 +85,13 @@ fn ClientViewCard() -> impl IntoView {
                 {t(Msg::ForcedReasonsToClients)}
             </label>
             <p class="hint">{t(Msg::ForcedReasonsHint)}</p>
+            <form class="form row" on:submit=submit>
+                <TextField id="solution-days" label=Msg::SolutionDays value=days kind="number"
+                    hint=Msg::SolutionDaysHint required=true/>
+                <button type="submit" disabled=move || shown.get().is_none() || call.busy()>{t(Msg::Save)}</button>
+            </form>
             <ErrorNote message=call.message()/>
+            <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
         </section>
     }
 }

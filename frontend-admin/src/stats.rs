@@ -6,7 +6,8 @@ use super::charts::{Bars, Chart, FigureTable, Kind, Series};
 use super::tickets::{Pick, TicketFilters};
 use app::api::stats::stats_report;
 use app::dto::{Bucket, Durations, Figures, Period, Stats, StatsFilter, StatsQuery};
-use app::i18n::{duration_text, Lang, Msg};
+use app::i18n::{Lang, Msg};
+use app::report::{duration, satisfied};
 use app::tickets::Status;
 use app::ui::{choices, t, use_ui, ErrorNote, FormCall, Loading, Select};
 use leptos::prelude::*;
@@ -104,18 +105,6 @@ pub fn StatsPage() -> impl IntoView {
     }
 }
 
-fn duration(d: Option<i64>) -> String {
-    d.map(duration_text).unwrap_or_else(|| "—".into())
-}
-
-/// Of those rated, how many were satisfied, in whole percent.
-fn satisfied(f: &Figures) -> String {
-    match f.good + f.bad {
-        0 => "—".into(),
-        all => format!("{} % ({} / {all})", f.good * 100 / all, f.good),
-    }
-}
-
 #[component]
 fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
     let ui = use_ui();
@@ -203,6 +192,8 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
             text(first),
             text(Msg::Created),
             text(Msg::Resolved),
+            text(Msg::ConfirmedByClient),
+            text(Msg::ClosedUnanswered),
             format!("{} ({})", text(Msg::FirstResponse), text(Msg::Median)),
             format!("{} ({})", text(Msg::Resolution), text(Msg::Median)),
             text(Msg::Satisfied),
@@ -213,6 +204,8 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
             name,
             f.created.to_string(),
             f.closed.to_string(),
+            f.confirmed.to_string(),
+            f.lapsed.to_string(),
             duration(f.first_response_median_ms),
             duration(f.resolution_median_ms),
             satisfied(f),
@@ -241,6 +234,8 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
         text(Msg::Operator),
         text(Msg::Handled),
         text(Msg::Resolved),
+        text(Msg::ConfirmedByClient),
+        text(Msg::ClosedUnanswered),
         format!("{} ({})", text(Msg::FirstResponse), text(Msg::Median)),
         format!("{} ({})", text(Msg::Resolution), text(Msg::Median)),
         text(Msg::Satisfied),
@@ -254,6 +249,8 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
                 o.name.clone(),
                 o.handled.to_string(),
                 f.closed.to_string(),
+                f.confirmed.to_string(),
+                f.lapsed.to_string(),
                 duration(f.first_response_median_ms),
                 duration(f.resolution_median_ms),
                 satisfied(f),
@@ -285,7 +282,12 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
         <section class="card">
             <dl class="at-a-glance">
                 {count(Msg::Created, stats.totals.created)}
-                {count(Msg::Resolved, stats.totals.closed)}
+                <div class="glance">
+                    <dt>{t(Msg::Resolved)}</dt>
+                    <dd><strong>{stats.totals.closed}</strong>
+                        <br/><small>{text(Msg::ConfirmedByClient)} " " {stats.totals.confirmed}
+                            " · " {text(Msg::ClosedUnanswered)} " " {stats.totals.lapsed}</small></dd>
+                </div>
                 {count(Msg::Reopened, stats.reopened)}
                 {at_a_glance(Msg::FirstResponse, &stats.first_response)}
                 {at_a_glance(Msg::Resolution, &stats.resolution)}

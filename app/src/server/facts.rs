@@ -9,7 +9,7 @@
 
 use super::db::Db;
 use crate::error::AppError;
-use crate::events::EventKind;
+use crate::events::{EventKind, Via};
 use crate::tickets::Status;
 use sqlx::AnyConnection;
 
@@ -26,11 +26,25 @@ pub struct Facts {
     pub returned_since: Option<i64>,
     pub rating: Option<i64>,
     pub rated_at: Option<i64>,
+    /// How the last close came about, where not outright: `Via::Confirmed` or `Via::Silence`,
+    /// as its code.
+    pub closed_via: Option<String>,
 }
 
 /// The columns of `Facts`, as selected.
 pub const FACT_COLUMNS: &str = "created_at, first_response_at, first_responder, closed_at, \
-     closed_by, reopens, returned_ms, returned_since, rating, rated_at";
+     closed_by, reopens, returned_ms, returned_since, rating, rated_at, closed_via";
+
+/// The code a close's way is kept as in the facts: a client's confirmation, or silence.
+fn closing_via(what: &EventKind) -> Option<&'static str> {
+    match what {
+        EventKind::Status {
+            via: Some(via @ (Via::Confirmed | Via::Silence)),
+            ..
+        } => Some(via.code()),
+        _ => None,
+    }
+}
 
 impl Facts {
     /// The facts of a ticket of `client` whose events, in order, are `events`.
@@ -62,10 +76,12 @@ impl Facts {
                     if *to == Status::Closed {
                         facts.closed_at = Some(e.at);
                         facts.closed_by = holder;
+                        facts.closed_via = closing_via(e.what).map(str::to_string);
                     }
                     if *from == Status::Closed {
                         facts.closed_at = None;
                         facts.closed_by = None;
+                        facts.closed_via = None;
                         facts.reopens += 1;
                     }
                 }
@@ -127,6 +143,8 @@ pub async fn apply(conn: &mut AnyConnection, t: i64, event: Step<'_>) -> Result<
                  closed_at = CASE WHEN $4 = $6 THEN $2 WHEN $3 = $6 THEN NULL ELSE closed_at END, \
                  closed_by = CASE WHEN $4 = $6 THEN (SELECT operator_id FROM tickets WHERE id = $1) \
                    WHEN $3 = $6 THEN NULL ELSE closed_by END, \
+                 closed_via = CASE WHEN $4 = $6 THEN $7 WHEN $3 = $6 THEN NULL \
+                   ELSE closed_via END, \
                  reopens = reopens + CASE WHEN $3 = $6 THEN 1 ELSE 0 END \
                  WHERE ticket_id = $1",
             )
@@ -136,6 +154,7 @@ pub async fn apply(conn: &mut AnyConnection, t: i64, event: Step<'_>) -> Result<
             .bind(to.as_str())
             .bind(returned)
             .bind(closed)
+            .bind(closing_via(event.what))
             .execute(&mut *conn)
             .await?;
         }
@@ -170,7 +189,7 @@ pub async fn insert_missing(
 ) -> Result<(), AppError> {
     sqlx::query(&format!(
         "INSERT INTO ticket_facts (ticket_id, {FACT_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (ticket_id) DO NOTHING"
     ))
     .bind(ticket)
@@ -184,6 +203,7 @@ pub async fn insert_missing(
     .bind(f.returned_since)
     .bind(f.rating)
     .bind(f.rated_at)
+    .bind(&f.closed_via)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -217,6 +237,7 @@ mod tests {
             from,
             to,
             reason: None,
+            via: None,
         }
     }
 
@@ -266,6 +287,7 @@ mod tests {
                 returned_since: None,
                 rating: Some(0),
                 rated_at: Some(140),
+                closed_via: None,
             }
         );
         // Reopened and not closed again: not resolved.
@@ -274,5 +296,43 @@ mod tests {
             (open.closed_at, open.closed_by, open.reopens),
             (None, None, 1)
         );
+    }
+
+    #[test]
+    fn a_close_keeps_how_it_came_about_until_reopened() {
+        use Status::*;
+        let via = |from, to, via| EventKind::Status {
+            from,
+            to,
+            reason: None,
+            via: Some(via),
+        };
+        let events = [
+            at(0, Some(CLIENT), EventKind::Created),
+            at(
+                10,
+                Some(OPERATOR),
+                via(InProgress, ReturnedToClient, Via::Proposal),
+            ),
+            at(20, None, via(ReturnedToClient, Closed, Via::Silence)),
+        ];
+        assert_eq!(fold(&events).closed_via.as_deref(), Some("silence"));
+        let mut more = events.to_vec();
+        more.push(at(30, Some(CLIENT), status(Closed, Assigned)));
+        assert_eq!(fold(&more).closed_via, None);
+        more.push(at(
+            40,
+            Some(OPERATOR),
+            via(InProgress, ReturnedToClient, Via::Proposal),
+        ));
+        more.push(at(
+            50,
+            Some(CLIENT),
+            via(ReturnedToClient, Closed, Via::Confirmed),
+        ));
+        assert_eq!(fold(&more).closed_via.as_deref(), Some("confirmed"));
+        more.push(at(60, Some(CLIENT), status(Closed, Assigned)));
+        more.push(at(70, Some(OPERATOR), status(Assigned, Closed)));
+        assert_eq!(fold(&more).closed_via, None);
     }
 }

@@ -5,7 +5,7 @@
 use super::facts;
 use crate::dto::TicketEvent;
 use crate::error::AppError;
-use crate::events::{EventKind, Why};
+use crate::events::{EventKind, Via, Why};
 use crate::tickets::{Priority, Status};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -26,6 +26,7 @@ struct Columns {
     to: Option<String>,
     reason: Option<String>,
     message: Option<i64>,
+    via: Option<String>,
 }
 
 impl Columns {
@@ -40,8 +41,14 @@ impl Columns {
                 to: Some(Status::Open.as_str().to_string()),
                 ..Columns::default()
             },
-            EventKind::Status { from, to, reason } => Columns {
+            EventKind::Status {
+                from,
+                to,
+                reason,
+                via,
+            } => Columns {
                 reason: reason.clone(),
+                via: via.map(|v| v.code().to_string()),
                 ..change(from.as_str(), to.as_str())
             },
             EventKind::Forced { from, to, reason } => Columns {
@@ -52,7 +59,7 @@ impl Columns {
                 from: from.map(|id| id.to_string()),
                 to: to.map(|id| id.to_string()),
                 reason: why.as_ref().map(Why::code),
-                message: None,
+                ..Columns::default()
             },
             EventKind::Message { id } | EventKind::Note { id } => Columns {
                 message: Some(*id),
@@ -88,6 +95,10 @@ impl Columns {
                 from: status(&self.from)?,
                 to: status(&self.to)?,
                 reason: self.reason,
+                via: match self.via {
+                    Some(code) => Some(Via::parse(&code)?),
+                    None => None,
+                },
             },
             "forced" => EventKind::Forced {
                 from: status(&self.from)?,
@@ -134,7 +145,7 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppEr
     let columns = Columns::of(&event.what);
     let id = sqlx::query_scalar(
         "INSERT INTO ticket_events (ticket_id, actor_id, at, kind, from_value, to_value, reason, \
-         message_id, internal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         message_id, internal, via) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(event.ticket)
     .bind(event.actor)
@@ -145,6 +156,7 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppEr
     .bind(columns.reason)
     .bind(columns.message)
     .bind(i64::from(event.what.internal()))
+    .bind(columns.via)
     .fetch_one(&mut *conn)
     .await?;
     facts::apply(&mut *conn, event.ticket, event.step()).await?;
@@ -174,39 +186,43 @@ pub async fn log_of(pool: &AnyPool, ticket: i64) -> Result<Vec<Event>, AppError>
         Option<String>,
         Option<i64>,
         i64,
+        Option<String>,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT at, actor_id, kind, from_value, to_value, reason, message_id, internal \
+        "SELECT at, actor_id, kind, from_value, to_value, reason, message_id, internal, via \
          FROM ticket_events WHERE ticket_id = $1 ORDER BY id",
     )
     .bind(ticket)
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(at, actor, kind, from, to, reason, message, internal)| {
-            let columns = Columns {
-                from,
-                to,
-                reason,
-                message,
-            };
-            let what = columns
-                .read(&kind, super::db::flag(internal))
-                .ok_or(AppError::Internal)?;
-            Ok(Event {
-                ticket,
-                actor,
-                at,
-                what,
-            })
-        })
+        .map(
+            |(at, actor, kind, from, to, reason, message, internal, via)| {
+                let columns = Columns {
+                    from,
+                    to,
+                    reason,
+                    message,
+                    via,
+                };
+                let what = columns
+                    .read(&kind, super::db::flag(internal))
+                    .ok_or(AppError::Internal)?;
+                Ok(Event {
+                    ticket,
+                    actor,
+                    at,
+                    what,
+                })
+            },
+        )
         .collect()
 }
 
 /// What a reader selects from `ticket_events e` (with `users u` joined on the actor) to make an
 /// `EventRow`.
 pub const EVENT_COLUMNS: &str = "e.id, e.at, u.full_name AS actor_name, e.kind, e.from_value, \
-     e.to_value, e.reason, e.message_id, e.internal, e.ticket_id";
+     e.to_value, e.reason, e.message_id, e.internal, e.ticket_id, e.via";
 
 /// A row of the log as selected by `EVENT_COLUMNS`.
 #[derive(sqlx::FromRow, Debug)]
@@ -221,6 +237,7 @@ pub struct EventRow {
     message_id: Option<i64>,
     internal: i64,
     pub ticket_id: i64,
+    via: Option<String>,
 }
 
 /// Who reads a history: a ticket's client sees that it was assigned, not why (the reason
@@ -244,6 +261,7 @@ impl EventRow {
             to: self.to_value,
             reason: self.reason,
             message: self.message_id,
+            via: self.via,
         };
         let Some(mut what) = columns.read(&self.kind, super::db::flag(self.internal)) else {
             tracing::error!(event = self.id, kind = %self.kind, "a history row no writer makes");
@@ -311,11 +329,19 @@ mod tests {
                 from: Status::Closed,
                 to: Status::Assigned,
                 reason: Some("It burns again.".into()),
+                via: None,
             },
             EventKind::Status {
                 from: Status::Assigned,
                 to: Status::InProgress,
                 reason: None,
+                via: None,
+            },
+            EventKind::Status {
+                from: Status::ReturnedToClient,
+                to: Status::Closed,
+                reason: None,
+                via: Some(Via::Silence),
             },
             EventKind::Forced {
                 from: Status::Open,
@@ -358,6 +384,10 @@ mod tests {
                 from: None,
                 to: Some("Printers".into()),
             },
+            EventKind::Rated {
+                good: false,
+                comment: Some("Slow".into()),
+            },
         ];
         for what in all {
             let read = Columns::of(&what).read(what.code(), what.internal());
@@ -375,5 +405,13 @@ mod tests {
         assert_eq!(Columns::default().read("assigned", false), None);
         assert_eq!(Columns::default().read("status", false), None);
         assert_eq!(Columns::default().read("renamed", false), None);
+        let moved = |via: &str| Columns {
+            from: Some("in_progress".into()),
+            to: Some("closed".into()),
+            via: Some(via.into()),
+            ..Columns::default()
+        };
+        assert_eq!(moved("because").read("status", false), None);
+        assert!(moved("silence").read("status", false).is_some());
     }
 }

@@ -14,7 +14,7 @@ use crate::dto::limits::REASON_MAX;
 use crate::dto::{Rate, RatedTicket, Ratings};
 use crate::error::{AppError, Field};
 use crate::events::EventKind;
-use crate::tickets::{reference, Status, RATING_DAYS};
+use crate::tickets::{reference, Status, DAY_MS, RATING_DAYS};
 
 /// Records the client's rating of their closed ticket; the ticket's id.
 pub async fn rate(state: &AppState, session: &Session, input: &Rate) -> Result<i64, AppError> {
@@ -42,7 +42,7 @@ pub async fn rate(state: &AppState, session: &Session, input: &Rate) -> Result<i
     let Some(closed_at) = closed_at.filter(|_| status == Status::Closed.as_str()) else {
         return Err(AppError::MoveNotAllowed);
     };
-    if now - closed_at > RATING_DAYS * 24 * 3_600_000 {
+    if now - closed_at > RATING_DAYS * DAY_MS {
         return Err(AppError::RatingWindowPassed);
     }
     history::record(

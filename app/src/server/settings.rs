@@ -3,12 +3,13 @@
 
 use super::input::clean_line;
 use super::AppState;
-use crate::dto::limits::COMPANY_NAME_MAX;
+use crate::dto::limits::{COMPANY_NAME_MAX, SOLUTION_DAYS_DEFAULT};
 use crate::dto::{PublicSettings, TicketSettings};
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, Problem};
 
 const COMPANY_NAME: &str = "company_name";
 const FORCED_REASONS_TO_CLIENTS: &str = "forced_reasons_to_clients";
+const SOLUTION_DAYS: &str = "solution_days";
 
 pub(super) async fn get(state: &AppState, key: &str) -> Result<Option<String>, AppError> {
     Ok(
@@ -59,11 +60,16 @@ pub async fn set_company_name(state: &AppState, name: &str) -> Result<PublicSett
     })
 }
 
-/// How tickets read to clients; by default an admin's reason for forcing a status is staff's.
+/// How tickets read to clients and wait for them; by default an admin's reason for forcing a
+/// status is staff's, and a proposed solution waits a week.
 pub async fn ticket_settings(state: &AppState) -> Result<TicketSettings, AppError> {
+    let days = get(state, SOLUTION_DAYS).await?;
     Ok(TicketSettings {
         forced_reasons_to_clients: get(state, FORCED_REASONS_TO_CLIENTS).await?.as_deref()
             == Some("1"),
+        solution_days: days
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(SOLUTION_DAYS_DEFAULT),
     })
 }
 
@@ -71,11 +77,20 @@ pub async fn set_ticket_settings(
     state: &AppState,
     input: &TicketSettings,
 ) -> Result<TicketSettings, AppError> {
+    let allowed = crate::dto::limits::SOLUTION_DAYS;
+    if !allowed.contains(&input.solution_days) {
+        let (min, max) = (i64::from(*allowed.start()), i64::from(*allowed.end()));
+        return Err(AppError::invalid(
+            Field::SolutionDays,
+            Problem::OutOfRange { min, max },
+        ));
+    }
     let shown = if input.forced_reasons_to_clients {
         "1"
     } else {
         "0"
     };
     put(state, FORCED_REASONS_TO_CLIENTS, shown.into()).await?;
+    put(state, SOLUTION_DAYS, input.solution_days.to_string()).await?;
     ticket_settings(state).await
 }

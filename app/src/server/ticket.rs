@@ -2,7 +2,7 @@
 
 use super::AppState;
 use crate::error::AppError;
-use crate::tickets::Status;
+use crate::tickets::{Stage, Status};
 
 /// The ticket row as the rules need it.
 #[derive(sqlx::FromRow, Clone, Debug)]
@@ -17,6 +17,8 @@ pub struct TicketRow {
     pub earlier_ticket_id: Option<i64>,
     pub category_id: Option<i64>,
     pub closed_at: Option<i64>,
+    /// Since when a proposed solution waits for the client's word.
+    pub proposed_at: Option<i64>,
 }
 
 /// Whose a ticket is — its client and its operator — which is all the access rules read of it
@@ -40,12 +42,21 @@ impl TicketRow {
     pub fn status(&self) -> Result<Status, AppError> {
         Status::parse(&self.status).ok_or(AppError::Internal)
     }
+
+    /// Where the ticket stands for the state machine.
+    pub fn stage(&self) -> Result<Stage, AppError> {
+        let status = self.status()?;
+        Ok(Stage {
+            status,
+            proposed: status == Status::ReturnedToClient && self.proposed_at.is_some(),
+        })
+    }
 }
 
 pub async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, AppError> {
     sqlx::query_as::<_, TicketRow>(
         "SELECT id, subject, description, priority, status, client_id, operator_id, \
-         earlier_ticket_id, category_id, closed_at FROM tickets WHERE id = $1",
+         earlier_ticket_id, category_id, closed_at, proposed_at FROM tickets WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)

@@ -17,7 +17,7 @@ pub fn sample_body(path: &str) -> Value {
         }
         "/api/settings/set_company_name" => json!({"name": "Acme"}),
         "/api/settings/set_ticket_settings" => {
-            json!({"input": {"forced_reasons_to_clients": false}})
+            json!({"input": {"forced_reasons_to_clients": false, "solution_days": 7}})
         }
         "/api/accounts/create" => {
             json!({"input": {"full_name": "Probe Person", "email": null, "role": "client"}})

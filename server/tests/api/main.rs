@@ -21,5 +21,6 @@ mod reliability;
 mod satisfaction;
 mod schema;
 mod site;
+mod solutions;
 mod stats;
 mod tickets;

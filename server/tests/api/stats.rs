@@ -278,4 +278,64 @@ async fn two_days_give_exactly_the_expected_figures(backend: Backend) {
     app.stop().await;
 }
 
-on_both_databases!(two_days_give_exactly_the_expected_figures);
+/// The admin's home counts as the statistics and the floor do: the waiting queue and its
+/// oldest ticket, who is on duty, today's figures and the week's ratings.
+async fn the_overview_agrees_with_the_statistics_and_the_floor(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = crate::common::desk(&app).await;
+    operator.call("assignment/my_duty", json!({})).await; // signed in and active
+    let first = crate::common::open_ticket(&client, "Oldest", "ov-1").await;
+    crate::common::open_ticket(&client, "Middle", "ov-2").await;
+    let done = crate::common::open_ticket(&client, "Done", "ov-3").await;
+    assign(&admin, done, operator_id).await;
+    step_ok(&operator, done, "start", None).await;
+    step_ok(&operator, done, "close", Some("Fixed.")).await;
+    let (status, body) = client
+        .call(
+            "satisfaction/rate",
+            json!({"input": {"ticket_id": done, "good": true, "comment": null}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, home) = admin.call("stats/overview", json!({})).await;
+    assert_eq!(status, 200, "{home}");
+    assert_eq!(home["waiting"], 2);
+    assert_eq!(home["oldest_waiting"]["id"], first);
+    assert_eq!(home["oldest_waiting"]["subject"], "Oldest");
+    let today = report(&admin, json!({"period": "today", "bucket": "hour"})).await;
+    assert_eq!(home["today"], today["totals"]);
+    assert_eq!(
+        (&home["today"]["created"], &home["today"]["closed"]),
+        (&json!(3), &json!(1))
+    );
+    let week = report(&admin, json!({"period": "last7_days", "bucket": "day"})).await;
+    assert_eq!(
+        (&home["week_good"], &home["week_bad"]),
+        (&week["totals"]["good"], &week["totals"]["bad"])
+    );
+    assert_eq!(home["week_good"], 1);
+    let (_, floor) = admin.call("assignment/floor", json!({})).await;
+    let on_duty: Vec<&Value> = floor["operators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["on_duty"] == true)
+        .collect();
+    assert_eq!(
+        home["on_duty"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
+        on_duty
+    );
+    let (status, _) = client.call("stats/overview", json!({})).await;
+    assert_eq!(status, 403, "the admin's");
+    app.stop().await;
+}
+
+on_both_databases!(
+    two_days_give_exactly_the_expected_figures,
+    the_overview_agrees_with_the_statistics_and_the_floor
+);

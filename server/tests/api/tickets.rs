@@ -260,7 +260,10 @@ async fn admins_force_any_status_with_a_reason_on_record(backend: Backend) {
         carried(&forced),
         &json!({"from": "open", "to": "in_progress", "reason": "Training: skip the queue"})
     );
-    assert_eq!(seen["moves"], json!(["return_to_client", "close"]));
+    assert_eq!(
+        seen["moves"],
+        json!(["return_to_client", "close", "propose"])
+    );
     // The client sees that the status was forced, not why, nor any operator's id — until the
     // admin chooses to show clients such reasons.
     let forced_as_client = || async {
@@ -282,23 +285,29 @@ async fn admins_force_any_status_with_a_reason_on_record(backend: Backend) {
     let (status, _) = client
         .call(
             "settings/set_ticket_settings",
-            json!({"input": {"forced_reasons_to_clients": true}}),
+            json!({"input": {"forced_reasons_to_clients": true, "solution_days": 7}}),
         )
         .await;
     assert_eq!(status, 403, "clients cannot change what they see");
     let (status, shown) = admin
         .call(
             "settings/set_ticket_settings",
-            json!({"input": {"forced_reasons_to_clients": true}}),
+            json!({"input": {"forced_reasons_to_clients": true, "solution_days": 7}}),
         )
         .await;
     assert_eq!(
         (status, shown),
-        (200, json!({"forced_reasons_to_clients": true}))
+        (
+            200,
+            json!({"forced_reasons_to_clients": true, "solution_days": 7})
+        )
     );
     assert_eq!(forced_as_client().await, json!("Training: skip the queue"));
     let (_, read) = admin.call("settings/ticket_settings", json!({})).await;
-    assert_eq!(read, json!({"forced_reasons_to_clients": true}));
+    assert_eq!(
+        read,
+        json!({"forced_reasons_to_clients": true, "solution_days": 7})
+    );
     app.stop().await;
 }
 
@@ -577,7 +586,7 @@ async fn search_finds_only_what_the_caller_may_see(backend: Backend) {
 /// access rules allow it, and each success leaves exactly one status row in the history.
 async fn random_actions_never_break_the_rules(backend: Backend) {
     use app::dto::Role;
-    use app::tickets::{rule, Move, Needs, Status};
+    use app::tickets::{rule, Move, Needs, Stage, Status};
     use rand::{Rng, SeedableRng};
     let seed: u64 = std::env::var("SALTER_SEED")
         .ok()
@@ -603,7 +612,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
         .filter(|p| p.1 == Role::Operator)
         .map(|p| p.2)
         .collect();
-    // The model: (id, client, status, operator).
+    // The model: (id, client, stage, operator).
     let mut tickets = Vec::new();
     for (n, who) in [1, 1, 2, 2].into_iter().enumerate() {
         let (_, t) = people[who]
@@ -616,7 +625,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
         tickets.push((
             t["ticket"]["id"].as_i64().unwrap(),
             people[who].2,
-            Status::Open,
+            Stage::from(Status::Open),
             None::<i64>,
         ));
     }
@@ -633,7 +642,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
     let mut moved = 0;
     for i in 0..300 {
         let t = rng.gen_range(0..tickets.len());
-        let (id, client, status, operator) = tickets[t];
+        let (id, client, stage, operator) = tickets[t];
         // Mostly someone with a stake in the ticket, so the walk gets somewhere; sometimes anyone.
         let stakeholders: Vec<usize> = (0..people.len())
             .filter(|&p| {
@@ -647,7 +656,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
         };
         let (browser, role, me) = (&people[who].0, people[who].1, people[who].2);
         // Half the time a move the rules allow this person, so the walk goes deep; else any.
-        let allowed: Vec<Move> = app::tickets::moves_for(role, status);
+        let allowed: Vec<Move> = app::tickets::moves_for(role, stage);
         let mv = if !allowed.is_empty() && rng.gen_bool(0.5) {
             allowed[rng.gen_range(0..allowed.len())]
         } else {
@@ -660,7 +669,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
             Role::Client => client == me,
             Role::Operator => operator == Some(me),
         };
-        let expected = rule(mv, role, status)
+        let expected = rule(mv, role, stage)
             .filter(|_| sees)
             .filter(|(_, needs)| *needs == Needs::Nothing || text.is_some());
         let before = history_rows(id).await;
@@ -669,7 +678,7 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
             .await;
         let after = history_rows(id).await;
         let context =
-            format!("seed {seed}, step {i}: {role:?} {mv:?} on {status:?} → {code_} {body}");
+            format!("seed {seed}, step {i}: {role:?} {mv:?} on {stage:?} → {code_} {body}");
         match expected {
             Some((to, _)) => {
                 assert_eq!(code_, 200, "{context}");
@@ -687,7 +696,14 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
                 } else {
                     operator
                 };
-                tickets[t] = (id, client, to, operator);
+                let stage = Stage {
+                    status: to,
+                    proposed: mv == Move::Propose,
+                };
+                // What the view offers follows the model.
+                let offered: Vec<Move> = serde_json::from_value(body["moves"].clone()).unwrap();
+                assert_eq!(offered, app::tickets::moves_for(role, stage), "{context}");
+                tickets[t] = (id, client, stage, operator);
                 moved += 1;
             }
             None => {

@@ -115,7 +115,7 @@ async fn system_move(
     now: i64,
 ) -> Result<(), AppError> {
     let updated = sqlx::query(
-        "UPDATE tickets SET status = $1, operator_id = $2, updated_at = $3 \
+        "UPDATE tickets SET status = $1, operator_id = $2, updated_at = $3, proposed_at = NULL \
          WHERE id = $4 AND status = $5",
     )
     .bind(to.0.as_str())
@@ -146,6 +146,7 @@ async fn system_move(
         from: from.0,
         to: to.0,
         reason: None,
+        via: None,
     };
     history::record(conn, by_the_system(status)).await?;
     Ok(())

@@ -3,6 +3,7 @@
 //! and hands them here.
 
 use crate::dto::{Durations, Figures, StatsBucket};
+use crate::events::Via;
 use crate::tickets::Status;
 use std::collections::BTreeMap;
 
@@ -36,6 +37,8 @@ pub struct Closed {
     pub rating: Option<i64>,
     pub category: Option<i64>,
     pub priority: i64,
+    /// How it was closed, where not outright.
+    pub via: Option<Via>,
 }
 
 /// Where a status counts in the backlog (closed tickets are not in it).
@@ -135,8 +138,14 @@ pub fn figures<'a>(
         }
     }
     let (mut n_closed, mut resolutions, mut good, mut bad) = (0, Vec::new(), 0, 0);
+    let (mut confirmed, mut lapsed) = (0, 0);
     for c in closed {
         n_closed += 1;
+        match c.via {
+            Some(Via::Confirmed) => confirmed += 1,
+            Some(Via::Silence) => lapsed += 1,
+            _ => {}
+        }
         resolutions.push(c.closed_at - c.created_at);
         match c.rating {
             Some(1) => good += 1,
@@ -147,6 +156,8 @@ pub fn figures<'a>(
     Figures {
         created: n_created,
         closed: n_closed,
+        confirmed,
+        lapsed,
         first_response_median_ms: durations(responses).median_ms,
         resolution_median_ms: durations(resolutions).median_ms,
         good,
@@ -258,6 +269,7 @@ mod tests {
             rating: Some(0),
             category: Some(1),
             priority: 1,
+            via: Some(Via::Confirmed),
         }];
         let by = sliced(&created, &closed, |c| c.category, |c| c.category);
         assert_eq!(by.len(), 2);
@@ -266,6 +278,8 @@ mod tests {
             Figures {
                 created: 1,
                 closed: 1,
+                confirmed: 1,
+                lapsed: 0,
                 first_response_median_ms: Some(10),
                 resolution_median_ms: Some(100),
                 good: 0,

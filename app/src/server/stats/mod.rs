@@ -12,6 +12,9 @@
 //! Filters (category, priority, operator, client) take each ticket's current value.
 
 pub mod figures;
+mod overview;
+
+pub use overview::overview;
 
 use super::db::Db;
 use super::{facts, history, AppState};
@@ -20,6 +23,7 @@ use crate::dto::{
     StatsFilter, StatsQuery,
 };
 use crate::error::{AppError, Field, Problem};
+use crate::events::Via;
 use crate::tickets::{reference, Priority, Status};
 use figures::{Closed, Created, Moves};
 use jiff::civil::Date;
@@ -200,11 +204,20 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
         },
     )
     .collect();
-    type ClosedRow = (i64, i64, Option<i64>, i64, Option<i64>, Option<i64>, i64);
+    type ClosedRow = (
+        i64,
+        i64,
+        Option<i64>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        Option<String>,
+    );
     let closed: Vec<Closed> = rows::<ClosedRow>(
         db,
         "SELECT f.created_at, f.closed_at, f.closed_by, f.returned_ms, f.rating, t.category_id, \
-         t.priority FROM ticket_facts f JOIN tickets t ON t.id = f.ticket_id \
+         t.priority, f.closed_via FROM ticket_facts f JOIN tickets t ON t.id = f.ticket_id \
          WHERE f.closed_at >= $1 AND f.closed_at < $2{filter}",
         &[from, to],
         f,
@@ -212,7 +225,7 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
     .await?
     .into_iter()
     .map(
-        |(created_at, closed_at, closed_by, returned_ms, rating, category, priority)| Closed {
+        |(created_at, closed_at, closed_by, returned_ms, rating, category, priority, via)| Closed {
             created_at,
             closed_at,
             closed_by,
@@ -220,6 +233,7 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
             rating,
             category,
             priority,
+            via: via.as_deref().and_then(Via::parse),
         },
     )
     .collect();

@@ -6,7 +6,7 @@ use super::active_category;
 use crate::dto::limits::{REASON_MAX, TEXT_MAX};
 use crate::dto::{ForcedChange, Role, TicketEdit, TicketMessage, TicketMove};
 use crate::error::{AppError, Field, Problem};
-use crate::events::{EventKind, Why};
+use crate::events::{EventKind, Via, Why};
 use crate::server::access::{self, TicketRole};
 use crate::server::attachments;
 use crate::server::auth::Session;
@@ -14,9 +14,10 @@ use crate::server::db::Backend;
 use crate::server::history::{self, Event};
 use crate::server::input::clean_text;
 use crate::server::replay::Replay;
+use crate::server::settings;
 use crate::server::ticket::{ticket_row, TicketRow};
 use crate::server::AppState;
-use crate::tickets::{rule, Move, Needs, Priority, Status};
+use crate::tickets::{rule, Move, Needs, Priority, Stage, Status, DAY_MS};
 use sqlx::{Any, Transaction};
 
 async fn insert_message(
@@ -105,33 +106,32 @@ async fn active_operator(state: &AppState, id: i64) -> Result<bool, AppError> {
     Ok(found.is_some())
 }
 
-/// Sets status and operator under a guard on the status read before, so a concurrent change
-/// makes this one fail instead of being overwritten. A change of operator is recorded, with why.
-#[allow(clippy::too_many_arguments)]
+/// Sets status (and the proposal mark) and operator under a guard on the status and proposal
+/// read before, so a concurrent change makes this one fail instead of being overwritten. A
+/// change of operator is recorded, with why.
 async fn set_state(
     tx: &mut Transaction<'_, Any>,
     row: &TicketRow,
-    to: Status,
+    to: Stage,
     operator_id: Option<i64>,
-    actor: i64,
+    actor: Option<i64>,
     now: i64,
     why: Why,
 ) -> Result<(), AppError> {
-    let closed_at = if to == Status::Closed {
-        Some(now)
-    } else {
-        None
-    };
+    let closed_at = (to.status == Status::Closed).then_some(now);
+    let proposed_at = to.proposed.then_some(now);
     let updated = sqlx::query(
-        "UPDATE tickets SET status = $1, operator_id = $2, updated_at = $3, closed_at = $4 \
-         WHERE id = $5 AND status = $6",
+        "UPDATE tickets SET status = $1, operator_id = $2, updated_at = $3, closed_at = $4, \
+         proposed_at = $5 WHERE id = $6 AND status = $7 AND COALESCE(proposed_at, 0) = $8",
     )
-    .bind(to.as_str())
+    .bind(to.status.as_str())
     .bind(operator_id)
     .bind(now)
     .bind(closed_at)
+    .bind(proposed_at)
     .bind(row.id)
     .bind(&row.status)
+    .bind(row.proposed_at.unwrap_or(0))
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
@@ -146,7 +146,7 @@ async fn set_state(
         };
         let event = Event {
             ticket: row.id,
-            actor: Some(actor),
+            actor,
             at: now,
             what,
         };
@@ -169,8 +169,9 @@ pub(super) async fn make_move(
         TicketRole::Operator => Role::Operator,
         TicketRole::Admin => Role::Admin,
     };
-    let from = row.status()?;
-    let (mut to, needs) = rule(input.step, role, from).ok_or(AppError::MoveNotAllowed)?;
+    let stage = row.stage()?;
+    let from = stage.status;
+    let (mut to, needs) = rule(input.step, role, stage).ok_or(AppError::MoveNotAllowed)?;
     let text = match needs {
         Needs::Nothing => None,
         Needs::Message | Needs::Resolution => Some(clean_text(
@@ -218,10 +219,20 @@ pub(super) async fn make_move(
         Move::Assign => Why::Manual,
         _ => Why::OperatorGone,
     };
+    let via = match input.step {
+        Move::Propose => Some(Via::Proposal),
+        Move::Confirm => Some(Via::Confirmed),
+        Move::Reject => Some(Via::NotSolved),
+        _ => None,
+    };
+    let to_stage = Stage {
+        status: to,
+        proposed: input.step == Move::Propose,
+    };
     let actor = session.user.id;
     let mut tx = state.db.begin_write().await?;
     fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
-    set_state(&mut tx, &row, to, operator, actor, now, why).await?;
+    set_state(&mut tx, &row, to_stage, operator, Some(actor), now, why).await?;
     let reason = if needs == Needs::Reason {
         text.clone()
     } else {
@@ -231,7 +242,12 @@ pub(super) async fn make_move(
         ticket: row.id,
         actor: Some(actor),
         at: now,
-        what: EventKind::Status { from, to, reason },
+        what: EventKind::Status {
+            from,
+            to,
+            reason,
+            via,
+        },
     };
     history::record(&mut tx, moved).await?;
     let message_id = match (&text, needs) {
@@ -257,6 +273,75 @@ pub(super) async fn make_move(
     Ok(row.id)
 }
 
+/// Closes every ticket whose proposed solution has waited for its client's word longer than the
+/// installation's days (`TicketSettings::solution_days`): a move of the system's, recorded as
+/// closed by silence, each in its own transaction. How many it closed. A ticket the client or
+/// its operator moved meanwhile is left as they left it.
+pub async fn lapse(state: &AppState) -> Result<usize, AppError> {
+    let days = settings::ticket_settings(state).await?.solution_days;
+    let now = state.clock.now_ms();
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE proposed_at <= $1 AND status = $2 ORDER BY proposed_at",
+    )
+    .bind(now - i64::from(days) * DAY_MS)
+    .bind(Status::ReturnedToClient.as_str())
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut closed = 0;
+    for id in due {
+        let row = ticket_row(state, id).await?;
+        let stage = row.stage()?;
+        if !stage.proposed {
+            continue;
+        }
+        let mut tx = state.db.begin_write().await?;
+        let to = Stage::from(Status::Closed);
+        match set_state(
+            &mut tx,
+            &row,
+            to,
+            row.operator_id,
+            None,
+            now,
+            Why::OperatorGone,
+        )
+        .await
+        {
+            Err(AppError::MoveNotAllowed) => continue,
+            moved => moved?,
+        }
+        let what = EventKind::Status {
+            from: stage.status,
+            to: Status::Closed,
+            reason: None,
+            via: Some(Via::Silence),
+        };
+        let event = Event {
+            ticket: id,
+            actor: None,
+            at: now,
+            what,
+        };
+        history::record(&mut tx, event).await?;
+        state.db.commit(tx).await?;
+        closed += 1;
+    }
+    if closed > 0 {
+        crate::server::assignment::wake(state);
+    }
+    Ok(closed)
+}
+
+/// Closes lapsed proposals (`lapse`) every few minutes, for as long as the server runs.
+pub async fn keep_lapsing(state: AppState) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+        if let Err(e) = lapse(&state).await {
+            tracing::error!(error = %e, "closing lapsed proposed solutions failed");
+        }
+    }
+}
+
 /// A message in the thread, or an internal note (staff only), on a ticket that is not closed.
 pub(super) async fn post(
     state: &AppState,
@@ -271,12 +356,18 @@ pub(super) async fn post(
     }
     match row.status()? {
         Status::Closed => return Err(AppError::MoveNotAllowed),
-        // A client's message on a returned ticket is the answer the operator asked for: the
-        // ticket goes back to work, whichever box the client wrote in.
+        // A client's message on a returned ticket is the answer the operator asked for — or,
+        // to a proposed solution, what is still wrong: the ticket goes back to work, whichever
+        // box the client wrote in.
         Status::ReturnedToClient if seen_as == TicketRole::Client => {
+            let step = if row.stage()?.proposed {
+                Move::Reject
+            } else {
+                Move::Answer
+            };
             let answer = TicketMove {
                 ticket_id: row.id,
-                step: Move::Answer,
+                step,
                 text: Some(input.body.clone()),
                 operator_id: None,
                 attachments: input.attachments.clone(),
@@ -338,7 +429,8 @@ pub(super) async fn force(
     let mut tx = state.db.begin_write().await?;
     fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
     let why = Why::Forced(reason.clone());
-    set_state(&mut tx, &row, input.status, operator, actor, now, why).await?;
+    let to = Stage::from(input.status);
+    set_state(&mut tx, &row, to, operator, Some(actor), now, why).await?;
     if input.status != from {
         let what = EventKind::Forced {
             from,

@@ -179,6 +179,7 @@ impl Opened {
                 ticket: None,
             }],
             moves: moves_for(Role::Client, Status::Open),
+            proposed_until: None,
             operator_id: None,
         }
     }

@@ -7,6 +7,7 @@ mod change;
 mod create;
 mod read;
 
+pub use change::{keep_lapsing, lapse};
 pub use create::create;
 pub use read::{list, search, view};
 

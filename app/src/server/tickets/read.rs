@@ -13,7 +13,7 @@ use crate::server::input::clean_line;
 use crate::server::markdown;
 use crate::server::ticket::ticket_row;
 use crate::server::AppState;
-use crate::tickets::{moves_for, reference, Priority, Status};
+use crate::tickets::{moves_for, reference, Priority, Status, DAY_MS};
 
 const PAGE: i64 = 50;
 
@@ -210,7 +210,16 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
         .map(|e| e.into_event(reader))
         .collect::<Result<Vec<_>, _>>()?;
     history::name_receivers(&state.db.pool, &mut history).await?;
-    let status = row.status()?;
+    let stage = row.stage()?;
+    let proposed_until = match row.proposed_at.filter(|_| stage.proposed) {
+        Some(at) => {
+            let days = crate::server::settings::ticket_settings(state)
+                .await?
+                .solution_days;
+            Some(at + i64::from(days) * DAY_MS)
+        }
+        None => None,
+    };
     Ok(TicketDetail {
         ticket: summary,
         description_html: markdown::render(&row.description),
@@ -221,10 +230,11 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
         history,
         operator_id: row.operator_id.filter(|_| staff),
         moves: match seen_as {
-            TicketRole::Admin => moves_for(Role::Admin, status),
-            TicketRole::Operator => moves_for(Role::Operator, status),
-            TicketRole::Client => moves_for(Role::Client, status),
+            TicketRole::Admin => moves_for(Role::Admin, stage),
+            TicketRole::Operator => moves_for(Role::Operator, stage),
+            TicketRole::Client => moves_for(Role::Client, stage),
         },
+        proposed_until,
     })
 }
 

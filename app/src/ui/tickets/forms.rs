@@ -7,7 +7,7 @@ use crate::dto::limits::{REASON_MAX, TEXT_MAX};
 use crate::dto::{Attachment, Category, Role, TicketDetail, TicketEdit, TicketMessage, TicketMove};
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::tickets::{rule, Move, Needs, Priority, Status};
+use crate::tickets::{rule, Move, Needs, Priority, Stage};
 use crate::ui::{
     add_files, choices, id_options, t, use_ui, ActionKey, ErrorNote, FilePicker, FormCall, Select,
     TextArea,
@@ -27,6 +27,9 @@ fn move_label(mv: Move, role: Role) -> Msg {
         (Move::Close, Role::Client) => Msg::MoveCloseClient,
         (Move::Close, _) => Msg::SendAndClose,
         (Move::Reopen, _) => Msg::MoveReopen,
+        (Move::Propose, _) => Msg::SendAndPropose,
+        (Move::Confirm, _) => Msg::MoveConfirm,
+        (Move::Reject, _) => Msg::MoveReject,
     }
 }
 
@@ -175,14 +178,14 @@ pub(super) fn FieldsForm(
 #[component]
 pub(super) fn MoveForm(
     id: i64,
-    status: Status,
+    stage: Stage,
     mv: Move,
     /// The ticket's version on screen.
     version: i64,
     on_change: impl Fn(TicketDetail) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ui = use_ui();
-    let reason = rule(mv, ui.app, status).is_some_and(|r| r.1 == Needs::Reason);
+    let reason = rule(mv, ui.app, stage).is_some_and(|r| r.1 == Needs::Reason);
     let text = RwSignal::new(String::new());
     let call = FormCall::new();
     let key = ActionKey::new();
@@ -242,12 +245,14 @@ impl Draft {
 /// The one composer of a ticket: a message to the other side, with files; staff may make it an
 /// internal note instead. Its send buttons carry the moves that take a message (`steps`:
 /// "Send and ask the client", "Send and close"), so no move has a box of its own. A client
-/// `answering` a returned ticket sends the answer the operator asked for (the server moves the
-/// ticket back to work).
+/// `answering` a returned ticket sends the answer the operator asked for — or, to a proposed
+/// solution (`rejecting`), what still does not work — and the server moves the ticket back to
+/// work.
 #[component]
 pub(super) fn Reply(
     id: i64,
     answering: bool,
+    rejecting: bool,
     steps: Vec<Move>,
     draft: Draft,
     /// The ticket's version on screen.
@@ -363,7 +368,11 @@ pub(super) fn Reply(
     };
     view! {
         <form class="form reply" class:note=move || internal.get() on:submit=submit on:paste=pasted>
-            <TextArea id="reply" label=if answering { Msg::NeedsAnswer } else { Msg::Message }
+            <TextArea id="reply" label=match (answering, rejecting) {
+                    (_, true) => Msg::NeedsWhatIsWrong,
+                    (true, false) => Msg::NeedsAnswer,
+                    (false, false) => Msg::Message,
+                }
                 value=body required=true maxlength=TEXT_MAX/>
             <p class="hint">
                 {t(Msg::PreviewHint)} " "
@@ -386,10 +395,11 @@ pub(super) fn Reply(
             <ErrorNote message=call.message()/>
             <p class="actions">
                 <button type="submit" disabled=move || call.busy() on:click=move |_| step.set(None)>
-                    {move || t(match (answering, internal.get()) {
-                        (true, _) => Msg::MoveAnswer,
-                        (false, true) => Msg::AddNote,
-                        (false, false) => Msg::Send,
+                    {move || t(match (answering, rejecting, internal.get()) {
+                        (_, true, _) => Msg::MoveReject,
+                        (true, false, _) => Msg::MoveAnswer,
+                        (false, _, true) => Msg::AddNote,
+                        (false, _, false) => Msg::Send,
                     })()}
                 </button>
                 {steps.into_iter().map(|mv| view! {

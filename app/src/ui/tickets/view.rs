@@ -63,9 +63,13 @@ fn TicketBody(
     let ui = use_ui();
     let ticket = detail.ticket.clone();
     let status = ticket.status;
+    let stage = detail.stage();
     let priority = ticket.priority;
-    // A client on a returned ticket answers in the one message box: no second box.
+    // A client on a returned ticket answers in the one message box: no second box. To a
+    // proposed solution, that answer says what still does not work.
     let answering = ui.app == Role::Client && status == Status::ReturnedToClient;
+    let rejecting = answering && stage.proposed;
+    let proposed_until = detail.proposed_until;
     let returned_ask = answering
         .then(|| {
             detail
@@ -82,10 +86,10 @@ fn TicketBody(
         .moves
         .iter()
         .copied()
-        .filter(|m| *m != Move::Assign && !(answering && *m == Move::Answer))
+        .filter(|m| *m != Move::Assign && !(answering && matches!(m, Move::Answer | Move::Reject)))
         .partition(|m| {
             matches!(
-                rule(*m, ui.app, status).map(|r| r.1),
+                rule(*m, ui.app, stage).map(|r| r.1),
                 Some(Needs::Message | Needs::Resolution)
             )
         });
@@ -123,8 +127,11 @@ fn TicketBody(
         <h1><code>{ticket.reference.clone()}</code> " · " {ticket.subject.clone()}</h1>
         {returned_ask.map(|ask| view! {
             <section class="card returned" role="status">
-                <p><strong>{t(Msg::ReturnedBanner)}</strong></p>
+                <p><strong>{t(if rejecting { Msg::ProposedBanner } else { Msg::ReturnedBanner })}</strong></p>
                 <div class="text" inner_html=ask></div>
+                {proposed_until.map(|until| view! {
+                    <p class="hint">{t(Msg::ProposedClosesOn)} " " {move || ui.exact_time(until)}</p>
+                })}
             </section>
         })}
         <section class="card">
@@ -135,6 +142,9 @@ fn TicketBody(
                 <dt>{t(Msg::Client)}</dt><dd>{ticket.client_name.clone()}</dd>
                 <dt>{t(Msg::Operator)}</dt><dd>{ticket.operator_name.clone().unwrap_or_else(|| Msg::Unassigned.text(ui.lang.get_untracked()).to_string())}</dd>
                 <dt>{t(Msg::Updated)}</dt><dd><When at=ticket.updated_at/></dd>
+                {proposed_until.filter(|_| ui.app != Role::Client).map(|until| view! {
+                    <dt>{t(Msg::ProposedUntil)}</dt><dd>{move || ui.exact_time(until)}</dd>
+                })}
                 {detail.earlier_ticket.clone().map(|(id, reference)| view! {
                     <dt>{t(Msg::EarlierTicket)}</dt><dd><TicketLink id=id reference=reference/></dd>
                 })}
@@ -162,11 +172,11 @@ fn TicketBody(
                 }).collect_view()}
             </ol>
             {changed_meanwhile}
-            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering steps=steps.clone() draft=draft version=version on_change=on_change/> })}
+            {(status != Status::Closed).then(|| view! { <Reply id=ticket.id answering=answering rejecting=rejecting steps=steps.clone() draft=draft version=version on_change=on_change/> })}
         </section>
         {(!moves.is_empty()).then(|| view! {
             <section class="card">
-                {moves.into_iter().map(|mv| view! { <MoveForm id=ticket.id status=status mv=mv version=version on_change=on_change/> }).collect_view()}
+                {moves.into_iter().map(|mv| view! { <MoveForm id=ticket.id stage=stage mv=mv version=version on_change=on_change/> }).collect_view()}
             </section>
         })}
         <details class="card">
