@@ -140,6 +140,7 @@ pub mod limits {
     /// The days a proposed solution may wait for the client: the range, and the default.
     pub const SOLUTION_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
     pub const SOLUTION_DAYS_DEFAULT: u32 = 7;
+    pub const REPORT_NAME_MAX: usize = 80;
 }
 
 /// A client's new ticket. `idempotency_key` is made by the client once per ticket it means to
@@ -396,6 +397,75 @@ pub struct RatedTicket {
     pub good: bool,
     pub comment: Option<String>,
     pub at: i64,
+}
+
+/// What a saved report shows in each of its columns.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Created,
+    Closed,
+    Reopened,
+    /// Closed by the client confirming a proposed solution.
+    Confirmed,
+    /// Closed by itself, the client silent on a proposed solution.
+    Lapsed,
+    /// Tickets assigned (by operator).
+    Handled,
+    /// Medians.
+    FirstResponse,
+    Resolution,
+    Satisfied,
+    /// Tickets not closed at the end of each step (by time).
+    Backlog,
+}
+
+impl Measure {
+    pub const ALL: [Measure; 10] = [
+        Measure::Created,
+        Measure::Closed,
+        Measure::Reopened,
+        Measure::Confirmed,
+        Measure::Lapsed,
+        Measure::Handled,
+        Measure::FirstResponse,
+        Measure::Resolution,
+        Measure::Satisfied,
+        Measure::Backlog,
+    ];
+}
+
+/// What a saved report's rows are.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Breakdown {
+    /// One row per step of the period (hour, day, week).
+    Time,
+    Category,
+    Priority,
+    Operator,
+}
+
+/// A report as saved: its columns, its rows, and the statistics it reads.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ReportDefinition {
+    pub measures: Vec<Measure>,
+    pub breakdown: Breakdown,
+    pub query: StatsQuery,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SavedReport {
+    pub id: i64,
+    pub name: String,
+    pub definition: ReportDefinition,
+}
+
+/// A report to save under `name`; one of the same name (whatever its case) is replaced.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SaveReport {
+    pub name: String,
+    pub definition: ReportDefinition,
 }
 
 /// The admin's home: what needs attention now, at a glance, each part leading to its page.

@@ -32,6 +32,8 @@ pub enum Field {
     Comment,
     Period,
     SolutionDays,
+    ReportName,
+    Measures,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

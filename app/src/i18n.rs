@@ -281,6 +281,18 @@ messages! {
     NobodyOnDuty => "No operator is on duty.", "Nijedan operater nije na dužnosti.";
     SatisfactionWeek => "Satisfaction, last 7 days", "Zadovoljstvo, posljednjih 7 dana";
     SeeQueue => "See the queue", "Pogledaj red čekanja";
+    SavedReports => "Saved reports", "Sačuvani izvještaji";
+    NoSavedReports => "No report saved yet. Choose a period, a step and filters above, then save them as a report below.", "Još nema sačuvanih izvještaja. Odaberite period, korak i filtere iznad, pa ih ispod sačuvajte kao izvještaj.";
+    SaveAsReport => "Save as a report", "Sačuvaj kao izvještaj";
+    SaveAsReportHint => "Saves the period, step and filters chosen above with the columns and rows chosen here. A report of the same name is replaced.", "Čuva period, korak i filtere odabrane iznad sa kolonama i redovima odabranim ovdje. Izvještaj istog naziva se zamjenjuje.";
+    ReportName => "Report name", "Naziv izvještaja";
+    Measures => "Columns", "Kolone";
+    Breakdown => "Rows", "Redovi";
+    ByTime => "By step of time", "Po koraku vremena";
+    RunReport => "Run", "Pokreni";
+    DeleteReport => "Delete", "Obriši";
+    SaveReport => "Save the report", "Sačuvaj izvještaj";
+    AllRows => "All", "Sve";
     SeeFloor => "See who works", "Pogledaj ko radi";
     SeeFigures => "See the figures", "Pogledaj brojke";
     PeriodToday => "Today", "Danas";
@@ -509,6 +521,8 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Comment => Msg::RatingComment,
         Field::Period => Msg::Period,
         Field::SolutionDays => Msg::SolutionDays,
+        Field::ReportName => Msg::ReportName,
+        Field::Measures => Msg::Measures,
     }
     .text(lang)
 }

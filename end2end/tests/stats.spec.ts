@@ -99,3 +99,61 @@ test('an admin reads the statistics as charts and tables and downloads them', as
   await expect(admin.locator('table.created-closed tbody tr')).toHaveCount(24);
   await expect(glance.locator('.glance', { hasText: 'Created' })).toContainText('3');
 });
+
+test('an admin saves a report, reruns it with one click and downloads it', async ({ browser }) => {
+  const adminCtx = await adminContext(browser);
+  const { page: client } = await person(browser, adminCtx, 'Emina Izvještajić', 'client');
+  const { page: operator } = await person(browser, adminCtx, 'Dino Redović', 'operator');
+  const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+  const created = await call(client.context(), 'tickets/create', { input: { subject: 'Report probe',
+    description: 'Counted in a saved report.', category_id: null, priority: 'normal', earlier_ticket_id: null,
+    idempotency_key: 'report-1' } });
+  const id = created.body.ticket.id;
+  expect((await call(adminCtx, 'tickets/move', { input: { ticket_id: id, step: 'assign', text: null,
+    operator_id: operatorId } })).status).toBe(200);
+  for (const [step, text] of [['start', null], ['close', 'Done.']]) {
+    expect((await call(operator.context(), 'tickets/move', { input: { ticket_id: id, step, text,
+      operator_id: null } })).status).toBe(200);
+  }
+
+  const admin = await adminCtx.newPage();
+  await admin.goto('/admin/stats');
+  await expect(admin.locator('section.saved-reports')).toBeVisible();
+  await admin.getByLabel('Operator', { exact: true }).selectOption({ label: 'Dino Redović' });
+  const form = admin.locator('details.save-report');
+  await form.getByText('Save as a report').click();
+  // Nothing named: refused with the reason, nothing saved.
+  await form.getByLabel('Report name').fill('   ');
+  await form.getByRole('button', { name: 'Save the report' }).click();
+  await expect(form.getByRole('alert')).toContainText('Report name');
+  await form.getByLabel('Report name').fill('Dino this week');
+  await form.getByLabel('Assigned').check();
+  await form.getByLabel('Rows').selectOption({ label: 'By operator' });
+  await form.getByRole('button', { name: 'Save the report' }).click();
+  await expect(form.getByText('Saved.')).toBeVisible();
+  await accessible(admin, 'saved reports');
+
+  // Another day: the filters on the page are back to none; one click gives the saved question.
+  await admin.reload();
+  const saved = admin.locator('section.saved-reports');
+  await saved.getByRole('button', { name: 'Run · Dino this week' }).click();
+  const table = 'table.dino-this-week';
+  await expect(admin.locator(table)).toBeVisible();
+  expect(await tableText(admin, table)).toEqual([
+    ['Operator', 'Created', 'Resolved', 'Assigned'],
+    ['Dino Redović', '1', '1', '1'],
+    ['All', '1', '1', '—'],
+  ]);
+  const section = admin.locator('section.figures', { has: admin.locator(table) });
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    section.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('dino-this-week.csv');
+  expect(csvRows(readFileSync((await download.path())!, 'utf8'))).toEqual(await tableText(admin, table));
+
+  // Deleted: gone from the list, and its table with it.
+  await saved.getByRole('button', { name: 'Delete · Dino this week' }).click();
+  await expect(saved.getByRole('button', { name: 'Run · Dino this week' })).toHaveCount(0);
+  await expect(admin.locator(table)).toHaveCount(0);
+});

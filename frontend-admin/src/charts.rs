@@ -232,27 +232,36 @@ fn download(name: &str, text: &str) {
 /// Small bars in a table's cells: per row, per column, (value, the column's largest).
 pub type Bars = Vec<Vec<Option<(i64, i64)>>>;
 
+/// A fixed text as a heading that follows the language picker.
+pub fn msg(m: Msg) -> Signal<String> {
+    let lang = use_ui().lang;
+    Signal::derive(move || m.text(lang.get()).to_string())
+}
+
 /// A table of text cells under its title, with the button that downloads it as CSV.
 #[component]
 pub fn FigureTable(
-    title: Msg,
-    file: &'static str,
+    /// The heading, in the language of the moment (`msg`), or a name someone gave.
+    #[prop(into)]
+    title: Signal<String>,
+    /// The CSV file's name, without `.csv`; also the table's class.
+    #[prop(into)]
+    file: String,
     head: Vec<String>,
     rows: Vec<Vec<String>>,
     #[prop(optional)] bars: Option<Bars>,
     #[prop(optional)] chart: Option<AnyView>,
 ) -> impl IntoView {
-    let ui = use_ui();
     let text = csv(&head, &rows);
+    let class = format!("figures {file}");
     let save = move |_| download(&format!("{file}.csv"), &text);
     let bars = bars.unwrap_or_default();
-    let lang = ui.lang;
     view! {
-        <section class="card figures" aria-label=move || title.text(lang.get())>
-            <h2>{t(title)}</h2>
+        <section class="card figures" aria-label=move || title.get()>
+            <h2>{move || title.get()}</h2>
             {chart}
             <div class="table-wrap">
-                <table class=format!("figures {file}")>
+                <table class=class>
                     <thead><tr>{head.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
                     <tbody>
                         {rows.into_iter().enumerate().map(|(r, row)| {

@@ -2,7 +2,7 @@
 //! week) and filters; the figures at a glance; then each chart over the table of its numbers,
 //! and the tables by operator, category and priority — every table downloadable as CSV.
 
-use super::charts::{Bars, Chart, FigureTable, Kind, Series};
+use super::charts::{msg, Bars, Chart, FigureTable, Kind, Series};
 use super::tickets::{Pick, TicketFilters};
 use app::api::stats::stats_report;
 use app::dto::{Bucket, Durations, Figures, Period, Stats, StatsFilter, StatsQuery};
@@ -54,19 +54,24 @@ pub fn StatsPage() -> impl IntoView {
     let filter = RwSignal::new(StatsFilter::default());
     let stats = RwSignal::new(None::<Stats>);
     let call = FormCall::new();
-    // Again whenever a choice changes (chosen dates: once both are there).
-    Effect::new(move |_| {
+    // The choices as a query (chosen dates: once both are there).
+    let query = Memo::new(move |_| {
         let code = period_code.get();
         let (f, t) = (from.get(), to.get());
         if code == "custom" && (f.is_empty() || t.is_empty()) {
-            return;
+            return None;
         }
-        let query = StatsQuery {
+        Some(StatsQuery {
             period: period(&code, f, t),
             bucket: bucket.get(),
             filter: filter.get(),
-        };
-        call.run(stats_report(query), move |s| stats.set(Some(s)));
+        })
+    });
+    // Again whenever a choice changes.
+    Effect::new(move |_| {
+        if let Some(query) = query.get() {
+            call.run(stats_report(query), move |s| stats.set(Some(s)));
+        }
     });
     let date = move |id: &'static str, label: Msg, value: RwSignal<String>| {
         view! {
@@ -97,6 +102,7 @@ pub fn StatsPage() -> impl IntoView {
             </div>
             <ErrorNote message=call.message()/>
         </section>
+        <super::reports::SavedReports query=Signal::from(query)/>
         {move || (call.busy() && stats.with(Option::is_none)).then(|| view! { <Loading/> })}
         {move || stats.get().map(|s| {
             let lang = ui.lang.get();
@@ -105,10 +111,10 @@ pub fn StatsPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
+/// Each step's start as its row and the chart's axis read it: the day, and by the hour the
+/// time too, in the installation's time zone.
+pub fn step_labels(stats: &Stats, bucket: Bucket) -> Vec<String> {
     let ui = use_ui();
-    let text = |m: Msg| m.text(lang).to_string();
     let label = move |ms: i64| match bucket {
         Bucket::Hour => ui.local_time(
             ms,
@@ -125,7 +131,13 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
             &[("weekday", "short"), ("day", "numeric"), ("month", "short")],
         ),
     };
-    let labels: Vec<String> = stats.buckets.iter().map(|b| label(b.start)).collect();
+    stats.buckets.iter().map(|b| label(b.start)).collect()
+}
+
+#[component]
+fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
+    let text = |m: Msg| m.text(lang).to_string();
+    let labels = step_labels(&stats, bucket);
     let quiet = stats.totals.created == 0 && stats.totals.closed == 0 && stats.reopened == 0;
     let per_step = |pick: fn(&app::dto::StatsBucket) -> i64| -> Vec<i64> {
         stats.buckets.iter().map(pick).collect()
@@ -296,13 +308,13 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
             </dl>
             {quiet.then(|| view! { <p class="hint">{t(Msg::NothingInPeriod)}</p> })}
         </section>
-        <FigureTable title=Msg::OverTime file="created-closed" head=flow_head rows=flow_rows
+        <FigureTable title=msg(Msg::OverTime) file="created-closed" head=flow_head rows=flow_rows
             chart=view! { <Chart id="chart-flow" kind=Kind::Lines title=Msg::OverTime described=Msg::OverTimeDescribed labels=labels.clone() series=flow/> }.into_any()/>
-        <FigureTable title=Msg::Backlog file="backlog" head=backlog_head rows=backlog_rows
+        <FigureTable title=msg(Msg::Backlog) file="backlog" head=backlog_head rows=backlog_rows
             chart=view! { <Chart id="chart-backlog" kind=Kind::StackedBars title=Msg::Backlog described=Msg::BacklogDescribed labels=labels[..known].to_vec() series=backlog/> }.into_any()/>
-        <FigureTable title=Msg::ByOperator file="by-operator" head=operator_head rows=operator_rows bars=operator_bars/>
-        <FigureTable title=Msg::ByCategory file="by-category" head=figure_head(Msg::Category) rows=by_category/>
-        <FigureTable title=Msg::ByPriority file="by-priority" head=figure_head(Msg::Priority) rows=by_priority/>
+        <FigureTable title=msg(Msg::ByOperator) file="by-operator" head=operator_head rows=operator_rows bars=operator_bars/>
+        <FigureTable title=msg(Msg::ByCategory) file="by-category" head=figure_head(Msg::Category) rows=by_category/>
+        <FigureTable title=msg(Msg::ByPriority) file="by-priority" head=figure_head(Msg::Priority) rows=by_priority/>
         {(!stats.comments.is_empty()).then(|| view! {
             <section class="card satisfaction">
                 <h2>{t(Msg::ClientComments)}</h2>

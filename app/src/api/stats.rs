@@ -1,6 +1,6 @@
 //! Statistics and reports for the admin console.
 
-use crate::dto::{Overview, Stats, StatsQuery};
+use crate::dto::{Overview, SaveReport, SavedReport, Stats, StatsQuery};
 
 endpoint! {
     /// Statistics over a period, by step of time, category, priority and operator.
@@ -15,5 +15,29 @@ endpoint! {
     "stats/overview" for Admin => pub async fn stats_overview() -> Overview |caller| {
         use crate::server::stats;
         stats::overview(&caller.state).await
+    }
+}
+
+endpoint! {
+    /// Every saved report, by name.
+    "stats/reports" for Admin => pub async fn saved_reports() -> Vec<SavedReport> |caller| {
+        use crate::server::stats::saved;
+        saved::list(&caller.state).await
+    }
+}
+
+endpoint! {
+    /// Saves a report (replacing one of the same name); every saved report.
+    "stats/save_report" for Admin => pub async fn save_stats_report(input: SaveReport) -> Vec<SavedReport> |caller| {
+        use crate::server::stats::saved;
+        saved::save(&caller.state, caller.session()?, &input).await
+    }
+}
+
+endpoint! {
+    /// Deletes a saved report; every one left.
+    "stats/delete_report" for Admin => pub async fn delete_report(id: i64) -> Vec<SavedReport> |caller| {
+        use crate::server::stats::saved;
+        saved::delete(&caller.state, id).await
     }
 }

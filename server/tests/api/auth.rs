@@ -55,6 +55,9 @@ pub fn sample_body(path: &str) -> Value {
         }
         "/api/satisfaction/of_operator" => json!({"operator_id": null}),
         "/api/stats/report" => json!({"query": {"period": "today", "bucket": "day"}}),
+        "/api/stats/save_report" => json!({"input": {"name": "Probe", "definition":
+            {"measures": ["created"], "breakdown": "time", "query": {"period": "today", "bucket": "day"}}}}),
+        "/api/stats/delete_report" => json!({"id": 999_999}),
         _ => json!({}),
     }
 }

@@ -335,7 +335,88 @@ async fn the_overview_agrees_with_the_statistics_and_the_floor(backend: Backend)
     app.stop().await;
 }
 
+/// Saved reports: named (one per name, whatever its case), checked as running them checks
+/// them, listed by name, rerun from what was saved, deleted; the admin's alone.
+async fn admins_save_rerun_and_delete_reports(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let definition = |measures: Value, period: Value| {
+        json!({"measures": measures, "breakdown": "operator",
+            "query": {"period": period, "bucket": "day",
+                "filter": {"category_id": null, "priority": "high", "operator_id": null, "client_id": null}}})
+    };
+    let save =
+        |name: &str, definition: Value| json!({"input": {"name": name, "definition": definition}});
+    let weekly = definition(json!(["created", "closed", "created"]), json!("last7_days"));
+    for (name, def, field) in [
+        ("  ", weekly.clone(), "report_name"),
+        ("Weekly", definition(json!([]), json!("today")), "measures"),
+        (
+            "Weekly",
+            definition(
+                json!(["created"]),
+                json!({"custom": {"from": "2026-02-30", "to": "2026-03-01"}}),
+            ),
+            "period",
+        ),
+    ] {
+        let (status, body) = admin.call("stats/save_report", save(name, def)).await;
+        assert_eq!(
+            (status, code(&body), &body["field"]),
+            (422, "invalid", &json!(field))
+        );
+    }
+    let (status, list) = admin.call("stats/reports", json!({})).await;
+    assert_eq!((status, list), (200, json!([])), "nothing refused was kept");
+
+    let (status, list) = admin
+        .call("stats/save_report", save(" Weekly ", weekly))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list[0]["name"], "Weekly");
+    assert_eq!(
+        list[0]["definition"]["measures"],
+        json!(["created", "closed"]),
+        "each measure once"
+    );
+    assert_eq!(list[0]["definition"]["query"]["filter"]["priority"], "high");
+    let monthly = definition(json!(["satisfied"]), json!("this_month"));
+    admin
+        .call("stats/save_report", save("Monthly", monthly))
+        .await;
+    // The same name in another case replaces it.
+    let today = definition(json!(["handled", "resolution"]), json!("today"));
+    let (_, list) = admin.call("stats/save_report", save("WEEKLY", today)).await;
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Monthly", "WEEKLY"]);
+    assert_eq!(list[1]["definition"]["query"]["period"], "today");
+    // Rerun: what was saved is a query the statistics answer.
+    let (status, _) = admin
+        .call(
+            "stats/report",
+            json!({"query": list[1]["definition"]["query"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = client.call("stats/reports", json!({})).await;
+    assert_eq!(status, 403, "the admin's");
+    let id = list[0]["id"].as_i64().unwrap();
+    let (status, list) = admin.call("stats/delete_report", json!({"id": id})).await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (status, _) = admin.call("stats/delete_report", json!({"id": id})).await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
+
 on_both_databases!(
     two_days_give_exactly_the_expected_figures,
-    the_overview_agrees_with_the_statistics_and_the_floor
+    the_overview_agrees_with_the_statistics_and_the_floor,
+    admins_save_rerun_and_delete_reports
 );

@@ -13,6 +13,7 @@
 
 pub mod figures;
 mod overview;
+pub mod saved;
 
 pub use overview::overview;
 
