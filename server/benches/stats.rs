@@ -1,5 +1,5 @@
-//! `cargo xtask bench stats [SIZES…] [--sqlite | --postgres]`: seeds SIZES tickets (default
-//! 1000000) spread over two years — each with its history (assignment, start, returns to the
+//! `cargo xtask bench stats [SIZES…] [--sqlite | --postgres] [--days N] [--samples N]`: seeds
+//! SIZES tickets (default 1000000) spread over two years (or N days) — each with its history (assignment, start, returns to the
 //! client, closing, reopenings, ratings) and its facts, as the history writer keeps them — on
 //! SQLite and PostgreSQL, then times the admin's statistics over HTTP against the real router:
 //! the last 30 days by day, by hour, and narrowed to one operator, and the last 7 days by day.
@@ -14,7 +14,7 @@ mod served;
 
 use app::dto::{NewAccount, Role};
 use app::server::db::Backend;
-use app::server::{accounts, AppState};
+use app::server::{accounts, moves, AppState};
 use common::{Report, Target};
 use serde_json::{json, Value};
 use served::{name, Opened};
@@ -22,12 +22,14 @@ use std::time::{Duration, Instant};
 
 const OPERATORS: usize = 20;
 const CLIENTS: usize = 200;
+/// Timings per case (`--samples N` to change).
 const SAMPLES: usize = 100;
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
-/// The tickets are created evenly over this long, up to now.
-const SPAN: i64 = 730 * DAY;
+/// The tickets are created evenly over this many days, up to now (`--days N` to change: a
+/// smaller seed over fewer days keeps the density, and so each period's work, of the full one).
+const SPAN_DAYS: i64 = 730;
 
 /// A fixed, well-mixed number from a ticket's index (splitmix64).
 fn mix(i: u64) -> u64 {
@@ -193,8 +195,15 @@ async fn insert(state: &AppState, head: &str, rows: &[String]) {
     }
 }
 
-/// `n` tickets with their histories and facts, created evenly over `SPAN` up to now.
-async fn seed(state: &AppState, n: usize, operators: &[i64], clients: &[i64]) {
+/// What a run is asked for beside its sizes.
+#[derive(Clone, Copy)]
+struct Run {
+    span: i64,
+    samples: usize,
+}
+
+/// `n` tickets with their histories and facts, created evenly over `span` up to now.
+async fn seed(state: &AppState, n: usize, span: i64, operators: &[i64], clients: &[i64]) {
     let start = Instant::now();
     let mut categories = Vec::new();
     for name in ["Hardware", "Network", "Accounts", "Billing", "Other"] {
@@ -212,7 +221,7 @@ async fn seed(state: &AppState, n: usize, operators: &[i64], clients: &[i64]) {
         let batch = (n - done).min(5_000);
         let lives: Vec<Life> = (done..done + batch)
             .map(|i| {
-                let created = now - SPAN + (i as i64) * SPAN / n as i64;
+                let created = now - span + (i as i64) * span / n as i64;
                 life(i as i64 + 1, created, now, operators, clients, &categories)
             })
             .collect();
@@ -251,6 +260,7 @@ async fn seed(state: &AppState, n: usize, operators: &[i64], clients: &[i64]) {
 }
 
 async fn measure(
+    run: Run,
     report: &mut Report,
     scope: &str,
     label: &str,
@@ -258,9 +268,9 @@ async fn measure(
     url: &str,
     query: Value,
 ) {
-    let mut times = Vec::with_capacity(SAMPLES);
+    let mut times = Vec::with_capacity(run.samples);
     let body = json!({ "query": query });
-    for _ in 0..SAMPLES {
+    for _ in 0..run.samples {
         let start = Instant::now();
         let res = http.post(url).json(&body).send().await.unwrap();
         assert!(res.status().is_success(), "{label}: {}", res.status());
@@ -287,7 +297,7 @@ async fn measure(
     );
 }
 
-async fn bench(report: &mut Report, backend: Backend, size: usize) {
+async fn bench(run: Run, report: &mut Report, backend: Backend, size: usize) {
     let scope = format!("{} {size}", name(backend));
     println!("\n== statistics over {size} tickets on {}", name(backend));
     let opened = Opened::open(backend).await;
@@ -313,7 +323,23 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
     };
     let operators = people(Role::Operator, OPERATORS).await;
     let clients = people(Role::Client, CLIENTS).await;
-    seed(&opened.state, size, &operators, &clients).await;
+    seed(&opened.state, size, run.span, &operators, &clients).await;
+    // What the history writer and the server's background task do: note each move, then count
+    // the moves per slot.
+    let start = Instant::now();
+    sqlx::query(
+        "INSERT INTO pending_moves (event_id, slot, from_value, to_value) \
+         SELECT id, at / 900000, COALESCE(from_value, ''), to_value FROM ticket_events \
+         WHERE kind IN ('created', 'status', 'forced')",
+    )
+    .execute(&opened.state.db.pool)
+    .await
+    .unwrap();
+    let rolled = moves::roll(&opened.state.db).await.unwrap();
+    println!(
+        "counted the moves of {rolled} events in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     // The figures are only as good as the seed: every ticket is there, with its facts.
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ticket_facts")
         .fetch_one(&opened.state.db.pool)
@@ -348,7 +374,7 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
         ),
     ];
     for (label, query) in cases {
-        measure(report, &scope, label, &admin, &url, query).await;
+        measure(run, report, &scope, label, &admin, &url, query).await;
     }
     served.stop().await;
 }
@@ -356,7 +382,26 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
 fn main() {
     tracing_subscriber::fmt().with_env_filter("error").init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    // `--days N`, `--samples N`: the number after the flag.
+    let after = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1)?.parse::<usize>().ok())
+    };
+    let run = Run {
+        span: after("--days").map_or(SPAN_DAYS, |d| d as i64) * DAY,
+        samples: after("--samples").unwrap_or(SAMPLES),
+    };
+    let flag_values: Vec<usize> = ["--days", "--samples"]
+        .iter()
+        .filter_map(|f| args.iter().position(|a| a == f).map(|i| i + 1))
+        .collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !flag_values.contains(i))
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
     let sizes = if sizes.is_empty() {
         vec![1_000_000]
     } else {
@@ -372,7 +417,8 @@ fn main() {
     };
     let mut report = Report::new("stats");
     report.setting("sizes", sizes.clone());
-    report.setting("span_days", SPAN / DAY);
+    report.setting("span_days", run.span / DAY);
+    report.setting("samples", run.samples);
     report.setting("operators", OPERATORS);
     report.setting(
         "databases",
@@ -384,7 +430,7 @@ fn main() {
         .unwrap();
     for backend in databases {
         for &size in &sizes {
-            rt.block_on(bench(&mut report, backend, size));
+            rt.block_on(bench(run, &mut report, backend, size));
         }
     }
     report.write();

@@ -411,6 +411,8 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     tokio::spawn(app::server::attachments::keep_tidy(state.clone()));
     // Idempotency keys are forgotten after a week.
     tokio::spawn(app::server::replay::keep_tidy(state.clone()));
+    // The statistics' status moves are counted per slot, a few seconds behind.
+    tokio::spawn(app::server::moves::keep_rolling(state.db.clone()));
     // Proposed solutions the client left unanswered for the set days close by themselves.
     tokio::spawn(app::server::tickets::keep_lapsing(state.clone()));
     server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;

@@ -19,7 +19,7 @@ cargo xtask <command>
   bench tickets [N…] [--sqlite|--postgres]
                       seed N tickets (default 100000) on SQLite and PostgreSQL; print latencies
                       and throughput
-  bench stats [N…] [--sqlite|--postgres]
+  bench stats [N…] [--sqlite|--postgres] [--days N] [--samples N]
                       seed N tickets with two years of history (default 1000000); time the
                       admin's statistics over 30 and 7 days
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time

@@ -118,6 +118,11 @@ pub async fn apply(conn: &mut AnyConnection, t: i64, event: Step<'_>) -> Result<
                 .bind(event.at)
                 .execute(&mut *conn)
                 .await?;
+            copy_ticket(conn, t).await?;
+        }
+        // Written after the ticket's row changed.
+        EventKind::Assigned { .. } | EventKind::Priority { .. } | EventKind::Category { .. } => {
+            copy_ticket(conn, t).await?;
         }
         EventKind::Message { .. } => {
             sqlx::query(
@@ -171,6 +176,33 @@ pub async fn apply(conn: &mut AnyConnection, t: i64, event: Step<'_>) -> Result<
     Ok(())
 }
 
+/// Copies the ticket's current category, priority, operator and client beside its facts, where
+/// the statistics filter and slice by them (not part of the fold: they are the ticket's row).
+async fn copy_ticket(conn: &mut AnyConnection, t: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE ticket_facts SET (category_id, priority, operator_id, client_id) = \
+         (SELECT category_id, priority, operator_id, client_id FROM tickets WHERE id = $1) \
+         WHERE ticket_id = $1",
+    )
+    .bind(t)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether every ticket's copies beside its facts are its row's (for the tests).
+pub async fn copies_agree(db: &Db) -> Result<bool, AppError> {
+    let differ: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ticket_facts f JOIN tickets t ON t.id = f.ticket_id \
+         WHERE COALESCE(f.category_id, 0) <> COALESCE(t.category_id, 0) \
+         OR f.priority <> t.priority OR COALESCE(f.operator_id, 0) <> COALESCE(t.operator_id, 0) \
+         OR f.client_id <> t.client_id",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(differ == 0)
+}
+
 /// The facts row of one ticket, as kept.
 pub async fn of_ticket(db: &Db, ticket: i64) -> Result<Option<Facts>, AppError> {
     Ok(sqlx::query_as(&format!(
@@ -206,7 +238,7 @@ pub async fn insert_missing(
     .bind(&f.closed_via)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    copy_ticket(conn, ticket).await
 }
 
 #[cfg(test)]

@@ -139,8 +139,8 @@ impl Columns {
     }
 }
 
-/// Appends one event to its ticket's history, and applies it to the ticket's facts
-/// (`facts::apply`); its id.
+/// Appends one event to its ticket's history, applies it to the ticket's facts
+/// (`facts::apply`) and notes it if it is a move (`moves::note`); its id.
 pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppError> {
     let columns = Columns::of(&event.what);
     let id = sqlx::query_scalar(
@@ -160,6 +160,7 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppEr
     .fetch_one(&mut *conn)
     .await?;
     facts::apply(&mut *conn, event.ticket, event.step()).await?;
+    super::moves::note(&mut *conn, id, event.at, &event.what).await?;
     Ok(id)
 }
 

@@ -27,6 +27,7 @@ pub mod input;
 pub mod licence;
 pub mod live;
 pub mod markdown;
+pub mod moves;
 pub mod passwords;
 pub mod presence;
 pub mod replay;

@@ -139,7 +139,7 @@ impl Served {
     pub async fn settle(&self) {
         let pool = &self.state.db.pool;
         if self.state.db.backend == Backend::Postgres {
-            sqlx::query("ANALYZE").execute(pool).await.unwrap();
+            sqlx::query("VACUUM ANALYZE").execute(pool).await.unwrap();
             sqlx::query("CHECKPOINT").execute(pool).await.unwrap();
         } else {
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")

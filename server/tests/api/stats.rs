@@ -4,22 +4,61 @@
 //! older tickets get their facts at start.
 
 use crate::common::{assign, code, step_ok, test_config, Backend, Browser, TestApp};
-use app::server::{facts, stats};
+use app::server::{facts, moves, stats};
 use serde_json::{json, Value};
 
 const MIN: i64 = 60_000;
 
-/// Every ticket's kept facts equal the fold of its log.
+/// Every ticket's kept facts equal the fold of its log, and its copies beside them its row;
+/// the moves counted per slot, with those pending, are the log's — before rolling forward, and
+/// after two processes rolled forward at once.
 pub async fn facts_agree_with_the_log(app: &TestApp) {
+    let db = &app.state.db;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY id")
-        .fetch_all(&app.state.db.pool)
+        .fetch_all(&db.pool)
         .await
         .unwrap();
     for id in ids {
-        let kept = facts::of_ticket(&app.state.db, id).await.unwrap();
-        let recounted = stats::recount(&app.state.db, id).await.unwrap();
+        let kept = facts::of_ticket(db, id).await.unwrap();
+        let recounted = stats::recount(db, id).await.unwrap();
         assert_eq!(kept, Some(recounted), "ticket {id}");
     }
+    assert!(facts::copies_agree(db).await.unwrap());
+    type Counts = std::collections::BTreeMap<(i64, String, String), i64>;
+    let counted = || async {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(moves::MOVES_SQL)
+            .bind(0_i64)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        let mut sums = Counts::new();
+        for (slot, from, to, n) in rows {
+            *sums.entry((slot, from, to)).or_default() += n;
+        }
+        sums
+    };
+    let logged: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT at / 900000, COALESCE(from_value, ''), to_value, COUNT(*) FROM ticket_events \
+         WHERE kind IN ('created', 'status', 'forced') \
+         GROUP BY at / 900000, COALESCE(from_value, ''), to_value",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let logged: Counts = logged
+        .into_iter()
+        .map(|(slot, from, to, n)| ((slot, from, to), n))
+        .collect();
+    assert_eq!(counted().await, logged, "before rolling forward");
+    let (a, b) = tokio::join!(moves::roll(db), moves::roll(db));
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(counted().await, logged, "after rolling forward");
+    let behind: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pending_moves")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(behind, 0, "every move is counted");
 }
 
 async fn report(admin: &Browser, query: Value) -> Value {

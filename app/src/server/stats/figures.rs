@@ -20,8 +20,8 @@ pub struct Moves {
 /// A ticket created in the period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Created {
-    pub created_at: i64,
-    pub first_response_at: Option<i64>,
+    /// From its creation to the first response, if there was one.
+    pub response_ms: Option<i64>,
     pub first_responder: Option<i64>,
     pub category: Option<i64>,
     pub priority: i64,
@@ -30,8 +30,8 @@ pub struct Created {
 /// A ticket closed in the period (its last close).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Closed {
-    pub created_at: i64,
-    pub closed_at: i64,
+    /// From its creation to its (last) close.
+    pub resolution_ms: i64,
     pub closed_by: Option<i64>,
     pub returned_ms: i64,
     pub rating: Option<i64>,
@@ -133,8 +133,8 @@ pub fn figures<'a>(
     let (mut n_created, mut responses) = (0, Vec::new());
     for c in created {
         n_created += 1;
-        if let Some(at) = c.first_response_at {
-            responses.push(at - c.created_at);
+        if let Some(ms) = c.response_ms {
+            responses.push(ms);
         }
     }
     let (mut n_closed, mut resolutions, mut good, mut bad) = (0, Vec::new(), 0, 0);
@@ -146,7 +146,7 @@ pub fn figures<'a>(
             Some(Via::Silence) => lapsed += 1,
             _ => {}
         }
-        resolutions.push(c.closed_at - c.created_at);
+        resolutions.push(c.resolution_ms);
         match c.rating {
             Some(1) => good += 1,
             Some(_) => bad += 1,
@@ -247,23 +247,20 @@ mod tests {
     fn slices_keep_their_own_tickets() {
         let created = [
             Created {
-                created_at: 0,
-                first_response_at: Some(10),
+                response_ms: Some(10),
                 first_responder: Some(5),
                 category: Some(1),
                 priority: 1,
             },
             Created {
-                created_at: 0,
-                first_response_at: None,
+                response_ms: None,
                 first_responder: None,
                 category: None,
                 priority: 3,
             },
         ];
         let closed = [Closed {
-            created_at: 0,
-            closed_at: 100,
+            resolution_ms: 100,
             closed_by: Some(5),
             returned_ms: 30,
             rating: Some(0),

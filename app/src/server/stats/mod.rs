@@ -17,8 +17,8 @@ pub mod saved;
 
 pub use overview::overview;
 
-use super::db::Db;
-use super::{facts, history, AppState};
+use super::db::{self, Db};
+use super::{facts, history, moves, AppState};
 use crate::dto::{
     Bucket, CategoryFigures, OperatorFigures, Period, PriorityFigures, RatedTicket, Stats,
     StatsFilter, StatsQuery,
@@ -29,10 +29,9 @@ use crate::tickets::{reference, Priority, Status};
 use figures::{Closed, Created, Moves};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan, Zoned};
+use moves::SLOT_MS;
 use std::collections::HashMap;
 
-/// The log's slot: 15 minutes, on which every time zone's hours and days begin.
-const SLOT_MS: i64 = 15 * 60_000;
 /// The most steps one chart has (31 days by the hour).
 const MAX_STEPS: usize = 31 * 24 + 1;
 /// The longest custom period.
@@ -108,6 +107,23 @@ fn filter_sql(filter: &StatsFilter, mut next: usize) -> (String, Vec<i64>) {
     (sql, binds)
 }
 
+/// The facts of the tickets (`t`) whose `at` column lies between the two bounds in `between`,
+/// narrowed by the filter: `columns` of each, read `packed`.
+async fn packed_rows<const N: usize>(
+    db: &Db,
+    columns: &[&str],
+    at: &str,
+    between: &[i64],
+    filter: &StatsFilter,
+) -> Result<Vec<[Option<i64>; N]>, AppError> {
+    let sql = format!(
+        "SELECT {} FROM ticket_facts t WHERE {at} >= $1 AND {at} < $2{{filter}}",
+        db::packed(columns)
+    );
+    let packed: Vec<(Option<String>,)> = rows(db, &sql, between, filter).await?;
+    db::unpacked(packed.first().and_then(|p| p.0.as_deref()))
+}
+
 /// Runs `sql` (whose `{filter}` stands for the filter) with `first` bound before the filter's
 /// values.
 async fn rows<T>(
@@ -138,26 +154,32 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
     let (from, to) = (ms[0], ms[ms.len() - 1]);
     let db = &state.db;
     let f = &query.filter;
+    // Filters read each ticket's current values, kept beside its facts (`t`).
     let joined = |sql: &str| {
         let join = if *f == StatsFilter::default() {
             ""
         } else {
-            " JOIN tickets t ON t.id = e.ticket_id"
+            " JOIN ticket_facts t ON t.ticket_id = e.ticket_id"
         };
         sql.replace("{join}", join)
     };
 
-    let moves: Vec<(i64, Option<String>, Option<String>, i64)> = rows(
-        db,
-        &joined(
-            "SELECT e.at / 900000 AS slot, e.from_value, e.to_value, COUNT(*) \
-             FROM ticket_events e{join} WHERE e.kind IN ('created', 'status', 'forced') \
-             AND e.at >= $1{filter} GROUP BY e.at / 900000, e.from_value, e.to_value",
-        ),
-        &[from],
-        f,
-    )
-    .await?;
+    // Unfiltered, the moves come counted per slot (`moves`); filtered, from the log.
+    let moves: Vec<(i64, Option<String>, Option<String>, i64)> = if *f == StatsFilter::default() {
+        rows(db, moves::MOVES_SQL, &[from / SLOT_MS], f).await?
+    } else {
+        rows(
+            db,
+            &joined(&format!(
+                "SELECT e.at / {SLOT_MS}, e.from_value, e.to_value, COUNT(*) \
+                 FROM ticket_events e{{join}} WHERE e.kind IN ('created', 'status', 'forced') \
+                 AND e.at >= $1{{filter}} GROUP BY e.at / {SLOT_MS}, e.from_value, e.to_value"
+            )),
+            &[from],
+            f,
+        )
+        .await?
+    };
     let moves: Vec<Moves> = moves
         .into_iter()
         .filter_map(|(slot, from, to, count)| {
@@ -185,56 +207,65 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
         }
     }
 
-    let created: Vec<Created> = rows::<(i64, Option<i64>, Option<i64>, Option<i64>, i64)>(
+    // The tickets created and closed in the period: tens of thousands of rows, read packed.
+    let created: Vec<Created> = packed_rows::<4>(
         db,
-        "SELECT f.created_at, f.first_response_at, f.first_responder, t.category_id, t.priority \
-         FROM ticket_facts f JOIN tickets t ON t.id = f.ticket_id \
-         WHERE f.created_at >= $1 AND f.created_at < $2{filter}",
+        &[
+            "t.first_response_at - t.created_at",
+            "t.first_responder",
+            "t.category_id",
+            "t.priority",
+        ],
+        "t.created_at",
         &[from, to],
         f,
     )
     .await?
     .into_iter()
     .map(
-        |(created_at, first_response_at, first_responder, category, priority)| Created {
-            created_at,
-            first_response_at,
+        |[response_ms, first_responder, category, priority]| Created {
+            response_ms,
             first_responder,
             category,
-            priority,
+            priority: priority.unwrap_or(1),
         },
     )
     .collect();
-    type ClosedRow = (
-        i64,
-        i64,
-        Option<i64>,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        i64,
-        Option<String>,
+    let closed_via = format!(
+        "CASE t.closed_via WHEN '{}' THEN 1 WHEN '{}' THEN 2 END",
+        Via::Confirmed.code(),
+        Via::Silence.code()
     );
-    let closed: Vec<Closed> = rows::<ClosedRow>(
+    let closed: Vec<Closed> = packed_rows::<7>(
         db,
-        "SELECT f.created_at, f.closed_at, f.closed_by, f.returned_ms, f.rating, t.category_id, \
-         t.priority, f.closed_via FROM ticket_facts f JOIN tickets t ON t.id = f.ticket_id \
-         WHERE f.closed_at >= $1 AND f.closed_at < $2{filter}",
+        &[
+            "t.closed_at - t.created_at",
+            "t.closed_by",
+            "t.returned_ms",
+            "t.rating",
+            "t.category_id",
+            "t.priority",
+            &closed_via,
+        ],
+        "t.closed_at",
         &[from, to],
         f,
     )
     .await?
     .into_iter()
     .map(
-        |(created_at, closed_at, closed_by, returned_ms, rating, category, priority, via)| Closed {
-            created_at,
-            closed_at,
+        |[resolution_ms, closed_by, returned_ms, rating, category, priority, via]| Closed {
+            resolution_ms: resolution_ms.unwrap_or(0),
             closed_by,
-            returned_ms,
+            returned_ms: returned_ms.unwrap_or(0),
             rating,
             category,
-            priority,
-            via: via.as_deref().and_then(Via::parse),
+            priority: priority.unwrap_or(1),
+            via: match via {
+                Some(1) => Some(Via::Confirmed),
+                Some(2) => Some(Via::Silence),
+                _ => None,
+            },
         },
     )
     .collect();
@@ -310,13 +341,8 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
         to,
         totals: figures::figures(&created, &closed),
         reopened,
-        first_response: figures::durations(
-            created
-                .iter()
-                .filter_map(|c| Some(c.first_response_at? - c.created_at))
-                .collect(),
-        ),
-        resolution: figures::durations(closed.iter().map(|c| c.closed_at - c.created_at).collect()),
+        first_response: figures::durations(created.iter().filter_map(|c| c.response_ms).collect()),
+        resolution: figures::durations(closed.iter().map(|c| c.resolution_ms).collect()),
         returned: figures::durations(closed.iter().map(|c| c.returned_ms).collect()),
         buckets: steps,
         by_category,
