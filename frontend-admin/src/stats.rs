@@ -5,9 +5,9 @@
 use super::charts::{msg, Bars, Chart, FigureTable, Kind, Series};
 use super::tickets::{Pick, TicketFilters};
 use app::api::stats::stats_report;
-use app::dto::{Bucket, Durations, Figures, Period, Stats, StatsFilter, StatsQuery};
+use app::dto::{Bucket, Durations, Figures, Measure, Period, Stats, StatsFilter, StatsQuery};
 use app::i18n::{Lang, Msg};
-use app::report::{duration, satisfied};
+use app::report::{duration, measure_name, satisfied};
 use app::tickets::Status;
 use app::ui::{choices, t, use_ui, ErrorNote, FormCall, Loading, Select};
 use leptos::prelude::*;
@@ -199,18 +199,22 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
     // The backlog is known up to now: later steps are left out.
     let known = stats.buckets.iter().filter(|b| b.backlog.is_some()).count();
     let (backlog_head, backlog_rows) = table_of(&backlog, known);
-    let figure_head = |first: Msg| -> Vec<String> {
-        vec![
-            text(first),
-            text(Msg::Created),
-            text(Msg::Resolved),
-            text(Msg::ConfirmedByClient),
-            text(Msg::ClosedUnanswered),
-            format!("{} ({})", text(Msg::FirstResponse), text(Msg::Median)),
-            format!("{} ({})", text(Msg::Resolution), text(Msg::Median)),
-            text(Msg::Satisfied),
-        ]
+    // The columns of the figure tables, named as saved reports name them.
+    let columns = |first: Msg, measures: &[Measure]| -> Vec<String> {
+        std::iter::once(text(first))
+            .chain(measures.iter().map(|m| measure_name(*m, lang)))
+            .collect()
     };
+    const FIGURES: [Measure; 7] = [
+        Measure::Created,
+        Measure::Closed,
+        Measure::Confirmed,
+        Measure::Lapsed,
+        Measure::FirstResponse,
+        Measure::Resolution,
+        Measure::Satisfied,
+    ];
+    let figure_head = |first: Msg| columns(first, &FIGURES);
     let figure_row = |name: String, f: &Figures| -> Vec<String> {
         vec![
             name,
@@ -242,16 +246,18 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
         stats.by_operator.iter().map(pick).max().unwrap_or(0)
     };
     let (most_handled, most_closed) = (most(|o| o.handled), most(|o| o.figures.closed));
-    let operator_head = vec![
-        text(Msg::Operator),
-        text(Msg::Handled),
-        text(Msg::Resolved),
-        text(Msg::ConfirmedByClient),
-        text(Msg::ClosedUnanswered),
-        format!("{} ({})", text(Msg::FirstResponse), text(Msg::Median)),
-        format!("{} ({})", text(Msg::Resolution), text(Msg::Median)),
-        text(Msg::Satisfied),
-    ];
+    let operator_head = columns(
+        Msg::Operator,
+        &[
+            Measure::Handled,
+            Measure::Closed,
+            Measure::Confirmed,
+            Measure::Lapsed,
+            Measure::FirstResponse,
+            Measure::Resolution,
+            Measure::Satisfied,
+        ],
+    );
     let operator_rows: Vec<Vec<String>> = stats
         .by_operator
         .iter()

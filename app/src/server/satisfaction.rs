@@ -84,14 +84,21 @@ pub async fn of_operator(state: &AppState, operator: i64) -> Result<Ratings, App
         recent: rows
             .into_iter()
             .take(RECENT as usize)
-            .map(|(id, subject, rating, comment, at)| RatedTicket {
-                ticket_id: id,
-                reference: reference(id),
-                subject,
-                good: rating == "good",
-                comment,
-                at,
-            })
+            .map(rated_ticket)
             .collect(),
     })
+}
+
+/// A rating as read from its `rated` history row: (ticket, subject, `good`/`bad`, comment, at).
+pub(super) fn rated_ticket(
+    (id, subject, rating, comment, at): (i64, String, String, Option<String>, i64),
+) -> RatedTicket {
+    RatedTicket {
+        ticket_id: id,
+        reference: reference(id),
+        subject,
+        good: rating == "good",
+        comment,
+        at,
+    }
 }

@@ -20,12 +20,12 @@ pub use overview::overview;
 use super::db::{self, Db};
 use super::{facts, history, moves, AppState};
 use crate::dto::{
-    Bucket, CategoryFigures, OperatorFigures, Period, PriorityFigures, RatedTicket, Stats,
-    StatsFilter, StatsQuery,
+    Bucket, CategoryFigures, OperatorFigures, Period, PriorityFigures, Stats, StatsFilter,
+    StatsQuery,
 };
 use crate::error::{AppError, Field, Problem};
 use crate::events::Via;
-use crate::tickets::{reference, Priority, Status};
+use crate::tickets::{Priority, Status};
 use figures::{Closed, Created, Moves};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan, Zoned};
@@ -350,14 +350,7 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
         by_operator,
         comments: comments
             .into_iter()
-            .map(|(id, subject, rating, comment, at)| RatedTicket {
-                ticket_id: id,
-                reference: reference(id),
-                subject,
-                good: rating == "good",
-                comment,
-                at,
-            })
+            .map(super::satisfaction::rated_ticket)
             .collect(),
     })
 }
