@@ -35,6 +35,33 @@ pub struct TicketSettings {
     pub solution_days: u32,
 }
 
+/// Where e-mail goes out from, as the admin sees and sets it; empty where unset. The SMTP
+/// server's password is shown as `********` and kept when sent back so.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailSettings {
+    pub smtp_url: String,
+    pub from: String,
+    pub reply_to: String,
+}
+
+/// The outbox as the admin watches it: how many e-mails wait, and those given up on.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutboxState {
+    pub waiting: i64,
+    pub failed: Vec<FailedMail>,
+}
+
+/// An e-mail that could not be delivered: to whom, about what, and why.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FailedMail {
+    pub id: i64,
+    pub address: String,
+    pub ticket_id: Option<i64>,
+    pub at: i64,
+    pub attempts: i64,
+    pub error: String,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct Credentials {
     pub username: String,

@@ -34,6 +34,9 @@ pub enum Field {
     SolutionDays,
     ReportName,
     Measures,
+    SmtpUrl,
+    MailFrom,
+    MailReplyTo,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -287,6 +287,19 @@ messages! {
     SaveAsReportHint => "Saves the period, step and filters chosen above with the columns and rows chosen here. A report of the same name is replaced.", "Čuva period, korak i filtere odabrane iznad sa kolonama i redovima odabranim ovdje. Izvještaj istog naziva se zamjenjuje.";
     ReportName => "Report name", "Naziv izvještaja";
     Measures => "Columns", "Kolone";
+    SmtpUrl => "SMTP server", "SMTP server";
+    MailFrom => "Sender address", "Adresa pošiljaoca";
+    MailReplyTo => "Reply-to address", "Adresa za odgovor";
+    Mail => "E-mail", "E-pošta";
+    MailHint => "Notifications go out through this SMTP server: smtp://user:password@host:587?tls=required (STARTTLS), smtps://user:password@host (TLS), or smtp://host:25 for a relay on your network. Without a server and a sender address nothing goes out: the e-mail waits.", "Obavještenja odlaze preko ovog SMTP servera: smtp://korisnik:lozinka@host:587?tls=required (STARTTLS), smtps://korisnik:lozinka@host (TLS) ili smtp://host:25 za relej u vašoj mreži. Bez servera i adrese pošiljaoca ništa ne odlazi: e-pošta čeka.";
+    TestMailTo => "Send a test e-mail to", "Pošalji probnu e-poruku na";
+    SendTestMail => "Send", "Pošalji";
+    MailWaiting => "Waiting to go out", "Čeka slanje";
+    MailFailed => "Not delivered", "Nije isporučeno";
+    MailFailedHint => "The mail server refused these, or sending them kept failing for a day.", "Mail server ih je odbio ili slanje nije uspijevalo cijeli dan.";
+    MailAddress => "To", "Za";
+    MailTries => "Tries", "Pokušaji";
+    MailWhy => "Why", "Razlog";
     Breakdown => "Rows", "Redovi";
     ByTime => "By step of time", "Po koraku vremena";
     RunReport => "Run", "Pokreni";
@@ -523,6 +536,9 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::SolutionDays => Msg::SolutionDays,
         Field::ReportName => Msg::ReportName,
         Field::Measures => Msg::Measures,
+        Field::SmtpUrl => Msg::SmtpUrl,
+        Field::MailFrom => Msg::MailFrom,
+        Field::MailReplyTo => Msg::MailReplyTo,
     }
     .text(lang)
 }

@@ -9,6 +9,8 @@ mod charts;
 #[cfg(target_arch = "wasm32")]
 mod floor;
 #[cfg(target_arch = "wasm32")]
+mod mail;
+#[cfg(target_arch = "wasm32")]
 mod overview;
 #[cfg(target_arch = "wasm32")]
 mod reports;

@@ -1,4 +1,4 @@
-//! Installation settings: the company name, what clients see of tickets, and the ticket
+//! Installation settings: the company name, what clients see of tickets, e-mail, and the ticket
 //! categories.
 
 use app::api::settings::{get_ticket_settings, set_company_name, set_ticket_settings};
@@ -32,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
         <ClientViewCard/>
+        <super::mail::MailCard/>
         <super::categories::CategoriesCard/>
     }
 }

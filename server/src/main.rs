@@ -168,6 +168,17 @@ struct ServeArgs {
     /// On SIGTERM, give the requests under way this long to finish, then exit.
     #[arg(long, env = "SALTER_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     shutdown_grace_secs: u64,
+    /// The SMTP server e-mail goes out through: `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS), `smtps://user:password@host` (TLS) or `smtp://host:25` (plain, a local
+    /// relay). Stored like the admin console's setting, which it replaces at each start.
+    #[arg(long, env = "SALTER_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The address e-mail comes from (support@example.com); no e-mail goes out without one.
+    #[arg(long, env = "SALTER_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// Where replies to e-mail go, when not to the sender address.
+    #[arg(long, env = "SALTER_MAIL_REPLY_TO")]
+    mail_reply_to: Option<String>,
 }
 
 impl ServeArgs {
@@ -185,7 +196,14 @@ impl ServeArgs {
             None => None,
         };
         let secs = std::time::Duration::from_secs;
+        let links = public_url.clone().unwrap_or_else(|| match self.bind.ip() {
+            ip if ip.is_loopback() || ip.is_unspecified() => {
+                format!("http://localhost:{}", self.bind.port())
+            }
+            ip => format!("http://{}", std::net::SocketAddr::new(ip, self.bind.port())),
+        });
         Ok(Config {
+            links,
             otp_ttl_ms: self.otp_ttl_hours * 3_600_000,
             session_idle_ms: self.session_idle_minutes * 60_000,
             session_absolute_ms: self.session_absolute_hours * 3_600_000,
@@ -379,6 +397,14 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("binding {}", args.bind))?;
+    let flags = app::server::mail::Smtp {
+        url: args.smtp_url.clone(),
+        from: args.mail_from.clone(),
+        reply_to: args.mail_reply_to.clone(),
+    };
+    app::server::mail::set_from_flags(&state, flags)
+        .await
+        .map_err(|e| anyhow::anyhow!("the e-mail flags: {e}"))?;
     if let Some(issued) = accounts::bootstrap(&state)
         .await
         .map_err(anyhow::Error::msg)?
@@ -415,6 +441,8 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     tokio::spawn(app::server::moves::keep_rolling(state.db.clone()));
     // Proposed solutions the client left unanswered for the set days close by themselves.
     tokio::spawn(app::server::tickets::keep_lapsing(state.clone()));
+    // E-mail goes out as the events that cause it settle; failures are tried again.
+    tokio::spawn(app::server::mail::outbox::keep_sending(state.clone()));
     server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! `cargo xtask test`: every test, in the order that fails fastest. Installs what the browser
-//! tests need (npm packages; Chromium through apt when missing and we are root) or stops with
-//! one message naming the command to run.
+//! `cargo xtask test`: every test, in the order that fails fastest. Installs what the tests need
+//! (npm packages; Chromium and the test mail server through apt when missing and we are root)
+//! or stops with one message naming the command to run.
 
 use super::{cargo, run, site};
 use anyhow::{bail, Context, Result};
@@ -12,6 +12,7 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub fn all(root: &Path) -> Result<()> {
     site::build(root, true)?;
     site::size(root)?;
+    ensure_packages(MAIL_PACKAGES)?;
     // Unit and integration tests, SQLite and PostgreSQL; builds the `salter` binary too.
     run(cargo().args(["test", "--workspace", "--locked"]))?;
     end_to_end(root)
@@ -24,8 +25,27 @@ fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Debian packages the tests run, each known by a file it installs: Chromium for the browser
+/// tests, and the mail server the e-mail tests send to (`python3-aiosmtpd`).
+const CHROMIUM_PACKAGE: (&str, &str) = (CHROMIUM, "chromium");
+const MAIL_PACKAGES: &[(&str, &str)] = &[(
+    "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py",
+    "python3-aiosmtpd",
+)];
+
 pub fn ensure_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).exists() {
+    ensure_packages(&[CHROMIUM_PACKAGE])
+}
+
+/// Installs the packages whose file is missing, through apt when we are root; otherwise stops
+/// with the command to run.
+fn ensure_packages(packages: &[(&str, &str)]) -> Result<()> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .filter(|(file, _)| !Path::new(file).exists())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     let root_user = Command::new("id")
@@ -34,19 +54,15 @@ pub fn ensure_chromium() -> Result<()> {
         .is_ok_and(|o| o.stdout.starts_with(b"0"));
     if !(root_user && have("apt-get")) {
         bail!(
-            "the browser tests need Chromium at {CHROMIUM}: run \
-             `sudo apt-get install -y --no-install-recommends chromium`"
+            "the tests need {0}: run `sudo apt-get install -y --no-install-recommends {0}`",
+            missing.join(" ")
         );
     }
-    println!("installing Chromium for the browser tests (apt-get)…");
+    println!("installing {} for the tests (apt-get)…", missing.join(", "));
     run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get").args([
-        "install",
-        "-y",
-        "-qq",
-        "--no-install-recommends",
-        "chromium",
-    ]))
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(&missing))
 }
 
 pub fn ensure_node_modules(e2e: &Path) -> Result<()> {

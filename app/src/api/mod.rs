@@ -53,6 +53,7 @@ macro_rules! endpoint {
 pub mod accounts;
 pub mod assignment;
 pub mod categories;
+pub mod mail;
 pub mod satisfaction;
 pub mod session;
 pub mod settings;

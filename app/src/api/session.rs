@@ -1,6 +1,7 @@
 //! Signing in and out, who am I, changing one's password.
 
 use crate::dto::{Credentials, CurrentUser, PasswordChange};
+use crate::i18n::Lang;
 
 endpoint! {
     "session/sign_in" for Public => pub async fn sign_in(input: Credentials) -> CurrentUser |caller| {
@@ -41,5 +42,12 @@ endpoint! {
         let mut me = session.user.me()?;
         me.must_change_password = false;
         Ok(me)
+    }
+}
+
+endpoint! {
+    /// The language the person reads the apps in: their e-mail is written in it.
+    "session/set_language" for SignedIn => pub async fn set_language(lang: Lang) -> () |caller| {
+        crate::server::accounts::set_language(&caller.state, caller.session()?.user.id, lang).await
     }
 }

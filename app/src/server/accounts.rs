@@ -7,6 +7,7 @@ use super::{licence, passwords, username, AppState};
 use crate::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use crate::dto::{Account, AccountList, IssuedCredentials, NewAccount, Role, RoleUsage};
 use crate::error::{AppError, Field, Problem};
+use crate::i18n::Lang;
 
 #[derive(sqlx::FromRow)]
 struct AccountRow {
@@ -292,6 +293,23 @@ pub async fn set_disabled(state: &AppState, id: i64, disabled: bool) -> Result<A
     tx.commit().await?;
     tracing::info!(account = id, disabled, "account state changed");
     account(state, id).await
+}
+
+/// Keeps the language a person reads the apps in (their e-mail is written in it).
+pub async fn set_language(state: &AppState, user: i64, lang: Lang) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+                    .bind(user)
+                    .bind(lang.code())
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -140,7 +140,8 @@ impl Columns {
 }
 
 /// Appends one event to its ticket's history, applies it to the ticket's facts
-/// (`facts::apply`) and notes it if it is a move (`moves::note`); its id.
+/// (`facts::apply`), notes it if it is a move (`moves::note`) and queues the e-mail it makes
+/// (`mail::notify`); its id.
 pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppError> {
     let columns = Columns::of(&event.what);
     let id = sqlx::query_scalar(
@@ -161,6 +162,7 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppEr
     .await?;
     facts::apply(&mut *conn, event.ticket, event.step()).await?;
     super::moves::note(&mut *conn, id, event.at, &event.what).await?;
+    super::mail::notify::on_event(&mut *conn, &event).await?;
     Ok(id)
 }
 

@@ -113,6 +113,8 @@ pub struct Live {
     floor: broadcast::Sender<()>,
     head: watch::Sender<Cursor>,
     wake: Notify,
+    /// Wakes the e-mail sender (`mail::outbox`) for a row written outside the ticket events.
+    pub mail: Notify,
     closing: watch::Sender<bool>,
     /// Who is on which ticket now (`presence`).
     pub presence: Presence,
@@ -125,6 +127,7 @@ impl Default for Live {
             floor: broadcast::channel(16).0,
             head: watch::channel(Cursor::default()).0,
             wake: Notify::new(),
+            mail: Notify::new(),
             closing: watch::channel(false).0,
             presence: Presence::default(),
         }
@@ -132,6 +135,11 @@ impl Default for Live {
 }
 
 impl Live {
+    /// Changes each time events settle (committed, in any process).
+    pub fn settled(&self) -> watch::Receiver<Cursor> {
+        self.head.subscribe()
+    }
+
     /// Something may have committed: the tail looks now rather than at its next tick.
     pub fn wake(&self) {
         self.wake.notify_one();

@@ -26,6 +26,7 @@ pub mod history;
 pub mod input;
 pub mod licence;
 pub mod live;
+pub mod mail;
 pub mod markdown;
 pub mod moves;
 pub mod passwords;
@@ -69,6 +70,8 @@ pub struct Config {
     /// The address users reach Šalter at (`https://help.example.com`), as an origin: requests
     /// from pages elsewhere are refused, and so is any other `Host`. None: the bound address.
     pub public_url: Option<String>,
+    /// Where links in e-mail point: the public URL, else the bound address.
+    pub links: String,
     /// Always mark the session cookie `Secure` (it is anyway behind a proxy that says https).
     pub cookie_secure: bool,
     /// Where attachments are stored: outside every served directory. Several processes on one
@@ -139,6 +142,7 @@ impl Default for Config {
             signin_window_ms: HOUR_MS / 4,
             behind_proxy: false,
             public_url: None,
+            links: "http://localhost:3000".to_string(),
             cookie_secure: false,
             files_dir: "data/files".into(),
             max_upload_bytes: 10 * 1_048_576,

@@ -44,6 +44,22 @@ pub(super) async fn put(
         .await
 }
 
+/// Removes one setting, through the one writer.
+pub(super) async fn clear(state: &AppState, key: &'static str) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM settings WHERE key = $1")
+                    .bind(key)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+}
+
 pub async fn public_info(state: &AppState) -> Result<PublicSettings, AppError> {
     Ok(PublicSettings {
         company_name: get(state, COMPANY_NAME).await?,

@@ -3,7 +3,7 @@
 
 use super::Link;
 use super::{label, t, use_ui, ErrorNote, FormCall, Loading, PasswordForm, TextField, Ui};
-use crate::api::session::{me, sign_in, sign_out};
+use crate::api::session::{me, set_language, sign_in, sign_out};
 use crate::api::settings::public_info;
 use crate::dto::{Credentials, Role};
 use crate::i18n::{Lang, Msg};
@@ -70,6 +70,15 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
     });
     // Live updates while the app is in use.
     super::live::Live::keep(ui, Memo::new(move |_| stage.get() == Stage::Ready));
+    // The account reads its e-mail in the language its person reads the app in.
+    Effect::new(move |_| {
+        let lang = ui.lang.get();
+        if stage.get() == Stage::Ready {
+            spawn_local(async move {
+                let _ = set_language(lang).await;
+            });
+        }
+    });
     Effect::new(move |_| {
         let lang = ui.lang.get();
         document().set_title(&format!("{} · {}", ui.company_name(), app.app_name(lang)));

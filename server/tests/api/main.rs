@@ -16,6 +16,7 @@ mod history;
 mod input;
 mod layout;
 mod live;
+mod mail;
 mod multiprocess;
 mod reliability;
 mod satisfaction;

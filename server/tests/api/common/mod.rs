@@ -2,6 +2,8 @@
 //! a temporary SQLite file, or a PostgreSQL database created for it and dropped after — and
 //! the real router on an ephemeral port, driven over HTTP like a browser would.
 
+pub mod mail;
+
 use app::server::{accounts, licence, AppState, Config, Db};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -253,10 +255,21 @@ impl TestApp {
         full_name: &str,
         role: &str,
     ) -> (String, String, i64) {
+        self.create_account_with(admin, full_name, role, None).await
+    }
+
+    /// The same, with an e-mail address.
+    pub async fn create_account_with(
+        &self,
+        admin: &Browser,
+        full_name: &str,
+        role: &str,
+        email: Option<&str>,
+    ) -> (String, String, i64) {
         let (status, body) = admin
             .call(
                 "accounts/create",
-                json!({"input": {"full_name": full_name, "email": null, "role": role}}),
+                json!({"input": {"full_name": full_name, "email": email, "role": role}}),
             )
             .await;
         assert_eq!(status, 200, "creating {full_name}: {body}");
@@ -269,7 +282,20 @@ impl TestApp {
 
     /// A signed-in user of `role` who has chosen their password `USER_PASSWORD`.
     pub async fn user(&self, admin: &Browser, full_name: &str, role: &str) -> (Browser, String) {
-        let (username, otp, _) = self.create_account(admin, full_name, role).await;
+        self.user_with(admin, full_name, role, None).await
+    }
+
+    /// The same, with an e-mail address.
+    pub async fn user_with(
+        &self,
+        admin: &Browser,
+        full_name: &str,
+        role: &str,
+        email: Option<&str>,
+    ) -> (Browser, String) {
+        let (username, otp, _) = self
+            .create_account_with(admin, full_name, role, email)
+            .await;
         let b = self.browser();
         b.sign_in_ok(&username, &otp, role).await;
         b.set_password(None, USER_PASSWORD).await;

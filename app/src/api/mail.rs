@@ -1,0 +1,31 @@
+//! E-mail: where it goes out from, a test message, and the outbox as the admin watches it.
+
+use crate::dto::{MailSettings, OutboxState};
+
+endpoint! {
+    "mail/settings" for Admin => pub async fn get_mail_settings() -> MailSettings |caller| {
+        crate::server::mail::settings_of(&caller.state).await
+    }
+}
+
+endpoint! {
+    "mail/set_settings" for Admin => pub async fn set_mail_settings(input: MailSettings) -> MailSettings |caller| {
+        crate::server::mail::set_settings(&caller.state, &input).await
+    }
+}
+
+endpoint! {
+    /// Queues a test e-mail to `address`; the outbox tells whether it went.
+    "mail/send_test" for Admin => pub async fn send_test_mail(address: String) -> OutboxState |caller| {
+        use crate::server::mail;
+        let address = mail::checked_address(&address)?;
+        mail::outbox::queue_test(&caller.state, caller.session()?.user.id, address).await?;
+        mail::outbox::state_of(&caller.state).await
+    }
+}
+
+endpoint! {
+    "mail/outbox" for Admin => pub async fn get_outbox() -> OutboxState |caller| {
+        crate::server::mail::outbox::state_of(&caller.state).await
+    }
+}
