@@ -35,6 +35,86 @@ pub struct TicketSettings {
     pub solution_days: u32,
 }
 
+/// What an e-mail tells its reader. The code is the outbox's `notice` column and the word a
+/// person's choices (`users.mail_muted`) are kept in (`server::mail`).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// To a client: their new ticket arrived, with its reference.
+    Received,
+    /// To a client: staff wrote on their ticket.
+    Answered,
+    /// To a client: their ticket came back to them for more information.
+    Returned,
+    /// To a client: an operator proposed a solution to confirm.
+    Proposed,
+    /// To a client: their ticket was closed.
+    Closed,
+    /// To a client and the ticket's operator: a closed ticket was opened again.
+    Reopened,
+    /// To an operator: a ticket became theirs.
+    Assigned,
+    /// To an operator: the client wrote on their ticket.
+    ClientAnswered,
+    /// The admin's "send a test e-mail".
+    Test,
+}
+
+impl Notice {
+    pub const ALL: [Notice; 9] = [
+        Notice::Received,
+        Notice::Answered,
+        Notice::Returned,
+        Notice::Proposed,
+        Notice::Closed,
+        Notice::Reopened,
+        Notice::Assigned,
+        Notice::ClientAnswered,
+        Notice::Test,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Notice::Received => "received",
+            Notice::Answered => "answered",
+            Notice::Returned => "returned",
+            Notice::Proposed => "proposed",
+            Notice::Closed => "closed",
+            Notice::Reopened => "reopened",
+            Notice::Assigned => "assigned",
+            Notice::ClientAnswered => "client_answered",
+            Notice::Test => "test",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Notice> {
+        Notice::ALL.into_iter().find(|n| n.code() == code)
+    }
+
+    /// The notices a person of `role` may get, in the order their choices are shown.
+    pub fn for_role(role: Role) -> &'static [Notice] {
+        match role {
+            Role::Client => &[
+                Notice::Received,
+                Notice::Answered,
+                Notice::Returned,
+                Notice::Proposed,
+                Notice::Closed,
+                Notice::Reopened,
+            ],
+            Role::Operator => &[Notice::Assigned, Notice::ClientAnswered, Notice::Reopened],
+            Role::Admin => &[],
+        }
+    }
+}
+
+/// A person's e-mail: their address, and the notices they turned off (of `Notice::for_role`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailChoices {
+    pub email: String,
+    pub off: Vec<Notice>,
+}
+
 /// Where e-mail goes out from, as the admin sees and sets it; empty where unset. The SMTP
 /// server's password is shown as `********` and kept when sent back so.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]

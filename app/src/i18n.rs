@@ -300,6 +300,18 @@ messages! {
     MailAddress => "To", "Za";
     MailTries => "Tries", "Pokušaji";
     MailWhy => "Why", "Razlog";
+    MailChoices => "E-mail notifications", "Obavještenja e-poštom";
+    MailChoicesHint => "Your address, and which e-mails you get. Without an address you get none.", "Vaša adresa i koje e-poruke primate. Bez adrese ne primate nijednu.";
+    Email => "E-mail", "E-mail";
+    NoticeReceived => "My new ticket arrived (with its reference)", "Moj novi tiket je stigao (s brojem)";
+    NoticeAnswered => "Support answered", "Podrška je odgovorila";
+    NoticeReturned => "Support needs more information from me", "Podrška treba više informacija od mene";
+    NoticeProposed => "A solution is proposed", "Predloženo je rješenje";
+    NoticeClosed => "My ticket was closed", "Moj tiket je zatvoren";
+    NoticeReopened => "A ticket was reopened", "Tiket je ponovo otvoren";
+    NoticeAssigned => "A ticket was assigned to me", "Dodijeljen mi je tiket";
+    NoticeClientAnswered => "A client answered on my ticket", "Klijent je odgovorio na mom tiketu";
+    NoticeTest => "A test e-mail", "Probna e-poruka";
     Breakdown => "Rows", "Redovi";
     ByTime => "By step of time", "Po koraku vremena";
     RunReport => "Run", "Pokreni";
@@ -475,6 +487,24 @@ impl crate::tickets::Priority {
 
     pub fn label(self, lang: Lang) -> &'static str {
         Self::CHOICES[self as usize].1.text(lang)
+    }
+}
+
+impl crate::dto::Notice {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::dto::Notice::*;
+        match self {
+            Received => Msg::NoticeReceived,
+            Answered => Msg::NoticeAnswered,
+            Returned => Msg::NoticeReturned,
+            Proposed => Msg::NoticeProposed,
+            Closed => Msg::NoticeClosed,
+            Reopened => Msg::NoticeReopened,
+            Assigned => Msg::NoticeAssigned,
+            ClientAnswered => Msg::NoticeClientAnswered,
+            Test => Msg::NoticeTest,
+        }
+        .text(lang)
     }
 }
 

@@ -22,6 +22,9 @@ cargo xtask <command>
   bench stats [N…] [--sqlite|--postgres] [--days N] [--samples N]
                       seed N tickets with two years of history (default 1000000); time the
                       admin's statistics over 30 and 7 days
+  bench email [N] [--sqlite|--postgres]
+                      N notifications (default 10000) to a local SMTP server: messages/s; then
+                      paced ones, commit → handed to SMTP p50/p99
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
   bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per
@@ -33,9 +36,10 @@ Each benchmark also writes target/bench/<name>.json (metric, value, unit, target
 ";
 
 /// Every benchmark, and the arguments of its small run.
-const BENCHES: [(&str, &[&str]); 6] = [
+const BENCHES: [(&str, &[&str]); 7] = [
     ("tickets", &["2000"]),
     ("stats", &["20000"]),
+    ("email", &["1000"]),
     ("assignment", &[]),
     ("memory", &[]),
     ("live", &["1000"]),
@@ -65,6 +69,9 @@ fn bench(args: &[String]) -> Result<()> {
     let bench = |name: &str, args: &[String]| match name {
         "app-start" => in_browser("app-start", args.first().map_or("20", String::as_str)),
         _ => {
+            if name == "email" {
+                test::ensure_mail_server()?;
+            }
             run(cargo()
                 .args(["bench", "--package", "server", "--bench", name, "--"])
                 .args(args))?;

@@ -12,7 +12,7 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub fn all(root: &Path) -> Result<()> {
     site::build(root, true)?;
     site::size(root)?;
-    ensure_packages(MAIL_PACKAGES)?;
+    ensure_mail_server()?;
     // Unit and integration tests, SQLite and PostgreSQL; builds the `salter` binary too.
     run(cargo().args(["test", "--workspace", "--locked"]))?;
     end_to_end(root)
@@ -35,6 +35,11 @@ const MAIL_PACKAGES: &[(&str, &str)] = &[(
 
 pub fn ensure_chromium() -> Result<()> {
     ensure_packages(&[CHROMIUM_PACKAGE])
+}
+
+/// The SMTP server the e-mail tests and benchmark send to.
+pub fn ensure_mail_server() -> Result<()> {
+    ensure_packages(MAIL_PACKAGES)
 }
 
 /// Installs the packages whose file is missing, through apt when we are root; otherwise stops

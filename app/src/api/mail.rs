@@ -1,6 +1,7 @@
-//! E-mail: where it goes out from, a test message, and the outbox as the admin watches it.
+//! E-mail: where it goes out from, a test message, and the outbox as the admin watches it;
+//! each person's address and which e-mails they get.
 
-use crate::dto::{MailSettings, OutboxState};
+use crate::dto::{MailChoices, MailSettings, OutboxState};
 
 endpoint! {
     "mail/settings" for Admin => pub async fn get_mail_settings() -> MailSettings |caller| {
@@ -27,5 +28,17 @@ endpoint! {
 endpoint! {
     "mail/outbox" for Admin => pub async fn get_outbox() -> OutboxState |caller| {
         crate::server::mail::outbox::state_of(&caller.state).await
+    }
+}
+
+endpoint! {
+    "mail/choices" for SignedIn => pub async fn get_mail_choices() -> MailChoices |caller| {
+        crate::server::mail::choices_of(&caller.state, caller.session()?.user.id).await
+    }
+}
+
+endpoint! {
+    "mail/set_choices" for SignedIn => pub async fn set_mail_choices(input: MailChoices) -> MailChoices |caller| {
+        crate::server::mail::set_choices(&caller.state, caller.session()?.user.id, &input).await
     }
 }

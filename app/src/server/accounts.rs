@@ -40,7 +40,7 @@ impl AccountRow {
 const ACCOUNT_COLUMNS: &str =
     "id, username, full_name, email, role, disabled, must_change_password, created_at";
 
-fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
+pub(super) fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
     let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
         return Ok(None);
     };

@@ -1,9 +1,11 @@
-//! Changing one's password: forced after a one-time password, or by choice on the account page.
+//! The account page: one's password (forced after a one-time password, or by choice), e-mail
+//! address and which e-mails one gets.
 
 use super::{t, use_ui, ErrorNote, FormCall, TextField};
+use crate::api::mail::{get_mail_choices, set_mail_choices};
 use crate::api::session::change_password;
-use crate::dto::limits::PASSWORD_MAX;
-use crate::dto::PasswordChange;
+use crate::dto::limits::{EMAIL_MAX, PASSWORD_MAX};
+use crate::dto::{MailChoices, Notice, PasswordChange};
 use crate::i18n::Msg;
 use leptos::prelude::*;
 
@@ -77,5 +79,59 @@ pub fn AccountPage() -> impl IntoView {
             </p>
         </section>
         <PasswordForm forced=false/>
+        <MailChoicesCard/>
+    }
+}
+
+/// One's e-mail address and a switch per notice one's role gets (all on until turned off).
+#[component]
+fn MailChoicesCard() -> impl IntoView {
+    let ui = use_ui();
+    let email = RwSignal::new(String::new());
+    let off = RwSignal::new(Vec::<Notice>::new());
+    let saved = RwSignal::new(false);
+    let call = FormCall::new();
+    let show = move |c: MailChoices| {
+        email.set(c.email);
+        off.set(c.off);
+    };
+    call.run(get_mail_choices(), show);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let input = MailChoices {
+            email: email.get_untracked(),
+            off: off.get_untracked(),
+        };
+        call.run(set_mail_choices(input), move |c| {
+            show(c);
+            saved.set(true);
+        });
+    };
+    let notices = Notice::for_role(ui.app);
+    view! {
+        <form class="card form" on:submit=submit>
+            <h2>{t(Msg::MailChoices)}</h2>
+            <p class="hint">{t(Msg::MailChoicesHint)}</p>
+            <TextField id="my-email" label=Msg::Email value=email kind="email" autocomplete="email"
+                maxlength=EMAIL_MAX/>
+            {notices.iter().map(|&n| view! {
+                <label class="check">
+                    <input type="checkbox" name=n.code()
+                        prop:checked=move || !off.get().contains(&n)
+                        on:change=move |_| off.update(|o| {
+                            if let Some(i) = o.iter().position(|x| *x == n) {
+                                o.remove(i);
+                            } else {
+                                o.push(n);
+                            }
+                        })/>
+                    {move || n.label(ui.lang.get())}
+                </label>
+            }).collect_view()}
+            <ErrorNote message=call.message()/>
+            <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
+            <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
+        </form>
     }
 }

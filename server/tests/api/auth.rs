@@ -58,6 +58,12 @@ pub fn sample_body(path: &str) -> Value {
         "/api/stats/save_report" => json!({"input": {"name": "Probe", "definition":
             {"measures": ["created"], "breakdown": "time", "query": {"period": "today", "bucket": "day"}}}}),
         "/api/stats/delete_report" => json!({"id": 999_999}),
+        "/api/mail/set_settings" => {
+            json!({"input": {"smtp_url": "", "from": "", "reply_to": ""}})
+        }
+        "/api/mail/send_test" => json!({"address": "probe@example.com"}),
+        "/api/mail/set_choices" => json!({"input": {"email": "probe@example.com", "off": []}}),
+        "/api/session/set_language" => json!({"lang": "Bs"}),
         _ => json!({}),
     }
 }

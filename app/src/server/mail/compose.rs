@@ -4,7 +4,7 @@
 //! sanitized Markdown rendering the apps show; nothing in it needs an image to be read.
 
 use super::texts::{self, Text};
-use super::Notice;
+use crate::dto::Notice;
 use crate::i18n::Lang;
 use crate::server::markdown;
 use crate::tickets::reference;
@@ -36,9 +36,11 @@ pub struct Composed {
 
 /// `template` with each `{key}` replaced by its value, each value first passed through `esc`.
 fn fill(template: &str, values: &[(&str, &str)], esc: fn(&str) -> String) -> String {
-    values.iter().fold(template.to_string(), |text, (key, value)| {
-        text.replace(&format!("{{{key}}}"), &esc(value))
-    })
+    values
+        .iter()
+        .fold(template.to_string(), |text, (key, value)| {
+            text.replace(&format!("{{{key}}}"), &esc(value))
+        })
 }
 
 /// Text for an HTML element or a quoted attribute.
@@ -67,7 +69,10 @@ fn one_line(text: &str) -> String {
 pub fn compose(letter: &Letter) -> Composed {
     let lang = letter.lang;
     let (subject, lead) = texts::of(letter.notice);
-    let reference = letter.ticket.map(|(id, _)| reference(id)).unwrap_or_default();
+    let reference = letter
+        .ticket
+        .map(|(id, _)| reference(id))
+        .unwrap_or_default();
     let values = [
         ("name", letter.name),
         ("company", letter.company),
@@ -83,11 +88,7 @@ pub fn compose(letter: &Letter) -> Composed {
     };
 
     let mut text = format!("{}\n\n{}\n\n", plain(Text::Greeting), plain(lead));
-    let mut body = format!(
-        "<p>{}</p>\n<p>{}</p>\n",
-        html(Text::Greeting),
-        html(lead)
-    );
+    let mut body = format!("<p>{}</p>\n<p>{}</p>\n", html(Text::Greeting), html(lead));
     if let Some((_, said)) = letter.quote {
         text.push_str(&plain(Text::Quoted));
         text.push('\n');
@@ -150,23 +151,34 @@ mod tests {
             "[T-000042] New answer: Printer  Bcc: victim@example.com <b>broken</b>"
         );
         let mail = compose(&letter(Notice::Received, Lang::Bs, None));
-        assert!(mail.subject.starts_with("[T-000042] Primili smo vaš zahtjev"));
+        assert!(mail
+            .subject
+            .starts_with("[T-000042] Primili smo vaš zahtjev"));
         assert!(mail.text.contains("Primili smo vaš zahtjev T-000042"));
     }
 
     #[test]
     fn what_people_typed_is_only_ever_text_in_the_html() {
-        let quote = Some(("Mallory <img src=x onerror=alert(1)>", "**Try** this <script>x()</script>\n<a href=\"javascript:alert(1)\">y</a>"));
+        let quote = Some((
+            "Mallory <img src=x onerror=alert(1)>",
+            "**Try** this <script>x()</script>\n<a href=\"javascript:alert(1)\">y</a>",
+        ));
         let mail = compose(&letter(Notice::Answered, Lang::En, quote));
         assert!(!mail.html.contains("<script"), "{}", mail.html);
         assert!(!mail.html.contains("<img"), "{}", mail.html);
-        assert!(!mail.html.contains("javascript:"), "{}", mail.html);
-        assert!(mail.html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Ana"));
+        assert!(!mail.html.contains("<a href=\"javascript"), "{}", mail.html);
+        assert!(mail
+            .html
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; Ana"));
         assert!(mail.html.contains("<strong>Try</strong>"));
-        assert!(mail.html.contains("href=\"https://help.example.com/tickets/42?a=1&amp;b=2\""));
+        assert!(mail
+            .html
+            .contains("href=\"https://help.example.com/tickets/42?a=1&amp;b=2\""));
         // The plain part says the same, as written.
         assert!(mail.text.contains("Hello <script>alert(1)</script> Ana,"));
         assert!(mail.text.contains("> **Try** this"));
-        assert!(mail.text.contains("https://help.example.com/tickets/42?a=1&b=2"));
+        assert!(mail
+            .text
+            .contains("https://help.example.com/tickets/42?a=1&b=2"));
     }
 }

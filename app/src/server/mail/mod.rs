@@ -12,74 +12,58 @@ pub mod texts;
 use super::settings;
 use super::AppState;
 use crate::dto::limits::EMAIL_MAX;
-use crate::dto::MailSettings;
+use crate::dto::{MailChoices, MailSettings, Notice};
 use crate::error::{AppError, Field, Problem};
 
-/// What an e-mail tells its reader. The code is the outbox's `notice` column and the word a
-/// person's choices (`users.mail_muted`) are kept in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Notice {
-    /// To a client: their new ticket arrived, with its reference.
-    Received,
-    /// To a client: staff wrote on their ticket.
-    Answered,
-    /// To a client: their ticket came back to them for more information.
-    Returned,
-    /// To a client: an operator proposed a solution to confirm.
-    Proposed,
-    /// To a client: their ticket was closed.
-    Closed,
-    /// To a client and the ticket's operator: a closed ticket was opened again.
-    Reopened,
-    /// To an operator: a ticket became theirs.
-    Assigned,
-    /// To an operator: the client wrote on their ticket.
-    ClientAnswered,
-    /// The admin's "send a test e-mail".
-    Test,
+/// Of two notices for one person at one moment, the one sent is the weightier: a reply that
+/// also returns the ticket is told as "returned" (quoting the reply).
+pub const fn weight(notice: Notice) -> i64 {
+    match notice {
+        Notice::Test | Notice::Received | Notice::Assigned => 1,
+        Notice::Answered | Notice::ClientAnswered => 2,
+        Notice::Returned | Notice::Proposed => 3,
+        Notice::Closed | Notice::Reopened => 4,
+    }
 }
 
-impl Notice {
-    pub const ALL: [Notice; 9] = [
-        Notice::Received,
-        Notice::Answered,
-        Notice::Returned,
-        Notice::Proposed,
-        Notice::Closed,
-        Notice::Reopened,
-        Notice::Assigned,
-        Notice::ClientAnswered,
-        Notice::Test,
-    ];
+/// A person's address and the notices they turned off.
+pub async fn choices_of(state: &AppState, user: i64) -> Result<MailChoices, AppError> {
+    let (email, muted): (Option<String>, String) =
+        sqlx::query_as("SELECT email, mail_muted FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&state.db.pool)
+            .await?;
+    Ok(MailChoices {
+        email: email.unwrap_or_default(),
+        off: muted.split(',').filter_map(Notice::parse).collect(),
+    })
+}
 
-    pub const fn code(self) -> &'static str {
-        match self {
-            Notice::Received => "received",
-            Notice::Answered => "answered",
-            Notice::Returned => "returned",
-            Notice::Proposed => "proposed",
-            Notice::Closed => "closed",
-            Notice::Reopened => "reopened",
-            Notice::Assigned => "assigned",
-            Notice::ClientAnswered => "client_answered",
-            Notice::Test => "test",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Notice> {
-        Notice::ALL.into_iter().find(|n| n.code() == code)
-    }
-
-    /// Of two notices for one person at one moment, the one sent is the weightier: a reply
-    /// that also returns the ticket is told as "returned" (quoting the reply).
-    pub const fn weight(self) -> i64 {
-        match self {
-            Notice::Test | Notice::Received | Notice::Assigned => 1,
-            Notice::Answered | Notice::ClientAnswered => 2,
-            Notice::Returned | Notice::Proposed => 3,
-            Notice::Closed | Notice::Reopened => 4,
-        }
-    }
+/// A person sets their own address (checked as the admin's form checks it; empty: none, and no
+/// e-mail) and the notices they do not want.
+pub async fn set_choices(
+    state: &AppState,
+    user: i64,
+    input: &MailChoices,
+) -> Result<MailChoices, AppError> {
+    let email = super::accounts::clean_email(Some(&input.email))?;
+    let muted: Vec<&str> = input.off.iter().map(|n| n.code()).collect();
+    let muted = muted.join(",");
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("UPDATE users SET email = $2, mail_muted = $3 WHERE id = $1")
+                    .bind(user)
+                    .bind(email)
+                    .bind(muted)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    choices_of(state, user).await
 }
 
 const SMTP_URL: &str = "smtp_url";
@@ -143,7 +127,10 @@ pub fn checked_address(text: &str) -> Result<String, AppError> {
 
 /// Checks and stores new mail settings. An URL shown with its password hidden keeps the stored
 /// password. Empty fields clear the setting.
-pub async fn set_settings(state: &AppState, input: &MailSettings) -> Result<MailSettings, AppError> {
+pub async fn set_settings(
+    state: &AppState,
+    input: &MailSettings,
+) -> Result<MailSettings, AppError> {
     let url = input.smtp_url.trim();
     let url = if url.is_empty() {
         None
@@ -152,7 +139,9 @@ pub async fn set_settings(state: &AppState, input: &MailSettings) -> Result<Mail
         let url = match (&old, url::Url::parse(url)) {
             (Some(old), Ok(new)) if new.password() == Some("********") => {
                 let mut keep = new.clone();
-                let password = url::Url::parse(old).ok().and_then(|o| o.password().map(str::to_string));
+                let password = url::Url::parse(old)
+                    .ok()
+                    .and_then(|o| o.password().map(str::to_string));
                 let _ = keep.set_password(password.as_deref());
                 keep.to_string()
             }
@@ -163,7 +152,15 @@ pub async fn set_settings(state: &AppState, input: &MailSettings) -> Result<Mail
     };
     let from = address(Field::MailFrom, &input.from)?;
     let reply_to = address(Field::MailReplyTo, &input.reply_to)?;
-    store(state, Smtp { url, from, reply_to }).await?;
+    store(
+        state,
+        Smtp {
+            url,
+            from,
+            reply_to,
+        },
+    )
+    .await?;
     settings_of(state).await
 }
 
@@ -202,8 +199,8 @@ pub type Transport = lettre::AsyncSmtpTransport<lettre::Tokio1Executor>;
 
 /// The SMTP connection an URL describes; refused with a clear reason when it is not one.
 pub fn transport(url: &str) -> Result<Transport, AppError> {
-    let builder =
-        Transport::from_url(url).map_err(|_| AppError::invalid(Field::SmtpUrl, Problem::Malformed))?;
+    let builder = Transport::from_url(url)
+        .map_err(|_| AppError::invalid(Field::SmtpUrl, Problem::Malformed))?;
     Ok(builder
         .timeout(Some(std::time::Duration::from_secs(30)))
         .build())

@@ -3,7 +3,7 @@
 //! of their own act but a new ticket's client (its reference); a person without an address, disabled, or who turned the notice off gets
 //! nothing. Internal notes tell nobody: a client's e-mail quotes only messages to them.
 
-use super::Notice;
+use crate::dto::Notice;
 use crate::error::AppError;
 use crate::events::{EventKind, Via};
 use crate::server::history::Event;
@@ -77,7 +77,7 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Event) -> Result<(), App
         .bind(whom)
         .bind(address)
         .bind(notice.code())
-        .bind(notice.weight())
+        .bind(super::weight(notice))
         .bind(event.ticket)
         .bind(message)
         .bind(event.at)
@@ -158,15 +158,18 @@ mod tests {
         );
         assert_eq!(
             told(Some(CLIENT), status(Closed, Assigned, None)),
-            [(Notice::Reopened, CLIENT, None), (Notice::Reopened, OPERATOR, None)]
+            [
+                (Notice::Reopened, CLIENT, None),
+                (Notice::Reopened, OPERATOR, None)
+            ]
         );
         assert_eq!(told(Some(OPERATOR), status(Assigned, InProgress, None)), []);
     }
 
     #[test]
     fn a_reply_that_returns_the_ticket_outweighs_the_reply() {
-        assert!(Notice::Returned.weight() > Notice::Answered.weight());
-        assert!(Notice::Closed.weight() > Notice::Answered.weight());
+        assert!(super::super::weight(Notice::Returned) > super::super::weight(Notice::Answered));
+        assert!(super::super::weight(Notice::Closed) > super::super::weight(Notice::Answered));
         for notice in Notice::ALL {
             assert_eq!(Notice::parse(notice.code()), Some(notice));
         }

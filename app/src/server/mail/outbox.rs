@@ -9,7 +9,8 @@
 //! and before sending sends the row when it starts again.
 
 use super::compose::{compose, Letter};
-use super::{smtp, transport, Notice, Transport};
+use super::{smtp, transport, weight, Transport};
+use crate::dto::Notice;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::server::{settings, AppState};
@@ -322,7 +323,7 @@ pub async fn queue_test(state: &AppState, admin: i64, address: String) -> Result
                 .bind(admin)
                 .bind(address)
                 .bind(Notice::Test.code())
-                .bind(Notice::Test.weight())
+                .bind(weight(Notice::Test))
                 .bind(now)
                 .bind(header_id())
                 .execute(&mut *conn)
@@ -353,14 +354,16 @@ pub async fn state_of(state: &AppState) -> Result<crate::dto::OutboxState, AppEr
         waiting,
         failed: failed
             .into_iter()
-            .map(|(id, address, ticket_id, at, attempts, error)| crate::dto::FailedMail {
-                id,
-                address,
-                ticket_id,
-                at,
-                attempts,
-                error: error.unwrap_or_default(),
-            })
+            .map(
+                |(id, address, ticket_id, at, attempts, error)| crate::dto::FailedMail {
+                    id,
+                    address,
+                    ticket_id,
+                    at,
+                    attempts,
+                    error: error.unwrap_or_default(),
+                },
+            )
             .collect(),
     })
 }
@@ -376,17 +379,26 @@ mod tests {
         assert_eq!(backoff_ms(8), LONGEST_WAIT_MS);
         assert_eq!(backoff_ms(60), LONGEST_WAIT_MS);
         let waited: i64 = (1..GIVE_UP_AFTER).map(backoff_ms).sum();
-        assert!((20 * 3_600_000..30 * 3_600_000).contains(&waited), "{waited}");
+        assert!(
+            (20 * 3_600_000..30 * 3_600_000).contains(&waited),
+            "{waited}"
+        );
     }
 
     #[test]
     fn links_open_the_readers_own_app() {
         let base = "https://help.example.com";
-        assert_eq!(link(base, Some("client"), Some(7)), "https://help.example.com/tickets/7");
+        assert_eq!(
+            link(base, Some("client"), Some(7)),
+            "https://help.example.com/tickets/7"
+        );
         assert_eq!(
             link(base, Some("operator"), Some(7)),
             "https://help.example.com/operator/tickets/7"
         );
-        assert_eq!(link(base, Some("admin"), None), "https://help.example.com/admin/");
+        assert_eq!(
+            link(base, Some("admin"), None),
+            "https://help.example.com/admin/"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! (`crate::i18n` holds the apps'; these never reach a browser, so they stay out of the apps'
 //! downloads). `{name}`-style placeholders are filled by `compose`, escaped for HTML there.
 
-use super::Notice;
+use crate::dto::Notice;
 use crate::i18n::Lang;
 
 macro_rules! texts {

@@ -517,6 +517,18 @@ pub async fn step_ok(b: &Browser, id: i64, s: &str, text: Option<&str>) -> Value
     body
 }
 
+/// A message on the thread (or an internal note), which must be taken.
+pub async fn post_ok(b: &Browser, id: i64, body: &str, internal: bool) -> Value {
+    let (status, answer) = b
+        .call(
+            "tickets/post",
+            json!({"input": {"ticket_id": id, "body": body, "internal": internal}}),
+        )
+        .await;
+    assert_eq!(status, 200, "posting {body:?}: {answer}");
+    answer
+}
+
 pub async fn assign(admin: &Browser, id: i64, operator: i64) -> Value {
     let (status, body) = admin
         .call("tickets/move", json!({"input": {"ticket_id": id, "step": "assign", "text": null, "operator_id": operator}}))
