@@ -10,6 +10,7 @@ import { join } from 'node:path';
 export interface Stored {
   to: string;
   subject: string;
+  messageId: string;
   raw: string;
 }
 
@@ -49,7 +50,7 @@ export class MailServer {
       const raw = readFileSync(join(box, f), 'utf8');
       const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
       const header = (name: string) => head.match(new RegExp(`^${name}: (.*)$`, 'mi'))?.[1] ?? '';
-      return { to: header('To'), subject: header('Subject'), raw };
+      return { to: header('To'), subject: header('Subject'), messageId: header('Message-ID'), raw };
     });
   }
 

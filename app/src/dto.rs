@@ -115,13 +115,72 @@ pub struct MailChoices {
     pub off: Vec<Notice>,
 }
 
-/// Where e-mail goes out from, as the admin sees and sets it; empty where unset. The SMTP
+/// The mail servers and addresses, as the admin sees and sets them; empty where unset. A
 /// server's password is shown as `********` and kept when sent back so.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct MailSettings {
     pub smtp_url: String,
+    #[serde(default)]
+    pub imap_url: String,
     pub from: String,
     pub reply_to: String,
+}
+
+/// Why a message to the support mailbox waits for an admin instead of becoming a ticket or a
+/// reply. The code is `mail_in.held_why`.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Held {
+    /// No account has the sender's address.
+    UnknownSender,
+    /// It answers a ticket whose client or staff the sender is not.
+    NotOnTicket,
+    /// From staff, answering no ticket: only clients open tickets.
+    NotAClient,
+    /// Its content was refused (the checks a ticket's text passes).
+    Unreadable,
+}
+
+impl Held {
+    pub const ALL: [Held; 4] = [
+        Held::UnknownSender,
+        Held::NotOnTicket,
+        Held::NotAClient,
+        Held::Unreadable,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Held::UnknownSender => "unknown_sender",
+            Held::NotOnTicket => "not_on_ticket",
+            Held::NotAClient => "not_a_client",
+            Held::Unreadable => "unreadable",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Held> {
+        Held::ALL.into_iter().find(|h| h.code() == code)
+    }
+}
+
+/// A message held for the admin: who sent it, what it says, and why it waits.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct HeldMail {
+    pub id: i64,
+    pub from_address: String,
+    pub from_name: Option<String>,
+    pub subject: String,
+    pub excerpt: String,
+    pub why: Held,
+    pub received_at: i64,
+}
+
+/// A held message accepted: the ticket it opened, and the client account made for its sender
+/// when there was none (its one-time password to pass on).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AcceptedMail {
+    pub ticket_id: i64,
+    pub new_account: Option<IssuedCredentials>,
 }
 
 /// The outbox as the admin watches it: how many e-mails wait, and those given up on.

@@ -35,6 +35,7 @@ pub enum Field {
     ReportName,
     Measures,
     SmtpUrl,
+    ImapUrl,
     MailFrom,
     MailReplyTo,
 }

@@ -288,6 +288,20 @@ messages! {
     ReportName => "Report name", "Naziv izvještaja";
     Measures => "Columns", "Kolone";
     SmtpUrl => "SMTP server", "SMTP server";
+    ImapUrl => "Support mailbox (IMAP)", "Poštanski sandučić podrške (IMAP)";
+    ImapHint => "Mail to this mailbox becomes tickets and replies: imaps://user:password@host/INBOX (TLS), or imap://user:password@localhost:143 for a server on this machine. Empty: no mail is fetched.", "Pošta u ovom sandučiću postaje tiketi i odgovori: imaps://korisnik:lozinka@host/INBOX (TLS) ili imap://korisnik:lozinka@localhost:143 za server na ovoj mašini. Prazno: pošta se ne preuzima.";
+    FetchNow => "Check the mailbox now", "Provjeri sandučić sada";
+    FetchedCount => "New messages", "Novih poruka";
+    HeldMail => "Held mail", "Zadržana pošta";
+    HeldMailHint => "Mail Šalter could not match to a client or a ticket. Accept opens a ticket for its sender (making a client account when the address has none); Drop discards it.", "Pošta koju Šalter nije mogao povezati s klijentom ili tiketom. Prihvati otvara tiket za pošiljaoca (i pravi klijentski račun ako adresa nema račun); Odbaci je briše.";
+    NoHeldMail => "No mail is waiting for you.", "Nijedna poruka ne čeka na vas.";
+    HeldUnknownSender => "Unknown sender", "Nepoznat pošiljalac";
+    HeldNotOnTicket => "Not on the ticket it answers", "Nije na tiketu na koji odgovara";
+    HeldNotAClient => "From staff, not about a ticket", "Od osoblja, ne o tiketu";
+    HeldUnreadable => "Could not be read as a ticket", "Nije se mogla pročitati kao tiket";
+    AcceptMail => "Accept", "Prihvati";
+    DropMail => "Drop", "Odbaci";
+    AcceptedMailNote => "Ticket opened", "Tiket otvoren";
     MailFrom => "Sender address", "Adresa pošiljaoca";
     MailReplyTo => "Reply-to address", "Adresa za odgovor";
     Mail => "E-mail", "E-pošta";
@@ -508,6 +522,19 @@ impl crate::dto::Notice {
     }
 }
 
+impl crate::dto::Held {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::dto::Held::*;
+        match self {
+            UnknownSender => Msg::HeldUnknownSender,
+            NotOnTicket => Msg::HeldNotOnTicket,
+            NotAClient => Msg::HeldNotAClient,
+            Unreadable => Msg::HeldUnreadable,
+        }
+        .text(lang)
+    }
+}
+
 impl Role {
     /// Each role's code and label, in declaration order: the choices of a `<select>`.
     pub const CHOICES: [(&'static str, Msg); 3] = [
@@ -567,6 +594,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::ReportName => Msg::ReportName,
         Field::Measures => Msg::Measures,
         Field::SmtpUrl => Msg::SmtpUrl,
+        Field::ImapUrl => Msg::ImapUrl,
         Field::MailFrom => Msg::MailFrom,
         Field::MailReplyTo => Msg::MailReplyTo,
     }

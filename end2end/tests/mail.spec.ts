@@ -1,11 +1,16 @@
-// E-mail through the real apps and a real SMTP server: the admin sets where e-mail goes out
+// E-mail through the real apps and real mail servers: the admin sets where e-mail goes out
 // from and sends a test e-mail; a client gives their address and turns one notice off on their
-// account page, and the mail that follows honours it.
+// account page, and the mail that follows honours it. Then mail in (Dovecot): the client answers
+// our e-mail and the answer appears in the open ticket by itself; a stranger's mail waits for
+// the admin, who accepts it as a ticket with a new client account.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
 import { MailServer } from '../smtp';
+import { ImapServer } from '../imap';
 
 const SMTP_PORT = 39181;
+const SMTP_PORT_2 = 39182;
+const IMAP_PORT = 39183;
 
 test('the admin sets up e-mail and a client chooses what they get', async ({ browser }) => {
   const smtp = await MailServer.start(SMTP_PORT);
@@ -66,6 +71,87 @@ test('the admin sets up e-mail and a client chooses what they get', async ({ bro
       `${reference} Closed: Mail test ticket`,
     ]);
   } finally {
+    await smtp.stop();
+  }
+});
+
+test('a client answers by e-mail, and the admin accepts a stranger\'s mail', async ({ browser }) => {
+  const smtp = await MailServer.start(SMTP_PORT_2);
+  const imap = await ImapServer.start(IMAP_PORT);
+  const adminCtx = await adminContext(browser);
+  try {
+    const admin = await adminCtx.newPage();
+    await admin.goto('/admin/settings');
+    const card = admin.locator('section', { has: admin.getByRole('heading', { name: 'E-mail', exact: true }) });
+    await expect(card.getByLabel('SMTP server')).not.toHaveValue('');
+    await card.getByLabel('SMTP server').fill(smtp.url);
+    await card.getByLabel('Sender address').fill('help@support.example');
+    await card.getByLabel('Support mailbox (IMAP)').fill(imap.url);
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect(card.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    // The mailbox's password is never shown again.
+    await expect(card.getByLabel('Support mailbox (IMAP)')).toHaveValue(/\*\*\*\*\*\*\*\*@127\.0\.0\.1/);
+
+    // A ticket returned to its client for more information, by e-mail.
+    const { page: client } = await person(browser, adminCtx, 'Jasna Hodžić', 'client');
+    expect((await call(client.context(), 'mail/set_choices',
+      { input: { email: 'jasna@client.example', off: [] } })).status).toBe(200);
+    const created = await call(client.context(), 'tickets/create', { input: { subject: 'Scanner is slow',
+      description: 'It takes a minute per page.', category_id: null, priority: 'normal', earlier_ticket_id: null,
+      idempotency_key: 'mail-in-1' } });
+    expect(created.status).toBe(200);
+    const id = created.body.ticket.id;
+    const { page: operator } = await person(browser, adminCtx, 'Amer Begić', 'operator');
+    const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+    const move = async (ctx: typeof adminCtx, step: string, text: string | null, operator_id: number | null) =>
+      expect((await call(ctx, 'tickets/move', { input: { ticket_id: id, step, text, operator_id } })).status).toBe(200);
+    await move(adminCtx, 'assign', null, operatorId);
+    await move(operator.context(), 'start', null, null);
+    await move(operator.context(), 'return_to_client', 'Which scanner model is it?', null);
+    const asked = async () => smtp.messages().find((m) => m.to.includes('jasna@client.example')
+      && m.subject.includes('We need more information'));
+    await expect.poll(async () => (await asked()) !== undefined).toBe(true);
+    const question = (await asked())!;
+
+    // The client has the ticket open; their e-mailed answer appears in it by itself.
+    await client.goto(`/tickets/${id}`);
+    await expect(client.locator('.thread')).toContainText('Which scanner model is it?');
+    imap.deliver([
+      'From: Jasna Hodžić <jasna@client.example>', 'To: help@support.example',
+      `Subject: Re: ${question.subject}`, 'Message-ID: <jasna-answer@client.example>',
+      `In-Reply-To: ${question.messageId}`, `References: ${question.messageId}`,
+      'Content-Type: text/plain; charset=utf-8', '',
+      'It is the S-300, on the second floor.', '', 'On Monday, Support wrote:', '> Which scanner model is it?',
+    ]);
+    await expect(client.locator('.thread')).toContainText('It is the S-300, on the second floor.', { timeout: 20_000 });
+    await expect(client.locator('.thread')).not.toContainText('On Monday, Support wrote');
+    await expect(client.getByText('In progress').first()).toBeVisible();
+
+    // A stranger writes: the mail waits for the admin, who accepts it with a name.
+    imap.deliver([
+      'From: Nermin Kapetanović <nermin@new.example>', 'To: help@support.example',
+      'Subject: Invoice question', 'Message-ID: <nermin-1@new.example>',
+      'Content-Type: text/plain; charset=utf-8', '', 'Why was I charged twice?',
+    ]);
+    const held = admin.locator('section', { has: admin.getByRole('heading', { name: 'Held mail' }) });
+    await expect(async () => {
+      await held.getByRole('button', { name: 'Check the mailbox now' }).click();
+      await expect(held.getByRole('listitem', { name: /nermin@new\.example/ })).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
+    const item = held.getByRole('listitem', { name: /nermin@new\.example/ });
+    await expect(item).toContainText('Unknown sender');
+    await expect(item).toContainText('Why was I charged twice?');
+    await accessible(admin, 'held mail');
+    await expect(item.getByLabel('Full name')).toHaveValue('Nermin Kapetanović');
+    await item.getByRole('button', { name: 'Accept' }).click();
+    await expect(held.getByRole('status').filter({ hasText: 'Ticket opened' })).toBeVisible();
+    await expect(held.locator('.credentials .username')).toHaveText('nermin.kapetanovic');
+    await expect(held.locator('#no-held-mail')).toBeVisible();
+  } finally {
+    // The shared server stops fetching from the mailbox that goes away.
+    await call(adminCtx, 'mail/set_settings', { input: { smtp_url: smtp.url, imap_url: '',
+      from: 'help@support.example', reply_to: '' } });
+    await imap.stop();
     await smtp.stop();
   }
 });

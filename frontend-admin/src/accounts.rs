@@ -78,7 +78,10 @@ fn CreateAccount(
 
 /// The credentials to hand over, shown once.
 #[component]
-fn CredentialsPanel(issued: IssuedCredentials, on_done: impl Fn() + 'static) -> impl IntoView {
+pub(crate) fn CredentialsPanel(
+    issued: IssuedCredentials,
+    on_done: impl Fn() + 'static,
+) -> impl IntoView {
     let ui = use_ui();
     let copied = RwSignal::new(false);
     let text = format!("{}\n{}", issued.account.username, issued.one_time_password);

@@ -127,8 +127,9 @@ async fn bench(report: &mut Report, backend: Backend, n: usize) {
     let state = opened.state.clone();
     outgoing::set_from_flags(
         &state,
-        outgoing::Smtp {
-            url: Some(smtp.url()),
+        outgoing::Servers {
+            smtp: Some(smtp.url()),
+            imap: None,
             from: Some("help@bench.example".into()),
             reply_to: None,
         },

@@ -173,6 +173,11 @@ struct ServeArgs {
     /// relay). Stored like the admin console's setting, which it replaces at each start.
     #[arg(long, env = "SALTER_SMTP_URL")]
     smtp_url: Option<String>,
+    /// The mailbox whose mail becomes tickets and replies: `imaps://user:password@host/INBOX`
+    /// (TLS) or `imap://user:password@localhost:143` (plain, on this machine). Stored like the
+    /// admin console's setting, which it replaces at each start.
+    #[arg(long, env = "SALTER_IMAP_URL")]
+    imap_url: Option<String>,
     /// The address e-mail comes from (support@example.com); no e-mail goes out without one.
     #[arg(long, env = "SALTER_MAIL_FROM")]
     mail_from: Option<String>,
@@ -397,8 +402,9 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("binding {}", args.bind))?;
-    let flags = app::server::mail::Smtp {
-        url: args.smtp_url.clone(),
+    let flags = app::server::mail::Servers {
+        smtp: args.smtp_url.clone(),
+        imap: args.imap_url.clone(),
         from: args.mail_from.clone(),
         reply_to: args.mail_reply_to.clone(),
     };
@@ -443,6 +449,8 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     tokio::spawn(app::server::tickets::keep_lapsing(state.clone()));
     // E-mail goes out as the events that cause it settle; failures are tried again.
     tokio::spawn(app::server::mail::outbox::keep_sending(state.clone()));
+    // Mail to the support mailbox becomes tickets and replies as it arrives.
+    tokio::spawn(app::server::mail::inbox::keep_fetching(state.clone()));
     server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
     Ok(())
 }

@@ -26,18 +26,22 @@ fn have(cmd: &str) -> bool {
 }
 
 /// Debian packages the tests run, each known by a file it installs: Chromium for the browser
-/// tests, and the mail server the e-mail tests send to (`python3-aiosmtpd`).
+/// tests, the mail server the e-mail tests send to (`python3-aiosmtpd`) and the mailbox they
+/// fetch from (`dovecot-imapd`).
 const CHROMIUM_PACKAGE: (&str, &str) = (CHROMIUM, "chromium");
-const MAIL_PACKAGES: &[(&str, &str)] = &[(
-    "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py",
-    "python3-aiosmtpd",
-)];
+const MAIL_PACKAGES: &[(&str, &str)] = &[
+    (
+        "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py",
+        "python3-aiosmtpd",
+    ),
+    ("/usr/lib/dovecot/imap", "dovecot-imapd"),
+];
 
 pub fn ensure_chromium() -> Result<()> {
     ensure_packages(&[CHROMIUM_PACKAGE])
 }
 
-/// The SMTP server the e-mail tests and benchmark send to.
+/// The SMTP server the e-mail tests and benchmark send to, and the IMAP server they fetch from.
 pub fn ensure_mail_server() -> Result<()> {
     ensure_packages(MAIL_PACKAGES)
 }

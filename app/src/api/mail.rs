@@ -1,7 +1,7 @@
-//! E-mail: where it goes out from, a test message, and the outbox as the admin watches it;
-//! each person's address and which e-mails they get.
+//! E-mail: the mail servers, a test message, and the outbox as the admin watches it; mail held
+//! from the support mailbox; each person's address and which e-mails they get.
 
-use crate::dto::{MailChoices, MailSettings, OutboxState};
+use crate::dto::{AcceptedMail, HeldMail, MailChoices, MailSettings, OutboxState};
 
 endpoint! {
     "mail/settings" for Admin => pub async fn get_mail_settings() -> MailSettings |caller| {
@@ -32,13 +32,43 @@ endpoint! {
 }
 
 endpoint! {
-    "mail/choices" for SignedIn => pub async fn get_mail_choices() -> MailChoices |caller| {
+    "mail/choices" for AnyRole => pub async fn get_mail_choices() -> MailChoices |caller| {
         crate::server::mail::choices_of(&caller.state, caller.session()?.user.id).await
     }
 }
 
 endpoint! {
-    "mail/set_choices" for SignedIn => pub async fn set_mail_choices(input: MailChoices) -> MailChoices |caller| {
+    "mail/set_choices" for AnyRole => pub async fn set_mail_choices(input: MailChoices) -> MailChoices |caller| {
         crate::server::mail::set_choices(&caller.state, caller.session()?.user.id, &input).await
+    }
+}
+
+endpoint! {
+    /// Fetches the support mailbox now (as the fetcher does by itself); how many messages were
+    /// new. Says why when the mailbox cannot be reached.
+    "mail/fetch_now" for Admin => pub async fn fetch_mail_now() -> usize |caller| {
+        crate::server::mail::inbox::fetch_once(&caller.state).await
+    }
+}
+
+endpoint! {
+    "mail/held" for Admin => pub async fn get_held_mail() -> Vec<HeldMail> |caller| {
+        crate::server::mail::quarantine::list(&caller.state).await
+    }
+}
+
+endpoint! {
+    /// Opens a ticket from held mail; a client account named `full_name` is made for its
+    /// sender when the address has none.
+    "mail/accept_held" for Admin => pub async fn accept_held_mail(id: i64, full_name: String) -> AcceptedMail |caller| {
+        crate::server::mail::quarantine::accept(&caller.state, id, &full_name).await
+    }
+}
+
+endpoint! {
+    "mail/drop_held" for Admin => pub async fn drop_held_mail(id: i64) -> Vec<HeldMail> |caller| {
+        use crate::server::mail::quarantine;
+        quarantine::drop(&caller.state, id).await?;
+        quarantine::list(&caller.state).await
     }
 }

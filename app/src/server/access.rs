@@ -12,7 +12,7 @@ pub enum Policy {
     /// Anyone, signed in or not (company name, sign-in).
     Public,
     /// Any signed-in user, even one who still holds a one-time password: only "who am I",
-    /// "change password" and "sign out" use this.
+    /// "change password", "sign out" and the language of the app in use take this.
     SignedIn,
     /// A signed-in user of this role who has replaced the one-time password.
     Role(Role),

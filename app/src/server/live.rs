@@ -115,6 +115,8 @@ pub struct Live {
     wake: Notify,
     /// Wakes the e-mail sender (`mail::outbox`) for a row written outside the ticket events.
     pub mail: Notify,
+    /// Wakes the e-mail fetcher (`mail::inbox`) when the mailbox setting changed.
+    pub mail_in: Notify,
     closing: watch::Sender<bool>,
     /// Who is on which ticket now (`presence`).
     pub presence: Presence,
@@ -128,6 +130,7 @@ impl Default for Live {
             head: watch::channel(Cursor::default()).0,
             wake: Notify::new(),
             mail: Notify::new(),
+            mail_in: Notify::new(),
             closing: watch::channel(false).0,
             presence: Presence::default(),
         }

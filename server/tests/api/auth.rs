@@ -62,6 +62,8 @@ pub fn sample_body(path: &str) -> Value {
             json!({"input": {"smtp_url": "", "from": "", "reply_to": ""}})
         }
         "/api/mail/send_test" => json!({"address": "probe@example.com"}),
+        "/api/mail/accept_held" => json!({"id": 999_999, "full_name": "Probe Person"}),
+        "/api/mail/drop_held" => json!({"id": 999_999}),
         "/api/mail/set_choices" => json!({"input": {"email": "probe@example.com", "off": []}}),
         "/api/session/set_language" => json!({"lang": "Bs"}),
         _ => json!({}),

@@ -212,10 +212,10 @@ async fn the_admin_sets_the_server_and_sends_a_test(backend: Backend) {
         "{shown_url}"
     );
     set_mail(&admin, &shown_url).await;
-    let kept = app::server::mail::smtp(&app.state)
+    let kept = app::server::mail::servers(&app.state)
         .await
         .unwrap()
-        .url
+        .smtp
         .unwrap();
     assert_eq!(kept, format!("{with_password}"));
     // Back to a server without authentication, for the test e-mail.

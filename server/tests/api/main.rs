@@ -17,6 +17,7 @@ mod input;
 mod layout;
 mod live;
 mod mail;
+mod mail_in;
 mod multiprocess;
 mod reliability;
 mod satisfaction;

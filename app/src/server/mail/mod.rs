@@ -5,8 +5,11 @@
 //! admin changes in the console; `salter serve --smtp-url …` sets them at each start.
 
 pub mod compose;
+pub mod inbox;
+pub mod incoming;
 pub mod notify;
 pub mod outbox;
+pub mod quarantine;
 pub mod texts;
 
 use super::settings;
@@ -67,45 +70,74 @@ pub async fn set_choices(
 }
 
 const SMTP_URL: &str = "smtp_url";
+const IMAP_URL: &str = "imap_url";
 const MAIL_FROM: &str = "mail_from";
 const MAIL_REPLY_TO: &str = "mail_reply_to";
 
-/// Where e-mail goes out, as the settings hold it; `None` where unset (e-mail then waits).
+/// The mail servers and addresses, as the settings hold them; `None` where unset (e-mail out
+/// then waits; nothing is fetched).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Smtp {
+pub struct Servers {
     /// `smtp://[user:password@]host[:port][?tls=required]` (STARTTLS when asked) or
     /// `smtps://…` (TLS from the start), as `lettre` reads it.
-    pub url: Option<String>,
+    pub smtp: Option<String>,
+    /// The mailbox mail comes in to: `imaps://user:password@host[:port][/mailbox]` (TLS) or
+    /// `imap://…` (plain, a server on the same machine), as `inbox::Mailbox` reads it.
+    pub imap: Option<String>,
     pub from: Option<String>,
     pub reply_to: Option<String>,
 }
 
-pub async fn smtp(state: &AppState) -> Result<Smtp, AppError> {
-    Ok(Smtp {
-        url: settings::get(state, SMTP_URL).await?,
+pub async fn servers(state: &AppState) -> Result<Servers, AppError> {
+    Ok(Servers {
+        smtp: settings::get(state, SMTP_URL).await?,
+        imap: settings::get(state, IMAP_URL).await?,
         from: settings::get(state, MAIL_FROM).await?,
         reply_to: settings::get(state, MAIL_REPLY_TO).await?,
     })
 }
 
+/// What a password is shown as: it never leaves the server.
+const HIDDEN: &str = "********";
+
 /// The URL without its password, for showing.
 fn shown(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("********"));
+            let _ = parsed.set_password(Some(HIDDEN));
             parsed.to_string()
         }
         _ => url.to_string(),
     }
 }
 
-/// The mail settings as the admin sees them (the password never leaves the server).
+/// A server URL as the admin sent it back: one showing the hidden password keeps the stored
+/// one. Empty: none.
+fn with_kept_password(sent: &str, stored: Option<&str>) -> Option<String> {
+    let sent = sent.trim();
+    if sent.is_empty() {
+        return None;
+    }
+    Some(match (stored, url::Url::parse(sent)) {
+        (Some(stored), Ok(mut new)) if new.password() == Some(HIDDEN) => {
+            let password = url::Url::parse(stored)
+                .ok()
+                .and_then(|o| o.password().map(str::to_string));
+            let _ = new.set_password(password.as_deref());
+            new.to_string()
+        }
+        _ => sent.to_string(),
+    })
+}
+
+/// The mail settings as the admin sees them (the passwords never leave the server).
 pub async fn settings_of(state: &AppState) -> Result<MailSettings, AppError> {
-    let smtp = smtp(state).await?;
+    let servers = servers(state).await?;
     Ok(MailSettings {
-        smtp_url: smtp.url.as_deref().map(shown).unwrap_or_default(),
-        from: smtp.from.unwrap_or_default(),
-        reply_to: smtp.reply_to.unwrap_or_default(),
+        smtp_url: servers.smtp.as_deref().map(shown).unwrap_or_default(),
+        imap_url: servers.imap.as_deref().map(shown).unwrap_or_default(),
+        from: servers.from.unwrap_or_default(),
+        reply_to: servers.reply_to.unwrap_or_default(),
     })
 }
 
@@ -131,67 +163,56 @@ pub async fn set_settings(
     state: &AppState,
     input: &MailSettings,
 ) -> Result<MailSettings, AppError> {
-    let url = input.smtp_url.trim();
-    let url = if url.is_empty() {
-        None
-    } else {
-        let old = smtp(state).await?.url;
-        let url = match (&old, url::Url::parse(url)) {
-            (Some(old), Ok(new)) if new.password() == Some("********") => {
-                let mut keep = new.clone();
-                let password = url::Url::parse(old)
-                    .ok()
-                    .and_then(|o| o.password().map(str::to_string));
-                let _ = keep.set_password(password.as_deref());
-                keep.to_string()
-            }
-            _ => url.to_string(),
-        };
-        transport(&url)?;
-        Some(url)
+    let old = servers(state).await?;
+    let new = Servers {
+        smtp: with_kept_password(&input.smtp_url, old.smtp.as_deref()),
+        imap: with_kept_password(&input.imap_url, old.imap.as_deref()),
+        from: address(Field::MailFrom, &input.from)?,
+        reply_to: address(Field::MailReplyTo, &input.reply_to)?,
     };
-    let from = address(Field::MailFrom, &input.from)?;
-    let reply_to = address(Field::MailReplyTo, &input.reply_to)?;
-    store(
-        state,
-        Smtp {
-            url,
-            from,
-            reply_to,
-        },
-    )
-    .await?;
+    store(state, new).await?;
     settings_of(state).await
 }
 
 /// The flags given to `salter serve`, each in place of its setting (checked as the console's).
-pub async fn set_from_flags(state: &AppState, flags: Smtp) -> Result<(), AppError> {
-    let mut smtp = smtp(state).await?;
-    if let Some(url) = flags.url {
-        transport(&url)?;
-        smtp.url = Some(url);
+pub async fn set_from_flags(state: &AppState, flags: Servers) -> Result<(), AppError> {
+    let mut servers = servers(state).await?;
+    if let Some(url) = flags.smtp {
+        servers.smtp = Some(url);
+    }
+    if let Some(url) = flags.imap {
+        servers.imap = Some(url);
     }
     if let Some(from) = flags.from {
-        smtp.from = address(Field::MailFrom, &from)?;
+        servers.from = address(Field::MailFrom, &from)?;
     }
     if let Some(reply_to) = flags.reply_to {
-        smtp.reply_to = address(Field::MailReplyTo, &reply_to)?;
+        servers.reply_to = address(Field::MailReplyTo, &reply_to)?;
     }
-    store(state, smtp).await
+    store(state, servers).await
 }
 
-/// Writes all three settings; `None` clears one.
-async fn store(state: &AppState, smtp: Smtp) -> Result<(), AppError> {
+/// Checks the server URLs and writes all four settings; `None` clears one. Wakes the fetcher,
+/// which then reads from the mailbox now set.
+async fn store(state: &AppState, servers: Servers) -> Result<(), AppError> {
+    if let Some(url) = &servers.smtp {
+        transport(url)?;
+    }
+    if let Some(url) = &servers.imap {
+        inbox::Mailbox::parse(url)?;
+    }
     for (key, value) in [
-        (SMTP_URL, smtp.url),
-        (MAIL_FROM, smtp.from),
-        (MAIL_REPLY_TO, smtp.reply_to),
+        (SMTP_URL, servers.smtp),
+        (IMAP_URL, servers.imap),
+        (MAIL_FROM, servers.from),
+        (MAIL_REPLY_TO, servers.reply_to),
     ] {
         match value {
             Some(value) => settings::put(state, key, value).await?,
             None => settings::clear(state, key).await?,
         }
     }
+    state.live.mail_in.notify_one();
     Ok(())
 }
 

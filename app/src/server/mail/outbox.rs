@@ -9,7 +9,7 @@
 //! and before sending sends the row when it starts again.
 
 use super::compose::{compose, Letter};
-use super::{smtp, transport, weight, Transport};
+use super::{servers, transport, weight, Transport};
 use crate::dto::Notice;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -236,8 +236,8 @@ async fn record(state: &AppState, now: i64, outcomes: Vec<(i64, Outcome)>) -> Re
 /// Sends every row due now; how many were sent. Nothing while no SMTP server or sender address
 /// is set: the rows wait.
 pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
-    let smtp = smtp(state).await?;
-    let (Some(url), Some(from)) = (smtp.url, smtp.from) else {
+    let servers = servers(state).await?;
+    let (Some(url), Some(from)) = (servers.smtp, servers.from) else {
         return Ok(0);
     };
     let company = settings::public_info(state)
@@ -253,7 +253,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
     let sender = Sender {
         transport: transport(&url)?,
         from: mailbox(&from)?,
-        reply_to: smtp.reply_to.as_deref().map(mailbox).transpose()?,
+        reply_to: servers.reply_to.as_deref().map(mailbox).transpose()?,
         base: state.config.links.clone(),
         company: company.clone(),
     };

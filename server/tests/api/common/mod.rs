@@ -2,6 +2,7 @@
 //! a temporary SQLite file, or a PostgreSQL database created for it and dropped after — and
 //! the real router on an ephemeral port, driven over HTTP like a browser would.
 
+pub mod imap;
 pub mod mail;
 
 use app::server::{accounts, licence, AppState, Config, Db};
