@@ -376,6 +376,72 @@ pub fn minute_of(clock: &str) -> Option<i64> {
     Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
 }
 
+/// A service-level policy: for tickets of one priority (and one category, or any), how long
+/// until the first answer, until the next answer after the client wrote, and until the close —
+/// in the working hours of `ServiceLevels` or in calendar hours. The clocks stand still while a
+/// ticket is returned to its client.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SlaPolicy {
+    pub priority: crate::tickets::Priority,
+    /// `None`: any category without a policy of its own.
+    pub category_id: Option<i64>,
+    pub first_response_minutes: i64,
+    pub next_response_minutes: Option<i64>,
+    pub resolution_minutes: i64,
+    pub business_hours: bool,
+}
+
+/// The service levels: the policies, the working week and holidays they count in (the
+/// installation's time zone), and the share of a target at which a clock turns to a warning.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceLevels {
+    pub policies: Vec<SlaPolicy>,
+    /// Empty: every hour counts, also for policies in working hours.
+    pub hours: Vec<WorkHours>,
+    /// `YYYY-MM-DD`.
+    pub holidays: Vec<String>,
+    pub warn_percent: i64,
+}
+
+/// What a service-level clock measures.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaTarget {
+    FirstResponse,
+    NextResponse,
+    Resolution,
+}
+
+/// Where a clock stands.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaState {
+    /// Counting (overdue when `left_ms` is below zero).
+    Running,
+    /// Standing still: the ticket is returned to its client or closed.
+    Paused,
+    /// Stopped by what it waited for, in time.
+    Met,
+    /// Stopped by what it waited for, too late.
+    Missed,
+}
+
+/// One service-level clock of a ticket, as staff see it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlaClock {
+    pub target: SlaTarget,
+    pub state: SlaState,
+    /// The target, in milliseconds of the policy's calendar.
+    pub target_ms: i64,
+    /// Working time left (below zero: overdue by that much).
+    pub left_ms: i64,
+    /// While running: the moment the target is (or was) reached.
+    pub due_at: Option<i64>,
+    /// Running and near its end: the admin's warning share of the target used.
+    #[serde(default)]
+    pub near: bool,
+}
+
 /// What the admin sets for an operator's share of the work.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct OperatorPlan {
@@ -458,6 +524,9 @@ pub struct TicketSummary {
     pub created_at: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
+    /// For staff: the service-level clock that runs out first, if one runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<SlaClock>,
 }
 
 /// One page of a ticket list, and where the next one starts (keyset, never OFFSET).
@@ -536,6 +605,9 @@ pub struct TicketDetail {
     /// operators by name only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_id: Option<i64>,
+    /// For staff: the ticket's service-level clocks (none without a policy for it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sla: Vec<SlaClock>,
 }
 
 /// A client's rating of the help on a closed ticket: good or bad, and perhaps a comment.
@@ -1023,6 +1095,7 @@ mod tests {
                 created_at: 10,
                 updated_at: 40,
                 closed_at: Some(40),
+                sla: None,
             },
             description: String::new(),
             description_html: String::new(),
@@ -1033,6 +1106,7 @@ mod tests {
             moves: Vec::new(),
             proposed_until: None,
             operator_id: None,
+            sla: Vec::new(),
         };
         assert_eq!(
             detail.story(),

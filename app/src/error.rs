@@ -38,6 +38,9 @@ pub enum Field {
     ImapUrl,
     MailFrom,
     MailReplyTo,
+    SlaPolicy,
+    Holidays,
+    WarnPercent,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -288,6 +288,30 @@ messages! {
     ReportName => "Report name", "Naziv izvještaja";
     Measures => "Columns", "Kolone";
     SmtpUrl => "SMTP server", "SMTP server";
+    ServiceLevels => "Service levels", "Nivoi usluge";
+    ServiceLevelsHint => "Targets per priority (and category): how long until the first answer, until the next answer after the client wrote, and until the close. The clocks stand still while a ticket is returned to its client.", "Ciljevi po prioritetu (i kategoriji): koliko do prvog odgovora, do sljedećeg odgovora nakon što klijent napiše i do zatvaranja. Satovi stoje dok je tiket vraćen klijentu.";
+    SlaPolicies => "Policies", "Pravila";
+    NoSlaPolicies => "No policy yet: tickets have no clocks.", "Još nema pravila: tiketi nemaju satove.";
+    AddSlaPolicy => "Add a policy", "Dodaj pravilo";
+    FirstResponseMinutes => "First response (minutes)", "Prvi odgovor (minute)";
+    NextResponseMinutes => "Next response (minutes, optional)", "Sljedeći odgovor (minute, neobavezno)";
+    ResolutionMinutes => "Resolution (minutes)", "Rješenje (minute)";
+    InBusinessHours => "In working hours", "U radnom vremenu";
+    BusinessHours => "Working week", "Radna sedmica";
+    BusinessHoursHint => "Policies in working hours count only these hours, in the installation's time zone. Empty: every hour counts.", "Pravila u radnom vremenu broje samo ove sate, u vremenskoj zoni instalacije. Prazno: broji se svaki sat.";
+    Holidays => "Holidays", "Praznici";
+    HolidaysHint => "Days without working hours.", "Dani bez radnog vremena.";
+    PickHoliday => "Holiday", "Praznik";
+    WarnPercent => "Warn at (% of the target)", "Upozori na (% cilja)";
+    SlaFirstResponse => "First response", "Prvi odgovor";
+    SlaNextResponse => "Next response", "Sljedeći odgovor";
+    SlaResolution => "Resolution", "Rješenje";
+    SlaLeft => "left", "preostalo";
+    SlaOverdue => "overdue by", "kasni";
+    SlaPaused => "paused", "zaustavljeno";
+    SlaMet => "met", "ispunjeno";
+    SlaMissed => "missed", "propušteno";
+    TimeLeft => "Time left", "Preostalo vrijeme";
     ImapUrl => "Support mailbox (IMAP)", "Poštanski sandučić podrške (IMAP)";
     ImapHint => "Mail to this mailbox becomes tickets and replies: imaps://user:password@host/INBOX (TLS), or imap://user:password@localhost:143 for a server on this machine. Empty: no mail is fetched.", "Pošta u ovom sandučiću postaje tiketi i odgovori: imaps://korisnik:lozinka@host/INBOX (TLS) ili imap://korisnik:lozinka@localhost:143 za server na ovoj mašini. Prazno: pošta se ne preuzima.";
     FetchNow => "Check the mailbox now", "Provjeri sandučić sada";
@@ -522,6 +546,18 @@ impl crate::dto::Notice {
     }
 }
 
+impl crate::dto::SlaTarget {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::dto::SlaTarget::*;
+        match self {
+            FirstResponse => Msg::SlaFirstResponse,
+            NextResponse => Msg::SlaNextResponse,
+            Resolution => Msg::SlaResolution,
+        }
+        .text(lang)
+    }
+}
+
 impl crate::dto::Held {
     pub fn label(self, lang: Lang) -> &'static str {
         use crate::dto::Held::*;
@@ -597,6 +633,9 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::ImapUrl => Msg::ImapUrl,
         Field::MailFrom => Msg::MailFrom,
         Field::MailReplyTo => Msg::MailReplyTo,
+        Field::SlaPolicy => Msg::SlaPolicies,
+        Field::Holidays => Msg::Holidays,
+        Field::WarnPercent => Msg::WarnPercent,
     }
     .text(lang)
 }

@@ -2,22 +2,13 @@
 //! are not started, the spread (highest minus lowest load on duty), and each operator's plan —
 //! capacity, skills, weekly working hours, days off — and each operator's work history.
 
+use super::week::{Days, DaysFields, Week, WeekFields};
 use app::api::assignment::{floor_view, set_plan};
 use app::api::categories::list_categories;
-use app::dto::{clock, minute_of, Category, Floor, OperatorPlan, WorkHours};
+use app::dto::{Category, Floor, OperatorPlan};
 use app::i18n::Msg;
 use app::ui::{t, use_ui, ErrorNote, FormCall, Link, Loading, TextField, WorkHistory};
 use leptos::prelude::*;
-
-const WEEKDAYS: [Msg; 7] = [
-    Msg::Monday,
-    Msg::Tuesday,
-    Msg::Wednesday,
-    Msg::Thursday,
-    Msg::Friday,
-    Msg::Saturday,
-    Msg::Sunday,
-];
 
 /// What opens below the table for one operator (by full name).
 #[derive(Clone)]
@@ -107,65 +98,21 @@ fn PlanForm(
     categories: RwSignal<Vec<Category>>,
     floor: RwSignal<Option<Floor>>,
 ) -> impl IntoView {
-    // Labels for assistive technology in the language of the moment the form opens.
-    let lang = use_ui().lang.get_untracked();
     let capacity = RwSignal::new(plan.capacity.to_string());
     let skills = RwSignal::new(plan.skills.clone());
-    let days_off = RwSignal::new(plan.days_off.clone());
-    // The date being picked; added to the list by its button (or by saving).
-    let picked = RwSignal::new(String::new());
-    let add_day = move || {
-        let day = picked.get_untracked();
-        if !day.is_empty() {
-            days_off.update(|days| {
-                if !days.contains(&day) {
-                    days.push(day);
-                    days.sort();
-                }
-            });
-            picked.set(String::new());
-        }
-    };
-    // Per weekday: "from" and "to", empty when the operator does not work that day.
-    let hours: Vec<(RwSignal<String>, RwSignal<String>)> = (1..=7)
-        .map(|day| {
-            let h = plan.hours.iter().find(|h| h.weekday == day);
-            (
-                RwSignal::new(h.map(|h| clock(h.start_minute)).unwrap_or_default()),
-                RwSignal::new(h.map(|h| clock(h.end_minute)).unwrap_or_default()),
-            )
-        })
-        .collect();
+    let days_off = Days::of(plan.days_off.clone());
+    let week = Week::of(&plan.hours);
     let call = FormCall::new();
     let operator_id = plan.operator_id;
-    let week = hours.clone();
+    let fields = week.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = OperatorPlan {
             operator_id,
             capacity: capacity.get_untracked().trim().parse().unwrap_or(-1),
             skills: skills.get_untracked(),
-            hours: week
-                .iter()
-                .zip(1..)
-                .filter_map(|((from, to), weekday)| {
-                    Some(WorkHours {
-                        weekday,
-                        start_minute: minute_of(&from.get_untracked())?,
-                        end_minute: minute_of(&to.get_untracked()).map(|m| {
-                            if m == 0 {
-                                1440
-                            } else {
-                                m
-                            }
-                        })?,
-                    })
-                })
-                .collect(),
-            days_off: {
-                add_day();
-                days_off.get_untracked()
-            },
+            hours: week.hours(),
+            days_off: days_off.all(),
         };
         call.run(set_plan(input), move |f| floor.set(Some(f)));
     };
@@ -187,50 +134,8 @@ fn PlanForm(
                     }
                 }).collect_view()}
             </fieldset>
-            <fieldset>
-                <legend>{t(Msg::WorkHours)}</legend>
-                <p class="hint">{t(Msg::WorkHoursHint)}</p>
-                // Times on a 24-hour clock whatever the browser's language (a time input would
-                // follow the browser's 12-hour clock), each with its visible "from" / "until".
-                {hours.into_iter().zip(WEEKDAYS).map(|((from, to), day)| {
-                    let time = |bound: Msg, value: RwSignal<String>| view! {
-                        <label class="time">
-                            {t(bound)}
-                            <input type="text" inputmode="numeric" pattern="([01][0-9]|2[0-4]):[0-5][0-9]" placeholder="08:00"
-                                maxlength="5" size="5" aria-label=format!("{} {}", day.text(lang), bound.text(lang)) bind:value=value/>
-                        </label>
-                    };
-                    view! {
-                        <div class="row hours">
-                            <span class="day">{t(day)}</span>
-                            {time(Msg::HoursFrom, from)}
-                            {time(Msg::HoursUntil, to)}
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <fieldset>
-                <legend>{t(Msg::DaysOff)}</legend>
-                <p class="hint">{t(Msg::DaysOffHint)}</p>
-                <ul class="days-off">
-                    {move || days_off.get().into_iter().map(|day| {
-                        let shown = lang.day(&day);
-                        let label = format!("{} {shown}", Msg::Remove.text(lang));
-                        view! {
-                            <li class="check chip">
-                                {shown} " "
-                                <button type="button" class="link" aria-label=label
-                                    on:click=move |_| days_off.update(|d| d.retain(|x| *x != day))>"×"</button>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-                <div class="row">
-                    <label for="plan-day-off">{t(Msg::PickDayOff)}</label>
-                    <input type="date" id="plan-day-off" bind:value=picked/>
-                    <button type="button" on:click=move |_| add_day()>{t(Msg::Add)}</button>
-                </div>
-            </fieldset>
+            <WeekFields week=fields legend=Msg::WorkHours hint=Msg::WorkHoursHint/>
+            <DaysFields days=days_off id="plan-day-off" legend=Msg::DaysOff hint=Msg::DaysOffHint pick=Msg::PickDayOff/>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>

@@ -15,6 +15,8 @@ mod overview;
 #[cfg(target_arch = "wasm32")]
 mod reports;
 #[cfg(target_arch = "wasm32")]
+mod service_levels;
+#[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]
 mod stats;
@@ -22,6 +24,8 @@ mod stats;
 mod ticket_tools;
 #[cfg(target_arch = "wasm32")]
 mod tickets;
+#[cfg(target_arch = "wasm32")]
+mod week;
 
 #[cfg(target_arch = "wasm32")]
 mod pages {

@@ -1,5 +1,5 @@
 //! Installation settings: the company name, what clients see of tickets, e-mail (with the mail
-//! held from the support mailbox), and the ticket categories.
+//! held from the support mailbox), service levels, and the ticket categories.
 
 use app::api::settings::{get_ticket_settings, set_company_name, set_ticket_settings};
 use app::dto::limits::COMPANY_NAME_MAX;
@@ -34,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
         <ClientViewCard/>
         <super::mail::MailCard/>
         <super::mail::HeldMailCard/>
+        <super::service_levels::ServiceLevelsCard/>
         <super::categories::CategoriesCard/>
     }
 }

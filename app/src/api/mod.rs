@@ -57,6 +57,7 @@ pub mod mail;
 pub mod satisfaction;
 pub mod session;
 pub mod settings;
+pub mod sla;
 pub mod stats;
 pub mod tickets;
 

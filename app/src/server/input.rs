@@ -86,6 +86,30 @@ fn checked(
     Ok(text)
 }
 
+/// A working week as a form sends it: each weekday's hours within the day, ending after they
+/// start; and a list of days (`YYYY-MM-DD`, else refused as `days`), as dates.
+pub fn checked_week(
+    hours: &[crate::dto::WorkHours],
+    days: &[String],
+    days_field: Field,
+) -> Result<Vec<jiff::civil::Date>, AppError> {
+    for h in hours {
+        let fits = (1..=7).contains(&h.weekday)
+            && (0..1440).contains(&h.start_minute)
+            && h.start_minute < h.end_minute
+            && h.end_minute <= 1440;
+        if !fits {
+            return Err(AppError::invalid(Field::WorkHours, Problem::Malformed));
+        }
+    }
+    days.iter()
+        .map(|day| {
+            day.parse::<jiff::civil::Date>()
+                .map_err(|_| AppError::invalid(days_field, Problem::Malformed))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,6 +34,7 @@ pub mod presence;
 pub mod replay;
 pub mod satisfaction;
 pub mod settings;
+pub mod sla;
 pub mod stats;
 pub mod ticket;
 pub mod tickets;

@@ -64,6 +64,9 @@ pub fn sample_body(path: &str) -> Value {
         "/api/mail/send_test" => json!({"address": "probe@example.com"}),
         "/api/mail/accept_held" => json!({"id": 999_999, "full_name": "Probe Person"}),
         "/api/mail/drop_held" => json!({"id": 999_999}),
+        "/api/sla/set_levels" => {
+            json!({"input": {"policies": [], "hours": [], "holidays": [], "warn_percent": 75}})
+        }
         "/api/mail/set_choices" => json!({"input": {"email": "probe@example.com", "off": []}}),
         "/api/session/set_language" => json!({"lang": "Bs"}),
         _ => json!({}),

@@ -23,6 +23,7 @@ mod reliability;
 mod satisfaction;
 mod schema;
 mod site;
+mod sla;
 mod solutions;
 mod stats;
 mod tickets;

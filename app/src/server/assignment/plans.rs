@@ -65,20 +65,7 @@ pub async fn set_plan(state: &AppState, input: &OperatorPlan) -> Result<Floor, A
     if !(0..=1000).contains(&input.capacity) {
         return Err(AppError::invalid(Field::Capacity, Problem::Malformed));
     }
-    for h in &input.hours {
-        let fits = (1..=7).contains(&h.weekday)
-            && (0..1440).contains(&h.start_minute)
-            && h.start_minute < h.end_minute
-            && h.end_minute <= 1440;
-        if !fits {
-            return Err(AppError::invalid(Field::WorkHours, Problem::Malformed));
-        }
-    }
-    for day in &input.days_off {
-        if day.parse::<jiff::civil::Date>().is_err() {
-            return Err(AppError::invalid(Field::DaysOff, Problem::Malformed));
-        }
-    }
+    crate::server::input::checked_week(&input.hours, &input.days_off, Field::DaysOff)?;
     let is_operator: Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND role = 'operator'")
             .bind(input.operator_id)

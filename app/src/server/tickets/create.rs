@@ -165,6 +165,7 @@ impl Opened {
                 created_at: self.at,
                 updated_at: self.at,
                 closed_at: None,
+                sla: None,
             },
             description_html: markdown::render(&self.description),
             description: self.description,
@@ -181,6 +182,7 @@ impl Opened {
             moves: moves_for(Role::Client, Status::Open),
             proposed_until: None,
             operator_id: None,
+            sla: Vec::new(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! the caller may see it, and search.
 
 use crate::dto::limits::SUBJECT_MAX;
-use crate::dto::{Role, ThreadMessage, TicketDetail, TicketPage, TicketQuery, TicketSummary};
+use crate::dto::{
+    Role, SlaClock, ThreadMessage, TicketDetail, TicketPage, TicketQuery, TicketSummary,
+};
 use crate::error::{AppError, Field};
 use crate::server::access::{self, TicketRole};
 use crate::server::attachments;
@@ -11,6 +13,7 @@ use crate::server::db::flag;
 use crate::server::history::{self, EventRow, Reader, EVENT_COLUMNS};
 use crate::server::input::clean_line;
 use crate::server::markdown;
+use crate::server::sla;
 use crate::server::ticket::ticket_row;
 use crate::server::AppState;
 use crate::tickets::{moves_for, reference, Priority, Status, DAY_MS};
@@ -19,7 +22,7 @@ const PAGE: i64 = 50;
 
 const SUMMARY_SELECT: &str = "SELECT t.id, t.subject, t.status, t.priority, c.name AS category, \
     cl.full_name AS client_name, cl.username AS client_username, op.full_name AS operator_name, t.created_at, t.updated_at, \
-    t.closed_at FROM tickets t \
+    t.closed_at, t.client_id, t.category_id FROM tickets t \
     JOIN users cl ON cl.id = t.client_id \
     LEFT JOIN users op ON op.id = t.operator_id \
     LEFT JOIN categories c ON c.id = t.category_id";
@@ -37,6 +40,8 @@ struct SummaryRow {
     created_at: i64,
     updated_at: i64,
     closed_at: Option<i64>,
+    client_id: i64,
+    category_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -64,6 +69,15 @@ impl MessageRow {
 }
 
 impl SummaryRow {
+    /// Its service-level clock that runs out first, for staff.
+    async fn sla(&self, state: &AppState, book: &sla::Book) -> Result<Option<SlaClock>, AppError> {
+        let priority = Priority::from_rank(self.priority);
+        let clocks = book
+            .clocks_of(state, self.id, priority, self.category_id, self.client_id)
+            .await?;
+        Ok(sla::clock::most_urgent(&clocks))
+    }
+
     fn into_summary(self) -> Result<TicketSummary, AppError> {
         Ok(TicketSummary {
             id: self.id,
@@ -78,6 +92,7 @@ impl SummaryRow {
             created_at: self.created_at,
             updated_at: self.updated_at,
             closed_at: self.closed_at,
+            sla: None,
         })
     }
 }
@@ -154,10 +169,22 @@ pub async fn list(
                 .await?
         }
     };
-    let tickets = rows
-        .into_iter()
-        .map(SummaryRow::into_summary)
-        .collect::<Result<Vec<_>, _>>()?;
+    // Staff see how long each active ticket has left.
+    let book = match role {
+        Role::Client => None,
+        Role::Operator | Role::Admin => sla::Book::open(state).await?,
+    };
+    let mut tickets = Vec::with_capacity(rows.len());
+    for row in rows {
+        let clock = match &book {
+            Some(book) if row.status != Status::Closed.as_str() => row.sla(state, book).await?,
+            _ => None,
+        };
+        tickets.push(TicketSummary {
+            sla: clock,
+            ..row.into_summary()?
+        });
+    }
     let next = (tickets.len() as i64 == PAGE).then(|| {
         let last = &tickets[tickets.len() - 1];
         match role {
@@ -210,6 +237,14 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
         .map(|e| e.into_event(reader))
         .collect::<Result<Vec<_>, _>>()?;
     history::name_receivers(&state.db.pool, &mut history).await?;
+    let sla = match sla::Book::open(state).await? {
+        Some(book) if staff => {
+            let priority = Priority::from_rank(row.priority);
+            book.clocks_of(state, id, priority, row.category_id, row.client_id)
+                .await?
+        }
+        _ => Vec::new(),
+    };
     let stage = row.stage()?;
     let proposed_until = match row.proposed_at.filter(|_| stage.proposed) {
         Some(at) => {
@@ -235,6 +270,7 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
             TicketRole::Client => moves_for(Role::Client, stage),
         },
         proposed_until,
+        sla,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The ticket list: a page with keyset "show more", search, and the row of each ticket.
 
-use super::{OthersHere, PriorityBadge, StatusBadge, TicketLink, When};
+use super::{OthersHere, PriorityBadge, SlaBadge, StatusBadge, TicketLink, When};
 use crate::api::tickets::{list_tickets, search_tickets};
 use crate::dto::{Role, TicketQuery, TicketSummary};
 use crate::i18n::Msg;
@@ -46,6 +46,9 @@ pub fn TicketList(
     });
     let staff = ui.app != Role::Client;
     let admin = ui.app == Role::Admin;
+    // Staff may sort the page by the moment each ticket's most urgent clock runs out.
+    let by_due = RwSignal::new(false);
+    let due = |row: &TicketSummary| row.sla.and_then(|c| c.due_at).unwrap_or(i64::MAX);
     let words = RwSignal::new(String::new());
     // Words: search (one page of matches); no words: back to the list.
     let search = move |ev: leptos::ev::SubmitEvent| {
@@ -77,7 +80,11 @@ pub fn TicketList(
         <ErrorNote message=call.message()/>
         <section class="card">
             {move || {
-                let rows = tickets.get();
+                let mut rows = tickets.get();
+                let timed = rows.iter().any(|r| r.sla.is_some());
+                if timed && by_due.get() {
+                    rows.sort_by_key(due);
+                }
                 if !loaded.get() {
                     view! { <Loading/> }.into_any()
                 } else if rows.is_empty() {
@@ -95,6 +102,12 @@ pub fn TicketList(
                                     <th scope="col">{t(Msg::Operator)}</th>
                                     <th scope="col">{t(Msg::Category)}</th>
                                 })}
+                                {timed.then(|| view! {
+                                    <th scope="col" aria-sort=move || if by_due.get() { "ascending" } else { "none" }>
+                                        <button type="button" class="link" aria-pressed=move || by_due.get().to_string()
+                                            on:click=move |_| by_due.update(|b| *b = !*b)>{t(Msg::TimeLeft)}</button>
+                                    </th>
+                                })}
                                 <th scope="col">{t(Msg::Updated)}</th>
                             </tr></thead>
                             <tbody>
@@ -102,7 +115,7 @@ pub fn TicketList(
                                     // Two clients of one name are told apart by their usernames.
                                     let clash = staff && rows.iter().any(|o| o.client_name == row.client_name
                                         && o.client_username != row.client_username);
-                                    view! { <TicketRow row=row.clone() staff=staff admin=admin clash=clash/> }
+                                    view! { <TicketRow row=row.clone() staff=staff admin=admin clash=clash timed=timed/> }
                                 }).collect_view()}
                             </tbody>
                         </table>
@@ -118,7 +131,13 @@ pub fn TicketList(
 }
 
 #[component]
-fn TicketRow(row: TicketSummary, staff: bool, admin: bool, clash: bool) -> impl IntoView {
+fn TicketRow(
+    row: TicketSummary,
+    staff: bool,
+    admin: bool,
+    clash: bool,
+    timed: bool,
+) -> impl IntoView {
     let who = match (staff, clash) {
         (true, false) => row.client_name.clone(),
         (true, true) => format!("{} ({})", row.client_name, row.client_username),
@@ -138,6 +157,9 @@ fn TicketRow(row: TicketSummary, staff: bool, admin: bool, clash: bool) -> impl 
             {admin.then(|| view! {
                 <td data-label=t(Msg::Operator)>{row.operator_name.clone()}</td>
                 <td data-label=t(Msg::Category)>{row.category.clone()}</td>
+            })}
+            {timed.then(|| view! {
+                <td data-label=t(Msg::TimeLeft)>{row.sla.map(|clock| view! { <SlaBadge clock/> })}</td>
             })}
             <td data-label=t(Msg::Updated)><When at=row.updated_at/></td>
         </tr>

@@ -12,8 +12,9 @@ pub use forms::Since;
 pub use list::TicketList;
 pub use view::{StaffTicketView, TicketView};
 
-use crate::i18n::relative_time;
+use crate::dto::{SlaClock, SlaState};
 use crate::i18n::Msg;
+use crate::i18n::{duration_text, relative_time};
 use crate::tickets::{Priority, Status};
 use crate::ui::{label, t, use_ui, Ui};
 use leptos::prelude::*;
@@ -58,6 +59,38 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 pub fn PriorityBadge(priority: Priority) -> impl IntoView {
     view! {
         <span class=format!("badge priority-{}", priority.as_str())>{label(priority, Priority::label)}</span>
+    }
+}
+
+/// A service-level clock as a badge: the time to its due moment (moving on with `Ui::now`),
+/// overdue by how long, standing still, met or missed — the words always there, colour only
+/// helps (near its end: the admin's warning share used).
+#[component]
+pub fn SlaBadge(clock: SlaClock) -> impl IntoView {
+    let ui = use_ui();
+    move || {
+        let (lang, now) = (ui.lang.get(), ui.now.get());
+        let (class, text) = match (clock.state, clock.due_at) {
+            (SlaState::Running, Some(due)) if due <= now => (
+                "overdue",
+                format!(
+                    "{} {}",
+                    Msg::SlaOverdue.text(lang),
+                    duration_text(now - due)
+                ),
+            ),
+            (SlaState::Running, Some(due)) => (
+                if clock.near { "near" } else { "ok" },
+                format!("{} {}", duration_text(due - now), Msg::SlaLeft.text(lang)),
+            ),
+            (SlaState::Running | SlaState::Paused, _) => {
+                ("paused", Msg::SlaPaused.text(lang).to_string())
+            }
+            (SlaState::Met, _) => ("met", Msg::SlaMet.text(lang).to_string()),
+            (SlaState::Missed, _) => ("missed", Msg::SlaMissed.text(lang).to_string()),
+        };
+        let due = clock.due_at.map(|at| ui.exact_time(at));
+        view! { <span class=format!("badge sla sla-{class}") title=due>{text}</span> }
     }
 }
 

@@ -2,13 +2,13 @@
 //! history; and the staff's view of it with the field form.
 
 use super::forms::{Draft, FieldsForm, MoveForm, Reply};
-use super::{OthersHere, PriorityBadge, StatusBadge, TicketLink, When};
+use super::{OthersHere, PriorityBadge, SlaBadge, StatusBadge, TicketLink, When};
 use crate::api::categories::list_categories;
 use crate::api::tickets::view_ticket;
-use crate::dto::{Attachment, Category, Role, Step, TicketDetail, TicketEvent};
+use crate::dto::{Attachment, Category, Role, SlaTarget, Step, TicketDetail, TicketEvent};
 use crate::i18n::{event_text, Msg};
 use crate::tickets::{rule, Move, Needs, Status};
-use crate::ui::{t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
+use crate::ui::{label, t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
 use leptos::prelude::*;
 
 /// One ticket: what it is about, the conversation, the moves the viewer may make, the history.
@@ -207,8 +207,21 @@ pub fn StaffTicketView(
     let categories = RwSignal::new(Vec::<Category>::new());
     let call = FormCall::new();
     call.run(list_categories(), move |list| categories.set(list));
+    let clocks =
+        move || detail.with(|d| d.as_ref().map(|d| d.sla.clone()).filter(|c| !c.is_empty()));
     view! {
         <TicketView id=id detail=detail/>
+        {move || clocks().map(|clocks| view! {
+            <section class="card sla-clocks" aria-labelledby="sla-title">
+                <h2 id="sla-title">{t(Msg::ServiceLevels)}</h2>
+                <dl>
+                    {clocks.into_iter().map(|c| view! {
+                        <dt>{label(c.target, SlaTarget::label)}</dt>
+                        <dd><SlaBadge clock=c/></dd>
+                    }).collect_view()}
+                </dl>
+            </section>
+        })}
         <ErrorNote message=call.message()/>
         <Show when=move || detail.with(|d| d.as_ref().is_some_and(|d| d.ticket.status != Status::Closed))>
             <FieldsForm detail=detail categories=categories on_change=move |d| {
