@@ -56,12 +56,16 @@ pub enum Notice {
     Assigned,
     /// To an operator: the client wrote on their ticket.
     ClientAnswered,
+    /// To an operator: a service-level target of their ticket is near.
+    SlaWarning,
+    /// To the ticket's operator and the admins: a service-level target was missed.
+    SlaBreached,
     /// The admin's "send a test e-mail".
     Test,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 9] = [
+    pub const ALL: [Notice; 11] = [
         Notice::Received,
         Notice::Answered,
         Notice::Returned,
@@ -70,6 +74,8 @@ impl Notice {
         Notice::Reopened,
         Notice::Assigned,
         Notice::ClientAnswered,
+        Notice::SlaWarning,
+        Notice::SlaBreached,
         Notice::Test,
     ];
 
@@ -83,6 +89,8 @@ impl Notice {
             Notice::Reopened => "reopened",
             Notice::Assigned => "assigned",
             Notice::ClientAnswered => "client_answered",
+            Notice::SlaWarning => "sla_warning",
+            Notice::SlaBreached => "sla_breached",
             Notice::Test => "test",
         }
     }
@@ -102,8 +110,14 @@ impl Notice {
                 Notice::Closed,
                 Notice::Reopened,
             ],
-            Role::Operator => &[Notice::Assigned, Notice::ClientAnswered, Notice::Reopened],
-            Role::Admin => &[],
+            Role::Operator => &[
+                Notice::Assigned,
+                Notice::ClientAnswered,
+                Notice::Reopened,
+                Notice::SlaWarning,
+                Notice::SlaBreached,
+            ],
+            Role::Admin => &[Notice::SlaBreached],
         }
     }
 }
@@ -403,14 +417,7 @@ pub struct ServiceLevels {
     pub warn_percent: i64,
 }
 
-/// What a service-level clock measures.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum SlaTarget {
-    FirstResponse,
-    NextResponse,
-    Resolution,
-}
+pub use crate::events::SlaTarget;
 
 /// Where a clock stands.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -469,6 +476,12 @@ pub struct OperatorDuty {
     /// Today's shift in the installation's time zone: `08:00–16:00` (several joined by `, `),
     /// `-` for a day off or no hours today, empty when the operator has no hour limits.
     pub today: String,
+    /// The operator's own view only: their tickets past a service-level target, and those near
+    /// one (`SlaClock::near`).
+    #[serde(default)]
+    pub overdue: i64,
+    #[serde(default)]
+    pub near: i64,
 }
 
 /// An operator's work history, newest first, a page at a time: history rows of the tickets

@@ -10,6 +10,35 @@
 use crate::tickets::{Priority, Status};
 use serde::{Deserialize, Serialize};
 
+/// What a service-level clock measures (`server::sla`).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaTarget {
+    FirstResponse,
+    NextResponse,
+    Resolution,
+}
+
+impl SlaTarget {
+    pub const ALL: [SlaTarget; 3] = [
+        SlaTarget::FirstResponse,
+        SlaTarget::NextResponse,
+        SlaTarget::Resolution,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            SlaTarget::FirstResponse => "first_response",
+            SlaTarget::NextResponse => "next_response",
+            SlaTarget::Resolution => "resolution",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SlaTarget> {
+        SlaTarget::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
 /// Why a ticket went to an operator or away from one. Stored and sent as a short code
 /// (`automatic:2/10:3`, `off-duty`, `manual`, `operator-gone`, `forced:<the admin's words>`).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -174,6 +203,9 @@ pub enum EventKind {
     /// The client said how the help was, after closing: good or bad, perhaps with a comment. A
     /// later rating of the same ticket replaces it (the newest counts).
     Rated { good: bool, comment: Option<String> },
+    /// A service-level clock used the admin's warning share of its target (`breached` false),
+    /// or all of it. Noted by the system at the moment computed; staff only.
+    Sla { target: SlaTarget, breached: bool },
 }
 
 impl EventKind {
@@ -190,6 +222,7 @@ impl EventKind {
             EventKind::Priority { .. } => "priority",
             EventKind::Category { .. } => "category",
             EventKind::Rated { .. } => "rated",
+            EventKind::Sla { .. } => "sla",
         }
     }
 
@@ -197,7 +230,9 @@ impl EventKind {
     pub const fn internal(&self) -> bool {
         matches!(
             self,
-            EventKind::Note { .. } | EventKind::Attachment { internal: true, .. }
+            EventKind::Note { .. }
+                | EventKind::Attachment { internal: true, .. }
+                | EventKind::Sla { .. }
         )
     }
 }

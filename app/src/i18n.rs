@@ -312,6 +312,9 @@ messages! {
     SlaMet => "met", "ispunjeno";
     SlaMissed => "missed", "propušteno";
     TimeLeft => "Time left", "Preostalo vrijeme";
+    SlaOverdueTickets => "Overdue", "Kasni";
+    SlaNearTickets => "Near a target", "Blizu cilja";
+    SlaOverdueAlert => "Tickets of yours past a service-level target", "Vaši tiketi preko cilja nivoa usluge";
     ImapUrl => "Support mailbox (IMAP)", "Poštanski sandučić podrške (IMAP)";
     ImapHint => "Mail to this mailbox becomes tickets and replies: imaps://user:password@host/INBOX (TLS), or imap://user:password@localhost:143 for a server on this machine. Empty: no mail is fetched.", "Pošta u ovom sandučiću postaje tiketi i odgovori: imaps://korisnik:lozinka@host/INBOX (TLS) ili imap://korisnik:lozinka@localhost:143 za server na ovoj mašini. Prazno: pošta se ne preuzima.";
     FetchNow => "Check the mailbox now", "Provjeri sandučić sada";
@@ -350,6 +353,10 @@ messages! {
     NoticeAssigned => "A ticket was assigned to me", "Dodijeljen mi je tiket";
     NoticeClientAnswered => "A client answered on my ticket", "Klijent je odgovorio na mom tiketu";
     NoticeTest => "A test e-mail", "Probna e-poruka";
+    NoticeSlaWarning => "A service-level target of my ticket is near", "Cilj nivoa usluge mog tiketa je blizu";
+    NoticeSlaBreached => "A service-level target was missed", "Cilj nivoa usluge je propušten";
+    EventSlaWarned => "warned that a target is near:", "upozorio da je cilj blizu:";
+    EventSlaBreached => "noted a missed target:", "zabilježio propušten cilj:";
     Breakdown => "Rows", "Redovi";
     ByTime => "By step of time", "Po koraku vremena";
     RunReport => "Run", "Pokreni";
@@ -540,6 +547,8 @@ impl crate::dto::Notice {
             Reopened => Msg::NoticeReopened,
             Assigned => Msg::NoticeAssigned,
             ClientAnswered => Msg::NoticeClientAnswered,
+            SlaWarning => Msg::NoticeSlaWarning,
+            SlaBreached => Msg::NoticeSlaBreached,
             Test => Msg::NoticeTest,
         }
         .text(lang)
@@ -822,6 +831,14 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             to: Some(if *good { Msg::RatedGood } else { Msg::RatedBad }.text(lang)),
             why: comment.clone(),
             ..Sentence::of(Msg::EventRated)
+        },
+        EventKind::Sla { target, breached } => Sentence {
+            to: Some(target.label(lang)),
+            ..Sentence::of(if *breached {
+                Msg::EventSlaBreached
+            } else {
+                Msg::EventSlaWarned
+            })
         },
     };
     let mut text = e

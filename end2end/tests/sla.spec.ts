@@ -1,11 +1,12 @@
 // Service levels through the real apps: the admin sets a policy on the settings page (a wrong
 // one is refused with its field named); an operator then sees each of their tickets' time left
-// in the queue — sortable — and on the ticket, and sees it turn overdue as the time passes.
+// in the queue — sortable — and on the ticket, sees it turn overdue as the time passes, and is
+// alerted when the watcher notes the miss.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
 
 test('an operator sees the time left and the ticket turning overdue', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const adminCtx = await adminContext(browser);
   try {
     const admin = await adminCtx.newPage();
@@ -49,6 +50,13 @@ test('an operator sees the time left and the ticket turning overdue', async ({ b
     await expect(clocks).toContainText('Resolution');
     // The minute passes: the first response is overdue (the badge moves with the app's clock).
     await expect(clocks.locator('.sla-overdue')).toContainText('overdue by', { timeout: 120_000 });
+    // The watcher notes the miss: the operator's console says so, until dismissed.
+    const alert = operator.getByRole('alert').filter({ hasText: 'Tickets of yours past a service-level target' });
+    await expect(alert).toBeVisible({ timeout: 60_000 });
+    await expect(operator.locator('.duty .sla-overdue')).toContainText('Overdue: 1');
+    await accessible(operator, 'overdue alert');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(alert).toHaveCount(0);
     // The client sees no clocks.
     await client.goto(`/tickets/${id}`);
     await expect(client.locator('.thread')).toBeVisible();

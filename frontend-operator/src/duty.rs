@@ -1,5 +1,6 @@
 //! The operator's duty, always in view: on duty, off duty or on a break, the load against
-//! capacity, today's shift, and the break switch.
+//! capacity, today's shift, how many tickets are overdue or near a service-level target (with
+//! an alert when one passes its target), and the break switch.
 
 use crate::alerts::{announce, AlertChoices};
 use app::api::assignment::{my_duty, set_break};
@@ -45,6 +46,17 @@ pub fn DutyBar() -> impl IntoView {
         };
         document().set_title(&counted);
     });
+    // A ticket passing a service-level target (the watcher's note reloads the duty): an alert
+    // until dismissed, again when another passes one.
+    let overdue_seen = StoredValue::new(0i64);
+    let overdue_alert = RwSignal::new(0i64);
+    Effect::new(move |_| {
+        let Some(d) = duty.get() else { return };
+        if d.overdue > overdue_seen.get_value() {
+            overdue_alert.set(d.overdue);
+        }
+        overdue_seen.set_value(d.overdue);
+    });
     let toggle = move |_| {
         let on_break = duty.get_untracked().is_none_or(|d| !d.on_break);
         call.run(set_break(on_break), move |d| duty.set(Some(d)));
@@ -57,6 +69,12 @@ pub fn DutyBar() -> impl IntoView {
                     <p>
                         {t(Msg::DutyNow)} " " <strong class="duty-state">{t(now)}</strong>
                         " · " {t(Msg::Load)} ": " {format!("{} / {}", d.load, d.plan.capacity)}
+                        {(d.overdue > 0).then(|| view! {
+                            " · " <span class="badge sla sla-overdue">{t(Msg::SlaOverdueTickets)} ": " {d.overdue}</span>
+                        })}
+                        {(d.near > 0).then(|| view! {
+                            " · " <span class="badge sla sla-near">{t(Msg::SlaNearTickets)} ": " {d.near}</span>
+                        })}
                         {(!d.today.is_empty()).then(|| {
                             let day_off = d.today == "-";
                             let shift = d.today.clone();
@@ -74,6 +92,12 @@ pub fn DutyBar() -> impl IntoView {
             <p class="alert-choices"><AlertChoices/></p>
             <ErrorNote message=call.message()/>
         </section>
+        {move || (overdue_alert.get() > 0).then(|| view! {
+            <p class="card alert-overdue" role="alert">
+                <strong>{t(Msg::SlaOverdueAlert)} ": " {overdue_alert.get()}</strong> " "
+                <button type="button" class="link" on:click=move |_| overdue_alert.set(0)>{t(Msg::Dismiss)}</button>
+            </p>
+        })}
         {move || (fresh.get() > 0).then(|| view! {
             <p class="card alert-new" role="alert">
                 <strong>{t(Msg::NewInQueue)} ": " {fresh.get()}</strong> " "

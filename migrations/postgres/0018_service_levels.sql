@@ -1,5 +1,5 @@
--- Service levels (postgres; app/src/server/sla/): the admin's policies. A ticket's clocks are
--- folded from its log when read (sla::clock), so nothing here changes as tickets move. The
+-- Service levels (postgres; app/src/server/sla/): the admin's policies, and each clock's warning
+-- and breach noted once. A ticket's clocks are folded from its log when read (sla::clock). The
 -- working week, holidays and warning share are `settings` rows (sla_hours, sla_holidays as
 -- JSON; sla_warn_percent).
 
@@ -17,3 +17,16 @@ CREATE TABLE sla_policies (
 );
 -- One policy per priority and category (or none).
 CREATE UNIQUE INDEX sla_policies_one_each ON sla_policies (priority, COALESCE(category_id, 0));
+
+-- Each clock's warning and breach, noted once (sla::watch) in the transaction of its ticket
+-- event: by ticket, target (first_response, next_response, resolution), the moment its wait
+-- began (a next response waits anew after each message of the client) and which (1: breach).
+CREATE TABLE sla_alerts (
+    ticket_id BIGINT NOT NULL REFERENCES tickets (id),
+    target TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    breached BIGINT NOT NULL,
+    -- The moment it happened, as computed.
+    at BIGINT NOT NULL,
+    PRIMARY KEY (ticket_id, target, started_at, breached)
+);

@@ -451,6 +451,8 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     tokio::spawn(app::server::mail::outbox::keep_sending(state.clone()));
     // Mail to the support mailbox becomes tickets and replies as it arrives.
     tokio::spawn(app::server::mail::inbox::keep_fetching(state.clone()));
+    // Service-level warnings and breaches are noted as their moments pass.
+    tokio::spawn(app::server::sla::watch::keep_watching(state.clone()));
     server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
     Ok(())
 }

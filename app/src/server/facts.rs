@@ -92,7 +92,8 @@ impl Facts {
                 EventKind::Note { .. }
                 | EventKind::Attachment { .. }
                 | EventKind::Priority { .. }
-                | EventKind::Category { .. } => {}
+                | EventKind::Category { .. }
+                | EventKind::Sla { .. } => {}
             }
         }
         facts

@@ -5,7 +5,7 @@
 use super::facts;
 use crate::dto::TicketEvent;
 use crate::error::AppError;
-use crate::events::{EventKind, Via, Why};
+use crate::events::{EventKind, SlaTarget, Via, Why};
 use crate::tickets::{Priority, Status};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -81,6 +81,11 @@ impl Columns {
                 reason: comment.clone(),
                 ..Columns::default()
             },
+            EventKind::Sla { target, breached } => Columns {
+                from: Some(target.code().to_string()),
+                to: Some(if *breached { "breach" } else { "warning" }.to_string()),
+                ..Columns::default()
+            },
         }
     }
 
@@ -133,6 +138,14 @@ impl Columns {
                     _ => return None,
                 },
                 comment: self.reason,
+            },
+            "sla" => EventKind::Sla {
+                target: SlaTarget::parse(self.from.as_deref()?)?,
+                breached: match self.to?.as_str() {
+                    "breach" => true,
+                    "warning" => false,
+                    _ => return None,
+                },
             },
             _ => return None,
         })
@@ -390,6 +403,14 @@ mod tests {
             EventKind::Rated {
                 good: false,
                 comment: Some("Slow".into()),
+            },
+            EventKind::Sla {
+                target: SlaTarget::NextResponse,
+                breached: true,
+            },
+            EventKind::Sla {
+                target: SlaTarget::FirstResponse,
+                breached: false,
             },
         ];
         for what in all {

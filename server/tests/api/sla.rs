@@ -4,6 +4,7 @@
 //! computed moments, standing still while the client has the ticket — and none for clients.
 
 use crate::common::{assign, code, step_ok, test_config, Backend, Browser, TestApp};
+use app::server::sla::watch::check;
 use serde_json::{json, Value};
 
 const MIN: i64 = 60_000;
@@ -56,6 +57,17 @@ async fn clock(who: &Browser, id: i64, target: &str) -> Value {
         .clone()
 }
 
+/// The service-level events in a ticket's history, as staff read them: what and when.
+async fn alerts(staff: &Browser, id: i64) -> Vec<(Value, i64)> {
+    let (_, body) = staff.call("tickets/view", json!({"ticket_id": id})).await;
+    body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| Some((e["what"].get("sla")?.clone(), e["at"].as_i64()?)))
+        .collect()
+}
+
 async fn clocks_run_in_working_hours_and_stand_still_with_the_client(backend: Backend) {
     let zone = jiff::tz::TimeZone::get("Europe/Sarajevo").unwrap();
     let mut config = test_config();
@@ -66,7 +78,14 @@ async fn clocks_run_in_working_hours_and_stand_still_with_the_client(backend: Ba
     let app = TestApp::spawn_with(backend, config).await;
     let admin = app.admin().await;
     let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
-    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let (operator, _) = app
+        .user_with(
+            &admin,
+            "Đorđe Šarić",
+            "operator",
+            Some("djordje@support.example"),
+        )
+        .await;
     let operator_id = operator.id().await;
     let at = |text: &str| {
         let zoned: jiff::Zoned = format!("{text}[Europe/Sarajevo]").parse().unwrap();
@@ -114,19 +133,41 @@ async fn clocks_run_in_working_hours_and_stand_still_with_the_client(backend: Ba
     let (_, seen) = client.call("tickets/view", json!({"ticket_id": id})).await;
     assert!(seen.get("sla").is_none(), "{seen}");
 
-    // 15:30: the operator answers and returns the ticket: first response met, the rest waits.
+    // 75 % of the first response's two hours is used at 15:30: the warning is noted then, not a
+    // millisecond earlier, and once; the operator is told by e-mail.
     clock_at("2026-12-31T15:00");
     step_ok(&operator, id, "start", None).await;
+    app.state.clock.pin_ms(at("2026-12-31T15:30") - 1);
+    assert_eq!(check(&app.state).await.unwrap(), 0);
     clock_at("2026-12-31T15:30");
+    assert_eq!(check(&app.state).await.unwrap(), 1);
+    assert_eq!(check(&app.state).await.unwrap(), 0, "once");
+    assert_eq!(
+        alerts(&operator, id).await,
+        [(
+            json!({"target": "first_response", "breached": false}),
+            at("2026-12-31T15:30")
+        )]
+    );
+    let told: Vec<String> = sqlx::query_scalar("SELECT notice FROM outbox WHERE address = $1")
+        .bind("djordje@support.example")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(told.contains(&"sla_warning".to_string()), "{told:?}");
+
+    // 15:45: the operator answers and returns the ticket: first response met, the rest waits.
+    clock_at("2026-12-31T15:45");
     step_ok(&operator, id, "return_to_client", Some("Which VPN client?")).await;
     clock_at("2027-01-04T09:00");
     assert_eq!(clock(&operator, id, "first_response").await["state"], "met");
     let paused = clock(&operator, id, "resolution").await;
     assert_eq!(paused["state"], "paused");
-    assert_eq!(paused["left_ms"], 390 * MIN, "6.5 of 8 hours left");
+    assert_eq!(paused["left_ms"], 375 * MIN, "6¼ of 8 hours left");
 
     // Monday 10:00 the client answers: back in progress, the resolution clock runs again (6
-    // hours on Monday, half an hour on Tuesday) and the next response is due within the hour.
+    // hours on Monday, a quarter of an hour on Tuesday) and the next response is due within the
+    // hour.
     clock_at("2027-01-04T10:00");
     let (status, body) = client
         .call(
@@ -137,15 +178,45 @@ async fn clocks_run_in_working_hours_and_stand_still_with_the_client(backend: Ba
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         clock(&operator, id, "resolution").await["due_at"],
-        at("2027-01-05T08:30")
+        at("2027-01-05T08:15")
     );
     assert_eq!(
         clock(&operator, id, "next_response").await["due_at"],
         at("2027-01-04T11:00")
     );
 
-    // 11:30: the next response is half an hour overdue; the queue shows it as the most urgent.
+    // 11:30: the next response is half an hour overdue; the watcher, late, notes its warning
+    // (10:45) and its breach (11:00) at their moments; the queue shows it as the most urgent.
     clock_at("2027-01-04T11:30");
+    assert_eq!(check(&app.state).await.unwrap(), 2);
+    let noted = alerts(&operator, id).await;
+    assert_eq!(
+        noted[1..],
+        [
+            (
+                json!({"target": "next_response", "breached": false}),
+                at("2027-01-04T10:45")
+            ),
+            (
+                json!({"target": "next_response", "breached": true}),
+                at("2027-01-04T11:00")
+            ),
+        ]
+    );
+    // The operator's duty counts the ticket as overdue (the console's alert).
+    let (_, duty) = operator.call("assignment/my_duty", json!({})).await;
+    assert_eq!(
+        (duty["overdue"].as_i64(), duty["near"].as_i64()),
+        (Some(1), Some(0)),
+        "{duty}"
+    );
+    // Clients never see them.
+    let (_, seen) = client.call("tickets/view", json!({"ticket_id": id})).await;
+    assert!(
+        !seen["history"].to_string().contains("sla"),
+        "{}",
+        seen["history"]
+    );
     let late = clock(&operator, id, "next_response").await;
     assert_eq!(
         (late["state"].as_str(), late["left_ms"].as_i64()),

@@ -44,6 +44,8 @@ pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
                 load,
                 not_started,
                 today: roster.today(op.id),
+                overdue: 0,
+                near: 0,
             }
         })
         .collect();
@@ -142,12 +144,19 @@ pub async fn set_break(
     my_duty(state, session).await
 }
 
-/// The operator's own duty, load and plan.
+/// The operator's own duty, load and plan, and how many of their tickets are overdue or near a
+/// service-level target.
 pub async fn my_duty(state: &AppState, session: &Session) -> Result<OperatorDuty, AppError> {
-    floor(state)
+    let duty = floor(state)
         .await?
         .operators
         .into_iter()
         .find(|o| o.plan.operator_id == session.user.id)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    let (overdue, near) = crate::server::sla::urgency_of(state, session.user.id).await?;
+    Ok(OperatorDuty {
+        overdue,
+        near,
+        ..duty
+    })
 }

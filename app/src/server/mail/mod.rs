@@ -23,7 +23,8 @@ use crate::error::{AppError, Field, Problem};
 pub const fn weight(notice: Notice) -> i64 {
     match notice {
         Notice::Test | Notice::Received | Notice::Assigned => 1,
-        Notice::Answered | Notice::ClientAnswered => 2,
+        Notice::Answered | Notice::ClientAnswered | Notice::SlaWarning => 2,
+        Notice::SlaBreached => 3,
         Notice::Returned | Notice::Proposed => 3,
         Notice::Closed | Notice::Reopened => 4,
     }

@@ -12,7 +12,20 @@ use sqlx::AnyConnection;
 
 /// The notices one event makes, given the ticket's client and operator: what, to whom, and
 /// the thread message quoted.
-fn notices(event: &Event, client: i64, operator: Option<i64>) -> Vec<(Notice, i64, Option<i64>)> {
+/// The ticket's people as notices name them.
+struct Parties<'a> {
+    client: i64,
+    operator: Option<i64>,
+    /// Told of a missed service-level target (read only for such an event).
+    admins: &'a [i64],
+}
+
+fn notices(event: &Event, parties: Parties) -> Vec<(Notice, i64, Option<i64>)> {
+    let Parties {
+        client,
+        operator,
+        admins,
+    } = parties;
     let by_client = event.actor == Some(client);
     let moved = |from: Status, to: Status, proposal: bool| match (from, to) {
         (_, Status::Closed) => vec![(Notice::Closed, client, None)],
@@ -34,6 +47,18 @@ fn notices(event: &Event, client: i64, operator: Option<i64>) -> Vec<(Notice, i6
         EventKind::Status { from, to, via, .. } => moved(*from, *to, *via == Some(Via::Proposal)),
         EventKind::Forced { from, to, .. } => moved(*from, *to, false),
         EventKind::Assigned { to: Some(op), .. } => vec![(Notice::Assigned, *op, None)],
+        EventKind::Sla {
+            breached: false, ..
+        } => operator
+            .map(|op| (Notice::SlaWarning, op, None))
+            .into_iter()
+            .collect(),
+        // A miss escalates: the admins hear of it too.
+        EventKind::Sla { breached: true, .. } => operator
+            .into_iter()
+            .chain(admins.iter().copied())
+            .map(|who| (Notice::SlaBreached, who, None))
+            .collect(),
         EventKind::Assigned { to: None, .. }
         | EventKind::Note { .. }
         | EventKind::Attachment { .. }
@@ -51,7 +76,20 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Event) -> Result<(), App
             .bind(event.ticket)
             .fetch_one(&mut *conn)
             .await?;
-    for (notice, whom, message) in notices(event, client, operator) {
+    let admins: Vec<i64> = match event.what {
+        EventKind::Sla { breached: true, .. } => {
+            sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' AND disabled = 0")
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        _ => Vec::new(),
+    };
+    let parties = Parties {
+        client,
+        operator,
+        admins: &admins,
+    };
+    for (notice, whom, message) in notices(event, parties) {
         if event.actor == Some(whom) && notice != Notice::Received {
             continue;
         }
@@ -103,9 +141,15 @@ mod tests {
 
     const CLIENT: i64 = 10;
     const OPERATOR: i64 = 20;
+    const ADMIN: i64 = 30;
 
     fn told(actor: Option<i64>, what: EventKind) -> Vec<(Notice, i64, Option<i64>)> {
-        notices(&event(actor, what), CLIENT, Some(OPERATOR))
+        let parties = Parties {
+            client: CLIENT,
+            operator: Some(OPERATOR),
+            admins: &[ADMIN],
+        };
+        notices(&event(actor, what), parties)
     }
 
     #[test]
@@ -130,6 +174,22 @@ mod tests {
             why: None,
         };
         assert_eq!(told(None, assigned), [(Notice::Assigned, OPERATOR, None)]);
+        // Service levels: the operator is warned; a miss reaches the admins too.
+        let sla = |breached| EventKind::Sla {
+            target: crate::events::SlaTarget::FirstResponse,
+            breached,
+        };
+        assert_eq!(
+            told(None, sla(false)),
+            [(Notice::SlaWarning, OPERATOR, None)]
+        );
+        assert_eq!(
+            told(None, sla(true)),
+            [
+                (Notice::SlaBreached, OPERATOR, None),
+                (Notice::SlaBreached, ADMIN, None)
+            ]
+        );
     }
 
     #[test]

@@ -53,6 +53,12 @@ texts! {
         "Tiket {ref} od klijenta {client} je sada vaš.";
     ClientAnsweredSubject => "The client answered", "Klijent je odgovorio";
     ClientAnsweredLead => "{client} wrote on {ref}.", "Klijent {client} je pisao na tiketu {ref}.";
+    SlaWarningSubject => "Service-level target near", "Cilj nivoa usluge je blizu";
+    SlaWarningLead => "A service-level target of {ref} from {client} is near. Answer it soon.",
+        "Cilj nivoa usluge za tiket {ref} od klijenta {client} je blizu. Odgovorite uskoro.";
+    SlaBreachedSubject => "Service-level target missed", "Cilj nivoa usluge je propušten";
+    SlaBreachedLead => "A service-level target of {ref} from {client} was missed.",
+        "Cilj nivoa usluge za tiket {ref} od klijenta {client} je propušten.";
     TestSubject => "Test e-mail", "Probna e-poruka";
     TestLead => "This is a test e-mail from {company}'s help desk. E-mail goes out.",
         "Ovo je probna e-poruka podrške {company}. E-pošta odlazi.";
@@ -69,6 +75,8 @@ pub fn of(notice: Notice) -> (Text, Text) {
         Notice::Reopened => (Text::ReopenedSubject, Text::ReopenedLead),
         Notice::Assigned => (Text::AssignedSubject, Text::AssignedLead),
         Notice::ClientAnswered => (Text::ClientAnsweredSubject, Text::ClientAnsweredLead),
+        Notice::SlaWarning => (Text::SlaWarningSubject, Text::SlaWarningLead),
+        Notice::SlaBreached => (Text::SlaBreachedSubject, Text::SlaBreachedLead),
         Notice::Test => (Text::TestSubject, Text::TestLead),
     }
 }

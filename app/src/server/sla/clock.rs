@@ -40,22 +40,33 @@ struct Running {
     spent: i64,
     /// Running since.
     since: Option<i64>,
-    started: bool,
+    /// When its wait began (creation; a client's message for a next response).
+    started: Option<i64>,
     /// Stopped by what it waited for.
     done: bool,
 }
 
+/// A clock as the server reads it: what staff see, and what the watcher notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub clock: SlaClock,
+    /// When its wait began: a wait's warning and breach are noted once.
+    pub started_at: i64,
+    /// While running: the moment the warning share of the target is used.
+    pub warn_at: Option<i64>,
+}
+
 impl Running {
-    fn start(&mut self) {
+    fn start(&mut self, at: i64) {
         *self = Running {
-            started: true,
+            started: Some(at),
             ..Running::default()
         };
     }
 
     /// Runs or stands still from `at`, as the ticket's status allows.
     fn set(&mut self, calendar: &Calendar, at: i64, may_run: bool) {
-        let run = may_run && self.started && !self.done;
+        let run = may_run && self.started.is_some() && !self.done;
         match (self.since, run) {
             (None, true) => self.since = Some(at),
             (Some(since), false) => {
@@ -66,7 +77,20 @@ impl Running {
         }
     }
 
-    fn read(&self, calendar: &Calendar, target: SlaTarget, limit: i64, now: i64) -> SlaClock {
+    /// The moment `amount` of working time is used, while running.
+    fn moment(&self, calendar: &Calendar, amount: i64) -> Option<i64> {
+        self.since
+            .and_then(|since| calendar.add(since, amount - self.spent))
+    }
+
+    fn read(
+        &self,
+        calendar: &Calendar,
+        target: SlaTarget,
+        limits: (i64, i64),
+        now: i64,
+    ) -> Reading {
+        let (limit, warn) = limits;
         let spent = self.spent + self.since.map_or(0, |s| calendar.between(s, now));
         let state = match (self.done, self.since) {
             (true, _) if spent <= limit => SlaState::Met,
@@ -74,32 +98,36 @@ impl Running {
             (false, Some(_)) => SlaState::Running,
             (false, None) => SlaState::Paused,
         };
-        SlaClock {
-            target,
-            state,
-            target_ms: limit,
-            left_ms: limit - spent,
-            due_at: self
-                .since
-                .and_then(|since| calendar.add(since, limit - self.spent)),
-            near: false,
+        let warn_at = self.moment(calendar, warn);
+        Reading {
+            clock: SlaClock {
+                target,
+                state,
+                target_ms: limit,
+                left_ms: limit - spent,
+                due_at: self.moment(calendar, limit),
+                near: warn_at.is_some_and(|w| w <= now),
+            },
+            started_at: self.started.unwrap_or_default(),
+            warn_at,
         }
     }
 }
 
-/// The clocks of a ticket created at `created` whose log says `marks` (in order), at `now`.
+/// The clocks of a ticket created at `created` whose log says `marks` (in order), at `now`;
+/// each warns when `warn_percent` of its target is used.
 pub fn clocks(
     targets: Targets,
     calendar: &Calendar,
     created: i64,
     marks: &[(i64, Mark)],
-    now: i64,
-) -> Vec<SlaClock> {
+    (warn_percent, now): (i64, i64),
+) -> Vec<Reading> {
     let mut first = Running::default();
     let mut next = Running::default();
     let mut resolution = Running::default();
-    first.start();
-    resolution.start();
+    first.start(created);
+    resolution.start(created);
     let mut status = Status::Open;
     let may_run = |s: Status| !matches!(s, Status::ReturnedToClient | Status::Closed);
     for clock in [&mut first, &mut resolution] {
@@ -115,7 +143,9 @@ pub fn clocks(
                 first.done = true;
                 next.done = true;
             }
-            Mark::ClientMessage if first.done && (!next.started || next.done) => next.start(),
+            Mark::ClientMessage if first.done && (next.started.is_none() || next.done) => {
+                next.start(at)
+            }
             Mark::ClientMessage => {}
             Mark::Status(now_status) => {
                 status = now_status;
@@ -127,17 +157,26 @@ pub fn clocks(
             clock.set(calendar, at, may_run(status));
         }
     }
+    let limits = |limit: i64| (limit, limit * warn_percent / 100);
     let mut out = vec![
         first.read(
             calendar,
             SlaTarget::FirstResponse,
-            targets.first_response,
+            limits(targets.first_response),
             now,
         ),
-        resolution.read(calendar, SlaTarget::Resolution, targets.resolution, now),
+        resolution.read(
+            calendar,
+            SlaTarget::Resolution,
+            limits(targets.resolution),
+            now,
+        ),
     ];
-    if let (Some(limit), true) = (targets.next_response, next.started) {
-        out.insert(1, next.read(calendar, SlaTarget::NextResponse, limit, now));
+    if let (Some(limit), Some(_)) = (targets.next_response, next.started) {
+        out.insert(
+            1,
+            next.read(calendar, SlaTarget::NextResponse, limits(limit), now),
+        );
     }
     out
 }
@@ -165,7 +204,16 @@ mod tests {
     };
 
     fn read(marks: &[(i64, Mark)], now: i64) -> Vec<SlaClock> {
-        clocks(TARGETS, &Calendar::always(TimeZone::UTC), 0, marks, now)
+        clocks(
+            TARGETS,
+            &Calendar::always(TimeZone::UTC),
+            0,
+            marks,
+            (75, now),
+        )
+        .into_iter()
+        .map(|r| r.clock)
+        .collect()
     }
 
     fn clock(clocks: &[SlaClock], target: SlaTarget) -> SlaClock {
@@ -178,9 +226,11 @@ mod tests {
         assert_eq!(now.len(), 2);
         let first = clock(&now, SlaTarget::FirstResponse);
         assert_eq!(
-            (first.state, first.left_ms, first.due_at),
-            (SlaState::Running, HOUR, Some(2 * HOUR))
+            (first.state, first.left_ms, first.due_at, first.near),
+            (SlaState::Running, HOUR, Some(2 * HOUR), false)
         );
+        // Three quarters of the target used: near its end.
+        assert!(clock(&read(&[], 90 * 60_000), SlaTarget::FirstResponse).near);
         assert_eq!(most_urgent(&now).unwrap().target, SlaTarget::FirstResponse);
         // Past the target it is overdue, and says since when.
         let late = clock(&read(&[], 3 * HOUR), SlaTarget::FirstResponse);

@@ -5,16 +5,17 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod watch;
 
 use super::history::{log_of, Event};
 use super::input::checked_week;
 use super::{settings, AppState};
-use crate::dto::{ServiceLevels, SlaClock, SlaPolicy, SlaState};
+use crate::dto::{ServiceLevels, SlaClock, SlaPolicy};
 use crate::error::{AppError, Field, Problem};
 use crate::events::EventKind;
 use crate::tickets::Priority;
 use calendar::Calendar;
-use clock::{Mark, Targets};
+use clock::{Mark, Reading, Targets};
 
 const HOURS: &str = "sla_hours";
 const HOLIDAYS: &str = "sla_holidays";
@@ -199,16 +200,9 @@ impl Book {
         category.and_then(|c| of(Some(c))).or_else(|| of(None))
     }
 
-    /// A ticket's clocks from its log (empty without a policy for it).
-    pub fn clocks(
-        &self,
-        priority: Priority,
-        category: Option<i64>,
-        client: i64,
-        log: &[Event],
-        now: i64,
-    ) -> Vec<SlaClock> {
-        let Some(policy) = self.policy(priority, category) else {
+    /// A ticket's clocks from its log, as the server reads them (none without a policy).
+    pub fn readings(&self, ticket: &Ticket, log: &[Event], now: i64) -> Vec<Reading> {
+        let Some(policy) = self.policy(ticket.priority, ticket.category) else {
             return Vec::new();
         };
         let Some(created) = log
@@ -229,29 +223,75 @@ impl Book {
         } else {
             &self.always
         };
-        let mut clocks = clock::clocks(targets, calendar, created, &marks(log, client), now);
-        for c in &mut clocks {
-            c.near = c.state == SlaState::Running
-                && c.left_ms * 100 <= c.target_ms * (100 - self.warn_percent);
-        }
-        clocks
+        let marks = marks(log, ticket.client);
+        clock::clocks(targets, calendar, created, &marks, (self.warn_percent, now))
     }
 
-    /// The clocks of ticket `id`, read from its log.
+    /// The readings of a ticket, from its log.
+    pub async fn readings_of(
+        &self,
+        state: &AppState,
+        ticket: &Ticket,
+    ) -> Result<Vec<Reading>, AppError> {
+        if self.policy(ticket.priority, ticket.category).is_none() {
+            return Ok(Vec::new());
+        }
+        let log = log_of(&state.db.pool, ticket.id).await?;
+        Ok(self.readings(ticket, &log, state.clock.now_ms()))
+    }
+
+    /// A ticket's clocks as staff see them.
     pub async fn clocks_of(
         &self,
         state: &AppState,
-        id: i64,
-        priority: Priority,
-        category: Option<i64>,
-        client: i64,
+        ticket: &Ticket,
     ) -> Result<Vec<SlaClock>, AppError> {
-        if self.policy(priority, category).is_none() {
-            return Ok(Vec::new());
-        }
-        let log = log_of(&state.db.pool, id).await?;
-        Ok(self.clocks(priority, category, client, &log, state.clock.now_ms()))
+        let readings = self.readings_of(state, ticket).await?;
+        Ok(readings.into_iter().map(|r| r.clock).collect())
     }
+}
+
+/// Of an operator's active tickets, how many are past a service-level target and how many are
+/// near one.
+pub async fn urgency_of(state: &AppState, operator: i64) -> Result<(i64, i64), AppError> {
+    let Some(book) = Book::open(state).await? else {
+        return Ok((0, 0));
+    };
+    let rows: Vec<(i64, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT id, priority, category_id, client_id FROM tickets WHERE operator_id = $1 \
+         AND status IN ('assigned', 'in_progress', 'returned_to_client')",
+    )
+    .bind(operator)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let now = state.clock.now_ms();
+    let (mut overdue, mut near) = (0, 0);
+    for (id, priority, category, client) in rows {
+        let ticket = Ticket {
+            id,
+            priority: Priority::from_rank(priority),
+            category,
+            client,
+        };
+        let clocks = book.clocks_of(state, &ticket).await?;
+        if let Some(urgent) = clock::most_urgent(&clocks) {
+            if urgent.due_at.is_some_and(|due| due <= now) {
+                overdue += 1;
+            } else if urgent.near {
+                near += 1;
+            }
+        }
+    }
+    Ok((overdue, near))
+}
+
+/// What choosing a ticket's policy and reading its log need of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Ticket {
+    pub id: i64,
+    pub priority: Priority,
+    pub category: Option<i64>,
+    pub client: i64,
 }
 
 /// What the clocks read of a log: messages by side, and the status after each move.

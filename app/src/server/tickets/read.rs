@@ -71,10 +71,13 @@ impl MessageRow {
 impl SummaryRow {
     /// Its service-level clock that runs out first, for staff.
     async fn sla(&self, state: &AppState, book: &sla::Book) -> Result<Option<SlaClock>, AppError> {
-        let priority = Priority::from_rank(self.priority);
-        let clocks = book
-            .clocks_of(state, self.id, priority, self.category_id, self.client_id)
-            .await?;
+        let ticket = sla::Ticket {
+            id: self.id,
+            priority: Priority::from_rank(self.priority),
+            category: self.category_id,
+            client: self.client_id,
+        };
+        let clocks = book.clocks_of(state, &ticket).await?;
         Ok(sla::clock::most_urgent(&clocks))
     }
 
@@ -239,9 +242,13 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
     history::name_receivers(&state.db.pool, &mut history).await?;
     let sla = match sla::Book::open(state).await? {
         Some(book) if staff => {
-            let priority = Priority::from_rank(row.priority);
-            book.clocks_of(state, id, priority, row.category_id, row.client_id)
-                .await?
+            let ticket = sla::Ticket {
+                id,
+                priority: Priority::from_rank(row.priority),
+                category: row.category_id,
+                client: row.client_id,
+            };
+            book.clocks_of(state, &ticket).await?
         }
         _ => Vec::new(),
     };
