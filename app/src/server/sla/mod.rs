@@ -251,28 +251,38 @@ impl Book {
     }
 }
 
+/// The tickets not closed — of one operator, or all — as the clocks need them.
+pub async fn open_tickets(
+    state: &AppState,
+    operator: Option<i64>,
+) -> Result<Vec<Ticket>, AppError> {
+    let rows: Vec<(i64, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT id, priority, category_id, client_id FROM tickets \
+         WHERE status <> 'closed' AND ($1 IS NULL OR operator_id = $1)",
+    )
+    .bind(operator)
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, priority, category, client)| Ticket {
+            id,
+            priority: Priority::from_rank(priority),
+            category,
+            client,
+        })
+        .collect())
+}
+
 /// Of an operator's active tickets, how many are past a service-level target and how many are
 /// near one.
 pub async fn urgency_of(state: &AppState, operator: i64) -> Result<(i64, i64), AppError> {
     let Some(book) = Book::open(state).await? else {
         return Ok((0, 0));
     };
-    let rows: Vec<(i64, i64, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT id, priority, category_id, client_id FROM tickets WHERE operator_id = $1 \
-         AND status IN ('assigned', 'in_progress', 'returned_to_client')",
-    )
-    .bind(operator)
-    .fetch_all(&state.db.pool)
-    .await?;
     let now = state.clock.now_ms();
     let (mut overdue, mut near) = (0, 0);
-    for (id, priority, category, client) in rows {
-        let ticket = Ticket {
-            id,
-            priority: Priority::from_rank(priority),
-            category,
-            client,
-        };
+    for ticket in open_tickets(state, Some(operator)).await? {
         let clocks = book.clocks_of(state, &ticket).await?;
         if let Some(urgent) = clock::most_urgent(&clocks) {
             if urgent.due_at.is_some_and(|due| due <= now) {

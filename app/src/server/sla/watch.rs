@@ -7,12 +7,11 @@
 //! finds it and writes nothing. A watcher that was stopped notes what it missed when it runs
 //! again, at the moments they happened.
 
-use super::{Book, Ticket};
+use super::{open_tickets, Book};
 use crate::error::AppError;
 use crate::events::EventKind;
 use crate::server::history::{self, Event};
 use crate::server::AppState;
-use crate::tickets::Priority;
 use std::time::Duration;
 
 /// How often the clocks are looked at.
@@ -24,19 +23,8 @@ pub async fn check(state: &AppState) -> Result<usize, AppError> {
         return Ok(0);
     };
     let now = state.clock.now_ms();
-    let rows: Vec<(i64, i64, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT id, priority, category_id, client_id FROM tickets WHERE status <> 'closed'",
-    )
-    .fetch_all(&state.db.pool)
-    .await?;
     let mut noted = 0;
-    for (id, priority, category, client) in rows {
-        let ticket = Ticket {
-            id,
-            priority: Priority::from_rank(priority),
-            category,
-            client,
-        };
+    for ticket in open_tickets(state, None).await? {
         let readings = book.readings_of(state, &ticket).await?;
         if readings.is_empty() {
             continue;
@@ -44,7 +32,7 @@ pub async fn check(state: &AppState) -> Result<usize, AppError> {
         let done: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT target, started_at, breached FROM sla_alerts WHERE ticket_id = $1",
         )
-        .bind(id)
+        .bind(ticket.id)
         .fetch_all(&state.db.pool)
         .await?;
         for r in readings {
@@ -64,7 +52,7 @@ pub async fn check(state: &AppState) -> Result<usize, AppError> {
                     target: r.clock.target,
                     breached,
                 };
-                if note(state, id, r.started_at, what, at).await? {
+                if note(state, ticket.id, r.started_at, what, at).await? {
                     noted += 1;
                 }
             }
