@@ -4,7 +4,7 @@
 //! is tested without a database.
 //!
 //! The rule: a waiting ticket goes to the operator, among those on duty who may take it (spare
-//! capacity, and the skills its category asks for), with the **lowest load relative to
+//! capacity, its support tier, and the skills its category asks for), with the **lowest load relative to
 //! capacity**; ties go to the one who has waited longest since their last assignment (never
 //! assigned counts as longest), then to the lowest id, so the decision is deterministic. The
 //! queue is handed out one ticket at a time in its order (priority, then age), each decision
@@ -27,6 +27,8 @@ pub struct Operator {
     pub skills: Vec<i64>,
     /// Unix ms of the last assignment to them; `None`: never.
     pub last_assigned_at: Option<i64>,
+    /// Their support tier (1: first line).
+    pub tier: i64,
 }
 
 /// A ticket waiting in the queue.
@@ -36,6 +38,8 @@ pub struct Waiting {
     pub category: Option<i64>,
     /// The category goes only to operators who hold it.
     pub restricted: bool,
+    /// The support tier it is at: only that tier's operators take it.
+    pub tier: i64,
 }
 
 /// One decision: who gets which ticket, and the figures that made it.
@@ -75,7 +79,7 @@ pub fn has_skill(op: &Operator, ticket: &Waiting) -> bool {
 
 /// Whether the operator may receive this ticket now.
 pub fn may_take(op: &Operator, ticket: &Waiting) -> bool {
-    op.load < op.capacity && has_skill(op, ticket)
+    op.load < op.capacity && op.tier == ticket.tier && has_skill(op, ticket)
 }
 
 /// `a` before `b`: lower relative load, then longer since the last assignment, then lower id.
@@ -142,6 +146,7 @@ mod tests {
             capacity,
             skills: Vec::new(),
             last_assigned_at: None,
+            tier: 1,
         }
     }
 
@@ -150,6 +155,7 @@ mod tests {
             id,
             category: None,
             restricted: false,
+            tier: 1,
         }
     }
 
@@ -179,6 +185,26 @@ mod tests {
     }
 
     #[test]
+    fn a_ticket_goes_only_to_operators_of_its_tier() {
+        let first = op(1, 0, 10);
+        let mut second = op(2, 9, 10);
+        second.tier = 2;
+        let escalated = Waiting {
+            tier: 2,
+            ..ticket(5)
+        };
+        let ops = [first, second];
+        // The second line takes it however busy, the idle first line does not.
+        assert_eq!(choose(&ops, &escalated).map(|o| o.id), Some(2));
+        assert_eq!(choose(&ops, &ticket(6)).map(|o| o.id), Some(1));
+        let third = Waiting {
+            tier: 3,
+            ..ticket(7)
+        };
+        assert_eq!(choose(&ops, &third), None);
+    }
+
+    #[test]
     fn skills_limit_who_may_take_a_category() {
         let mut printers = op(1, 5, 10);
         printers.skills = vec![10];
@@ -187,11 +213,13 @@ mod tests {
             id: 1,
             category: Some(10),
             restricted: true,
+            tier: 1,
         };
         let open_category = Waiting {
             id: 2,
             category: Some(20),
             restricted: false,
+            tier: 1,
         };
         let ops = [printers, anyone];
         assert_eq!(choose(&ops, &restricted).map(|o| o.id), Some(1));
@@ -231,6 +259,7 @@ mod tests {
                     capacity,
                     skills,
                     last_assigned_at: last,
+                    tier: 1,
                 })
                 .collect()
         })
@@ -244,6 +273,7 @@ mod tests {
                     id: i as i64 + 1,
                     category,
                     restricted,
+                    tier: 1,
                 })
                 .collect()
         })

@@ -415,6 +415,9 @@ pub struct ServiceLevels {
     /// `YYYY-MM-DD`.
     pub holidays: Vec<String>,
     pub warn_percent: i64,
+    /// A missed target takes the ticket up one support tier (when that tier has operators).
+    #[serde(default)]
+    pub escalate_on_breach: bool,
 }
 
 pub use crate::events::SlaTarget;
@@ -460,6 +463,13 @@ pub struct OperatorPlan {
     pub hours: Vec<WorkHours>,
     /// Days off, `YYYY-MM-DD` in the installation's time zone.
     pub days_off: Vec<String>,
+    /// Their support tier: 1 (first line) to 9.
+    #[serde(default = "first_tier")]
+    pub tier: i64,
+}
+
+fn first_tier() -> i64 {
+    1
 }
 
 /// An operator's duty, load and plan, as the admin sees them.
@@ -621,6 +631,9 @@ pub struct TicketDetail {
     /// For staff: the ticket's service-level clocks (none without a policy for it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sla: Vec<SlaClock>,
+    /// For staff: the support tier it is at (`None` for clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<i64>,
 }
 
 /// A client's rating of the help on a closed ticket: good or bad, and perhaps a comment.
@@ -1120,6 +1133,7 @@ mod tests {
             proposed_until: None,
             operator_id: None,
             sla: Vec::new(),
+            tier: None,
         };
         assert_eq!(
             detail.story(),

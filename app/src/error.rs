@@ -41,6 +41,7 @@ pub enum Field {
     SlaPolicy,
     Holidays,
     WarnPercent,
+    Tier,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

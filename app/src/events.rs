@@ -58,6 +58,8 @@ pub enum Why {
     Manual,
     /// Its client reopened it while its operator was no longer active: back to the queue.
     OperatorGone,
+    /// The ticket was escalated to the next support tier: back to the queue for its operators.
+    Escalated,
     /// An admin forced the change, in their own words.
     Forced(String),
 }
@@ -73,6 +75,7 @@ impl Why {
             Why::OffDuty => "off-duty".into(),
             Why::Manual => "manual".into(),
             Why::OperatorGone => "operator-gone".into(),
+            Why::Escalated => "escalated".into(),
             Why::Forced(words) => format!("forced:{words}"),
         }
     }
@@ -94,6 +97,7 @@ impl Why {
             "off-duty" => Some(Why::OffDuty),
             "manual" => Some(Why::Manual),
             "operator-gone" => Some(Why::OperatorGone),
+            "escalated" => Some(Why::Escalated),
             _ => None,
         }
     }
@@ -206,6 +210,10 @@ pub enum EventKind {
     /// A service-level clock used the admin's warning share of its target (`breached` false),
     /// or all of it. Noted by the system at the moment computed; staff only.
     Sla { target: SlaTarget, breached: bool },
+    /// The ticket went up to support tier `tier`, back to the queue for that tier's operators:
+    /// by its operator, saying why, or by the system after a missed target (`reason` none).
+    /// Staff only.
+    Escalated { tier: i64, reason: Option<String> },
 }
 
 impl EventKind {
@@ -223,6 +231,7 @@ impl EventKind {
             EventKind::Category { .. } => "category",
             EventKind::Rated { .. } => "rated",
             EventKind::Sla { .. } => "sla",
+            EventKind::Escalated { .. } => "escalated",
         }
     }
 
@@ -233,6 +242,7 @@ impl EventKind {
             EventKind::Note { .. }
                 | EventKind::Attachment { internal: true, .. }
                 | EventKind::Sla { .. }
+                | EventKind::Escalated { .. }
         )
     }
 }
@@ -252,6 +262,7 @@ mod tests {
             Why::OffDuty,
             Why::Manual,
             Why::OperatorGone,
+            Why::Escalated,
             Why::Forced("Training: skip the queue".into()),
             // An admin's words that look like a code stay the admin's words.
             Why::Forced("manual".into()),

@@ -224,6 +224,13 @@ messages! {
     Message => "Message", "Poruka";
     ReturnedBanner => "The operator needs more information from you:", "Operater treba još informacija od vas:";
     MoveAssign => "Assign", "Dodijeli";
+    MoveEscalate => "Escalate to the next tier", "Proslijedi na sljedeći nivo";
+    Tier => "Support tier", "Nivo podrške";
+    TierHint => "1 for first line, 2 for second line, …: tickets go to operators of their tier; an escalated ticket goes up one.", "1 za prvu liniju, 2 za drugu, …: tiketi idu operaterima svog nivoa; proslijeđen tiket ide nivo više.";
+    EscalateOnBreach => "Escalate a ticket to the next tier when it misses a target", "Proslijedi tiket na sljedeći nivo kad propusti cilj";
+    EventEscalated => "escalated the ticket to tier", "proslijedio tiket na nivo";
+    AfterMissedTarget => "after a missed target", "nakon propuštenog cilja";
+    WhyEscalated => "escalated", "proslijeđen";
     MoveStart => "Start work", "Započni rad";
     MoveAnswer => "Send the answer", "Pošalji odgovor";
     SendAndReturn => "Send and ask the client", "Pošalji i pitaj klijenta";
@@ -245,6 +252,7 @@ messages! {
     EventNotSolved => "said it is not solved", "nije riješeno";
     EventSilence => "closed it (no answer to the proposed solution)", "zatvoreno (bez odgovora na prijedlog rješenja)";
     NeedsReason => "Why reopen?", "Zašto ponovo otvarate?";
+    WhyEscalate => "Why escalate?", "Zašto prosljeđujete?";
     ForceTitle => "Force a status", "Prisilna promjena statusa";
     ForceHint => "Overrides the normal steps. The reason is kept in the history and the operator sees it.", "Zaobilazi uobičajene korake. Razlog ostaje u historiji i operater ga vidi.";
     Force => "Force", "Prisilno promijeni";
@@ -645,6 +653,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::SlaPolicy => Msg::SlaPolicies,
         Field::Holidays => Msg::Holidays,
         Field::WarnPercent => Msg::WarnPercent,
+        Field::Tier => Msg::Tier,
     }
     .text(lang)
 }
@@ -775,6 +784,10 @@ impl<'a> Sentence<'a> {
 /// A history row as a sentence in the reader's language: who, what, and the change — system
 /// reasons translated, words people wrote as they wrote them.
 pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
+    let tier_text = match &e.what {
+        EventKind::Escalated { tier, .. } => tier.to_string(),
+        _ => String::new(),
+    };
     let s = match &e.what {
         EventKind::Created => Sentence {
             to: Some(Status::Open.label(lang)),
@@ -831,6 +844,15 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             to: Some(if *good { Msg::RatedGood } else { Msg::RatedBad }.text(lang)),
             why: comment.clone(),
             ..Sentence::of(Msg::EventRated)
+        },
+        EventKind::Escalated { reason, .. } => Sentence {
+            to: Some(tier_text.as_str()),
+            why: Some(
+                reason
+                    .clone()
+                    .unwrap_or_else(|| Msg::AfterMissedTarget.text(lang).to_string()),
+            ),
+            ..Sentence::of(Msg::EventEscalated)
         },
         EventKind::Sla { target, breached } => Sentence {
             to: Some(target.label(lang)),
@@ -890,6 +912,7 @@ fn why_text(why: &Why, lang: Lang) -> String {
         Why::OffDuty => Msg::OffDutyReason.text(lang).to_string(),
         Why::Manual => Msg::ManualReason.text(lang).to_string(),
         Why::OperatorGone => Msg::OperatorGoneReason.text(lang).to_string(),
+        Why::Escalated => Msg::WhyEscalated.text(lang).to_string(),
         Why::Forced(words) => words.clone(),
     }
 }

@@ -125,10 +125,13 @@ pub enum Move {
     Confirm,
     /// Client: the proposed solution does not solve it, saying why → in progress, same operator.
     Reject,
+    /// Operator: assigned or in progress → open at the next support tier, saying why; the
+    /// assignment gives it to an operator of that tier.
+    Escalate,
 }
 
 impl Move {
-    pub const ALL: [Move; 9] = [
+    pub const ALL: [Move; 10] = [
         Move::Assign,
         Move::Start,
         Move::ReturnToClient,
@@ -138,6 +141,7 @@ impl Move {
         Move::Propose,
         Move::Confirm,
         Move::Reject,
+        Move::Escalate,
     ];
 }
 
@@ -210,6 +214,7 @@ pub fn rule(mv: Move, role: Role, from: impl Into<Stage>) -> Option<(Status, Nee
             Some((Closed, Needs::Nothing))
         }
         (Move::Reopen, Role::Client, Closed, _) => Some((Assigned, Needs::Reason)),
+        (Move::Escalate, Role::Operator, Assigned | InProgress, _) => Some((Open, Needs::Reason)),
         _ => None,
     }
 }
@@ -309,8 +314,29 @@ mod tests {
         );
         assert_eq!(
             moves_for(Role::Operator, Status::InProgress),
-            vec![Move::ReturnToClient, Move::Close, Move::Propose]
+            vec![
+                Move::ReturnToClient,
+                Move::Close,
+                Move::Propose,
+                Move::Escalate
+            ]
         );
+    }
+
+    #[test]
+    fn operators_escalate_what_they_hold_saying_why() {
+        for from in [Status::Assigned, Status::InProgress] {
+            assert_eq!(
+                rule(Move::Escalate, Role::Operator, from),
+                Some((Status::Open, Needs::Reason))
+            );
+        }
+        assert_eq!(
+            rule(Move::Escalate, Role::Operator, Status::ReturnedToClient),
+            None
+        );
+        assert_eq!(rule(Move::Escalate, Role::Client, Status::InProgress), None);
+        assert_eq!(rule(Move::Escalate, Role::Admin, Status::Assigned), None);
     }
 
     /// Closing with the client's agreement: the operator proposes, and the client — only then,

@@ -99,6 +99,7 @@ fn PlanForm(
     floor: RwSignal<Option<Floor>>,
 ) -> impl IntoView {
     let capacity = RwSignal::new(plan.capacity.to_string());
+    let tier = RwSignal::new(plan.tier.to_string());
     let skills = RwSignal::new(plan.skills.clone());
     let days_off = Days::of(plan.days_off.clone());
     let week = Week::of(&plan.hours);
@@ -113,6 +114,7 @@ fn PlanForm(
             skills: skills.get_untracked(),
             hours: week.hours(),
             days_off: days_off.all(),
+            tier: tier.get_untracked().trim().parse().unwrap_or(0),
         };
         call.run(set_plan(input), move |f| floor.set(Some(f)));
     };
@@ -120,6 +122,7 @@ fn PlanForm(
         <form class="card form plan" on:submit=submit>
             <h2>{t(Msg::Plan)} " · " {name}</h2>
             <TextField id="plan-capacity" label=Msg::Capacity value=capacity kind="number" required=true/>
+            <TextField id="plan-tier" label=Msg::Tier value=tier kind="number" required=true hint=Msg::TierHint/>
             <fieldset>
                 <legend>{t(Msg::Skills)}</legend>
                 <p class="hint">{t(Msg::SkillsHint)}</p>

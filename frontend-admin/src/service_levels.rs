@@ -100,6 +100,7 @@ fn LevelsForm(levels: ServiceLevels, categories: RwSignal<Vec<Category>>) -> imp
     let week = Week::of(&levels.hours);
     let holidays = Days::of(levels.holidays.clone());
     let warn = RwSignal::new(levels.warn_percent.to_string());
+    let escalate = RwSignal::new(levels.escalate_on_breach);
     let saved = RwSignal::new(false);
     let call = FormCall::new();
     let fields = week.clone();
@@ -111,6 +112,7 @@ fn LevelsForm(levels: ServiceLevels, categories: RwSignal<Vec<Category>>) -> imp
             hours: week.hours(),
             holidays: holidays.all(),
             warn_percent: warn.get_untracked().trim().parse().unwrap_or(0),
+            escalate_on_breach: escalate.get_untracked(),
         };
         call.run(set_service_levels(input), move |_| saved.set(true));
     };
@@ -176,6 +178,10 @@ fn LevelsForm(levels: ServiceLevels, categories: RwSignal<Vec<Category>>) -> imp
             <WeekFields week=fields legend=Msg::BusinessHours hint=Msg::BusinessHoursHint/>
             <DaysFields days=holidays id="sla-holiday" legend=Msg::Holidays hint=Msg::HolidaysHint pick=Msg::PickHoliday/>
             <TextField id="sla-warn" label=Msg::WarnPercent value=warn kind="number" required=true/>
+            <label class="check">
+                <input type="checkbox" bind:checked=escalate/>
+                {t(Msg::EscalateOnBreach)}
+            </label>
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>

@@ -70,6 +70,7 @@ fn day(report: &mut Report) {
             waiting.push((
                 Waiting {
                     id: next as i64,
+                    tier: 1,
                     category: None,
                     restricted: false,
                 },
@@ -98,6 +99,7 @@ fn day(report: &mut Report) {
             waiting.push((
                 Waiting {
                     id: ticket,
+                    tier: 1,
                     category: None,
                     restricted: false,
                 },
@@ -114,6 +116,7 @@ fn day(report: &mut Report) {
                 capacity: 10,
                 skills: Vec::new(),
                 last_assigned_at: last_assigned[op],
+                tier: 1,
             })
             .collect();
         let queue: Vec<Waiting> = waiting.iter().map(|(w, _)| *w).collect();
@@ -187,6 +190,7 @@ fn decision_time(report: &mut Report) {
                 Vec::new()
             },
             last_assigned_at: Some(rng.gen_range(0..1_000_000)),
+            tier: 1,
         })
         .collect();
     let mut times = Vec::with_capacity(10_000);
@@ -194,6 +198,7 @@ fn decision_time(report: &mut Report) {
     for i in 0..10_000 {
         let ticket = Waiting {
             id: i,
+            tier: 1,
             category: rng.gen_bool(0.3).then(|| rng.gen_range(1..6)),
             restricted: rng.gen_bool(0.1),
         };

@@ -93,7 +93,8 @@ impl Facts {
                 | EventKind::Attachment { .. }
                 | EventKind::Priority { .. }
                 | EventKind::Category { .. }
-                | EventKind::Sla { .. } => {}
+                | EventKind::Sla { .. }
+                | EventKind::Escalated { .. } => {}
             }
         }
         facts

@@ -81,6 +81,11 @@ impl Columns {
                 reason: comment.clone(),
                 ..Columns::default()
             },
+            EventKind::Escalated { tier, reason } => Columns {
+                to: Some(tier.to_string()),
+                reason: reason.clone(),
+                ..Columns::default()
+            },
             EventKind::Sla { target, breached } => Columns {
                 from: Some(target.code().to_string()),
                 to: Some(if *breached { "breach" } else { "warning" }.to_string()),
@@ -138,6 +143,10 @@ impl Columns {
                     _ => return None,
                 },
                 comment: self.reason,
+            },
+            "escalated" => EventKind::Escalated {
+                tier: self.to?.parse().ok()?,
+                reason: self.reason,
             },
             "sla" => EventKind::Sla {
                 target: SlaTarget::parse(self.from.as_deref()?)?,
@@ -411,6 +420,14 @@ mod tests {
             EventKind::Sla {
                 target: SlaTarget::FirstResponse,
                 breached: false,
+            },
+            EventKind::Escalated {
+                tier: 2,
+                reason: Some("Needs a network engineer".into()),
+            },
+            EventKind::Escalated {
+                tier: 3,
+                reason: None,
             },
         ];
         for what in all {

@@ -38,6 +38,7 @@ pub mod sla;
 pub mod stats;
 pub mod ticket;
 pub mod tickets;
+pub mod tiers;
 pub mod username;
 
 use crate::error::AppError;

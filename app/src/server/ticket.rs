@@ -3,6 +3,7 @@
 use super::AppState;
 use crate::error::AppError;
 use crate::tickets::{Stage, Status};
+use sqlx::AnyConnection;
 
 /// The ticket row as the rules need it.
 #[derive(sqlx::FromRow, Clone, Debug)]
@@ -19,6 +20,8 @@ pub struct TicketRow {
     pub closed_at: Option<i64>,
     /// Since when a proposed solution waits for the client's word.
     pub proposed_at: Option<i64>,
+    /// The support tier it is at (`server::tiers`).
+    pub tier: i64,
 }
 
 /// Whose a ticket is — its client and its operator — which is all the access rules read of it
@@ -53,13 +56,22 @@ impl TicketRow {
     }
 }
 
+const ROW: &str = "SELECT id, subject, description, priority, status, client_id, operator_id, \
+     earlier_ticket_id, category_id, closed_at, proposed_at, tier FROM tickets WHERE id = $1";
+
 pub async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, AppError> {
-    sqlx::query_as::<_, TicketRow>(
-        "SELECT id, subject, description, priority, status, client_id, operator_id, \
-         earlier_ticket_id, category_id, closed_at, proposed_at FROM tickets WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or(AppError::NotFound)
+    sqlx::query_as::<_, TicketRow>(ROW)
+        .bind(id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The row as a transaction sees it.
+pub async fn ticket_row_in(conn: &mut AnyConnection, id: i64) -> Result<TicketRow, AppError> {
+    sqlx::query_as::<_, TicketRow>(ROW)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)
 }

@@ -2,8 +2,8 @@
 //! breaks, shifts, and a property test over random simulations.
 
 use crate::common::{
-    add_category, carried, code, kind, new_ticket, open_ticket, step_ok, test_config, Backend,
-    Browser, TestApp,
+    add_category, carried, code, kind, new_ticket, open_ticket, step, step_ok, test_config,
+    Backend, Browser, TestApp,
 };
 use app::assignment::{may_take, Operator, Waiting};
 use app::server::assignment;
@@ -368,8 +368,8 @@ async fn capacity_hours_days_off_and_skills_decide_who_may_take(backend: Backend
 
 /// The tickets waiting (or, with `all`, every ticket), in queue order, as the decision sees them.
 async fn tickets(app: &TestApp, all: bool) -> Vec<Waiting> {
-    let rows: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT t.id, t.category_id, COALESCE(c.restricted, 0) FROM tickets t \
+    let rows: Vec<(i64, Option<i64>, i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.category_id, COALESCE(c.restricted, 0), t.tier FROM tickets t \
          LEFT JOIN categories c ON c.id = t.category_id WHERE $1 = 1 OR t.status = 'open' \
          ORDER BY t.priority DESC, t.id",
     )
@@ -378,10 +378,11 @@ async fn tickets(app: &TestApp, all: bool) -> Vec<Waiting> {
     .await
     .unwrap();
     rows.into_iter()
-        .map(|(id, category, restricted)| Waiting {
+        .map(|(id, category, restricted, tier)| Waiting {
             id,
             category,
             restricted: restricted != 0,
+            tier,
         })
         .collect()
 }
@@ -404,6 +405,7 @@ async fn on_duty(admin: &Browser) -> Vec<Operator> {
                 .map(|s| s.as_i64().unwrap())
                 .collect(),
             last_assigned_at: None,
+            tier: o["plan"]["tier"].as_i64().unwrap(),
         })
         .collect()
 }
@@ -626,7 +628,132 @@ async fn check(app: &TestApp, mut ops: Vec<Operator>, mark: i64, context: &str) 
     }
 }
 
+async fn escalation_takes_a_ticket_to_the_next_tier(backend: Backend) {
+    let app = automatic(backend).await;
+    let admin = app.admin().await;
+    let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (first, _) = app.user(&admin, "Amra Delić", "operator").await;
+    let (second, _) = app.user(&admin, "Haris Mujić", "operator").await;
+    let second_id = second.id().await;
+    let (status, body) = admin
+        .call(
+            "assignment/set_plan",
+            json!({"input": {"operator_id": second_id, "capacity": 10, "skills": [],
+                "hours": [], "days_off": [], "tier": 2}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin
+        .call(
+            "assignment/set_plan",
+            json!({"input": {"operator_id": second_id, "capacity": 10, "skills": [],
+                "hours": [], "days_off": [], "tier": 0}}),
+        )
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("tier")), "{body}");
+    let awake = || async {
+        for op in [&first, &second] {
+            op.call("assignment/my_duty", json!({})).await;
+        }
+    };
+    awake().await;
+    // A new ticket is first line's, however idle the second line is.
+    let id = open_ticket(&client, "VPN drops", "t-1").await;
+    assert_eq!(run(&app).await, 1);
+    let (_, seen) = first.call("tickets/view", json!({"ticket_id": id})).await;
+    assert_eq!(seen["tier"], 1);
+    assert!(
+        seen["moves"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("escalate")),
+        "{seen}"
+    );
+    step_ok(&first, id, "start", None).await;
+    // Escalating says why; the ticket waits for the second line, which gets it.
+    let (status, body) = step(&first, id, "escalate", None).await;
+    assert_eq!((status, &body["field"]), (422, &json!("reason")), "{body}");
+    let moved = step_ok(&first, id, "escalate", Some("Needs the network team")).await;
+    assert_eq!(moved["ticket"]["status"], "open");
+    assert_eq!(moved["tier"], 2);
+    assert_eq!(run(&app).await, 1);
+    let (_, seen) = second.call("tickets/view", json!({"ticket_id": id})).await;
+    assert_eq!(seen["ticket"]["status"], "assigned", "{seen}");
+    let escalated: Vec<&Value> = seen["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| kind(e) == "escalated")
+        .collect();
+    assert_eq!(
+        carried(escalated[0]),
+        &json!({"tier": 2, "reason": "Needs the network team"})
+    );
+    assert_eq!(escalated[0]["actor_name"], "Amra Delić");
+    // There is no third line: no escalate on offer, and asking is refused.
+    assert!(!seen["moves"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("escalate")));
+    step_ok(&second, id, "start", None).await;
+    let (status, body) = step(&second, id, "escalate", Some("Up")).await;
+    assert_eq!((status, &body["field"]), (422, &json!("tier")), "{body}");
+    // The client sees the ticket waiting and moving on, not the escalation or its reason.
+    let (_, theirs) = client.call("tickets/view", json!({"ticket_id": id})).await;
+    assert!(theirs.get("tier").is_none());
+    let told = theirs["history"].to_string();
+    assert!(
+        !told.contains("escalated") && !told.contains("network team"),
+        "{told}"
+    );
+
+    // A missed target escalates by itself when the admin chose so.
+    let (status, body) = admin
+        .call(
+            "sla/set_levels",
+            json!({"input": {"policies": [{"priority": "high", "category_id": null,
+                "first_response_minutes": 60, "next_response_minutes": null,
+                "resolution_minutes": 600, "business_hours": false}],
+                "hours": [], "holidays": [], "warn_percent": 75, "escalate_on_breach": true}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["escalate_on_breach"], true);
+    let late = open_ticket(&client, "Printer jam", "t-2").await;
+    assert_eq!(run(&app).await, 1);
+    app.state.clock.advance_ms(61 * 60_000);
+    // Both tickets warn and miss their first response; the first, already at the top tier,
+    // stays where it is.
+    assert_eq!(app::server::sla::watch::check(&app.state).await.unwrap(), 4);
+    let (_, top) = second.call("tickets/view", json!({"ticket_id": id})).await;
+    assert_eq!(
+        (top["tier"].as_i64(), top["ticket"]["status"].as_str()),
+        (Some(2), Some("in_progress"))
+    );
+    awake().await;
+    run(&app).await;
+    let (_, seen) = second
+        .call("tickets/view", json!({"ticket_id": late}))
+        .await;
+    assert_eq!(
+        (seen["tier"].as_i64(), seen["ticket"]["status"].as_str()),
+        (Some(2), Some("assigned")),
+        "{seen}"
+    );
+    let auto = seen["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| kind(e) == "escalated")
+        .unwrap()
+        .clone();
+    assert_eq!(carried(&auto), &json!({"tier": 2, "reason": null}));
+    assert_eq!(auto["actor_name"], Value::Null);
+    app.stop().await;
+}
+
 on_both_databases!(
+    escalation_takes_a_ticket_to_the_next_tier,
     operators_on_duty_share_the_work,
     capacity_hours_days_off_and_skills_decide_who_may_take,
     random_simulations_keep_the_rule,

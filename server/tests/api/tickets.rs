@@ -669,8 +669,10 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
             Role::Client => client == me,
             Role::Operator => operator == Some(me),
         };
+        // Nobody in this walk works at a second tier: escalating is refused (tiers are walked in
+        // assignment.rs), and never offered.
         let expected = rule(mv, role, stage)
-            .filter(|_| sees)
+            .filter(|_| sees && mv != Move::Escalate)
             .filter(|(_, needs)| *needs == Needs::Nothing || text.is_some());
         let before = history_rows(id).await;
         let (code_, body) = browser
@@ -702,7 +704,9 @@ async fn random_actions_never_break_the_rules(backend: Backend) {
                 };
                 // What the view offers follows the model.
                 let offered: Vec<Move> = serde_json::from_value(body["moves"].clone()).unwrap();
-                assert_eq!(offered, app::tickets::moves_for(role, stage), "{context}");
+                let mut model = app::tickets::moves_for(role, stage);
+                model.retain(|m| *m != Move::Escalate);
+                assert_eq!(offered, model, "{context}");
                 tickets[t] = (id, client, stage, operator);
                 moved += 1;
             }

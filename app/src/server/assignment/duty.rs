@@ -50,6 +50,7 @@ pub(super) struct OperatorRow {
     pub(super) on_duty: Option<i64>,
     pub(super) last_seen_at: Option<i64>,
     pub(super) last_assigned_at: Option<i64>,
+    pub(super) tier: Option<i64>,
 }
 
 /// Everyone's plan and whether they are on duty now.
@@ -72,7 +73,7 @@ impl Roster {
     ) -> Result<Roster, AppError> {
         let operators: Vec<OperatorRow> = sqlx::query_as(
             "SELECT u.id, u.full_name, u.disabled, s.capacity, s.on_break, s.on_duty, \
-             s.last_seen_at, s.last_assigned_at FROM users u \
+             s.last_seen_at, s.last_assigned_at, s.tier FROM users u \
              LEFT JOIN operator_settings s ON s.operator_id = u.id \
              WHERE u.role = 'operator' ORDER BY u.id",
         )

@@ -77,6 +77,7 @@ pub(super) enum Setting {
     OnDuty,
     LastSeenAt,
     LastAssignedAt,
+    Tier,
 }
 
 impl Setting {
@@ -87,6 +88,7 @@ impl Setting {
             Setting::OnDuty => "on_duty",
             Setting::LastSeenAt => "last_seen_at",
             Setting::LastAssignedAt => "last_assigned_at",
+            Setting::Tier => "tier",
         }
     }
 }

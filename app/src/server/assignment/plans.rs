@@ -37,6 +37,7 @@ pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
                     skills: roster.skills.get(&op.id).cloned().unwrap_or_default(),
                     hours: roster.hours.get(&op.id).cloned().unwrap_or_default(),
                     days_off: roster.days_off.get(&op.id).cloned().unwrap_or_default(),
+                    tier: op.tier.unwrap_or(1),
                 },
                 full_name: op.full_name.clone(),
                 on_duty: roster.on_duty(op, state, now),
@@ -68,6 +69,12 @@ pub async fn set_plan(state: &AppState, input: &OperatorPlan) -> Result<Floor, A
         return Err(AppError::invalid(Field::Capacity, Problem::Malformed));
     }
     crate::server::input::checked_week(&input.hours, &input.days_off, Field::DaysOff)?;
+    if !(1..=9).contains(&input.tier) {
+        return Err(AppError::invalid(
+            Field::Tier,
+            Problem::OutOfRange { min: 1, max: 9 },
+        ));
+    }
     let is_operator: Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND role = 'operator'")
             .bind(input.operator_id)
@@ -83,6 +90,7 @@ pub async fn set_plan(state: &AppState, input: &OperatorPlan) -> Result<Floor, A
             Box::pin(async move {
                 let op = input.operator_id;
                 set_setting(conn, op, Setting::Capacity, input.capacity).await?;
+                set_setting(conn, op, Setting::Tier, input.tier).await?;
                 for table in ["operator_skills", "work_hours", "days_off"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE operator_id = $1"))
                         .bind(op)

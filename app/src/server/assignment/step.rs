@@ -64,6 +64,7 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
                 capacity: u32::try_from(capacity).unwrap_or(0),
                 skills: roster.skills.get(&op.id).cloned().unwrap_or_default(),
                 last_assigned_at: op.last_assigned_at,
+                tier: op.tier.unwrap_or(1),
             });
         }
     }
@@ -75,8 +76,8 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
         return Ok(0);
     }
     // The head of the queue; skill limits may skip some, so read a few times the spare room.
-    let queue: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT t.id, t.category_id, COALESCE(c.restricted, 0) FROM tickets t \
+    let queue: Vec<(i64, Option<i64>, i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.category_id, COALESCE(c.restricted, 0), t.tier FROM tickets t \
          LEFT JOIN categories c ON c.id = t.category_id WHERE t.status = 'open' \
          ORDER BY t.priority DESC, t.id ASC LIMIT $1",
     )
@@ -85,10 +86,11 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
     .await?;
     let queue: Vec<Waiting> = queue
         .into_iter()
-        .map(|(id, category, restricted)| Waiting {
+        .map(|(id, category, restricted, tier)| Waiting {
             id,
             category,
             restricted: flag(restricted),
+            tier,
         })
         .collect();
     let made = plan(&mut on_duty, &queue, now);

@@ -64,7 +64,8 @@ fn notices(event: &Event, parties: Parties) -> Vec<(Notice, i64, Option<i64>)> {
         | EventKind::Attachment { .. }
         | EventKind::Priority { .. }
         | EventKind::Category { .. }
-        | EventKind::Rated { .. } => Vec::new(),
+        | EventKind::Rated { .. }
+        | EventKind::Escalated { .. } => Vec::new(),
     }
 }
 

@@ -20,6 +20,7 @@ use clock::{Mark, Reading, Targets};
 const HOURS: &str = "sla_hours";
 const HOLIDAYS: &str = "sla_holidays";
 const WARN_PERCENT: &str = "sla_warn_percent";
+const ESCALATE: &str = "sla_escalate_on_breach";
 pub const WARN_PERCENT_DEFAULT: i64 = 75;
 /// The longest target: a year.
 const MINUTES_MAX: i64 = 366 * 24 * 60;
@@ -69,6 +70,7 @@ pub async fn levels(state: &AppState) -> Result<ServiceLevels, AppError> {
             .await?
             .and_then(|p| p.parse().ok())
             .unwrap_or(WARN_PERCENT_DEFAULT),
+        escalate_on_breach: settings::get(state, ESCALATE).await?.as_deref() == Some("1"),
     })
 }
 
@@ -153,6 +155,8 @@ pub async fn set_levels(
     let days = serde_json::to_string(&days).map_err(|_| AppError::Internal)?;
     settings::put(state, HOLIDAYS, days).await?;
     settings::put(state, WARN_PERCENT, input.warn_percent.to_string()).await?;
+    let escalate = i64::from(input.escalate_on_breach).to_string();
+    settings::put(state, ESCALATE, escalate).await?;
     levels(state).await
 }
 
@@ -162,6 +166,8 @@ pub struct Book {
     business: Calendar,
     always: Calendar,
     pub warn_percent: i64,
+    /// A missed target takes the ticket up one tier.
+    pub escalate: bool,
 }
 
 impl Book {
@@ -186,6 +192,7 @@ impl Book {
             },
             always: Calendar::always(zone),
             warn_percent: levels.warn_percent,
+            escalate: levels.escalate_on_breach,
         }))
     }
 

@@ -2,6 +2,9 @@
 //! a ticket event (staff only, `EventKind::Sla`) written by the history writer, so the operator
 //! hears of it in the console and by e-mail, and the admins of a breach (`mail::notify`).
 //!
+//! A breach escalates the ticket to the next support tier when the admin chose so
+//! (`ServiceLevels::escalate_on_breach`, `tiers::escalate`), in the same change.
+//!
 //! Once: `sla_alerts` holds one row per ticket, target, wait (the moment it began) and kind,
 //! inserted in the event's transaction — a second watcher (another process, the next round)
 //! finds it and writes nothing. A watcher that was stopped notes what it missed when it runs
@@ -11,6 +14,8 @@ use super::{open_tickets, Book};
 use crate::error::AppError;
 use crate::events::EventKind;
 use crate::server::history::{self, Event};
+use crate::server::ticket::ticket_row_in;
+use crate::server::tiers;
 use crate::server::AppState;
 use std::time::Duration;
 
@@ -52,8 +57,11 @@ pub async fn check(state: &AppState) -> Result<usize, AppError> {
                     target: r.clock.target,
                     breached,
                 };
-                if note(state, ticket.id, r.started_at, what, at).await? {
+                if note(state, ticket.id, r.started_at, what, at, book.escalate).await? {
                     noted += 1;
+                    if breached && book.escalate {
+                        crate::server::assignment::wake(state);
+                    }
                 }
             }
         }
@@ -61,13 +69,16 @@ pub async fn check(state: &AppState) -> Result<usize, AppError> {
     Ok(noted)
 }
 
-/// Writes one alert and its event, unless another watcher did; whether this one did.
+/// Writes one alert and its event, unless another watcher did; whether this one did. A breach
+/// takes the ticket up one tier in the same change when the admin chose so and that tier has
+/// operators.
 async fn note(
     state: &AppState,
     ticket: i64,
     started_at: i64,
     what: EventKind,
     at: i64,
+    escalate: bool,
 ) -> Result<bool, AppError> {
     let EventKind::Sla { target, breached } = what else {
         return Ok(false);
@@ -95,7 +106,14 @@ async fn note(
                         at,
                         what,
                     };
-                    history::record(conn, event).await?;
+                    history::record(&mut *conn, event).await?;
+                    if breached && escalate {
+                        let row = ticket_row_in(&mut *conn, ticket).await?;
+                        match tiers::escalate(&mut *conn, &row, None, None, at).await {
+                            Ok(_) | Err(AppError::Invalid { .. }) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
                 }
                 Ok(inserted == 1)
             })

@@ -186,6 +186,15 @@ pub(super) async fn make_move(
         )?),
     };
     let now = state.clock.now_ms();
+    if input.step == Move::Escalate {
+        let mut tx = state.db.begin_write().await?;
+        fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
+        crate::server::tiers::escalate(&mut tx, &row, Some(session.user.id), text, now).await?;
+        replay.remember(&mut tx, row.id, now).await?;
+        state.db.commit(tx).await?;
+        crate::server::assignment::wake(state);
+        return Ok(row.id);
+    }
     let mut operator = row.operator_id;
     match input.step {
         Move::Assign => {

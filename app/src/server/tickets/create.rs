@@ -183,6 +183,7 @@ impl Opened {
             proposed_until: None,
             operator_id: None,
             sla: Vec::new(),
+            tier: None,
         }
     }
 }

@@ -16,6 +16,7 @@ use super::replay::{self, Replay};
 use super::AppState;
 use crate::dto::{ForcedChange, TicketDetail, TicketEdit, TicketMessage, TicketMove};
 use crate::error::{AppError, Field, Problem};
+use crate::tickets::Move;
 use std::future::Future;
 
 /// A change that a retry with the same idempotency key answers again instead of repeating;
@@ -42,6 +43,15 @@ pub async fn make_move(
     input: &TicketMove,
 ) -> Result<TicketDetail, AppError> {
     let key = input.idempotency_key.as_deref();
+    if input.step == Move::Escalate {
+        // The ticket leaves the operator: the answer is the ticket as they last held it.
+        let replay = Replay::new(session.user.id, key, input)?;
+        let ticket = replay::once(state, replay, |r| {
+            change::make_move(state, session, input, r)
+        })
+        .await?;
+        return read::view_escalated(state, ticket).await;
+    }
     once(state, session, key, input, |r| {
         change::make_move(state, session, input, r)
     })

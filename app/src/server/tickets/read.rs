@@ -14,9 +14,9 @@ use crate::server::history::{self, EventRow, Reader, EVENT_COLUMNS};
 use crate::server::input::clean_line;
 use crate::server::markdown;
 use crate::server::sla;
-use crate::server::ticket::ticket_row;
+use crate::server::ticket::{ticket_row, TicketRow};
 use crate::server::AppState;
-use crate::tickets::{moves_for, reference, Priority, Status, DAY_MS};
+use crate::tickets::{moves_for, reference, Move, Priority, Status, DAY_MS};
 
 const PAGE: i64 = 50;
 
@@ -202,6 +202,23 @@ pub async fn list(
 pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<TicketDetail, AppError> {
     let row = ticket_row(state, id).await?;
     let seen_as = access::ticket(session, &row)?;
+    view_as(state, row, seen_as).await
+}
+
+/// The ticket an operator has just escalated, as they saw it until then: it is no longer
+/// theirs, so `access::ticket` would hide it. Only for the answer to that move (its access was
+/// checked before the move; a replay is the same person's own).
+pub(super) async fn view_escalated(state: &AppState, id: i64) -> Result<TicketDetail, AppError> {
+    let row = ticket_row(state, id).await?;
+    view_as(state, row, TicketRole::Operator).await
+}
+
+async fn view_as(
+    state: &AppState,
+    row: TicketRow,
+    seen_as: TicketRole,
+) -> Result<TicketDetail, AppError> {
+    let id = row.id;
     let staff = seen_as != TicketRole::Client;
     let summary = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY_SELECT} WHERE t.id = $1"))
         .bind(id)
@@ -240,6 +257,17 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
         .map(|e| e.into_event(reader))
         .collect::<Result<Vec<_>, _>>()?;
     history::name_receivers(&state.db.pool, &mut history).await?;
+    let stage = row.stage()?;
+    let mut moves = match seen_as {
+        TicketRole::Admin => moves_for(Role::Admin, stage),
+        TicketRole::Operator => moves_for(Role::Operator, stage),
+        TicketRole::Client => moves_for(Role::Client, stage),
+    };
+    if moves.contains(&Move::Escalate)
+        && !crate::server::tiers::can_escalate(&state.db.pool, row.tier).await?
+    {
+        moves.retain(|m| *m != Move::Escalate);
+    }
     let sla = match sla::Book::open(state).await? {
         Some(book) if staff => {
             let ticket = sla::Ticket {
@@ -252,7 +280,6 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
         }
         _ => Vec::new(),
     };
-    let stage = row.stage()?;
     let proposed_until = match row.proposed_at.filter(|_| stage.proposed) {
         Some(at) => {
             let days = crate::server::settings::ticket_settings(state)
@@ -271,13 +298,10 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Ticket
         attachments: attachments::of_ticket(state, id, staff).await?,
         history,
         operator_id: row.operator_id.filter(|_| staff),
-        moves: match seen_as {
-            TicketRole::Admin => moves_for(Role::Admin, stage),
-            TicketRole::Operator => moves_for(Role::Operator, stage),
-            TicketRole::Client => moves_for(Role::Client, stage),
-        },
+        moves,
         proposed_until,
         sla,
+        tier: staff.then_some(row.tier),
     })
 }
 

@@ -30,6 +30,7 @@ fn move_label(mv: Move, role: Role) -> Msg {
         (Move::Propose, _) => Msg::SendAndPropose,
         (Move::Confirm, _) => Msg::MoveConfirm,
         (Move::Reject, _) => Msg::MoveReject,
+        (Move::Escalate, _) => Msg::MoveEscalate,
     }
 }
 
@@ -186,6 +187,10 @@ pub(super) fn MoveForm(
 ) -> impl IntoView {
     let ui = use_ui();
     let reason = rule(mv, ui.app, stage).is_some_and(|r| r.1 == Needs::Reason);
+    let why = match mv {
+        Move::Escalate => Msg::WhyEscalate,
+        _ => Msg::NeedsReason,
+    };
     let text = RwSignal::new(String::new());
     let call = FormCall::new();
     let key = ActionKey::new();
@@ -208,7 +213,7 @@ pub(super) fn MoveForm(
     view! {
         <form class="form move" on:submit=submit>
             {reason.then(|| view! {
-                <TextArea id="move-reason" label=Msg::NeedsReason value=text required=true maxlength=REASON_MAX/>
+                <TextArea id="move-reason" label=why value=text required=true maxlength=REASON_MAX/>
             })}
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(move_label(mv, ui.app))}</button>

@@ -209,8 +209,13 @@ pub fn StaffTicketView(
     call.run(list_categories(), move |list| categories.set(list));
     let clocks =
         move || detail.with(|d| d.as_ref().map(|d| d.sla.clone()).filter(|c| !c.is_empty()));
+    // Past the first line, staff see the tier the ticket is at.
+    let tier = move || detail.with(|d| d.as_ref().and_then(|d| d.tier).filter(|t| *t > 1));
     view! {
         <TicketView id=id detail=detail/>
+        {move || tier().map(|tier| view! {
+            <p class="card tier">{t(Msg::Tier)} ": " <strong>{tier}</strong></p>
+        })}
         {move || clocks().map(|clocks| view! {
             <section class="card sla-clocks" aria-labelledby="sla-title">
                 <h2 id="sla-title">{t(Msg::ServiceLevels)}</h2>
