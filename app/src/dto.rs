@@ -452,6 +452,26 @@ pub struct SlaClock {
     pub near: bool,
 }
 
+/// Service-level attainment of the tickets created in a period (`stats/sla`): per policy and
+/// per operator, how many had clocks and how many missed each target.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct SlaAttainment {
+    pub policies: Vec<AttainmentRow>,
+    pub operators: Vec<AttainmentRow>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AttainmentRow {
+    /// A policy's row: its priority, and its category's name (`None`: any category).
+    pub priority: Option<crate::tickets::Priority>,
+    pub category: Option<String>,
+    /// An operator's row: their name (`None`: nobody has the ticket).
+    pub operator: Option<String>,
+    pub tickets: i64,
+    /// Tickets that missed their first response, next response and resolution (`SlaTarget::ALL`).
+    pub missed: [i64; 3],
+}
+
 /// What the admin sets for an operator's share of the work.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct OperatorPlan {

@@ -320,6 +320,8 @@ messages! {
     SlaMet => "met", "ispunjeno";
     SlaMissed => "missed", "propušteno";
     TimeLeft => "Time left", "Preostalo vrijeme";
+    SlaMetByPolicy => "Service levels met, by policy", "Ispunjeni nivoi usluge, po pravilu";
+    SlaMetByOperator => "Service levels met, by operator", "Ispunjeni nivoi usluge, po operateru";
     SlaOverdueTickets => "Overdue", "Kasni";
     SlaNearTickets => "Near a target", "Blizu cilja";
     SlaOverdueAlert => "Tickets of yours past a service-level target", "Vaši tiketi preko cilja nivoa usluge";

@@ -57,6 +57,12 @@ test('an operator sees the time left and the ticket turning overdue', async ({ b
     await accessible(operator, 'overdue alert');
     await alert.getByRole('button', { name: 'Dismiss' }).click();
     await expect(alert).toHaveCount(0);
+    // The statistics show the miss: this week's critical tickets met no first response.
+    await admin.goto('/admin/stats');
+    const met = admin.locator('section', { has: admin.getByRole('heading', { name: 'Service levels met, by policy' }) });
+    await expect(met.locator('tbody tr', { hasText: 'critical' })).toContainText('0 %');
+    await expect(admin.getByRole('heading', { name: 'Service levels met, by operator' })).toBeVisible();
+    await accessible(admin, 'service levels in the statistics');
     // The client sees no clocks.
     await client.goto(`/tickets/${id}`);
     await expect(client.locator('.thread')).toBeVisible();

@@ -4,8 +4,11 @@
 
 use super::charts::{msg, Bars, Chart, FigureTable, Kind, Series};
 use super::tickets::{Pick, TicketFilters};
-use app::api::stats::stats_report;
-use app::dto::{Bucket, Durations, Figures, Measure, Period, Stats, StatsFilter, StatsQuery};
+use app::api::stats::{stats_report, stats_sla};
+use app::dto::{
+    AttainmentRow, Bucket, Durations, Figures, Measure, Period, SlaAttainment, SlaTarget, Stats,
+    StatsFilter, StatsQuery,
+};
 use app::i18n::{Lang, Msg};
 use app::report::{duration, measure_name, satisfied};
 use app::tickets::Status;
@@ -53,7 +56,9 @@ pub fn StatsPage() -> impl IntoView {
     let bucket = RwSignal::new(Bucket::Day);
     let filter = RwSignal::new(StatsFilter::default());
     let stats = RwSignal::new(None::<Stats>);
+    let attainment = RwSignal::new(None::<SlaAttainment>);
     let call = FormCall::new();
+    let sla_call = FormCall::new();
     // The choices as a query (chosen dates: once both are there).
     let query = Memo::new(move |_| {
         let code = period_code.get();
@@ -70,7 +75,8 @@ pub fn StatsPage() -> impl IntoView {
     // Again whenever a choice changes.
     Effect::new(move |_| {
         if let Some(query) = query.get() {
-            call.run(stats_report(query), move |s| stats.set(Some(s)));
+            call.run(stats_report(query.clone()), move |s| stats.set(Some(s)));
+            sla_call.run(stats_sla(query), move |a| attainment.set(Some(a)));
         }
     });
     let date = move |id: &'static str, label: Msg, value: RwSignal<String>| {
@@ -107,6 +113,11 @@ pub fn StatsPage() -> impl IntoView {
         {move || stats.get().map(|s| {
             let lang = ui.lang.get();
             view! { <Report stats=s lang=lang bucket=bucket.get_untracked()/> }
+        })}
+        <ErrorNote message=sla_call.message()/>
+        {move || attainment.get().filter(|a| !a.policies.is_empty()).map(|a| {
+            let lang = ui.lang.get();
+            view! { <Attainment attainment=a lang=lang/> }
         })}
     }
 }
@@ -335,5 +346,53 @@ fn Report(stats: Stats, lang: Lang, bucket: Bucket) -> impl IntoView {
                 </ul>
             </section>
         })}
+    }
+}
+
+/// Service levels over the period: per policy and per operator, the tickets with clocks and the
+/// share of them that met each target.
+#[component]
+fn Attainment(attainment: SlaAttainment, lang: Lang) -> impl IntoView {
+    let text = |m: Msg| m.text(lang).to_string();
+    let head = |first: Msg| -> Vec<String> {
+        std::iter::once(text(first))
+            .chain(std::iter::once(text(Msg::Tickets)))
+            .chain(SlaTarget::ALL.iter().map(|t| t.label(lang).to_string()))
+            .collect()
+    };
+    let row = |name: String, r: &AttainmentRow| -> Vec<String> {
+        std::iter::once(name)
+            .chain(std::iter::once(r.tickets.to_string()))
+            .chain(r.missed.iter().map(|missed| {
+                if r.tickets == 0 {
+                    "–".to_string()
+                } else {
+                    format!("{} %", (r.tickets - missed) * 100 / r.tickets)
+                }
+            }))
+            .collect()
+    };
+    let policies: Vec<Vec<String>> = attainment
+        .policies
+        .iter()
+        .map(|r| {
+            let priority = r.priority.map(|p| p.label(lang)).unwrap_or_default();
+            let category = r.category.clone().unwrap_or_else(|| text(Msg::AnyCategory));
+            row(format!("{priority} · {category}"), r)
+        })
+        .collect();
+    let operators: Vec<Vec<String>> = attainment
+        .operators
+        .iter()
+        .map(|r| {
+            row(
+                r.operator.clone().unwrap_or_else(|| text(Msg::Unassigned)),
+                r,
+            )
+        })
+        .collect();
+    view! {
+        <FigureTable title=msg(Msg::SlaMetByPolicy) file="sla-by-policy" head=head(Msg::SlaPolicies) rows=policies/>
+        <FigureTable title=msg(Msg::SlaMetByOperator) file="sla-by-operator" head=head(Msg::Operator) rows=operators/>
     }
 }

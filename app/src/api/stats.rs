@@ -1,6 +1,6 @@
 //! Statistics and reports for the admin console.
 
-use crate::dto::{Overview, SaveReport, SavedReport, Stats, StatsQuery};
+use crate::dto::{Overview, SaveReport, SavedReport, SlaAttainment, Stats, StatsQuery};
 
 endpoint! {
     /// Statistics over a period, by step of time, category, priority and operator.
@@ -39,5 +39,12 @@ endpoint! {
     "stats/delete_report" for Admin => pub async fn delete_report(id: i64) -> Vec<SavedReport> |caller| {
         use crate::server::stats::saved;
         saved::delete(&caller.state, id).await
+    }
+}
+
+endpoint! {
+    /// Service-level attainment of the tickets created in the period, per policy and operator.
+    "stats/sla" for Admin => pub async fn stats_sla(query: StatsQuery) -> SlaAttainment |caller| {
+        crate::server::stats::attainment::attainment(&caller.state, &query).await
     }
 }

@@ -54,7 +54,9 @@ pub fn sample_body(path: &str) -> Value {
             json!({"input": {"ticket_id": 999_999, "good": true, "comment": null}})
         }
         "/api/satisfaction/of_operator" => json!({"operator_id": null}),
-        "/api/stats/report" => json!({"query": {"period": "today", "bucket": "day"}}),
+        "/api/stats/report" | "/api/stats/sla" => {
+            json!({"query": {"period": "today", "bucket": "day"}})
+        }
         "/api/stats/save_report" => json!({"input": {"name": "Probe", "definition":
             {"measures": ["created"], "breakdown": "time", "query": {"period": "today", "bucket": "day"}}}}),
         "/api/stats/delete_report" => json!({"id": 999_999}),

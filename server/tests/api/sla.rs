@@ -210,6 +210,23 @@ async fn clocks_run_in_working_hours_and_stand_still_with_the_client(backend: Ba
         (Some(1), Some(0)),
         "{duty}"
     );
+    // The statistics count the miss against the policy and the operator.
+    let period = json!({"period": {"custom": {"from": "2026-12-31", "to": "2027-01-04"}},
+        "bucket": "day"});
+    let (status, met) = admin.call("stats/sla", json!({ "query": period })).await;
+    assert_eq!(status, 200, "{met}");
+    assert_eq!(
+        met["policies"],
+        json!([{"priority": "high", "category": null, "operator": null, "tickets": 1,
+            "missed": [0, 1, 0]}])
+    );
+    assert_eq!(
+        (
+            &met["operators"][0]["operator"],
+            &met["operators"][0]["missed"]
+        ),
+        (&json!("Đorđe Šarić"), &json!([0, 1, 0]))
+    );
     // Clients never see them.
     let (_, seen) = client.call("tickets/view", json!({"ticket_id": id})).await;
     assert!(

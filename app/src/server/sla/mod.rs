@@ -198,7 +198,7 @@ impl Book {
 
     /// The policy for a ticket of this priority and category: its category's own, else the
     /// priority's for any category.
-    fn policy(&self, priority: Priority, category: Option<i64>) -> Option<&SlaPolicy> {
+    pub fn policy(&self, priority: Priority, category: Option<i64>) -> Option<&SlaPolicy> {
         let of = |c: Option<i64>| {
             self.policies
                 .iter()

@@ -11,6 +11,7 @@
 //!
 //! Filters (category, priority, operator, client) take each ticket's current value.
 
+pub mod attainment;
 pub mod figures;
 mod overview;
 pub mod saved;
