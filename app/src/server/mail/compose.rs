@@ -25,6 +25,8 @@ pub struct Letter<'a> {
     pub quote: Option<(&'a str, &'a str)>,
     /// Where the reader opens the ticket (in their own app).
     pub link: &'a str,
+    /// Mail to the support mailbox is read (`mail::inbox`): a reply goes into the thread.
+    pub replies: bool,
 }
 
 #[derive(Debug)]
@@ -104,6 +106,16 @@ pub fn compose(letter: &Letter) -> Composed {
             markdown::render(said)
         ));
     }
+    // Answering by e-mail works where the mailbox is read — not to a closed ticket (that opens a
+    // new one) or a test.
+    if letter.replies
+        && letter.ticket.is_some()
+        && !matches!(letter.notice, Notice::Closed | Notice::Test)
+    {
+        text.push_str(&plain(Text::ReplyByMail));
+        text.push_str("\n\n");
+        body.push_str(&format!("<p>{}</p>\n", html(Text::ReplyByMail)));
+    }
     text.push_str(&format!(
         "{}: {}\n\n-- \n{}\n",
         plain(Text::OpenIt),
@@ -140,7 +152,26 @@ mod tests {
             client: "Ana",
             quote,
             link: "https://help.example.com/tickets/42?a=1&b=2",
+            replies: false,
         }
+    }
+
+    #[test]
+    fn a_reply_by_mail_is_offered_where_the_mailbox_is_read() {
+        let said = "You can also answer by replying to this e-mail.";
+        let plain = letter(Notice::Returned, Lang::En, None);
+        assert!(!compose(&plain).text.contains(said));
+        let read = Letter {
+            replies: true,
+            ..letter(Notice::Returned, Lang::En, None)
+        };
+        let mail = compose(&read);
+        assert!(mail.text.contains(said) && mail.html.contains(said));
+        let closed = Letter {
+            replies: true,
+            ..letter(Notice::Closed, Lang::En, None)
+        };
+        assert!(!compose(&closed).text.contains(said));
     }
 
     #[test]

@@ -112,6 +112,8 @@ struct Sender {
     reply_to: Option<Mailbox>,
     company: String,
     base: String,
+    /// The support mailbox is read.
+    replies: bool,
 }
 
 impl Sender {
@@ -131,6 +133,7 @@ impl Sender {
             client: row.client.as_deref().unwrap_or_default(),
             quote: row.author.as_deref().zip(row.body.as_deref()),
             link: &link(&self.base, row.role.as_deref(), row.ticket_id),
+            replies: self.replies,
         };
         let mail = compose(&letter);
         let to = row
@@ -256,6 +259,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
         reply_to: servers.reply_to.as_deref().map(mailbox).transpose()?,
         base: state.config.links.clone(),
         company: company.clone(),
+        replies: servers.imap.is_some(),
     };
     let mut sent = 0;
     loop {

@@ -28,6 +28,8 @@ macro_rules! texts {
 texts! {
     Greeting => "Hello {name},", "Zdravo, {name},";
     OpenIt => "Open the ticket", "Otvorite tiket";
+    ReplyByMail => "You can also answer by replying to this e-mail.",
+        "Možete odgovoriti i odgovorom na ovu e-poruku.";
     Footer => "You choose which e-mails you get under your account in {company}'s help desk.",
         "Koje e-poruke primate birate u svom računu na podršci {company}.";
     Quoted => "{author} wrote:", "{author} je napisao/la:";
