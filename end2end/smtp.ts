@@ -2,7 +2,7 @@
 // `cargo xtask test` when missing) on a port of the test's own, storing every message it
 // accepts in a Maildir the test reads.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,11 +41,13 @@ export class MailServer {
     });
   }
 
-  /// Every message stored so far, headers unfolded.
+  /// Every message stored so far, headers unfolded, oldest first.
   messages(): Stored[] {
     const box = join(this.dir, 'maildir', 'new');
     let files: string[] = [];
     try { files = readdirSync(box); } catch { return []; }
+    // In the order received, as far as the clock tells (a directory lists in no order).
+    files.sort((a, b) => statSync(join(box, a)).mtimeMs - statSync(join(box, b)).mtimeMs || a.localeCompare(b));
     return files.map((f) => {
       const raw = readFileSync(join(box, f), 'utf8');
       const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
