@@ -184,7 +184,9 @@ async fn mail_becomes_tickets_and_replies_once(backend: Backend) {
         asked.subject
     );
     // The mailbox is read: the e-mail says a reply works.
-    assert!(asked.text.contains("You can also answer by replying to this e-mail."));
+    assert!(asked
+        .text
+        .contains("You can also answer by replying to this e-mail."));
     let answer = mail(
         &format!("Ana Kovač <{CLIENT_MAIL}>"),
         "answer@client.example",
