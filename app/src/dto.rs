@@ -321,6 +321,8 @@ pub mod limits {
     pub const SOLUTION_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
     pub const SOLUTION_DAYS_DEFAULT: u32 = 7;
     pub const REPORT_NAME_MAX: usize = 80;
+    /// A canned response's shortcut, typed after `/`.
+    pub const SHORTCUT_MAX: usize = 40;
 }
 
 /// A client's new ticket. `idempotency_key` is made by the client once per ticket it means to
@@ -369,6 +371,28 @@ pub struct CategoryInput {
     pub active: bool,
     #[serde(default)]
     pub restricted: bool,
+}
+
+/// A canned response as staff see it: its shortcut, its text with placeholders as written,
+/// whether it is shared with all staff (else it is the reader's own), and how often it was
+/// inserted.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Canned {
+    pub id: i64,
+    pub name: String,
+    pub body: String,
+    pub shared: bool,
+    pub uses: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A new canned response (`id` none), or a change to one. `shared` ones are the admins'.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct CannedInput {
+    pub id: Option<i64>,
+    pub name: String,
+    pub body: String,
+    pub shared: bool,
 }
 
 /// Working hours on one weekday (1 Monday … 7 Sunday), minutes since midnight, [start, end).

@@ -42,6 +42,7 @@ pub enum Field {
     Holidays,
     WarnPercent,
     Tier,
+    Shortcut,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +70,8 @@ pub enum Problem {
     Wrong,
     /// Another one already has this name.
     Taken,
+    /// A `{placeholder}` that is not one of those filled in (canned responses).
+    Placeholder,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! The translation layer: every user-facing string of the three apps comes from here.
 //! English and Bosnian ship; a new language is one more arm in `messages!` and `Lang`.
 
+use crate::canned::PLACEHOLDERS;
 use crate::dto::{Edition, Role, TicketEvent};
 use crate::error::{AppError, Field, LicenceFault, Problem, Refusal};
 use crate::events::{EventKind, Via, Why};
@@ -370,7 +371,7 @@ messages! {
     Breakdown => "Rows", "Redovi";
     ByTime => "By step of time", "Po koraku vremena";
     RunReport => "Run", "Pokreni";
-    DeleteReport => "Delete", "Obriši";
+    Delete => "Delete", "Obriši";
     SaveReport => "Save the report", "Sačuvaj izvještaj";
     AllRows => "All", "Sve";
     SeeFloor => "See who works", "Pogledaj ko radi";
@@ -444,6 +445,7 @@ messages! {
     KeyReply => "reply to the client", "odgovori klijentu";
     KeyNote => "write an internal note", "napiši internu bilješku";
     KeyHelp => "show or hide these shortcuts", "prikaži ili sakrij ove prečice";
+    KeyCanned => "insert a canned response", "umetni gotov odgovor";
     DayOff => "day off", "slobodan dan";
     Skills => "Skills", "Vještine";
     SkillsHint => "None ticked: every category that is not restricted to its holders.", "Ništa označeno: svaka kategorija koja nije ograničena na svoje nosioce.";
@@ -492,6 +494,25 @@ messages! {
     PriorityNormal => "normal", "normalan";
     PriorityHigh => "high", "visok";
     PriorityCritical => "critical", "kritičan";
+    CannedResponses => "Canned responses", "Gotovi odgovori";
+    CannedIntro => "Answers given often. In a ticket's message box, type / and the shortcut, or pick one from the list under the box: its placeholders are filled for that ticket.", "Odgovori koji se često daju. U polju za poruku na tiketu upišite / i prečicu ili odaberite odgovor s liste ispod polja: zamjenska polja se popune za taj tiket.";
+    CannedPlaceholders => "Placeholders filled when it is inserted:", "Zamjenska polja koja se popune pri umetanju:";
+    Shortcut => "Shortcut", "Prečica";
+    ShortcutHint => "Letters, digits, - and _; typed after /.", "Slova, brojevi, - i _; upisuje se iza /.";
+    CannedShared => "Shared with all staff", "Dijeljeno sa svim osobljem";
+    CannedPersonal => "Only mine", "Samo moj";
+    CannedWhose => "For", "Za";
+    CannedUses => "Used", "Korišteno";
+    CannedLastUsed => "Last used", "Zadnje korišteno";
+    CannedNone => "No canned responses yet.", "Još nema gotovih odgovora.";
+    CannedNew => "New canned response", "Novi gotovi odgovor";
+    CannedEditing => "Change a canned response", "Izmjena gotovog odgovora";
+    Edit => "Edit", "Uredi";
+    Cancel => "Cancel", "Odustani";
+    CannedInsert => "Canned responses", "Gotovi odgovori";
+    CannedFind => "Find a canned response", "Pronađi gotov odgovor";
+    CannedNoMatch => "No canned response matches.", "Nijedan gotov odgovor ne odgovara.";
+    CannedSlashHint => "Type / and a shortcut to insert a canned response; ↑ ↓ to choose, Enter to insert.", "Upišite / i prečicu da umetnete gotov odgovor; ↑ ↓ za izbor, Enter za umetanje.";
 }
 
 /// "5 min ago" in the reader's language, for a time `ago_ms` in the past.
@@ -656,6 +677,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Holidays => Msg::Holidays,
         Field::WarnPercent => Msg::WarnPercent,
         Field::Tier => Msg::Tier,
+        Field::Shortcut => Msg::Shortcut,
     }
     .text(lang)
 }
@@ -751,6 +773,12 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
         (Problem::Wrong, Lang::Bs) => format!("{name}: pogrešna."),
         (Problem::Taken, Lang::En) => format!("{name}: this name exists already."),
         (Problem::Taken, Lang::Bs) => format!("{name}: ovaj naziv već postoji."),
+        (Problem::Placeholder, Lang::En) => {
+            format!("{name}: uses a placeholder that does not exist. Use {PLACEHOLDERS}.")
+        }
+        (Problem::Placeholder, Lang::Bs) => {
+            format!("{name}: koristi zamjensko polje koje ne postoji. Koristite {PLACEHOLDERS}.")
+        }
     }
 }
 

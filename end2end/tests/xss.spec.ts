@@ -146,6 +146,35 @@ test('no payload in any text becomes markup in any app', async ({ browser }) => 
       await clean(page, path);
     }
   }
+  // Canned responses carry the corpus too, shared and personal: their pages, the composer's
+  // list and its offers for a typed shortcut, and one inserted with the client's name.
+  for (let i = 0; i < 4; i++) {
+    const chunk = payloads.slice(i * per, (i + 1) * per).join('\n');
+    for (const [ctx, shared] of [[adminCtx, true], [operator.context(), false]] as const) {
+      const saved = await call(ctx, 'canned/save', { input: { id: null, name: `xss-${i}`,
+        body: `${chunk}\n\n{client_name}`, shared } });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    }
+  }
+  for (const [page, path] of [[operator, '/operator/canned'], [admin, '/admin/canned']] as const) {
+    await page.goto(path);
+    await expect(page.getByRole('row', { name: /\/xss-3/ }).first()).toBeVisible();
+    await clean(page, path);
+  }
+  await operator.goto(`/operator/tickets/${ids[1]}`);
+  await operator.locator('#reply').pressSequentially('/xss');
+  await expect(operator.locator('#canned-offers [role=option]').first()).toBeVisible();
+  await clean(operator, 'canned offers');
+  await operator.locator('#reply').press('Enter');
+  await expect.poll(() => operator.locator('#reply').inputValue())
+    .toMatch(/Ana \\<img src=x onerror=xss\\\(\\\)\\> Perić$/);
+  await operator.locator('#canned-open').click();
+  await expect(operator.locator('.canned-all li').first()).toBeVisible();
+  await clean(operator, 'canned list');
+  await operator.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(operator.locator('ol.thread li').last()).toContainText('Ana <img src=x onerror=xss()> Perić');
+  await clean(operator, 'a canned response sent');
+
   // The payloads are shown as the text they are.
   await client.goto(`/tickets/${ids[0]}`);
   await expect(client.locator('main')).toContainText('<img src=x onerror=xss()>');

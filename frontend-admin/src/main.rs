@@ -55,6 +55,10 @@ mod pages {
             label: Msg::Statistics,
         },
         NavItem {
+            path: "/canned",
+            label: Msg::CannedResponses,
+        },
+        NavItem {
             path: "/settings",
             label: Msg::Settings,
         },
@@ -75,6 +79,7 @@ mod pages {
             "/floor" => Suspend::new(floor_page()).into_any(),
             "/stats" => Suspend::new(stats_page()).into_any(),
             "/tickets" => Suspend::new(tickets_page()).into_any(),
+            "/canned" => Suspend::new(canned_page()).into_any(),
             "/account" => view! { <AccountPage/> }.into_any(),
             _ => match ticket_path(path) {
                 Some(id) => Suspend::new(ticket_page(id)).into_any(),
@@ -106,6 +111,11 @@ mod pages {
     #[lazy]
     fn tickets_page() -> AnyView {
         view! { <super::tickets::AdminTicketsPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn canned_page() -> AnyView {
+        view! { <app::ui::CannedPage/> }.into_any()
     }
 
     #[lazy]

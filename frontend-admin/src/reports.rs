@@ -58,7 +58,7 @@ pub fn SavedReports(query: Signal<Option<StatsQuery>>) -> impl IntoView {
                 {move || reports.get().into_iter().map(|r| {
                     let lang = ui.lang.get();
                     let run_label = format!("{} · {}", Msg::RunReport.text(lang), r.name);
-                    let delete_label = format!("{} · {}", Msg::DeleteReport.text(lang), r.name);
+                    let delete_label = format!("{} · {}", Msg::Delete.text(lang), r.name);
                     let id = r.id;
                     let name = r.name.clone();
                     view! {
@@ -67,7 +67,7 @@ pub fn SavedReports(query: Signal<Option<StatsQuery>>) -> impl IntoView {
                             <button type="button" class="primary" aria-label=run_label
                                 disabled=move || call.busy() on:click=move |_| run(r.clone())>{t(Msg::RunReport)}</button>
                             <button type="button" class="link" aria-label=delete_label
-                                disabled=move || call.busy() on:click=move |_| delete(id)>{t(Msg::DeleteReport)}</button>
+                                disabled=move || call.busy() on:click=move |_| delete(id)>{t(Msg::Delete)}</button>
                         </li>
                     }
                 }).collect_view()}

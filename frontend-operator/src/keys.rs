@@ -1,6 +1,7 @@
 //! The console's keys, for a whole shift without the mouse: `j`/`k` move through the queue,
-//! Enter opens the ticket (the link's own), `r` replies, `n` writes an internal note, `?` lists
-//! the keys. A key typed into a field is the field's; Escape leaves the field.
+//! Enter opens the ticket (the link's own), `r` replies, `n` writes an internal note, `c` opens
+//! the canned responses, `?` lists the keys. A key typed into a field is the field's; Escape
+//! leaves the field (unless the field took it: the canned responses' offers close on it).
 
 use app::i18n::Msg;
 use app::ui::t;
@@ -8,12 +9,13 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 
-const KEYS: [(&str, Msg); 6] = [
+const KEYS: [(&str, Msg); 7] = [
     ("j", Msg::KeyNext),
     ("k", Msg::KeyPrevious),
     ("Enter", Msg::KeyOpen),
     ("r", Msg::KeyReply),
     ("n", Msg::KeyNote),
+    ("c", Msg::KeyCanned),
     ("?", Msg::KeyHelp),
 ];
 
@@ -24,7 +26,7 @@ const QUEUE_LINKS: &str = "table.tickets tbody tr td:first-child a";
 pub fn Keys() -> impl IntoView {
     let help = RwSignal::new(false);
     let listener = window_event_listener(leptos::ev::keydown, move |e| {
-        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
             return;
         }
         if let Some(field) = typing_in(&e) {
@@ -39,6 +41,7 @@ pub fn Keys() -> impl IntoView {
             "k" => step(-1),
             "r" => write(false),
             "n" => write(true),
+            "c" => canned(),
             "?" => help.update(|shown| *shown = !*shown),
             "Escape" if help.get_untracked() => help.set(false),
             _ => return,
@@ -116,4 +119,14 @@ fn write(note: bool) {
         }
     }
     let _ = reply.focus();
+}
+
+/// Opens the open ticket's list of canned responses (its search field takes the focus).
+fn canned() {
+    if let Some(open) = document()
+        .get_element_by_id("canned-open")
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        open.click();
+    }
 }

@@ -1,5 +1,5 @@
 //! The operator console: my duty (always in view), my queue, one ticket beside it, my work,
-//! my account — and keys for all of it.
+//! my canned responses, my account — and keys for all of it.
 
 #[cfg(target_arch = "wasm32")]
 mod alerts;
@@ -11,7 +11,9 @@ mod keys;
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{common_page, t, ticket_path, NavItem, StaffTicketView, TicketList, WorkHistory};
+    use app::ui::{
+        common_page, t, ticket_path, CannedPage, NavItem, StaffTicketView, TicketList, WorkHistory,
+    };
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -22,6 +24,10 @@ mod pages {
         NavItem {
             path: "/work",
             label: Msg::MyWork,
+        },
+        NavItem {
+            path: "/canned",
+            label: Msg::CannedResponses,
         },
         NavItem {
             path: "/account",
@@ -39,6 +45,7 @@ mod pages {
             }
             .into_any(),
             "/work" => view! { <h1>{t(Msg::MyWork)}</h1> <WorkHistory/> }.into_any(),
+            "/canned" => Suspend::new(canned_page()).into_any(),
             _ => match ticket_path(path) {
                 Some(id) => view! {
                     <super::keys::Keys/>
@@ -59,6 +66,12 @@ mod pages {
     /// One ticket — its conversation, composer, files and forms, the console's heaviest
     /// view — is a `#[lazy]` chunk, downloaded when the first ticket opens: the queue, where
     /// the console starts, keeps the first download within its budget.
+    /// The operator's canned responses: a page of its own, downloaded when opened.
+    #[lazy]
+    fn canned_page() -> AnyView {
+        view! { <CannedPage/> }.into_any()
+    }
+
     #[lazy]
     fn ticket_page(id: i64) -> AnyView {
         view! { <StaffTicketView id=id/> }.into_any()

@@ -52,6 +52,7 @@ macro_rules! endpoint {
 
 pub mod accounts;
 pub mod assignment;
+pub mod canned;
 pub mod categories;
 pub mod mail;
 pub mod satisfaction;
@@ -93,6 +94,8 @@ pub enum Guard {
     Client,
     Operator,
     Admin,
+    /// Operators and admins.
+    Staff,
 }
 
 #[cfg(feature = "ssr")]
@@ -107,6 +110,7 @@ impl Guard {
             Guard::Client => Policy::Role(Role::Client),
             Guard::Operator => Policy::Role(Role::Operator),
             Guard::Admin => Policy::Role(Role::Admin),
+            Guard::Staff => Policy::Staff,
         }
     }
 }

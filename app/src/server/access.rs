@@ -19,6 +19,8 @@ pub enum Policy {
     /// A signed-in user of any role who has replaced the one-time password; the body then asks
     /// the object's own access function (e.g. `ticket`).
     AnyRole,
+    /// An operator or an admin who has replaced the one-time password.
+    Staff,
 }
 
 /// The session, if the policy admits the caller.
@@ -29,6 +31,10 @@ pub fn check(session: Option<&Session>, policy: Policy) -> Result<Option<&Sessio
         (Policy::SignedIn, Some(s)) => Ok(Some(s)),
         (_, Some(s)) if s.user.must_change_password() => Err(AppError::PasswordChangeRequired),
         (Policy::AnyRole, Some(s)) => Ok(Some(s)),
+        (Policy::Staff, Some(s)) => match s.user.role()? {
+            Role::Client => Err(AppError::Forbidden),
+            Role::Operator | Role::Admin => Ok(Some(s)),
+        },
         (Policy::Role(role), Some(s)) => {
             if s.user.role()? != role {
                 Err(AppError::Forbidden)
@@ -59,6 +65,28 @@ pub fn work_history(session: &Session, operator: Option<i64>) -> Result<i64, App
         (Role::Admin, Some(id)) => Ok(id),
         (Role::Admin, None) => Err(AppError::invalid(Field::Operator, Problem::Required)),
         _ => Err(AppError::NotFound),
+    }
+}
+
+/// What a caller does with a canned response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CannedUse {
+    /// Inserts it into a reply.
+    Insert,
+    /// Writes, changes or deletes it.
+    Change,
+}
+
+/// Canned responses (`owner` none: shared): staff use the shared ones and their own; only
+/// admins change shared ones (an operator is refused one they can see); another person's own
+/// does not exist for the caller (`NotFound`, like tickets). Clients have none.
+pub fn canned(session: &Session, owner: Option<i64>, what: CannedUse) -> Result<(), AppError> {
+    match (session.user.role()?, owner, what) {
+        (Role::Client, _, _) => Err(AppError::Forbidden),
+        (_, Some(owner), _) if owner == session.user.id => Ok(()),
+        (_, Some(_), _) => Err(AppError::NotFound),
+        (_, None, CannedUse::Insert) | (Role::Admin, None, CannedUse::Change) => Ok(()),
+        (Role::Operator, None, CannedUse::Change) => Err(AppError::Forbidden),
     }
 }
 

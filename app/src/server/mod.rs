@@ -18,6 +18,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod auth;
 pub mod backup;
+pub mod canned;
 pub mod categories;
 pub mod db;
 pub mod facts;

@@ -2,6 +2,7 @@
 //! wrong-app refusal), form pieces and the account page. Each app adds only its own pages.
 
 mod account;
+mod canned;
 mod fields;
 mod files;
 mod live;
@@ -11,6 +12,7 @@ mod tickets;
 mod work;
 
 pub use account::{AccountPage, PasswordForm};
+pub use canned::CannedPage;
 pub use fields::{choices, id_options, ErrorNote, Options, Select, TextArea, TextField};
 pub use files::{add_files, FileLinks, FilePicker};
 pub use nav::Link;

@@ -10,6 +10,7 @@ mod accounts;
 mod assignment;
 mod attachments;
 mod auth;
+mod canned;
 mod cli;
 mod edge;
 mod history;

@@ -221,6 +221,12 @@ pub(super) fn MoveForm(
     }
 }
 
+/// What a staff app adds under a ticket's message box (the canned responses' picker), given
+/// the ticket and the text being written: provided by `StaffTicketView`, so the client app,
+/// which never references it, does not carry it.
+#[derive(Clone, Copy)]
+pub struct ComposerTools(pub fn(i64, RwSignal<String>) -> AnyView);
+
 /// What is being written in a ticket's composer: kept by the ticket's page, so that the ticket
 /// loading again (someone else changed it) leaves the text, the files and the note switch as
 /// they are.
@@ -273,6 +279,7 @@ pub(super) fn Reply(
         since,
     } = draft;
     let staff = ui.app != Role::Client;
+    let tools = use_context::<ComposerTools>();
     // Staff's writing begins against the ticket on screen (an emptied box begins anew), so a
     // colleague's change meanwhile is shown before the reply goes. A client answers what the
     // screen shows now: the operator's question arriving is why they write.
@@ -379,6 +386,7 @@ pub(super) fn Reply(
                     (false, false) => Msg::Message,
                 }
                 value=body required=true maxlength=TEXT_MAX/>
+            {tools.map(|tools| (tools.0)(id, body))}
             <p class="hint">
                 {t(Msg::PreviewHint)} " "
                 <button type="button" class="link" disabled=move || previewing.busy() on:click=preview>

@@ -1,7 +1,7 @@
 //! One ticket: what it is about, the conversation, the moves the viewer may make, the
 //! history; and the staff's view of it with the field form.
 
-use super::forms::{Draft, FieldsForm, MoveForm, Reply};
+use super::forms::{ComposerTools, Draft, FieldsForm, MoveForm, Reply};
 use super::{OthersHere, PriorityBadge, SlaBadge, StatusBadge, TicketLink, When};
 use crate::api::categories::list_categories;
 use crate::api::tickets::view_ticket;
@@ -203,6 +203,10 @@ pub fn StaffTicketView(
     #[prop(optional)] detail: Option<RwSignal<Option<TicketDetail>>>,
 ) -> impl IntoView {
     let ui = use_ui();
+    // Staff's composer offers canned responses.
+    provide_context(ComposerTools(|ticket, body| {
+        view! { <crate::ui::canned::CannedPicker ticket=ticket body=body/> }.into_any()
+    }));
     let detail = detail.unwrap_or_else(|| RwSignal::new(None));
     let categories = RwSignal::new(Vec::<Category>::new());
     let call = FormCall::new();
