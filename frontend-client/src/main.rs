@@ -1,4 +1,5 @@
-//! The client portal: my tickets, a new ticket, one ticket (rated once closed), my account.
+//! The client portal: my tickets, a new ticket, one ticket (rated once closed; a lazy chunk),
+//! my account.
 
 #[cfg(target_arch = "wasm32")]
 mod new_ticket;
@@ -35,10 +36,18 @@ mod pages {
             .into_any(),
             "/new" => view! { <super::new_ticket::NewTicketPage/> }.into_any(),
             _ => match ticket_path(path) {
-                Some(id) => view! { <super::rating::RatedTicketView id=id/> }.into_any(),
+                Some(id) => Suspend::new(ticket_page(id)).into_any(),
                 None => common_page(path),
             },
         }
+    }
+
+    /// One ticket — its conversation, composer, files and rating — is a `#[lazy]` chunk,
+    /// prefetched once the portal has started: the list, where the portal starts, keeps the
+    /// first download within its budget.
+    #[lazy]
+    fn ticket_page(id: i64) -> AnyView {
+        view! { <super::rating::RatedTicketView id=id/> }.into_any()
     }
 }
 

@@ -23,9 +23,10 @@ pub const APPS: [(&str, &str, &str); 3] = [
     ("admin", "frontend-admin", "admin"),
 ];
 /// Apps whose lazy chunks the browser fetches at idle once the app has started (`<link
-/// rel=prefetch>`), so that opening the page they hold needs no download: the operator's one
-/// lazy page is a ticket, the console's main work. The admin's pages stay on demand.
-const PREFETCH_CHUNKS: &[&str] = &["operator"];
+/// rel=prefetch>`), so that opening the page they hold needs no download: a ticket is the
+/// portal's and the console's main page after the list, and lazy to keep the first download
+/// within its budget. The admin's pages stay on demand.
+const PREFETCH_CHUNKS: &[&str] = &["client", "operator"];
 /// The most an app may weigh, wasm + js after gzip (QUALITY.md).
 const BUDGET_GZIP: u64 = 200 * 1024;
 
