@@ -323,6 +323,11 @@ pub mod limits {
     pub const REPORT_NAME_MAX: usize = 80;
     /// A canned response's shortcut, typed after `/`.
     pub const SHORTCUT_MAX: usize = 40;
+    pub const ARTICLE_TITLE_MAX: usize = 200;
+    pub const ARTICLE_BODY_MAX: usize = 100_000;
+    pub const SECTION_MAX: usize = 80;
+    pub const TAG_MAX: usize = 40;
+    pub const TAGS_MAX: usize = 20;
 }
 
 /// A client's new ticket. `idempotency_key` is made by the client once per ticket it means to
@@ -393,6 +398,102 @@ pub struct CannedInput {
     pub name: String,
     pub body: String,
     pub shared: bool,
+}
+
+/// A section of the knowledge base. Sections nest one level: one with a `parent_id` has no
+/// sections of its own.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+}
+
+/// A new section (`id` none), or a new name or place for one.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct SectionInput {
+    pub id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub name: String,
+}
+
+/// An article as a list shows it. Clients see the published version's title; staff the latest.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ArticleSummary {
+    pub id: i64,
+    pub section_id: Option<i64>,
+    pub language: crate::i18n::Lang,
+    pub title: String,
+    pub staff_only: bool,
+    pub state: crate::kb::ArticleState,
+    /// The latest version's number.
+    pub version: i64,
+    /// The version readers see, if any.
+    pub published_version: Option<i64>,
+    pub updated_at: i64,
+}
+
+/// One step in an article's history: who, when, what, and the version it made or acted on.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ArticleEvent {
+    pub at: i64,
+    pub actor_name: String,
+    pub change: crate::kb::ArticleChange,
+    pub version: i64,
+    /// For a restore: the version copied.
+    pub from_version: Option<i64>,
+}
+
+/// One article: for a client its published version; for staff the latest, with the steps they
+/// may take and its history.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Article {
+    pub summary: ArticleSummary,
+    /// The Markdown as written, and as it reads (rendered on the server, sanitized).
+    pub body: String,
+    pub html: String,
+    pub tags: Vec<String>,
+    pub translation_of: Option<i64>,
+    /// The other languages the caller may read it in: (article, language).
+    pub translations: Vec<(i64, crate::i18n::Lang)>,
+    /// Staff: the workflow steps the caller may take now; the history. Empty for clients.
+    pub steps: Vec<crate::kb::ArticleStep>,
+    pub history: Vec<ArticleEvent>,
+}
+
+/// One saved version of an article, as staff compare and restore them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ArticleVersion {
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub author_name: String,
+    pub saved_at: i64,
+}
+
+/// A new article (`id` none), or a new version of one (saved as a draft). `seen`: the latest
+/// version the writer began from; a newer one saved meanwhile refuses the save (`Stale`).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ArticleInput {
+    pub id: Option<i64>,
+    pub section_id: Option<i64>,
+    pub language: crate::i18n::Lang,
+    pub translation_of: Option<i64>,
+    pub staff_only: bool,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub seen: Option<i64>,
+}
+
+/// A workflow step on an article's latest version, which must be `version` (what the caller
+/// looked at: an admin publishes exactly the version they read).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ArticleMove {
+    pub id: i64,
+    pub step: crate::kb::ArticleStep,
+    pub version: i64,
 }
 
 /// Working hours on one weekday (1 Monday … 7 Sunday), minutes since midnight, [start, end).

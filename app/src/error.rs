@@ -43,6 +43,10 @@ pub enum Field {
     WarnPercent,
     Tier,
     Shortcut,
+    Title,
+    Section,
+    Tags,
+    Language,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

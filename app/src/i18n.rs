@@ -494,6 +494,50 @@ messages! {
     PriorityNormal => "normal", "normalan";
     PriorityHigh => "high", "visok";
     PriorityCritical => "critical", "kritičan";
+    ArticleTitle => "Title", "Naslov";
+    Section => "Section", "Odjeljak";
+    Tags => "Tags", "Oznake";
+    KnowledgeBase => "Knowledge base", "Baza znanja";
+    NewArticle => "New article", "Novi članak";
+    ArticleStateLabel => "State", "Stanje";
+    AllStates => "All", "Sva";
+    StaffOnly => "For staff only", "Samo za osoblje";
+    NoSection => "No section", "Bez odjeljka";
+    NoArticles => "No articles yet.", "Još nema članaka.";
+    Sections => "Sections", "Odjeljci";
+    ParentSection => "Inside", "Unutar";
+    TopLevel => "At the top", "Na vrhu";
+    AddSection => "Add section", "Dodaj odjeljak";
+    TranslationOf => "Translation of", "Prijevod članka";
+    NoTranslation => "None", "Nijednog";
+    TagsHint => "Separated by commas.", "Odvojene zarezima.";
+    SaveMakesDraft => "Saving makes a new version, a draft: readers keep the published version until this one is published.", "Čuvanje pravi novu verziju, nacrt: čitaoci vide objavljenu verziju dok se ova ne objavi.";
+    SaveVersion => "Save as a new version", "Sačuvaj kao novu verziju";
+    Version => "Version", "Verzija";
+    Versions => "Versions", "Verzije";
+    ReadersSee => "readers see version", "čitaoci vide verziju";
+    NotPublished => "not published", "nije objavljen";
+    CompareLatest => "Compare with the latest", "Uporedi s najnovijom";
+    Restore => "Restore as a new version", "Vrati kao novu verziju";
+    ArticleDraft => "draft", "nacrt";
+    ArticleReview => "in review", "na pregledu";
+    ArticlePublished => "published", "objavljen";
+    ArticleArchived => "archived", "arhiviran";
+    StepSubmit => "Submit for review", "Pošalji na pregled";
+    StepPublish => "Publish", "Objavi";
+    StepArchive => "Archive", "Arhiviraj";
+    StepWithdraw => "Back to draft", "Vrati u nacrt";
+    ChangeSaved => "saved", "čuvanje verzije";
+    ChangeRestored => "restored an older version", "vraćanje starije verzije";
+    ChangeSubmitted => "submitted for review", "slanje na pregled";
+    ChangePublished => "published", "objavljivanje";
+    ChangeArchived => "archived", "arhiviranje";
+    ChangeWithdrawn => "sent back to draft", "vraćanje u nacrt";
+    Help => "Help", "Pomoć";
+    SearchHelp => "Search the help", "Pretraži pomoć";
+    NoHelpFound => "Nothing found. Try other words, or open a ticket.", "Ništa nije pronađeno. Pokušajte drugim riječima ili otvorite tiket.";
+    OtherArticles => "Other articles", "Ostali članci";
+    AlsoIn => "Also in:", "Također na:";
     CannedResponses => "Canned responses", "Gotovi odgovori";
     CannedIntro => "Answers given often. In a ticket's message box, type / and the shortcut, or pick one from the list under the box: its placeholders are filled for that ticket.", "Odgovori koji se često daju. U polju za poruku na tiketu upišite / i prečicu ili odaberite odgovor s liste ispod polja: zamjenska polja se popune za taj tiket.";
     CannedPlaceholders => "Placeholders filled when it is inserted:", "Zamjenska polja koja se popune pri umetanju:";
@@ -563,6 +607,51 @@ impl crate::tickets::Priority {
 
     pub fn label(self, lang: Lang) -> &'static str {
         Self::CHOICES[self as usize].1.text(lang)
+    }
+}
+
+impl crate::kb::ArticleState {
+    /// Each state's code and label, in declaration order: the choices of a `<select>`.
+    pub const CHOICES: [(&'static str, Msg); 4] = {
+        use crate::kb::ArticleState::*;
+        [
+            (Draft.as_str(), Msg::ArticleDraft),
+            (Review.as_str(), Msg::ArticleReview),
+            (Published.as_str(), Msg::ArticlePublished),
+            (Archived.as_str(), Msg::ArticleArchived),
+        ]
+    };
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        Self::CHOICES[self as usize].1.text(lang)
+    }
+}
+
+impl crate::kb::ArticleStep {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::kb::ArticleStep::*;
+        match self {
+            Submit => Msg::StepSubmit,
+            Publish => Msg::StepPublish,
+            Archive => Msg::StepArchive,
+            Withdraw => Msg::StepWithdraw,
+        }
+        .text(lang)
+    }
+}
+
+impl crate::kb::ArticleChange {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::kb::{ArticleChange::*, ArticleStep::*};
+        match self {
+            Saved => Msg::ChangeSaved,
+            Restored => Msg::ChangeRestored,
+            Stepped(Submit) => Msg::ChangeSubmitted,
+            Stepped(Publish) => Msg::ChangePublished,
+            Stepped(Archive) => Msg::ChangeArchived,
+            Stepped(Withdraw) => Msg::ChangeWithdrawn,
+        }
+        .text(lang)
     }
 }
 
@@ -678,6 +767,10 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::WarnPercent => Msg::WarnPercent,
         Field::Tier => Msg::Tier,
         Field::Shortcut => Msg::Shortcut,
+        Field::Title => Msg::ArticleTitle,
+        Field::Section => Msg::Section,
+        Field::Tags => Msg::Tags,
+        Field::Language => Msg::Language,
     }
     .text(lang)
 }

@@ -12,6 +12,7 @@ pub mod dto;
 pub mod error;
 pub mod events;
 pub mod i18n;
+pub mod kb;
 pub mod report;
 pub mod roles;
 #[cfg(feature = "ssr")]

@@ -55,6 +55,10 @@ mod pages {
             label: Msg::Statistics,
         },
         NavItem {
+            path: "/kb",
+            label: Msg::KnowledgeBase,
+        },
+        NavItem {
             path: "/canned",
             label: Msg::CannedResponses,
         },
@@ -80,10 +84,15 @@ mod pages {
             "/stats" => Suspend::new(stats_page()).into_any(),
             "/tickets" => Suspend::new(tickets_page()).into_any(),
             "/canned" => Suspend::new(canned_page()).into_any(),
+            "/kb" => Suspend::new(kb_page()).into_any(),
+            "/kb/new" => Suspend::new(kb_article(None)).into_any(),
             "/account" => view! { <AccountPage/> }.into_any(),
             _ => match ticket_path(path) {
                 Some(id) => Suspend::new(ticket_page(id)).into_any(),
-                None => view! { <NotFound/> }.into_any(),
+                None => match app::ui::kb_path(path) {
+                    Some(id) => Suspend::new(kb_article(Some(id))).into_any(),
+                    None => view! { <NotFound/> }.into_any(),
+                },
             },
         }
     }
@@ -116,6 +125,17 @@ mod pages {
     #[lazy]
     fn canned_page() -> AnyView {
         view! { <app::ui::CannedPage/> }.into_any()
+    }
+
+    /// The knowledge base: the list, and one article's page.
+    #[lazy]
+    fn kb_page() -> AnyView {
+        view! { <app::ui::KbPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn kb_article(id: Option<i64>) -> AnyView {
+        view! { <app::ui::KbArticlePage id=id/> }.into_any()
     }
 
     #[lazy]

@@ -1,6 +1,8 @@
 //! The client portal: my tickets, a new ticket, one ticket (rated once closed; a lazy chunk),
-//! my account.
+//! help (lazy), my account.
 
+#[cfg(target_arch = "wasm32")]
+mod help;
 #[cfg(target_arch = "wasm32")]
 mod new_ticket;
 #[cfg(target_arch = "wasm32")]
@@ -22,6 +24,10 @@ mod pages {
             label: Msg::NewTicket,
         },
         NavItem {
+            path: "/help",
+            label: Msg::Help,
+        },
+        NavItem {
             path: "/account",
             label: Msg::Account,
         },
@@ -35,9 +41,11 @@ mod pages {
             }
             .into_any(),
             "/new" => view! { <super::new_ticket::NewTicketPage/> }.into_any(),
-            _ => match ticket_path(path) {
-                Some(id) => Suspend::new(ticket_page(id)).into_any(),
-                None => common_page(path),
+            "/help" => Suspend::new(help_page()).into_any(),
+            _ => match (ticket_path(path), super::help::help_path(path)) {
+                (Some(id), _) => Suspend::new(ticket_page(id)).into_any(),
+                (None, Some(id)) => Suspend::new(help_article(id)).into_any(),
+                (None, None) => common_page(path),
             },
         }
     }
@@ -48,6 +56,17 @@ mod pages {
     #[lazy]
     fn ticket_page(id: i64) -> AnyView {
         view! { <super::rating::RatedTicketView id=id/> }.into_any()
+    }
+
+    /// Help — its front page and each article — is lazy too.
+    #[lazy]
+    fn help_page() -> AnyView {
+        view! { <super::help::HelpPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn help_article(id: i64) -> AnyView {
+        view! { <super::help::HelpArticle id=id/> }.into_any()
     }
 }
 

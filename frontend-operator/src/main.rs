@@ -1,5 +1,5 @@
 //! The operator console: my duty (always in view), my queue, one ticket beside it, my work,
-//! my canned responses, my account — and keys for all of it.
+//! the knowledge base, my canned responses, my account — and keys for all of it.
 
 #[cfg(target_arch = "wasm32")]
 mod alerts;
@@ -12,7 +12,8 @@ mod keys;
 mod pages {
     use app::i18n::Msg;
     use app::ui::{
-        common_page, t, ticket_path, CannedPage, NavItem, StaffTicketView, TicketList, WorkHistory,
+        common_page, kb_path, t, ticket_path, CannedPage, NavItem, StaffTicketView, TicketList,
+        WorkHistory,
     };
     use leptos::prelude::*;
 
@@ -24,6 +25,10 @@ mod pages {
         NavItem {
             path: "/work",
             label: Msg::MyWork,
+        },
+        NavItem {
+            path: "/kb",
+            label: Msg::KnowledgeBase,
         },
         NavItem {
             path: "/canned",
@@ -46,6 +51,8 @@ mod pages {
             .into_any(),
             "/work" => view! { <h1>{t(Msg::MyWork)}</h1> <WorkHistory/> }.into_any(),
             "/canned" => Suspend::new(canned_page()).into_any(),
+            "/kb" => Suspend::new(kb_page()).into_any(),
+            "/kb/new" => Suspend::new(kb_article(None)).into_any(),
             _ => match ticket_path(path) {
                 Some(id) => view! {
                     <super::keys::Keys/>
@@ -57,7 +64,10 @@ mod pages {
                     </div>
                 }
                 .into_any(),
-                None => return common_page(path),
+                None => match kb_path(path) {
+                    Some(id) => Suspend::new(kb_article(Some(id))).into_any(),
+                    None => return common_page(path),
+                },
             },
         };
         view! { <super::duty::DutyBar/> {inner} }.into_any()
@@ -70,6 +80,17 @@ mod pages {
     #[lazy]
     fn canned_page() -> AnyView {
         view! { <CannedPage/> }.into_any()
+    }
+
+    /// The knowledge base: the list, and one article's page.
+    #[lazy]
+    fn kb_page() -> AnyView {
+        view! { <app::ui::KbPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn kb_article(id: Option<i64>) -> AnyView {
+        view! { <app::ui::KbArticlePage id=id/> }.into_any()
     }
 
     #[lazy]

@@ -54,6 +54,7 @@ pub mod accounts;
 pub mod assignment;
 pub mod canned;
 pub mod categories;
+pub mod kb;
 pub mod mail;
 pub mod satisfaction;
 pub mod session;

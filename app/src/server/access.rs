@@ -90,6 +90,30 @@ pub fn canned(session: &Session, owner: Option<i64>, what: CannedUse) -> Result<
     }
 }
 
+/// What a caller does with a knowledge-base article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArticleUse {
+    Read,
+    /// Writes a version, restores one, takes a workflow step (which `kb::rule` narrows).
+    Write,
+}
+
+/// Knowledge-base articles: staff read and write every one; a client reads only a published
+/// article that is not for staff only — any other does not exist for them (`NotFound`, so ids
+/// cannot be probed).
+pub fn article(
+    session: &Session,
+    published: bool,
+    staff_only: bool,
+    what: ArticleUse,
+) -> Result<(), AppError> {
+    match (session.user.role()?, what) {
+        (Role::Operator | Role::Admin, _) => Ok(()),
+        (Role::Client, ArticleUse::Read) if published && !staff_only => Ok(()),
+        (Role::Client, _) => Err(AppError::NotFound),
+    }
+}
+
 /// In what capacity a user deals with a ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TicketRole {

@@ -475,6 +475,47 @@ pub struct TextMatch {
     pub query: String,
 }
 
+/// Where the two databases differ: searching the knowledge base (`kb_search`, joined to its
+/// articles as `a`). Each word is folded letters and digits only (`kb::search::words`), the
+/// last a prefix (results as the reader types); every word must match.
+pub fn kb_match(backend: Backend, words: &[String]) -> KbMatch {
+    let last = words.len().saturating_sub(1);
+    match backend {
+        Backend::Sqlite => KbMatch {
+            from: "kb_search JOIN kb_articles a ON a.id = kb_search.article_id",
+            condition: "kb_search MATCH $1",
+            // Lower is better; title, body, tags.
+            rank: "bm25(kb_search, 10.0, 1.0, 4.0)",
+            query: words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| format!("\"{w}\"{}", if i == last { "*" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(" "),
+        },
+        Backend::Postgres => KbMatch {
+            from: "kb_search JOIN kb_articles a ON a.id = kb_search.article_id",
+            condition: "kb_search.document @@ to_tsquery('simple', $1)",
+            // The title weighs 1.0, the tags 0.4, the body 0.2 (setweight A, B, C).
+            rank: "ts_rank(kb_search.document, to_tsquery('simple', $1)) DESC",
+            query: words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| format!("{w}{}", if i == last { ":*" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(" & "),
+        },
+    }
+}
+
+/// A knowledge-base search: the tables, the condition on `$1`, the order, the value for `$1`.
+pub struct KbMatch {
+    pub from: &'static str,
+    pub condition: &'static str,
+    pub rank: &'static str,
+    pub query: String,
+}
+
 /// The statement that takes the assignment lock inside a write transaction: a row lock on
 /// PostgreSQL (several processes may decide at once); nothing on SQLite, whose write
 /// transactions already run one at a time.

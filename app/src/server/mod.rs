@@ -25,6 +25,7 @@ pub mod facts;
 pub mod gateway;
 pub mod history;
 pub mod input;
+pub mod kb;
 pub mod licence;
 pub mod live;
 pub mod mail;

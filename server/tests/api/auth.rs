@@ -49,6 +49,16 @@ pub fn sample_body(path: &str) -> Value {
         }
         "/api/canned/delete" => json!({"id": 999_999}),
         "/api/canned/fill" => json!({"id": 999_999, "ticket_id": 999_999}),
+        "/api/kb/save_section" => {
+            json!({"input": {"id": null, "parent_id": null, "name": "Probe"}})
+        }
+        "/api/kb/article" | "/api/kb/versions" => json!({"id": 999_999}),
+        "/api/kb/search" => json!({"words": "probe", "lang": "En"}),
+        "/api/kb/save" => json!({"input": {"id": null, "section_id": null, "language": "En",
+            "translation_of": null, "staff_only": false, "title": "Probe", "body": "Probe",
+            "tags": [], "seen": null}}),
+        "/api/kb/step" => json!({"input": {"id": 999_999, "step": "submit", "version": 1}}),
+        "/api/kb/restore" => json!({"id": 999_999, "version": 1, "seen": 1}),
         "/api/categories/save" => json!({"input": {"id": null, "name": "Probe", "active": true}}),
         "/api/assignment/set_plan" => json!({"input": {"operator_id": 999_999, "capacity": 5,
             "skills": [], "hours": [], "days_off": []}}),

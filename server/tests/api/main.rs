@@ -15,6 +15,7 @@ mod cli;
 mod edge;
 mod history;
 mod input;
+mod kb;
 mod layout;
 mod live;
 mod mail;

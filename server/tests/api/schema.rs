@@ -11,7 +11,10 @@ use std::collections::BTreeSet;
 /// Where the schemas differ on purpose: FTS5 on SQLite (a virtual table and its shadow tables),
 /// a `tsvector` column with a GIN index on PostgreSQL; and each database's own bookkeeping.
 fn by_design(table: &str) -> bool {
-    table.starts_with("ticket_text") || table == "_sqlx_migrations" || table == "sqlite_sequence"
+    table.starts_with("ticket_text")
+        || table.starts_with("kb_search")
+        || table == "_sqlx_migrations"
+        || table == "sqlite_sequence"
 }
 
 /// `table.column type null|not null`, `index table.name`, `trigger table timing event`.

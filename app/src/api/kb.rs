@@ -1,0 +1,71 @@
+//! The knowledge base: sections and articles — read by clients in the portal's Help (published,
+//! meant for them), written by staff, published by admins.
+
+use crate::dto::SectionInput;
+use crate::dto::{Article, ArticleInput, ArticleMove, ArticleSummary, ArticleVersion, Section};
+use crate::i18n::Lang;
+
+endpoint! {
+    /// Every section, by name.
+    "kb/sections" for AnyRole => pub async fn kb_sections() -> Vec<Section> |caller| {
+        caller.session()?;
+        crate::server::kb::read::sections(&caller.state).await
+    }
+}
+
+endpoint! {
+    /// Creates a section (no `id`), or renames or moves one; every section comes back.
+    "kb/save_section" for Admin => pub async fn save_section(input: SectionInput) -> Vec<Section> |caller| {
+        crate::server::kb::write::save_section(&caller.state, &input).await
+    }
+}
+
+endpoint! {
+    /// The articles the caller may read: clients the published ones meant for them, staff all.
+    "kb/articles" for AnyRole => pub async fn kb_articles() -> Vec<ArticleSummary> |caller| {
+        crate::server::kb::read::list(&caller.state, caller.session()?).await
+    }
+}
+
+endpoint! {
+    /// One article as the caller may read it.
+    "kb/article" for AnyRole => pub async fn kb_article(id: i64) -> Article |caller| {
+        crate::server::kb::read::view(&caller.state, caller.session()?, id).await
+    }
+}
+
+endpoint! {
+    /// Published articles matching the words (the last a prefix), best first, in `lang` first.
+    "kb/search" for AnyRole => pub async fn kb_search(words: String, lang: Lang) -> Vec<ArticleSummary> |caller| {
+        crate::server::kb::search::search(&caller.state, caller.session()?, &words, lang).await
+    }
+}
+
+endpoint! {
+    /// Saves an article: a new one, or a new version (a draft) of one.
+    "kb/save" for Staff => pub async fn save_article(input: ArticleInput) -> Article |caller| {
+        crate::server::kb::write::save(&caller.state, caller.session()?, &input).await
+    }
+}
+
+endpoint! {
+    /// A workflow step on an article's latest version: submit, publish, archive, withdraw.
+    "kb/step" for Staff => pub async fn step_article(input: ArticleMove) -> Article |caller| {
+        crate::server::kb::write::step(&caller.state, caller.session()?, &input).await
+    }
+}
+
+endpoint! {
+    /// Every version of an article, newest first.
+    "kb/versions" for Staff => pub async fn article_versions(id: i64) -> Vec<ArticleVersion> |caller| {
+        crate::server::kb::read::versions(&caller.state, caller.session()?, id).await
+    }
+}
+
+endpoint! {
+    /// An older version saved again as the newest (a draft); `seen` is the latest version the
+    /// caller looked at.
+    "kb/restore" for Staff => pub async fn restore_article(id: i64, version: i64, seen: i64) -> Article |caller| {
+        crate::server::kb::write::restore(&caller.state, caller.session()?, id, version, seen).await
+    }
+}

@@ -1,0 +1,248 @@
+//! The knowledge base's rules both sides need, pure: an article's states and the steps between
+//! them (`rule` — the server enforces it, the staff apps offer only what it allows), tags as
+//! kept, and the line-by-line comparison of two versions.
+
+use crate::roles::Role;
+use serde::{Deserialize, Serialize};
+
+/// Where an article's latest version stands. Readers see the published version (kept while a
+/// newer one is written) until the article is archived.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleState {
+    Draft,
+    Review,
+    Published,
+    Archived,
+}
+
+impl ArticleState {
+    pub const ALL: [ArticleState; 4] = [
+        ArticleState::Draft,
+        ArticleState::Review,
+        ArticleState::Published,
+        ArticleState::Archived,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ArticleState::Draft => "draft",
+            ArticleState::Review => "review",
+            ArticleState::Published => "published",
+            ArticleState::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ArticleState> {
+        ArticleState::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A step in an article's workflow. Saving a new version (or restoring an older one) is not a
+/// step: it always leaves the latest version a draft.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStep {
+    /// Staff: a draft goes to review.
+    Submit,
+    /// An admin: a draft or one in review is published — readers see this version now.
+    Publish,
+    /// An admin: no longer shown to readers, whatever it was.
+    Archive,
+    /// Staff: one in review goes back to draft; an admin: an archived one too.
+    Withdraw,
+}
+
+impl ArticleStep {
+    pub const ALL: [ArticleStep; 4] = [
+        ArticleStep::Submit,
+        ArticleStep::Publish,
+        ArticleStep::Archive,
+        ArticleStep::Withdraw,
+    ];
+}
+
+/// The state `step` leads to from `from` when `role` takes it, if it may.
+pub fn rule(step: ArticleStep, role: Role, from: ArticleState) -> Option<ArticleState> {
+    use ArticleState::*;
+    use ArticleStep::*;
+    let staff = role != Role::Client;
+    let admin = role == Role::Admin;
+    match (step, from) {
+        (Submit, Draft) if staff => Some(Review),
+        (Publish, Draft | Review) if admin => Some(Published),
+        (Archive, Draft | Review | Published) if admin => Some(Archived),
+        (Withdraw, Review) if staff => Some(Draft),
+        (Withdraw, Archived) if admin => Some(Draft),
+        _ => None,
+    }
+}
+
+/// The steps `role` may take from `from`, in order.
+pub fn steps(role: Role, from: ArticleState) -> Vec<ArticleStep> {
+    ArticleStep::ALL
+        .into_iter()
+        .filter(|s| rule(*s, role, from).is_some())
+        .collect()
+}
+
+/// What happened to an article, in its history.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleChange {
+    Saved,
+    /// A new version copied from an older one (`from_version`).
+    Restored,
+    Stepped(ArticleStep),
+}
+
+impl ArticleChange {
+    /// The code kept in `kb_events.change`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ArticleChange::Saved => "saved",
+            ArticleChange::Restored => "restored",
+            ArticleChange::Stepped(ArticleStep::Submit) => "submitted",
+            ArticleChange::Stepped(ArticleStep::Publish) => "published",
+            ArticleChange::Stepped(ArticleStep::Archive) => "archived",
+            ArticleChange::Stepped(ArticleStep::Withdraw) => "withdrawn",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ArticleChange> {
+        [ArticleChange::Saved, ArticleChange::Restored]
+            .into_iter()
+            .chain(ArticleStep::ALL.map(ArticleChange::Stepped))
+            .find(|c| c.code() == code)
+    }
+}
+
+/// Tags as kept: trimmed, lower case, without `,` (the separator they are kept with), each
+/// once, in the order given; empty ones dropped.
+pub fn tags(given: &[String]) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for tag in given {
+        let tag = tag.replace(',', " ");
+        let tag = tag
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if !tag.is_empty() && !kept.contains(&tag) {
+            kept.push(tag);
+        }
+    }
+    kept
+}
+
+/// One line of a comparison between two versions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Diff<'a> {
+    Same(&'a str),
+    /// Only in the older version.
+    Removed(&'a str),
+    /// Only in the newer version.
+    Added(&'a str),
+}
+
+/// The lines of `old` and `new` compared: the longest common run of lines kept, the rest
+/// removed or added, in reading order (removals before additions at each place).
+pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Diff<'a>> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    // Lengths of the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push(Diff::Same(a[i]));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push(Diff::Removed(a[i]));
+            i += 1;
+        } else {
+            out.push(Diff::Added(b[j]));
+            j += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ArticleState::*;
+    use ArticleStep::*;
+
+    #[test]
+    fn only_admins_publish_and_archive() {
+        assert_eq!(rule(Submit, Role::Operator, Draft), Some(Review));
+        assert_eq!(rule(Publish, Role::Operator, Review), None);
+        assert_eq!(rule(Publish, Role::Admin, Review), Some(Published));
+        assert_eq!(rule(Publish, Role::Admin, Draft), Some(Published));
+        assert_eq!(rule(Archive, Role::Operator, Published), None);
+        assert_eq!(rule(Archive, Role::Admin, Published), Some(Archived));
+        assert_eq!(rule(Withdraw, Role::Operator, Review), Some(Draft));
+        assert_eq!(rule(Withdraw, Role::Operator, Archived), None);
+        assert_eq!(rule(Withdraw, Role::Admin, Archived), Some(Draft));
+        for state in ArticleState::ALL {
+            assert!(steps(Role::Client, state).is_empty());
+            assert_eq!(ArticleState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(steps(Role::Admin, Published), vec![Archive]);
+        assert_eq!(steps(Role::Operator, Published), vec![]);
+        assert_eq!(steps(Role::Operator, Draft), vec![Submit]);
+    }
+
+    #[test]
+    fn changes_read_back_from_their_codes() {
+        for change in [ArticleChange::Saved, ArticleChange::Restored]
+            .into_iter()
+            .chain(ArticleStep::ALL.map(ArticleChange::Stepped))
+        {
+            assert_eq!(ArticleChange::parse(change.code()), Some(change));
+        }
+        assert_eq!(ArticleChange::parse("deleted"), None);
+    }
+
+    #[test]
+    fn tags_are_kept_once_in_lower_case() {
+        let given: Vec<String> = ["Password", " password ", "", "two,  Words", "VPN"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(tags(&given), vec!["password", "two words", "vpn"]);
+    }
+
+    #[test]
+    fn versions_compare_line_by_line() {
+        let old = "Title\nStep one\nStep two\nEnd";
+        let new = "Title\nStep one\nStep 2\nStep three\nEnd";
+        assert_eq!(
+            diff(old, new),
+            vec![
+                Diff::Same("Title"),
+                Diff::Same("Step one"),
+                Diff::Removed("Step two"),
+                Diff::Added("Step 2"),
+                Diff::Added("Step three"),
+                Diff::Same("End"),
+            ]
+        );
+        assert_eq!(diff("", "a"), vec![Diff::Added("a")]);
+        assert_eq!(diff("a", ""), vec![Diff::Removed("a")]);
+        assert!(diff("same\ntext", "same\ntext")
+            .iter()
+            .all(|d| matches!(d, Diff::Same(_))));
+    }
+}

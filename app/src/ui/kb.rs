@@ -1,0 +1,429 @@
+//! The knowledge base in the staff apps: the list of articles with their states (and, for
+//! admins, the sections), and one article's page — the form that saves a new version, the
+//! workflow's steps the caller may take, the versions (each compared with the latest, or
+//! restored) and the history. Only the staff apps reference it; clients read articles in the
+//! portal's Help.
+
+use crate::api::kb::{
+    article_versions, kb_article, kb_articles, kb_sections, restore_article, save_article,
+    save_section, step_article,
+};
+use crate::dto::limits::{ARTICLE_BODY_MAX, ARTICLE_TITLE_MAX, SECTION_MAX};
+use crate::dto::{
+    Article, ArticleInput, ArticleMove, ArticleSummary, ArticleVersion, Role, Section, SectionInput,
+};
+use crate::i18n::{Lang, Msg};
+use crate::kb::{diff, ArticleChange, ArticleState, ArticleStep, Diff};
+use crate::ui::{
+    follow, id_options, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextArea,
+    TextField, When,
+};
+use leptos::prelude::*;
+
+/// `/kb/N`: article N's page.
+pub fn kb_path(path: &str) -> Option<i64> {
+    path.strip_prefix("/kb/")?.parse().ok()
+}
+
+/// A section's name as a list shows it: "Accounts › Passwords" for one inside another.
+pub fn section_name(sections: &[Section], id: Option<i64>) -> Option<String> {
+    let section = sections.iter().find(|s| Some(s.id) == id)?;
+    Some(
+        match section
+            .parent_id
+            .and_then(|p| sections.iter().find(|s| s.id == p))
+        {
+            Some(parent) => format!("{} › {}", parent.name, section.name),
+            None => section.name.clone(),
+        },
+    )
+}
+
+/// The articles the reader may read and the sections, as they come (`load` says how).
+#[derive(Clone, Copy)]
+pub struct Library {
+    pub articles: RwSignal<Option<Vec<ArticleSummary>>>,
+    pub sections: RwSignal<Vec<Section>>,
+    pub load: FormCall,
+}
+
+impl Library {
+    pub fn load() -> Library {
+        let library = Library {
+            articles: RwSignal::new(None),
+            sections: RwSignal::new(Vec::new()),
+            load: FormCall::new(),
+        };
+        library
+            .load
+            .run(kb_articles(), move |list| library.articles.set(Some(list)));
+        library
+            .load
+            .run(kb_sections(), move |list| library.sections.set(list));
+        library
+    }
+}
+
+/// A link to an article's page in this app.
+#[component]
+fn ArticleLink(id: i64, title: String) -> impl IntoView {
+    let ui = use_ui();
+    let path = format!("/kb/{id}");
+    view! { <a href=ui.href(&path) on:click=follow(ui, path)>{title}</a> }
+}
+
+/// Every article with where it stands, newest changes first within a state filter; admins
+/// also keep the sections here.
+#[component]
+pub fn KbPage() -> impl IntoView {
+    let ui = use_ui();
+    let Library {
+        articles,
+        sections,
+        load,
+    } = Library::load();
+    let shown_state = RwSignal::new(String::new());
+    let rows = move || {
+        let lang = ui.lang.get();
+        let wanted = ArticleState::parse(&shown_state.get());
+        let all = sections.get();
+        articles.get().map(|list| {
+            list.into_iter()
+                .filter(|a| wanted.is_none_or(|w| a.state == w))
+                .map(|a| {
+                    let section = section_name(&all, a.section_id)
+                        .unwrap_or_else(|| Msg::NoSection.text(lang).to_string());
+                    view! {
+                        <tr>
+                            <td data-label=Msg::ArticleTitle.text(lang)><ArticleLink id=a.id title=a.title.clone()/></td>
+                            <td data-label=Msg::Language.text(lang)>{a.language.native_name()}</td>
+                            <td data-label=Msg::Section.text(lang)>{section}</td>
+                            <td data-label=Msg::ArticleStateLabel.text(lang)>
+                                <span class=format!("badge kb-{}", a.state.as_str())>{label(a.state, ArticleState::label)}</span>
+                                {a.staff_only.then(|| view! { " " <span class="hint">{t(Msg::StaffOnly)}</span> })}
+                            </td>
+                            <td data-label=Msg::Updated.text(lang)><When at=a.updated_at/></td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <h1>{t(Msg::KnowledgeBase)}</h1>
+        <p class="actions cta">
+            <a href=ui.href("/kb/new") on:click=follow(ui, "/kb/new".to_string())>{t(Msg::NewArticle)}</a>
+        </p>
+        <section class="card">
+            <Select id="kb-state" label=Msg::ArticleStateLabel blank=Msg::AllStates
+                options=crate::ui::choices(&ArticleState::CHOICES)
+                current=Signal::derive(move || shown_state.get())
+                on_pick=move |v| shown_state.set(v)/>
+            <ErrorNote message=load.message()/>
+            {move || (load.busy() && articles.with(Option::is_none)).then(|| view! { <Loading/> })}
+            {move || articles.with(|a| a.as_ref().is_some_and(Vec::is_empty))
+                .then(|| view! { <p class="empty">{t(Msg::NoArticles)}</p> })}
+            <table class="kb">
+                <thead><tr>
+                    <th scope="col">{t(Msg::ArticleTitle)}</th>
+                    <th scope="col">{t(Msg::Language)}</th>
+                    <th scope="col">{t(Msg::Section)}</th>
+                    <th scope="col">{t(Msg::ArticleStateLabel)}</th>
+                    <th scope="col">{t(Msg::Updated)}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+        {(ui.app == Role::Admin).then(|| view! { <SectionsForm sections=sections/> })}
+    }
+}
+
+/// The admin's sections: the list, and a form that adds one at the top or inside another.
+#[component]
+fn SectionsForm(sections: RwSignal<Vec<Section>>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let parent = RwSignal::new(None::<i64>);
+    let call = FormCall::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = SectionInput {
+            id: None,
+            parent_id: parent.get_untracked(),
+            name: name.get_untracked(),
+        };
+        call.run(save_section(input), move |list| {
+            sections.set(list);
+            name.set(String::new());
+        });
+    };
+    view! {
+        <form class="card form row kb-sections" on:submit=submit>
+            <h2>{t(Msg::Sections)}</h2>
+            <ul>
+                {move || {
+                    let all = sections.get();
+                    all.iter().map(|s| view! { <li>{section_name(&all, Some(s.id))}</li> }).collect_view()
+                }}
+            </ul>
+            <TextField id="section-name" label=Msg::Section value=name required=true maxlength=SECTION_MAX/>
+            <Select id="section-parent" label=Msg::ParentSection blank=Msg::TopLevel
+                options=id_options(sections, |s| s.parent_id.is_none().then(|| (s.id, s.name.clone())))
+                current=Signal::derive(move || parent.get().map(|p| p.to_string()).unwrap_or_default())
+                on_pick=move |v| parent.set(v.parse().ok())/>
+            <ErrorNote message=call.message()/>
+            <button type="submit" disabled=move || call.busy()>{t(Msg::AddSection)}</button>
+        </form>
+    }
+}
+
+/// What the form holds while it is written.
+#[derive(Clone, Copy)]
+struct Fields {
+    title: RwSignal<String>,
+    body: RwSignal<String>,
+    tags: RwSignal<String>,
+    section: RwSignal<Option<i64>>,
+    language: RwSignal<Lang>,
+    translation_of: RwSignal<Option<i64>>,
+    staff_only: RwSignal<bool>,
+}
+
+impl Fields {
+    fn new(lang: Lang) -> Fields {
+        Fields {
+            title: RwSignal::new(String::new()),
+            body: RwSignal::new(String::new()),
+            tags: RwSignal::new(String::new()),
+            section: RwSignal::new(None),
+            language: RwSignal::new(lang),
+            translation_of: RwSignal::new(None),
+            staff_only: RwSignal::new(false),
+        }
+    }
+
+    /// The form shows `a` as last saved.
+    fn show(self, a: &Article) {
+        self.title.set(a.summary.title.clone());
+        self.body.set(a.body.clone());
+        self.tags.set(a.tags.join(", "));
+        self.section.set(a.summary.section_id);
+        self.language.set(a.summary.language);
+        self.translation_of.set(a.translation_of);
+        self.staff_only.set(a.summary.staff_only);
+    }
+
+    fn input(self, id: Option<i64>, seen: Option<i64>) -> ArticleInput {
+        ArticleInput {
+            id,
+            section_id: self.section.get_untracked(),
+            language: self.language.get_untracked(),
+            translation_of: self.translation_of.get_untracked(),
+            staff_only: self.staff_only.get_untracked(),
+            title: self.title.get_untracked(),
+            body: self.body.get_untracked(),
+            tags: self
+                .tags
+                .get_untracked()
+                .split(',')
+                .map(str::to_string)
+                .collect(),
+            seen,
+        }
+    }
+}
+
+/// One article's page (`id` none: a new one): the form, the steps, the versions, the history.
+#[component]
+pub fn KbArticlePage(id: Option<i64>) -> impl IntoView {
+    let ui = use_ui();
+    let article = RwSignal::new(None::<Article>);
+    let sections = RwSignal::new(Vec::<Section>::new());
+    let others = RwSignal::new(Vec::<ArticleSummary>::new());
+    let fields = Fields::new(ui.lang.get_untracked());
+    let load = FormCall::new();
+    load.run(kb_sections(), move |list| sections.set(list));
+    load.run(kb_articles(), move |list| {
+        others.set(list.into_iter().filter(|a| Some(a.id) != id).collect())
+    });
+    if let Some(id) = id {
+        load.run(kb_article(id), move |a| {
+            fields.show(&a);
+            article.set(Some(a));
+        });
+    }
+    let save = FormCall::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let seen = article.with_untracked(|a| a.as_ref().map(|a| a.summary.version));
+        save.run(save_article(fields.input(id, seen)), move |a: Article| {
+            // A new article's page is its own (this one goes with the navigation).
+            if id.is_none() {
+                return ui.navigate(&format!("/kb/{}", a.summary.id));
+            }
+            fields.show(&a);
+            article.set(Some(a));
+        });
+    };
+    let language_options = Signal::derive(|| {
+        Lang::ALL
+            .iter()
+            .map(|l| (l.code().to_string(), l.native_name().to_string()))
+            .collect()
+    });
+    view! {
+        <p><a href=ui.href("/kb") on:click=follow(ui, "/kb".to_string())>{t(Msg::KnowledgeBase)}</a></p>
+        <h1>{move || article.with(|a| a.as_ref().map(|a| a.summary.title.clone()))
+            .unwrap_or_else(|| Msg::NewArticle.text(ui.lang.get()).to_string())}</h1>
+        <ErrorNote message=load.message()/>
+        {move || article.get().map(|a| view! { <Standing article=a.clone() on_change=move |a: Article| {
+            fields.show(&a);
+            article.set(Some(a));
+        }/> })}
+        <form class="card form kb-article" on:submit=submit>
+            <TextField id="article-title" label=Msg::ArticleTitle value=fields.title required=true maxlength=ARTICLE_TITLE_MAX/>
+            <div class="row">
+                <Select id="article-section" label=Msg::Section blank=Msg::NoSection
+                    options=Signal::derive(move || {
+                        let all = sections.get();
+                        all.iter().map(|s| (s.id.to_string(), section_name(&all, Some(s.id)).unwrap_or_default())).collect()
+                    })
+                    current=Signal::derive(move || fields.section.get().map(|s| s.to_string()).unwrap_or_default())
+                    on_pick=move |v| fields.section.set(v.parse().ok())/>
+                <Select id="article-language" label=Msg::Language options=language_options
+                    current=Signal::derive(move || fields.language.get().code().to_string())
+                    on_pick=move |v| fields.language.set(Lang::from_tag(&v).unwrap_or_default())/>
+                <Select id="article-translation" label=Msg::TranslationOf blank=Msg::NoTranslation
+                    options=id_options(others, |a| Some((a.id, format!("{} ({})", a.title, a.language.native_name()))))
+                    current=Signal::derive(move || fields.translation_of.get().map(|s| s.to_string()).unwrap_or_default())
+                    on_pick=move |v| fields.translation_of.set(v.parse().ok())/>
+            </div>
+            <TextField id="article-tags" label=Msg::Tags value=fields.tags hint=Msg::TagsHint/>
+            <TextArea id="article-body" label=Msg::Text value=fields.body required=true maxlength=ARTICLE_BODY_MAX/>
+            <label class="check">
+                <input type="checkbox" id="article-staff-only" bind:checked=fields.staff_only/>
+                {t(Msg::StaffOnly)}
+            </label>
+            <p class="hint">{t(Msg::SaveMakesDraft)}</p>
+            <ErrorNote message=save.message()/>
+            <button type="submit" class="primary" disabled=move || save.busy()>{t(Msg::SaveVersion)}</button>
+        </form>
+        {move || article.get().map(|a| view! {
+            <Versions article=a.clone() on_change=move |a: Article| {
+                fields.show(&a);
+                article.set(Some(a));
+            }/>
+            <ArticleHistory article=a/>
+        })}
+    }
+}
+
+/// Where the article stands, and the steps the caller may take from there.
+#[component]
+fn Standing(
+    article: Article,
+    on_change: impl Fn(Article) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let call = FormCall::new();
+    let (id, version) = (article.summary.id, article.summary.version);
+    let state = article.summary.state;
+    view! {
+        <section class="card kb-standing">
+            <p>
+                <span class=format!("badge kb-{}", state.as_str())>{label(state, ArticleState::label)}</span>
+                " · " {t(Msg::Version)} " " {version}
+                " · " {match article.summary.published_version {
+                    Some(v) => view! { {t(Msg::ReadersSee)} " " {v} }.into_any(),
+                    None => view! { {t(Msg::NotPublished)} }.into_any(),
+                }}
+                {article.summary.staff_only.then(|| view! { " · " {t(Msg::StaffOnly)} })}
+            </p>
+            <p class="actions">
+                {article.steps.iter().map(|&step| view! {
+                    <button type="button" class=if step == ArticleStep::Publish { "primary" } else { "" }
+                        disabled=move || call.busy()
+                        on:click=move |_| call.run(step_article(ArticleMove { id, step, version }), on_change)>
+                        {label(step, ArticleStep::label)}
+                    </button>
+                }).collect_view()}
+            </p>
+            <ErrorNote message=call.message()/>
+        </section>
+    }
+}
+
+/// The versions, newest first: each compared with the latest, or restored as a new version.
+#[component]
+fn Versions(
+    article: Article,
+    on_change: impl Fn(Article) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (id, latest) = (article.summary.id, article.summary.version);
+    let versions = RwSignal::new(Vec::<ArticleVersion>::new());
+    let compared = RwSignal::new(None::<i64>);
+    let call = FormCall::new();
+    call.run(article_versions(id), move |list| versions.set(list));
+    let comparison = move || {
+        let old = compared.get()?;
+        versions.with(|all| {
+            let newest = all.iter().find(|v| v.version == latest)?;
+            let older = all.iter().find(|v| v.version == old)?;
+            let before = format!("{}\n\n{}", older.title, older.body);
+            let after = format!("{}\n\n{}", newest.title, newest.body);
+            let lines = diff(&before, &after)
+                .into_iter()
+                .map(|d| match d {
+                    Diff::Same(l) => view! { <li class="same">{l.to_string()}</li> }.into_any(),
+                    Diff::Removed(l) => view! { <li class="removed"><span class="mark">"− "</span>{l.to_string()}</li> }.into_any(),
+                    Diff::Added(l) => view! { <li class="added"><span class="mark">"+ "</span>{l.to_string()}</li> }.into_any(),
+                })
+                .collect_view();
+            Some(view! {
+                <h3>{t(Msg::Version)} " " {old} " → " {latest}</h3>
+                <ol class="diff">{lines}</ol>
+            })
+        })
+    };
+    view! {
+        <details class="card kb-versions">
+            <summary>{t(Msg::Versions)}</summary>
+            <ol class="versions">
+                {move || versions.get().into_iter().map(|v| {
+                    let n = v.version;
+                    view! {
+                        <li>
+                            <strong>{t(Msg::Version)} " " {n}</strong> " · " {v.author_name.clone()} " · " <When at=v.saved_at/>
+                            {(n != latest).then(|| view! {
+                                " "
+                                <button type="button" class="link" on:click=move |_| compared.set(Some(n))>{t(Msg::CompareLatest)}</button>
+                                " "
+                                <button type="button" class="link" disabled=move || call.busy()
+                                    on:click=move |_| call.run(restore_article(id, n, latest), on_change)>{t(Msg::Restore)}</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            {comparison}
+            <ErrorNote message=call.message()/>
+        </details>
+    }
+}
+
+/// Who did what to the article, oldest first.
+#[component]
+fn ArticleHistory(article: Article) -> impl IntoView {
+    view! {
+        <details class="card">
+            <summary>{t(Msg::History)}</summary>
+            <ol class="history">
+                {article.history.into_iter().map(|e| view! {
+                    <li>
+                        <When at=e.at/> " · " {e.actor_name} " · " {label(e.change, ArticleChange::label)}
+                        " · " {t(Msg::Version)} " " {e.version}
+                        {e.from_version.map(|from| view! { " ← " {from} })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </details>
+    }
+}

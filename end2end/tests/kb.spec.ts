@@ -1,0 +1,79 @@
+// The knowledge base through the real apps: the admin adds a section, writes an article and
+// publishes it; an operator saves a new version (a draft), compares it with the published one
+// and restores it; the client finds the published text in Help by searching as they type, and
+// never the draft. axe on every new page.
+import { test, expect } from '@playwright/test';
+import { accessible, adminContext, person } from './helpers';
+
+test('an article is written, published, revised and found by a client', async ({ browser }) => {
+  const adminCtx = await adminContext(browser);
+  const { page: operator } = await person(browser, adminCtx, 'Selma Kapić', 'operator');
+  const { page: client } = await person(browser, adminCtx, 'Haris Delić', 'client');
+  const admin = await adminCtx.newPage();
+
+  // A section, then an article in it, saved as a draft and published.
+  await admin.goto('/admin/kb');
+  await expect(admin.getByRole('heading', { name: 'Knowledge base', level: 1 })).toBeVisible();
+  await admin.getByLabel('Section', { exact: true }).fill('Getting started');
+  await admin.getByRole('button', { name: 'Add section' }).click();
+  await expect(admin.locator('.kb-sections li', { hasText: 'Getting started' })).toBeVisible();
+  await accessible(admin, 'knowledge base list');
+  await admin.getByRole('link', { name: 'New article' }).click();
+  await admin.getByLabel('Title').fill('Resetting a forgotten passphrase');
+  await admin.locator('#article-section').selectOption({ label: 'Getting started' });
+  await admin.getByLabel('Tags').fill('Password, sign-in');
+  await admin.getByLabel('Text').fill('Open **Settings**, then *Security*.\nChoose Reset and follow the e-mail.');
+  await admin.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(admin).toHaveURL(/\/admin\/kb\/\d+$/);
+  const standing = admin.locator('.kb-standing');
+  await expect(standing).toContainText('draft');
+  await expect(standing).toContainText('not published');
+  await accessible(admin, 'an article in draft');
+  await standing.getByRole('button', { name: 'Publish' }).click();
+  await expect(standing.locator('.badge')).toHaveText('published');
+  await expect(standing).toContainText('readers see version 1');
+  const path = new URL(admin.url()).pathname.replace('/admin', '');
+
+  // An operator revises it: a new draft; readers keep version 1 meanwhile.
+  await operator.goto('/operator/kb');
+  await operator.getByRole('link', { name: 'Resetting a forgotten passphrase' }).click();
+  await expect(operator.getByLabel('Text')).toHaveValue(/Choose Reset/);
+  await operator.getByLabel('Text').fill('Open **Settings**, then *Security*.\nChoose Reset — UNREVIEWED DRAFT.');
+  await operator.getByRole('button', { name: 'Save as a new version' }).click();
+  const mine = operator.locator('.kb-standing');
+  await expect(mine).toContainText('Version 2');
+  await expect(mine.locator('.badge')).toHaveText('draft');
+  await expect(mine).toContainText('readers see version 1');
+  await expect(mine.getByRole('button', { name: 'Publish' })).toHaveCount(0);
+  await operator.locator('summary', { hasText: 'Versions' }).click();
+  await operator.getByRole('button', { name: 'Compare with the latest' }).click();
+  await expect(operator.locator('ol.diff li.removed')).toContainText('Choose Reset and follow the e-mail.');
+  await expect(operator.locator('ol.diff li.added')).toContainText('UNREVIEWED DRAFT');
+  await accessible(operator, 'versions compared');
+
+  // The client finds it as they type, and reads the published text only.
+  await client.goto('/help');
+  await expect(client.getByRole('heading', { name: 'Help', level: 1 })).toBeVisible();
+  await expect(client.locator('.help-section', { hasText: 'Getting started' })
+    .getByRole('link', { name: 'Resetting a forgotten passphrase' })).toBeVisible();
+  await accessible(client, 'help');
+  await client.getByLabel('Search the help').pressSequentially('passphr');
+  const hit = client.locator('.help-search').getByRole('link', { name: 'Resetting a forgotten passphrase' });
+  await expect(hit).toBeVisible();
+  await client.getByLabel('Search the help').fill('nothing like this at all');
+  await expect(client.locator('.help-search')).toContainText('Nothing found');
+  await client.getByLabel('Search the help').fill('PASSWORD');
+  await hit.click();
+  await expect(client).toHaveURL(new RegExp(`/help/${path.split('/').pop()}$`));
+  await expect(client.locator('.help-article strong')).toHaveText('Settings');
+  await expect(client.locator('.help-article')).toContainText('follow the e-mail');
+  await expect(client.locator('main')).not.toContainText('UNREVIEWED');
+  await accessible(client, 'a help article');
+
+  // The operator restores version 1 as version 3; the history names who did what.
+  await operator.getByRole('button', { name: 'Restore as a new version' }).click();
+  await expect(mine).toContainText('Version 3');
+  await expect(operator.getByLabel('Text')).toHaveValue(/follow the e-mail/);
+  await operator.locator('summary', { hasText: 'History' }).click();
+  await expect(operator.locator('ol.history li').last()).toContainText('Selma Kapić · restored an older version · Version 3 ← 1');
+});
