@@ -459,6 +459,56 @@ pub struct Article {
     /// Staff: the workflow steps the caller may take now; the history. Empty for clients.
     pub steps: Vec<crate::kb::ArticleStep>,
     pub history: Vec<ArticleEvent>,
+    /// Other articles of its section the caller may read.
+    pub related: Vec<ArticleSummary>,
+    /// The caller's answer to "Did this help?", if given.
+    pub helped: Option<bool>,
+}
+
+/// A reader's answer to "Did this help?", with an optional comment; a new answer replaces it.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ArticleFeedback {
+    pub id: i64,
+    pub helpful: bool,
+    pub comment: Option<String>,
+}
+
+/// An article linked from a ticket; `solved`: the one that solved it, which its client sees.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct LinkedArticle {
+    pub id: i64,
+    pub title: String,
+    pub solved: bool,
+}
+
+/// One article's use over a period.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ArticleUse {
+    pub id: i64,
+    pub title: String,
+    pub views: i64,
+    pub helpful: i64,
+    pub unhelpful: i64,
+    /// Tickets that linked it.
+    pub linked: i64,
+}
+
+/// How the knowledge base was used over a period (admins): clients' views, "Did this help?"
+/// answers, deflections (a suggested article opened, and no ticket opened after it), searches
+/// and the words that found nothing, and the articles most read and most linked from tickets.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct KbAnalytics {
+    pub from: i64,
+    pub to: i64,
+    pub views: i64,
+    pub helpful: i64,
+    pub unhelpful: i64,
+    pub deflections: i64,
+    pub searches: i64,
+    /// Searches that found nothing: the words, how often.
+    pub not_found: Vec<(String, i64)>,
+    /// By views, then by links.
+    pub articles: Vec<ArticleUse>,
 }
 
 /// One saved version of an article, as staff compare and restore them.

@@ -11,9 +11,14 @@ pub fn duration(d: Option<i64>) -> String {
 
 /// Of those rated, how many were satisfied, in whole percent, and of how many; a dash for none.
 pub fn satisfied(f: &Figures) -> String {
-    match f.good + f.bad {
+    share(f.good, f.bad)
+}
+
+/// `yes` of `yes + no` in whole percent, and of how many; a dash for none.
+pub fn share(yes: i64, no: i64) -> String {
+    match yes + no {
         0 => "—".into(),
-        all => format!("{} % ({} / {all})", f.good * 100 / all, f.good),
+        all => format!("{} % ({yes} / {all})", yes * 100 / all),
     }
 }
 

@@ -1,9 +1,11 @@
 // The knowledge base through the real apps: the admin adds a section, writes an article and
 // publishes it; an operator saves a new version (a draft), compares it with the published one
 // and restores it; the client finds the published text in Help by searching as they type, and
-// never the draft. axe on every new page.
+// never the draft. A client typing a new ticket's subject is offered the article, opens and
+// rates it, and leaves: one deflection. An operator links the article that solved a ticket,
+// which its client then sees. axe on every new page.
 import { test, expect } from '@playwright/test';
-import { accessible, adminContext, person } from './helpers';
+import { accessible, adminContext, call, person } from './helpers';
 
 test('an article is written, published, revised and found by a client', async ({ browser }) => {
   const adminCtx = await adminContext(browser);
@@ -65,7 +67,7 @@ test('an article is written, published, revised and found by a client', async ({
   await client.getByLabel('Search the help').fill('PASSWORD');
   await hit.click();
   await expect(client).toHaveURL(new RegExp(`/help/${path.split('/').pop()}$`));
-  await expect(client.locator('.help-article strong')).toHaveText('Settings');
+  await expect(client.locator('.help-article .text strong')).toHaveText('Settings');
   await expect(client.locator('.help-article')).toContainText('follow the e-mail');
   await expect(client.locator('main')).not.toContainText('UNREVIEWED');
   await accessible(client, 'a help article');
@@ -76,4 +78,53 @@ test('an article is written, published, revised and found by a client', async ({
   await expect(operator.getByLabel('Text')).toHaveValue(/follow the e-mail/);
   await operator.locator('summary', { hasText: 'History' }).click();
   await expect(operator.locator('ol.history li').last()).toContainText('Selma Kapić · restored an older version · Version 3 ← 1');
+
+  // Writing a ticket: the article is suggested, opened in place, rated; the client leaves
+  // without sending, and the admin's figures count one ticket not needed.
+  const usage = async () => (await call(adminCtx, 'kb/analytics',
+    { query: { period: 'today', bucket: 'day' } })).body;
+  const before = await usage();
+  await client.goto('/new');
+  await client.getByLabel('Subject').pressSequentially('Forgotten passphrase');
+  const suggested = client.locator('.suggestions').getByRole('button', { name: 'Resetting a forgotten passphrase' });
+  await expect(suggested).toBeVisible();
+  await accessible(client, 'suggestions beside a new ticket');
+  await suggested.click();
+  await expect(client.locator('.suggested .text')).toContainText('follow the e-mail');
+  await client.locator('.suggested').getByRole('button', { name: 'Yes' }).click();
+  await expect(client.locator('.suggested').getByRole('button', { name: 'Yes' })).toHaveAttribute('aria-pressed', 'true');
+  await client.locator('.suggested').getByLabel('Thank you. Anything to add? (optional)').fill('Worked at once.');
+  await client.locator('.suggested').getByRole('button', { name: 'Send' }).click();
+  await expect(client.locator('.suggested')).toContainText('Thank you for the comment.');
+  await client.getByRole('link', { name: 'My tickets' }).click();
+  const after = await usage();
+  expect(after.deflections).toBe(before.deflections + 1);
+  expect(after.helpful).toBe(before.helpful + 1);
+  await admin.goto('/admin/kb');
+  await expect(admin.locator('.kb-usage')).toContainText('Tickets not needed');
+  await accessible(admin, 'knowledge base use');
+
+  // The operator links the article that solved a ticket; its client sees it there.
+  const created = await call(client.context(), 'tickets/create', { input: { subject: 'Locked out',
+    description: 'I cannot sign in.', category_id: null, priority: 'normal', earlier_ticket_id: null,
+    idempotency_key: 'kb-solved-1' } });
+  const ticket = created.body.ticket.id;
+  const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+  expect((await call(adminCtx, 'tickets/move',
+    { input: { ticket_id: ticket, step: 'assign', text: null, operator_id: operatorId } })).status).toBe(200);
+  await operator.goto(`/operator/tickets/${ticket}`);
+  await operator.locator('#kb-open').click();
+  await operator.getByLabel('Find an article').fill('passphrase');
+  const found = operator.locator('.kb-found li', { hasText: 'Resetting a forgotten passphrase' });
+  await found.getByRole('button', { name: 'Insert a link' }).click();
+  await expect(operator.locator('#reply')).toHaveValue(/\[Resetting a forgotten passphrase\]\(\/help\/\d+\)/);
+  await found.getByRole('button', { name: 'Solved by this' }).click();
+  await expect(operator.locator('.kb-linked')).toContainText('solved it');
+  await accessible(operator, 'the knowledge base beside a reply');
+  await operator.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(operator.locator('ol.thread a', { hasText: 'Resetting a forgotten passphrase' })).toBeVisible();
+  await client.goto(`/tickets/${ticket}`);
+  const about = client.locator('section', { hasText: 'Articles about this ticket' });
+  await about.getByRole('link', { name: 'Resetting a forgotten passphrase' }).click();
+  await expect(client.locator('.help-article h1')).toHaveText('Resetting a forgotten passphrase');
 });

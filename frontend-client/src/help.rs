@@ -1,10 +1,10 @@
 //! The portal's Help: the published articles meant for clients, by section, and a search that
 //! answers as the client types; one article with the other languages it is written in.
 
-use app::api::kb::{kb_article, kb_search};
-use app::dto::{Article, ArticleSummary, Section};
+use app::api::kb::{kb_article, rate_article};
+use app::dto::{Article, ArticleFeedback, ArticleSummary, Section};
 use app::i18n::Msg;
-use app::ui::{follow, t, use_ui, ErrorNote, FormCall, Library, Loading, TextField};
+use app::ui::{follow, t, use_ui, AsTyped, ErrorNote, FormCall, Library, Loading, TextField};
 use leptos::prelude::*;
 
 /// `/help/N`: article N.
@@ -16,7 +16,7 @@ pub fn help_path(path: &str) -> Option<i64> {
 const PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
 #[component]
-fn ArticleList(articles: Vec<ArticleSummary>) -> impl IntoView {
+pub fn ArticleList(articles: Vec<ArticleSummary>) -> impl IntoView {
     let ui = use_ui();
     view! {
         <ul class="help-articles">
@@ -70,43 +70,16 @@ fn section_view(
 /// Help's front page: a search, and every article by section.
 #[component]
 pub fn HelpPage() -> impl IntoView {
-    let ui = use_ui();
     let Library {
         articles,
         sections,
         load,
     } = Library::load();
     let words = RwSignal::new(String::new());
-    let hits = RwSignal::new(None::<Vec<ArticleSummary>>);
-    let searching = FormCall::new();
-    // The search asks once typing pauses; only the answer to the latest words is shown.
-    let asked = StoredValue::new(0u32);
-    Effect::watch(
-        move || words.get(),
-        move |typed, _, _| {
-            let n = asked.get_value().wrapping_add(1);
-            asked.set_value(n);
-            let typed = typed.trim().to_string();
-            if typed.is_empty() {
-                hits.set(None);
-                return;
-            }
-            set_timeout(
-                move || {
-                    if asked.try_get_value() != Some(n) {
-                        return;
-                    }
-                    searching.run(kb_search(typed, ui.lang.get_untracked()), move |found| {
-                        if asked.try_get_value() == Some(n) {
-                            hits.set(Some(found));
-                        }
-                    });
-                },
-                PAUSE,
-            );
-        },
-        false,
-    );
+    let AsTyped {
+        hits,
+        call: searching,
+    } = AsTyped::follow(words, 1, PAUSE);
     let browse = move || {
         let list = articles.get()?;
         let all = sections.get();
@@ -159,7 +132,7 @@ pub fn HelpArticle(id: i64) -> impl IntoView {
     let ui = use_ui();
     let article = RwSignal::new(None::<Article>);
     let load = FormCall::new();
-    load.run(kb_article(id), move |a| article.set(Some(a)));
+    load.run(kb_article(id, None), move |a| article.set(Some(a)));
     view! {
         <p><a href=ui.href("/help") on:click=follow(ui, "/help".to_string())>{t(Msg::Help)}</a></p>
         <ErrorNote message=load.message()/>
@@ -168,7 +141,14 @@ pub fn HelpArticle(id: i64) -> impl IntoView {
             <article class="card help-article" lang=a.summary.language.code()>
                 <h1>{a.summary.title.clone()}</h1>
                 <div class="text" inner_html=a.html.clone()></div>
+                <Helped id=a.summary.id helped=a.helped/>
             </article>
+            {(!a.related.is_empty()).then(|| view! {
+                <section class="card">
+                    <h2>{t(Msg::RelatedArticles)}</h2>
+                    <ArticleList articles=a.related.clone()/>
+                </section>
+            })}
             {(!a.translations.is_empty()).then(|| view! {
                 <p class="hint">{t(Msg::AlsoIn)} " "
                     {a.translations.iter().map(|&(other, lang)| {
@@ -178,5 +158,56 @@ pub fn HelpArticle(id: i64) -> impl IntoView {
                 </p>
             })}
         })}
+    }
+}
+
+/// "Did this help?" under an article: yes or no in one tap, then an optional comment; a new
+/// answer replaces the last.
+#[component]
+pub fn Helped(id: i64, helped: Option<bool>) -> impl IntoView {
+    let answer = RwSignal::new(helped);
+    let comment = RwSignal::new(String::new());
+    let commented = RwSignal::new(false);
+    let call = FormCall::new();
+    let send = move |helpful: bool, with_comment: bool| {
+        let input = ArticleFeedback {
+            id,
+            helpful,
+            comment: with_comment.then(|| comment.get_untracked()),
+        };
+        call.run(rate_article(input), move |()| {
+            answer.set(Some(helpful));
+            commented.set(with_comment);
+        });
+    };
+    let choice = move |helpful: bool, label: Msg| {
+        view! {
+            <button type="button" aria-pressed=move || (answer.get() == Some(helpful)).to_string()
+                disabled=move || call.busy() on:click=move |_| send(helpful, false)>{t(label)}</button>
+        }
+    };
+    // Several articles may ask at once (the suggestions beside a new ticket): ids of their own.
+    let field = format!("helped-comment-{id}");
+    view! {
+        <section class="helped">
+            <p><strong>{t(Msg::DidThisHelp)}</strong> " " {choice(true, Msg::Yes)} " " {choice(false, Msg::No)}</p>
+            {move || answer.get().map(|helpful| if commented.get() {
+                view! { <p role="status">{t(Msg::CommentSent)}</p> }.into_any()
+            } else {
+                view! {
+                    <form class="form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        send(helpful, true);
+                    }>
+                        <div class="field">
+                            <label for=field.clone()>{t(Msg::ThanksAnythingToAdd)}</label>
+                            <textarea id=field.clone() rows="2" required=true bind:value=comment></textarea>
+                        </div>
+                        <button type="submit" disabled=move || call.busy()>{t(Msg::Send)}</button>
+                    </form>
+                }.into_any()
+            })}
+            <ErrorNote message=call.message()/>
+        </section>
     }
 }

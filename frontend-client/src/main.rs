@@ -1,4 +1,4 @@
-//! The client portal: my tickets, a new ticket, one ticket (rated once closed; a lazy chunk),
+//! The client portal: my tickets, a new ticket (lazy), one ticket (rated once closed; lazy),
 //! help (lazy), my account.
 
 #[cfg(target_arch = "wasm32")]
@@ -40,7 +40,7 @@ mod pages {
                 <TicketList title=Msg::MyTickets empty=Msg::NoTicketsClient filter=true/>
             }
             .into_any(),
-            "/new" => view! { <super::new_ticket::NewTicketPage/> }.into_any(),
+            "/new" => Suspend::new(new_ticket_page()).into_any(),
             "/help" => Suspend::new(help_page()).into_any(),
             _ => match (ticket_path(path), super::help::help_path(path)) {
                 (Some(id), _) => Suspend::new(ticket_page(id)).into_any(),
@@ -56,6 +56,13 @@ mod pages {
     #[lazy]
     fn ticket_page(id: i64) -> AnyView {
         view! { <super::rating::RatedTicketView id=id/> }.into_any()
+    }
+
+    /// A new ticket — its form, files and the articles suggested beside it — is lazy too,
+    /// prefetched with the rest.
+    #[lazy]
+    fn new_ticket_page() -> AnyView {
+        view! { <super::new_ticket::NewTicketPage/> }.into_any()
     }
 
     /// Help — its front page and each article — is lazy too.

@@ -1,10 +1,11 @@
-//! "How did we do?" under a closed ticket: good or bad in one tap, then an optional comment;
+//! A client's ticket: the articles that solved it, and "How did we do?" under a closed ticket: good or bad in one tap, then an optional comment;
 //! changeable until the rating window ends (`tickets::RATING_DAYS` after the close).
 
+use app::api::kb::ticket_articles;
 use app::api::satisfaction::rate_ticket;
-use app::dto::{Rate, TicketDetail};
+use app::dto::{LinkedArticle, Rate, TicketDetail};
 use app::i18n::Msg;
-use app::ui::{t, use_ui, ErrorNote, FormCall, TextArea, TicketView};
+use app::ui::{follow, t, use_ui, ErrorNote, FormCall, TextArea, TicketView};
 use leptos::prelude::*;
 
 /// The ticket, and under it the rating while it may be given.
@@ -18,8 +19,27 @@ pub fn RatedTicketView(id: i64) -> impl IntoView {
             .with(|d| d.as_ref().and_then(TicketDetail::rating_until))
             .filter(|until| ui.now.get() < *until)
     });
+    // The articles that solved it, loaded again whenever the ticket is.
+    let articles = RwSignal::new(Vec::<LinkedArticle>::new());
+    let load = FormCall::new();
+    Effect::watch(
+        move || detail.with(|d| d.as_ref().map(TicketDetail::version)),
+        move |_, _, _| load.run(ticket_articles(id), move |list| articles.set(list)),
+        true,
+    );
     view! {
         <TicketView id=id detail=detail/>
+        {move || (!articles.with(Vec::is_empty)).then(|| view! {
+            <section class="card">
+                <h2>{t(Msg::ArticlesForTicket)}</h2>
+                <ul class="help-articles">
+                    {articles.get().into_iter().map(|a| {
+                        let path = format!("/help/{}", a.id);
+                        view! { <li><a href=ui.href(&path) on:click=follow(ui, path)>{a.title}</a></li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {move || open_until.get().map(|until| view! { <Rating id=id detail=detail until=until/> })}
     }
 }

@@ -49,7 +49,7 @@ mod pages {
                 <TicketList title=Msg::Queue empty=Msg::NoTicketsQueue/>
             }
             .into_any(),
-            "/work" => view! { <h1>{t(Msg::MyWork)}</h1> <WorkHistory/> }.into_any(),
+            "/work" => Suspend::new(work_page()).into_any(),
             "/canned" => Suspend::new(canned_page()).into_any(),
             "/kb" => Suspend::new(kb_page()).into_any(),
             "/kb/new" => Suspend::new(kb_article(None)).into_any(),
@@ -76,6 +76,12 @@ mod pages {
     /// One ticket — its conversation, composer, files and forms, the console's heaviest
     /// view — is a `#[lazy]` chunk, downloaded when the first ticket opens: the queue, where
     /// the console starts, keeps the first download within its budget.
+    /// The operator's work history: a page of its own, downloaded when opened.
+    #[lazy]
+    fn work_page() -> AnyView {
+        view! { <h1>{t(Msg::MyWork)}</h1> <WorkHistory/> }.into_any()
+    }
+
     /// The operator's canned responses: a page of its own, downloaded when opened.
     #[lazy]
     fn canned_page() -> AnyView {

@@ -1,8 +1,8 @@
 //! The knowledge base: sections and articles — read by clients in the portal's Help (published,
 //! meant for them), written by staff, published by admins.
 
-use crate::dto::SectionInput;
 use crate::dto::{Article, ArticleInput, ArticleMove, ArticleSummary, ArticleVersion, Section};
+use crate::dto::{ArticleFeedback, KbAnalytics, LinkedArticle, SectionInput, StatsQuery};
 use crate::i18n::Lang;
 
 endpoint! {
@@ -28,9 +28,11 @@ endpoint! {
 }
 
 endpoint! {
-    /// One article as the caller may read it.
-    "kb/article" for AnyRole => pub async fn kb_article(id: i64) -> Article |caller| {
-        crate::server::kb::read::view(&caller.state, caller.session()?, id).await
+    /// One article as the caller may read it; a client's reading counts as a view
+    /// (`suggested`: opened from the suggestions beside a new ticket's form).
+    "kb/article" for AnyRole => pub async fn kb_article(id: i64, suggested: Option<bool>) -> Article |caller| {
+        let suggested = suggested.unwrap_or(false);
+        crate::server::kb::read::view(&caller.state, caller.session()?, id, suggested).await
     }
 }
 
@@ -67,5 +69,34 @@ endpoint! {
     /// caller looked at.
     "kb/restore" for Staff => pub async fn restore_article(id: i64, version: i64, seen: i64) -> Article |caller| {
         crate::server::kb::write::restore(&caller.state, caller.session()?, id, version, seen).await
+    }
+}
+
+endpoint! {
+    /// "Did this help?": a client's answer about an article they read, with an optional comment.
+    "kb/feedback" for Client => pub async fn rate_article(input: ArticleFeedback) -> () |caller| {
+        crate::server::kb::usage::feedback(&caller.state, caller.session()?, &input).await
+    }
+}
+
+endpoint! {
+    /// Links an article from a ticket the caller deals with (`solved`: the one that solved it,
+    /// shown to its client); the ticket's articles come back.
+    "kb/link" for Staff => pub async fn link_article(ticket_id: i64, article_id: i64, solved: bool) -> Vec<LinkedArticle> |caller| {
+        crate::server::kb::usage::link(&caller.state, caller.session()?, ticket_id, article_id, solved).await
+    }
+}
+
+endpoint! {
+    /// The articles linked from a ticket, as the caller may see them.
+    "kb/for_ticket" for AnyRole => pub async fn ticket_articles(ticket_id: i64) -> Vec<LinkedArticle> |caller| {
+        crate::server::kb::usage::linked(&caller.state, caller.session()?, ticket_id).await
+    }
+}
+
+endpoint! {
+    /// How the knowledge base was used over a period.
+    "kb/analytics" for Admin => pub async fn kb_usage(query: StatsQuery) -> KbAnalytics |caller| {
+        crate::server::kb::usage::analytics(&caller.state, &query).await
     }
 }

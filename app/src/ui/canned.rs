@@ -170,6 +170,29 @@ fn reply_box() -> Option<HtmlTextAreaElement> {
         .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
 }
 
+/// Puts `text` into the composer's text box where the caret is — in place of the `/shortcut`
+/// being typed there when `replace_typed` —, the caret after it.
+pub(super) fn put_in_reply(body: RwSignal<String>, text: &str, replace_typed: bool) {
+    let Some(reply) = reply_box() else { return };
+    let value = reply.value();
+    let caret = reply.selection_start().ok().flatten().unwrap_or(0) as usize;
+    let range = slash_word(&value, caret)
+        .filter(|_| replace_typed)
+        .map(|(r, _)| r)
+        .unwrap_or_else(|| {
+            let at = crate::canned::byte_offset(&value, caret);
+            at..at
+        });
+    let mut next = value.clone();
+    next.replace_range(range.clone(), text);
+    let end = (next[..range.start].encode_utf16().count() + text.encode_utf16().count()) as u32;
+    body.set(next.clone());
+    // The box shows the new text now (the signal reaches it a moment later).
+    reply.set_value(&next);
+    let _ = reply.set_selection_range(end, end);
+    let _ = reply.focus();
+}
+
 /// Calls `handler` for each `event` on the composer's text box. The listener belongs to the
 /// element: it goes with it, and runs before the console's own keys (listening on the window),
 /// which leave alone a key it took (`default_prevented`).
@@ -234,25 +257,7 @@ pub fn CannedPicker(ticket: i64, body: RwSignal<String>) -> impl IntoView {
     // A chosen response, filled for the ticket, in place of `/shortcut` or at the caret.
     let insert = move |c: Canned, replace_typed: bool| {
         inserting.run(fill_canned(c.id, ticket), move |text: String| {
-            let Some(reply) = reply_box() else { return };
-            let value = reply.value();
-            let caret = reply.selection_start().ok().flatten().unwrap_or(0) as usize;
-            let range = slash_word(&value, caret)
-                .filter(|_| replace_typed)
-                .map(|(r, _)| r)
-                .unwrap_or_else(|| {
-                    let at = crate::canned::byte_offset(&value, caret);
-                    at..at
-                });
-            let mut next = value.clone();
-            next.replace_range(range.clone(), &text);
-            let end =
-                (next[..range.start].encode_utf16().count() + text.encode_utf16().count()) as u32;
-            body.set(next.clone());
-            // The box shows the new text now (the signal reaches it a moment later).
-            reply.set_value(&next);
-            let _ = reply.set_selection_range(end, end);
-            let _ = reply.focus();
+            put_in_reply(body, &text, replace_typed);
             typed.set(None);
             listing.set(false);
         });

@@ -4,16 +4,21 @@
 //! restored) and the history. Only the staff apps reference it; clients read articles in the
 //! portal's Help.
 
+use super::canned::put_in_reply;
 use crate::api::kb::{
-    article_versions, kb_article, kb_articles, kb_sections, restore_article, save_article,
-    save_section, step_article,
+    article_versions, kb_article, kb_articles, kb_search, kb_sections, kb_usage, link_article,
+    restore_article, save_article, save_section, step_article, ticket_articles,
 };
+use crate::canned::escape_markdown;
 use crate::dto::limits::{ARTICLE_BODY_MAX, ARTICLE_TITLE_MAX, SECTION_MAX};
 use crate::dto::{
-    Article, ArticleInput, ArticleMove, ArticleSummary, ArticleVersion, Role, Section, SectionInput,
+    Article, ArticleInput, ArticleMove, ArticleSummary, ArticleVersion, LinkedArticle, Role,
+    Section, SectionInput,
 };
+use crate::dto::{Bucket, KbAnalytics, Period, StatsFilter, StatsQuery};
 use crate::i18n::{Lang, Msg};
 use crate::kb::{diff, ArticleChange, ArticleState, ArticleStep, Diff};
+use crate::report::share;
 use crate::ui::{
     follow, id_options, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextArea,
     TextField, When,
@@ -61,6 +66,53 @@ impl Library {
             .load
             .run(kb_sections(), move |list| library.sections.set(list));
         library
+    }
+}
+
+/// A search of the published articles that follows what is typed into `words`: it asks once
+/// typing pauses for `pause` (and only for `min` characters or more), and shows only the answer
+/// to the latest words — `None` while there is nothing to look for.
+pub struct AsTyped {
+    pub hits: RwSignal<Option<Vec<ArticleSummary>>>,
+    pub call: FormCall,
+}
+
+impl AsTyped {
+    pub fn follow(words: RwSignal<String>, min: usize, pause: std::time::Duration) -> AsTyped {
+        let ui = use_ui();
+        let found = AsTyped {
+            hits: RwSignal::new(None),
+            call: FormCall::new(),
+        };
+        let asked = StoredValue::new(0u32);
+        Effect::watch(
+            move || words.get(),
+            move |typed, _, _| {
+                let n = asked.get_value().wrapping_add(1);
+                asked.set_value(n);
+                let typed = typed.trim().to_string();
+                if typed.chars().count() < min.max(1) {
+                    found.hits.set(None);
+                    return;
+                }
+                set_timeout(
+                    move || {
+                        if asked.try_get_value() != Some(n) {
+                            return;
+                        }
+                        let lang = ui.lang.get_untracked();
+                        found.call.run(kb_search(typed, lang), move |list| {
+                            if asked.try_get_value() == Some(n) {
+                                found.hits.set(Some(list));
+                            }
+                        });
+                    },
+                    pause,
+                );
+            },
+            false,
+        );
+        found
     }
 }
 
@@ -134,7 +186,82 @@ pub fn KbPage() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
-        {(ui.app == Role::Admin).then(|| view! { <SectionsForm sections=sections/> })}
+        {(ui.app == Role::Admin).then(|| view! {
+            <SectionsForm sections=sections/>
+            <KbUsage/>
+        })}
+    }
+}
+
+/// How the knowledge base was used over a period (admins): what clients read and whether it
+/// helped, tickets it made unnecessary, searches and the words that found nothing, and the
+/// articles most read and most linked from tickets.
+#[component]
+fn KbUsage() -> impl IntoView {
+    let period = RwSignal::new(Period::Last30Days);
+    let figures = RwSignal::new(None::<KbAnalytics>);
+    let call = FormCall::new();
+    Effect::new(move |_| {
+        let query = StatsQuery {
+            period: period.get(),
+            bucket: Bucket::Day,
+            filter: StatsFilter::default(),
+        };
+        call.run(kb_usage(query), move |f| figures.set(Some(f)));
+    });
+    const PERIODS: [(&str, Msg); 3] = [
+        ("today", Msg::PeriodToday),
+        ("7", Msg::PeriodLast7Days),
+        ("30", Msg::PeriodLast30Days),
+    ];
+    view! {
+        <section class="card kb-usage" aria-labelledby="kb-usage-title">
+            <h2 id="kb-usage-title">{t(Msg::KbUse)}</h2>
+            <Select id="kb-usage-period" label=Msg::Period
+                options=crate::ui::choices(&PERIODS)
+                current="30".to_string()
+                on_pick=move |v| period.set(match v.as_str() {
+                    "today" => Period::Today,
+                    "7" => Period::Last7Days,
+                    _ => Period::Last30Days,
+                })/>
+            <ErrorNote message=call.message()/>
+            {move || figures.get().map(|f| view! {
+                <dl class="figures">
+                    <dt>{t(Msg::KbViews)}</dt><dd>{f.views}</dd>
+                    <dt>{t(Msg::Helpful)}</dt><dd>{share(f.helpful, f.unhelpful)}</dd>
+                    <dt>{t(Msg::Deflections)}</dt><dd>{f.deflections}</dd>
+                    <dt>{t(Msg::KbSearches)}</dt><dd>{f.searches}</dd>
+                </dl>
+                <p class="hint">{t(Msg::DeflectionsHint)}</p>
+                <h3>{t(Msg::NotFoundWords)}</h3>
+                <table class="kb-not-found">
+                    <thead><tr><th scope="col">{t(Msg::KbSearches)}</th><th scope="col" class="num">{t(Msg::Times)}</th></tr></thead>
+                    <tbody>{f.not_found.into_iter().map(|(words, n)| view! {
+                        <tr><td>{words}</td><td class="num">{n}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+                <h3>{t(Msg::KnowledgeBase)}</h3>
+                <table class="kb-articles-use">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::ArticleTitle)}</th>
+                        <th scope="col" class="num">{t(Msg::KbViews)}</th>
+                        <th scope="col" class="num">{t(Msg::Helpful)}</th>
+                        <th scope="col" class="num">{t(Msg::Unhelpful)}</th>
+                        <th scope="col" class="num">{t(Msg::LinkedFromTickets)}</th>
+                    </tr></thead>
+                    <tbody>{f.articles.into_iter().map(|a| view! {
+                        <tr>
+                            <td><ArticleLink id=a.id title=a.title/></td>
+                            <td class="num">{a.views}</td>
+                            <td class="num">{a.helpful}</td>
+                            <td class="num">{a.unhelpful}</td>
+                            <td class="num">{a.linked}</td>
+                        </tr>
+                    }).collect_view()}</tbody>
+                </table>
+            })}
+        </section>
     }
 }
 
@@ -246,7 +373,7 @@ pub fn KbArticlePage(id: Option<i64>) -> impl IntoView {
         others.set(list.into_iter().filter(|a| Some(a.id) != id).collect())
     });
     if let Some(id) = id {
-        load.run(kb_article(id), move |a| {
+        load.run(kb_article(id, None), move |a| {
             fields.show(&a);
             article.set(Some(a));
         });
@@ -425,5 +552,86 @@ fn ArticleHistory(article: Article) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </details>
+    }
+}
+
+/// The knowledge base beside a ticket's composer (staff): published articles found as one
+/// types — a link to one or its text goes into the reply where the caret is, or it is marked
+/// as the one that solved the ticket, which its client then sees —, and the articles linked
+/// from the ticket so far.
+#[component]
+pub fn ArticlePicker(ticket: i64, body: RwSignal<String>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let words = RwSignal::new(String::new());
+    let found = AsTyped::follow(words, 1, std::time::Duration::from_millis(150));
+    let linked = RwSignal::new(Vec::<LinkedArticle>::new());
+    let call = FormCall::new();
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() {
+            call.run(ticket_articles(ticket), move |list| linked.set(list));
+        }
+    };
+    let link = move |article: i64, solved: bool| {
+        call.run(link_article(ticket, article, solved), move |list| {
+            linked.set(list)
+        });
+    };
+    let insert_link = move |a: ArticleSummary| {
+        let text = format!("[{}](/help/{})", escape_markdown(&a.title), a.id);
+        put_in_reply(body, &text, false);
+        link(a.id, false);
+    };
+    let insert_text = move |a: ArticleSummary| {
+        let published = a.published_version;
+        call.run(article_versions(a.id), move |versions| {
+            if let Some(v) = versions.iter().find(|v| Some(v.version) == published) {
+                put_in_reply(body, &v.body, false);
+                link(a.id, false);
+            }
+        });
+    };
+    view! {
+        <p class="kb-open">
+            <button type="button" class="link" id="kb-open" aria-expanded=move || open.get().to_string()
+                on:click=toggle>{t(Msg::KnowledgeBase)}</button>
+        </p>
+        {move || open.get().then(|| view! {
+            <div class="card kb-picker">
+                <TextField id="kb-find" label=Msg::FindArticle value=words kind="search"/>
+                <ul class="kb-found">
+                    {move || found.hits.get().unwrap_or_default().into_iter().map(|a| {
+                        let (for_link, for_text, id) = (a.clone(), a.clone(), a.id);
+                        let for_clients = !a.staff_only;
+                        view! {
+                            <li>
+                                <strong>{a.title.clone()}</strong>
+                                {a.staff_only.then(|| view! { " " <span class="hint">{t(Msg::StaffOnly)}</span> })}
+                                <span class="actions">
+                                    {for_clients.then(|| view! {
+                                        <button type="button" class="link" on:click=move |_| insert_link(for_link.clone())>{t(Msg::InsertLink)}</button>
+                                    })}
+                                    <button type="button" class="link" on:click=move |_| insert_text(for_text.clone())>{t(Msg::InsertText)}</button>
+                                    {for_clients.then(|| view! {
+                                        <button type="button" class="link" on:click=move |_| link(id, true)>{t(Msg::SolvedByThis)}</button>
+                                    })}
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {move || (!linked.with(Vec::is_empty)).then(|| view! {
+                    <h3>{t(Msg::ArticlesForTicket)}</h3>
+                    <ul class="kb-linked">
+                        {linked.get().into_iter().map(|l| view! {
+                            <li><ArticleLink id=l.id title=l.title/>
+                                {l.solved.then(|| view! { " · " <strong>{t(Msg::SolvedMark)}</strong> })}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
+                <ErrorNote message=found.call.message()/>
+                <ErrorNote message=call.message()/>
+            </div>
+        })}
     }
 }

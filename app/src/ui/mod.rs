@@ -16,7 +16,7 @@ pub use account::{AccountPage, PasswordForm};
 pub use canned::CannedPage;
 pub use fields::{choices, id_options, ErrorNote, Options, Select, TextArea, TextField};
 pub use files::{add_files, FileLinks, FilePicker};
-pub use kb::{kb_path, KbArticlePage, KbPage, Library};
+pub use kb::{kb_path, AsTyped, KbArticlePage, KbPage, Library};
 pub use nav::Link;
 pub use shell::{common_page, start, NavItem, NotFound};
 pub use tickets::{

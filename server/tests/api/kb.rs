@@ -377,7 +377,167 @@ async fn search_ranks_titles_first_ignores_marks_and_prefers_the_readers_languag
     app.stop().await;
 }
 
+async fn reading_answers_searches_deflections_and_links_are_counted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let (other, _) = app.user(&admin, "Other Client", "client").await;
+    let (colleague, _) = app.user(&admin, "Mirza Hodžić", "operator").await;
+    let (_, sections) = admin
+        .call(
+            "kb/save_section",
+            json!({"input": {"id": null, "parent_id": null, "name": "Printing"}}),
+        )
+        .await;
+    let section = sections[0]["id"].as_i64().unwrap();
+    let mut ids = Vec::new();
+    for (title, staff_only) in [
+        ("Printer jams", false),
+        ("Printer drivers", false),
+        ("Printer vendor contacts", true),
+    ] {
+        let mut input = article(None, title, "About printers.", "En", None);
+        input["input"]["section_id"] = json!(section);
+        input["input"]["staff_only"] = json!(staff_only);
+        let id = save(&admin, input).await["summary"]["id"].as_i64().unwrap();
+        publish(&admin, id, 1).await;
+        ids.push(id);
+    }
+    let (jams, drivers, vendors) = (ids[0], ids[1], ids[2]);
+
+    // Read: related articles of its section the reader may read; no answer yet.
+    let (_, read) = client.call("kb/article", json!({"id": jams})).await;
+    let related: Vec<&str> = read["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(related, ["Printer drivers"]);
+    assert_eq!(read["helped"], Value::Null);
+    let (_, staff) = operator.call("kb/article", json!({"id": jams})).await;
+    assert_eq!(staff["related"].as_array().unwrap().len(), 2);
+
+    // "Did this help?": the newest answer counts; clients only, of what they may read.
+    for (helpful, comment) in [(false, json!("Still jams.")), (true, json!("  "))] {
+        let (status, body) = client
+            .call(
+                "kb/feedback",
+                json!({"input": {"id": jams, "helpful": helpful, "comment": comment}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(
+        client.call("kb/article", json!({"id": jams})).await.1["helped"],
+        true
+    );
+    let (status, _) = operator
+        .call(
+            "kb/feedback",
+            json!({"input": {"id": jams, "helpful": true, "comment": null}}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = other
+        .call(
+            "kb/feedback",
+            json!({"input": {"id": vendors, "helpful": true, "comment": null}}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Searches: typed letter by letter is one; one that finds nothing is listed.
+    for words in ["pri", "print", "printer dri"] {
+        client
+            .call("kb/search", json!({"words": words, "lang": "En"}))
+            .await;
+    }
+    other
+        .call("kb/search", json!({"words": "Fax machine", "lang": "En"}))
+        .await;
+    operator
+        .call("kb/search", json!({"words": "staff look", "lang": "En"}))
+        .await;
+
+    // Deflections: a suggested article opened and no ticket after it; the other client opens
+    // one and sends a ticket anyway.
+    client
+        .call("kb/article", json!({"id": drivers, "suggested": true}))
+        .await;
+    client
+        .call("kb/article", json!({"id": drivers, "suggested": true}))
+        .await;
+    other
+        .call("kb/article", json!({"id": jams, "suggested": true}))
+        .await;
+    let ticket = crate::common::open_ticket(&other, "Printer still jams", "kb-use-1").await;
+
+    // Links from a ticket: staff who deal with it; its client sees the one that solved it.
+    crate::common::assign(&admin, ticket, operator_id).await;
+    let (status, _) = colleague
+        .call(
+            "kb/link",
+            json!({"ticket_id": ticket, "article_id": jams, "solved": true}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    for (article, solved) in [(drivers, false), (jams, true), (jams, false)] {
+        let (status, body) = operator
+            .call(
+                "kb/link",
+                json!({"ticket_id": ticket, "article_id": article, "solved": solved}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, seen) = other
+        .call("kb/for_ticket", json!({"ticket_id": ticket}))
+        .await;
+    assert_eq!(
+        seen,
+        json!([{"id": jams, "title": "Printer jams", "solved": true}])
+    );
+    let (_, seen) = operator
+        .call("kb/for_ticket", json!({"ticket_id": ticket}))
+        .await;
+    assert_eq!(seen.as_array().unwrap().len(), 2);
+    let (status, _) = client
+        .call("kb/for_ticket", json!({"ticket_id": ticket}))
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, f) = admin
+        .call(
+            "kb/analytics",
+            json!({"query": {"period": "last7_days", "bucket": "day"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{f}");
+    // Views: clients' readings (the jams article twice, the drivers twice, by two clients).
+    assert_eq!(
+        (&f["views"], &f["helpful"], &f["unhelpful"]),
+        (&json!(5), &json!(1), &json!(0))
+    );
+    assert_eq!((&f["deflections"], &f["searches"]), (&json!(1), &json!(2)));
+    assert_eq!(f["not_found"], json!([["fax machine", 1]]));
+    let uses: Vec<(i64, i64, i64)> = f["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_i64().unwrap(),
+                a["views"].as_i64().unwrap(),
+                a["linked"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(uses, [(jams, 3, 1), (drivers, 2, 1)]);
+    app.stop().await;
+}
+
 on_both_databases!(
     clients_read_only_what_is_published_for_them,
-    search_ranks_titles_first_ignores_marks_and_prefers_the_readers_language
+    search_ranks_titles_first_ignores_marks_and_prefers_the_readers_language,
+    reading_answers_searches_deflections_and_links_are_counted
 );

@@ -9,9 +9,12 @@
 //! - `read`: sections, lists, one article, its versions.
 //! - `search`: the published text, folded (`fold`: ć = c), indexed when published and ranked
 //!   title over tags over body, in the reader's language first.
+//! - `usage`: what clients read (and whether from the suggestions beside a new ticket), "Did
+//!   this help?", what they searched for, articles linked from tickets; the admins' figures.
 
 pub mod read;
 pub mod search;
+pub mod usage;
 pub mod write;
 
 use super::access::{self, ArticleUse};

@@ -2,7 +2,7 @@
 //! published text of those meant for them; staff: every article's latest version), one article
 //! with its translations, steps and history, and its versions.
 
-use super::article_row;
+use super::{article_row, usage};
 use crate::dto::{Article, ArticleEvent, ArticleSummary, ArticleVersion, Role, Section};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -125,11 +125,21 @@ const VERSIONS: &str = "SELECT v.version, v.title, v.body, v.tags, u.full_name A
 
 /// One article as the caller may read it: a client its published version; staff the latest,
 /// with the steps they may take and its history.
-pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Article, AppError> {
+/// A client's reading counts as a view (`suggested`: opened from the suggestions beside a new
+/// ticket's form).
+pub async fn view(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    suggested: bool,
+) -> Result<Article, AppError> {
     let mut conn = state.db.pool.acquire().await?;
     let row = article_row(&mut conn, id).await?;
     row.check(session, ArticleUse::Read)?;
     let client = is_client(session)?;
+    if client {
+        usage::viewed(state, id, session.user.id, suggested).await?;
+    }
     let shown = if client {
         row.published_version.ok_or(AppError::NotFound)?
     } else {
@@ -196,6 +206,8 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Articl
     if client {
         summary.state = ArticleState::Published;
     }
+    let related = usage::related(state, &row, client).await?;
+    let helped = usage::helped(state, id, session.user.id).await?;
     Ok(Article {
         summary,
         html: render(&version.body),
@@ -205,6 +217,8 @@ pub async fn view(state: &AppState, session: &Session, id: i64) -> Result<Articl
         translations,
         steps,
         history,
+        related,
+        helped,
     })
 }
 

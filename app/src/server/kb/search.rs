@@ -101,7 +101,11 @@ pub async fn search(
         .bind(lang.code())
         .fetch_all(&state.db.pool)
         .await?;
-    summaries(rows)
+    let hits = summaries(rows)?;
+    if !staff {
+        super::usage::searched(state, session.user.id, words.join(" "), hits.len()).await?;
+    }
+    Ok(hits)
 }
 
 #[cfg(test)]

@@ -284,7 +284,7 @@ pub async fn save(
             })
         })
         .await?;
-    read::view(state, session, id).await
+    read::view(state, session, id, false).await
 }
 
 /// An older version's text saved again as the newest (a draft), so nothing is lost and the
@@ -329,7 +329,7 @@ pub async fn restore(
             })
         })
         .await?;
-    read::view(state, session, id).await
+    read::view(state, session, id, false).await
 }
 
 /// A workflow step on the latest version, which must be the one the caller looked at: a
@@ -376,7 +376,7 @@ pub async fn step(
             })
         })
         .await?;
-    read::view(state, session, id).await
+    read::view(state, session, id, false).await
 }
 
 /// Whether the caller may write articles (`access::article`: staff).

@@ -45,6 +45,16 @@ fn bad_period() -> AppError {
 }
 
 /// The bounds of the chart's steps: the period's start, each step's start, the period's end.
+/// The period a query covers in the installation's time zone, unix ms: from included, to
+/// excluded (other pages' figures over the statistics' periods: the knowledge base's use).
+pub fn period(state: &AppState, query: &StatsQuery) -> Result<(i64, i64), AppError> {
+    let all = bounds(query, &state.config.time_zone, state.clock.now_ms())?;
+    let ms = |z: Option<&Zoned>| z.map(|z| z.timestamp().as_millisecond());
+    ms(all.first())
+        .zip(ms(all.last()))
+        .ok_or(AppError::Internal)
+}
+
 fn bounds(query: &StatsQuery, tz: &jiff::tz::TimeZone, now: i64) -> Result<Vec<Zoned>, AppError> {
     let today = Timestamp::from_millisecond(now)
         .map_err(|_| AppError::Internal)?

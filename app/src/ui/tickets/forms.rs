@@ -221,7 +221,7 @@ pub(super) fn MoveForm(
     }
 }
 
-/// What a staff app adds under a ticket's message box (the canned responses' picker), given
+/// What a staff app adds under a ticket's message box (canned responses, the knowledge base), given
 /// the ticket and the text being written: provided by `StaffTicketView`, so the client app,
 /// which never references it, does not carry it.
 #[derive(Clone, Copy)]

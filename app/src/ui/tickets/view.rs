@@ -203,9 +203,13 @@ pub fn StaffTicketView(
     #[prop(optional)] detail: Option<RwSignal<Option<TicketDetail>>>,
 ) -> impl IntoView {
     let ui = use_ui();
-    // Staff's composer offers canned responses.
+    // Staff's composer offers canned responses and the knowledge base.
     provide_context(ComposerTools(|ticket, body| {
-        view! { <crate::ui::canned::CannedPicker ticket=ticket body=body/> }.into_any()
+        view! {
+            <crate::ui::canned::CannedPicker ticket=ticket body=body/>
+            <crate::ui::kb::ArticlePicker ticket=ticket body=body/>
+        }
+        .into_any()
     }));
     let detail = detail.unwrap_or_else(|| RwSignal::new(None));
     let categories = RwSignal::new(Vec::<Category>::new());
