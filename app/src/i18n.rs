@@ -551,6 +551,8 @@ messages! {
     InsertText => "Insert the text", "Umetni tekst";
     SolvedByThis => "Solved by this", "Ovo je riješilo";
     SolvedMark => "solved it", "riješilo je";
+    Publishers => "Who may publish", "Ko smije objavljivati";
+    PublishersHint => "Admins publish and archive articles; so do the operators ticked here.", "Administratori objavljuju i arhiviraju članke; to mogu i ovdje označeni operateri.";
     KbUse => "How the knowledge base is used", "Kako se koristi baza znanja";
     KbViews => "Read by clients", "Pročitano od klijenata";
     Helpful => "Helped", "Pomoglo";

@@ -1,6 +1,7 @@
 //! The knowledge base's rules both sides need, pure: an article's states and the steps between
-//! them (`rule` — the server enforces it, the staff apps offer only what it allows), tags as
-//! kept, and the line-by-line comparison of two versions.
+//! them (`rule` — the server enforces it, the staff apps offer only what it allows; admins
+//! publish, and the operators they grant it), tags as kept, and the line-by-line comparison of
+//! two versions.
 
 use crate::roles::Role;
 use serde::{Deserialize, Serialize};
@@ -62,27 +63,43 @@ impl ArticleStep {
     ];
 }
 
-/// The state `step` leads to from `from` when `role` takes it, if it may.
-pub fn rule(step: ArticleStep, role: Role, from: ArticleState) -> Option<ArticleState> {
+/// Who takes a step: staff write; admins publish, and so do the operators an admin granted it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Writer {
+    pub staff: bool,
+    pub publishes: bool,
+}
+
+impl Writer {
+    /// A person of `role`; `granted`: an admin let them publish.
+    pub fn new(role: Role, granted: bool) -> Writer {
+        Writer {
+            staff: role != Role::Client,
+            publishes: role == Role::Admin || (role == Role::Operator && granted),
+        }
+    }
+}
+
+/// The state `step` leads to from `from` when `writer` takes it, if they may.
+pub fn rule(step: ArticleStep, writer: Writer, from: ArticleState) -> Option<ArticleState> {
     use ArticleState::*;
     use ArticleStep::*;
-    let staff = role != Role::Client;
-    let admin = role == Role::Admin;
+    let Writer { staff, publishes } = writer;
     match (step, from) {
         (Submit, Draft) if staff => Some(Review),
-        (Publish, Draft | Review) if admin => Some(Published),
-        (Archive, Draft | Review | Published) if admin => Some(Archived),
+        (Publish, Draft | Review) if publishes => Some(Published),
+        (Archive, Draft | Review | Published) if publishes => Some(Archived),
         (Withdraw, Review) if staff => Some(Draft),
-        (Withdraw, Archived) if admin => Some(Draft),
+        (Withdraw, Archived) if publishes => Some(Draft),
         _ => None,
     }
 }
 
-/// The steps `role` may take from `from`, in order.
-pub fn steps(role: Role, from: ArticleState) -> Vec<ArticleStep> {
+/// The steps `writer` may take from `from`, in order.
+pub fn steps(writer: Writer, from: ArticleState) -> Vec<ArticleStep> {
     ArticleStep::ALL
         .into_iter()
-        .filter(|s| rule(*s, role, from).is_some())
+        .filter(|s| rule(*s, writer, from).is_some())
         .collect()
 }
 
@@ -186,23 +203,30 @@ mod tests {
     use ArticleStep::*;
 
     #[test]
-    fn only_admins_publish_and_archive() {
-        assert_eq!(rule(Submit, Role::Operator, Draft), Some(Review));
-        assert_eq!(rule(Publish, Role::Operator, Review), None);
-        assert_eq!(rule(Publish, Role::Admin, Review), Some(Published));
-        assert_eq!(rule(Publish, Role::Admin, Draft), Some(Published));
-        assert_eq!(rule(Archive, Role::Operator, Published), None);
-        assert_eq!(rule(Archive, Role::Admin, Published), Some(Archived));
-        assert_eq!(rule(Withdraw, Role::Operator, Review), Some(Draft));
-        assert_eq!(rule(Withdraw, Role::Operator, Archived), None);
-        assert_eq!(rule(Withdraw, Role::Admin, Archived), Some(Draft));
+    fn only_admins_and_those_they_grant_publish_and_archive() {
+        let operator = Writer::new(Role::Operator, false);
+        let granted = Writer::new(Role::Operator, true);
+        let admin = Writer::new(Role::Admin, false);
+        assert_eq!(rule(Submit, operator, Draft), Some(Review));
+        assert_eq!(rule(Publish, operator, Review), None);
+        assert_eq!(rule(Publish, granted, Review), Some(Published));
+        assert_eq!(rule(Publish, admin, Review), Some(Published));
+        assert_eq!(rule(Publish, admin, Draft), Some(Published));
+        assert_eq!(rule(Archive, operator, Published), None);
+        assert_eq!(rule(Archive, granted, Published), Some(Archived));
+        assert_eq!(rule(Archive, admin, Published), Some(Archived));
+        assert_eq!(rule(Withdraw, operator, Review), Some(Draft));
+        assert_eq!(rule(Withdraw, operator, Archived), None);
+        assert_eq!(rule(Withdraw, admin, Archived), Some(Draft));
+        // A client is never a writer, granted or not.
         for state in ArticleState::ALL {
-            assert!(steps(Role::Client, state).is_empty());
+            assert!(steps(Writer::new(Role::Client, true), state).is_empty());
             assert_eq!(ArticleState::parse(state.as_str()), Some(state));
         }
-        assert_eq!(steps(Role::Admin, Published), vec![Archive]);
-        assert_eq!(steps(Role::Operator, Published), vec![]);
-        assert_eq!(steps(Role::Operator, Draft), vec![Submit]);
+        assert_eq!(steps(admin, Published), vec![Archive]);
+        assert_eq!(steps(operator, Published), vec![]);
+        assert_eq!(steps(operator, Draft), vec![Submit]);
+        assert_eq!(steps(granted, Draft), vec![Submit, Publish, Archive]);
     }
 
     #[test]

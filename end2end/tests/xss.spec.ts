@@ -175,6 +175,50 @@ test('no payload in any text becomes markup in any app', async ({ browser }) => 
   await expect(operator.locator('ol.thread li').last()).toContainText('Ana <img src=x onerror=xss()> Perić');
   await clean(operator, 'a canned response sent');
 
+  // The knowledge base carries the corpus: a section, titles, bodies and tags of published
+  // articles, and a client's comment; every page that shows them, in every app.
+  const section = (await call(adminCtx, 'kb/save_section', { input: { id: null, parent_id: null,
+    name: payloads[5].slice(0, 80) } })).body.find((x: { name: string }) => x.name === payloads[5].slice(0, 80)).id;
+  const articles: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const chunk = payloads.slice(i * per, (i + 1) * per);
+    const saved = await call(adminCtx, 'kb/save', { input: { id: null, section_id: section, language: 'En',
+      translation_of: null, staff_only: false, title: `xss ${chunk[0]}`.slice(0, 200), body: chunk.join('\n\n'),
+      tags: chunk.slice(0, 5).map((p) => p.slice(0, 40)), seen: null } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const id = saved.body.summary.id;
+    expect((await call(adminCtx, 'kb/step', { input: { id, step: 'publish', version: 1 } })).status).toBe(200);
+    articles.push(id);
+  }
+  expect((await call(client.context(), 'kb/feedback', { input: { id: articles[0], helpful: false,
+    comment: payloads[6] } })).status).toBe(200);
+  await client.goto('/help');
+  await expect(client.locator('.help-section').first()).toBeVisible();
+  await clean(client, 'help');
+  await client.getByLabel('Search the help').fill('xss img onerror');
+  await expect(client.locator('.help-search li').first()).toBeVisible();
+  await clean(client, 'help search');
+  for (const id of articles) {
+    await client.goto(`/help/${id}`);
+    await expect(client.locator('.help-article .text')).toBeVisible();
+    await clean(client, `help article ${id}`);
+  }
+  await client.goto('/new');
+  await client.getByLabel('Subject').pressSequentially('xss onerror');
+  await client.locator('.suggestions button').first().click();
+  await expect(client.locator('.suggested .text')).toBeVisible();
+  await clean(client, 'suggestions');
+  for (const [page, path] of [[admin, '/admin/kb'], [admin, `/admin/kb/${articles[0]}`],
+    [operator, '/operator/kb'], [operator, `/operator/kb/${articles[1]}`]] as const) {
+    await page.goto(path);
+    await expect(page.locator('h1')).toBeVisible();
+    await page.waitForTimeout(300);
+    await clean(page, path);
+  }
+  await admin.goto('/admin/kb');
+  await expect(admin.locator('.kb-usage dl')).toBeVisible();
+  await clean(admin, 'knowledge base use');
+
   // The payloads are shown as the text they are.
   await client.goto(`/tickets/${ids[0]}`);
   await expect(client.locator('main')).toContainText('<img src=x onerror=xss()>');

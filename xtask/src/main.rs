@@ -25,6 +25,9 @@ cargo xtask <command>
   bench email [N] [--sqlite|--postgres]
                       N notifications (default 10000) to a local SMTP server: messages/s; then
                       paced ones, commit → handed to SMTP p50/p99
+  bench kb [N] [--sqlite|--postgres] [--samples N]
+                      N published articles (default 100000): the Help search and the suggestions
+                      beside a new ticket, p50/p99
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
   bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per
@@ -36,10 +39,11 @@ Each benchmark also writes target/bench/<name>.json (metric, value, unit, target
 ";
 
 /// Every benchmark, and the arguments of its small run.
-const BENCHES: [(&str, &[&str]); 7] = [
+const BENCHES: [(&str, &[&str]); 8] = [
     ("tickets", &["2000"]),
     ("stats", &["20000"]),
     ("email", &["1000"]),
+    ("kb", &["2000", "--samples", "100"]),
     ("assignment", &[]),
     ("memory", &[]),
     ("live", &["1000"]),

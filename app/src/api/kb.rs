@@ -100,3 +100,17 @@ endpoint! {
         crate::server::kb::usage::analytics(&caller.state, &query).await
     }
 }
+
+endpoint! {
+    /// The operators an admin let publish articles.
+    "kb/publishers" for Admin => pub async fn kb_publishers() -> Vec<i64> |caller| {
+        crate::server::kb::write::publishers(&caller.state).await
+    }
+}
+
+endpoint! {
+    /// Lets an operator publish and archive articles, or no longer; the operators who may.
+    "kb/set_publisher" for Admin => pub async fn set_publisher(operator_id: i64, allowed: bool) -> Vec<i64> |caller| {
+        crate::server::kb::write::set_publisher(&caller.state, caller.session()?, operator_id, allowed).await
+    }
+}

@@ -5,17 +5,19 @@
 //! portal's Help.
 
 use super::canned::put_in_reply;
+use crate::api::accounts::accounts_overview;
 use crate::api::kb::{
-    article_versions, kb_article, kb_articles, kb_search, kb_sections, kb_usage, link_article,
-    restore_article, save_article, save_section, step_article, ticket_articles,
+    article_versions, kb_article, kb_articles, kb_publishers, kb_search, kb_sections, kb_usage,
+    link_article, restore_article, save_article, save_section, set_publisher, step_article,
+    ticket_articles,
 };
 use crate::canned::escape_markdown;
 use crate::dto::limits::{ARTICLE_BODY_MAX, ARTICLE_TITLE_MAX, SECTION_MAX};
+use crate::dto::{Account, Bucket, KbAnalytics, Period, StatsFilter, StatsQuery};
 use crate::dto::{
     Article, ArticleInput, ArticleMove, ArticleSummary, ArticleVersion, LinkedArticle, Role,
     Section, SectionInput,
 };
-use crate::dto::{Bucket, KbAnalytics, Period, StatsFilter, StatsQuery};
 use crate::i18n::{Lang, Msg};
 use crate::kb::{diff, ArticleChange, ArticleState, ArticleStep, Diff};
 use crate::report::share;
@@ -188,8 +190,52 @@ pub fn KbPage() -> impl IntoView {
         </section>
         {(ui.app == Role::Admin).then(|| view! {
             <SectionsForm sections=sections/>
+            <Publishers/>
             <KbUsage/>
         })}
+    }
+}
+
+/// The operators an admin lets publish and archive articles (admins always may).
+#[component]
+fn Publishers() -> impl IntoView {
+    let operators = RwSignal::new(Vec::<Account>::new());
+    let granted = RwSignal::new(Vec::<i64>::new());
+    let call = FormCall::new();
+    call.run(accounts_overview(), move |list| {
+        operators.set(
+            list.accounts
+                .into_iter()
+                .filter(|a| a.role == Role::Operator && !a.disabled)
+                .collect(),
+        )
+    });
+    call.run(kb_publishers(), move |ids| granted.set(ids));
+    view! {
+        <section class="card kb-publishers" aria-labelledby="kb-publishers-title">
+            <h2 id="kb-publishers-title">{t(Msg::Publishers)}</h2>
+            <p class="hint">{t(Msg::PublishersHint)}</p>
+            <ul>
+                {move || operators.get().into_iter().map(|a| {
+                    let id = a.id;
+                    view! {
+                        <li>
+                            <label class="check">
+                                <input type="checkbox"
+                                    prop:checked=move || granted.with(|g| g.contains(&id))
+                                    disabled=move || call.busy()
+                                    on:change=move |ev| {
+                                        let allowed = event_target_checked(&ev);
+                                        call.run(set_publisher(id, allowed), move |ids| granted.set(ids));
+                                    }/>
+                                {a.full_name}
+                            </label>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <ErrorNote message=call.message()/>
+        </section>
     }
 }
 

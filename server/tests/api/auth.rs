@@ -63,6 +63,7 @@ pub fn sample_body(path: &str) -> Value {
         "/api/kb/link" => json!({"ticket_id": 999_999, "article_id": 999_999, "solved": false}),
         "/api/kb/for_ticket" => json!({"ticket_id": 999_999}),
         "/api/kb/analytics" => json!({"query": {"period": "today", "bucket": "day"}}),
+        "/api/kb/set_publisher" => json!({"operator_id": 999_999, "allowed": false}),
         "/api/categories/save" => json!({"input": {"id": null, "name": "Probe", "active": true}}),
         "/api/assignment/set_plan" => json!({"input": {"operator_id": 999_999, "capacity": 5,
             "skills": [], "hours": [], "days_off": []}}),

@@ -71,7 +71,7 @@ async fn all_a_client_sees(client: &Browser, ids: &[i64]) -> String {
 
 async fn clients_read_only_what_is_published_for_them(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (admin, client, operator, _) = desk(&app).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
 
     // Sections nest one level, names unique among siblings.
     let (status, sections) = admin
@@ -287,6 +287,38 @@ async fn clients_read_only_what_is_published_for_them(backend: Backend) {
     );
     assert!(found(&operator, "password", "En").await.is_empty());
     assert_eq!(operator.call("kb/article", json!({"id": id})).await.0, 200);
+
+    // An admin lets the operator publish and archive; taken back, they may not again.
+    let own = save(
+        &operator,
+        article(None, "Printer setup", "Plug it in.", "En", None),
+    )
+    .await;
+    let own_id = own["summary"]["id"].as_i64().unwrap();
+    assert_eq!(own["steps"], json!(["submit"]));
+    let grant = |allowed: bool| json!({"operator_id": operator_id, "allowed": allowed});
+    let (status, granted) = admin.call("kb/set_publisher", grant(true)).await;
+    assert_eq!((status, granted), (200, json!([operator_id])));
+    let (_, own) = operator.call("kb/article", json!({"id": own_id})).await;
+    assert_eq!(own["steps"], json!(["submit", "publish", "archive"]));
+    let (status, body) = step(&operator, own_id, "publish", 1).await;
+    assert_eq!(
+        (status, &body["summary"]["state"]),
+        (200, &json!("published"))
+    );
+    let (status, granted) = admin.call("kb/set_publisher", grant(false)).await;
+    assert_eq!((status, granted), (200, json!([])));
+    let (status, body) = step(&operator, own_id, "archive", 1).await;
+    assert_eq!((status, code(&body)), (409, "move_not_allowed"));
+    let client_id = client.id().await;
+    let (status, body) = admin
+        .call(
+            "kb/set_publisher",
+            json!({"operator_id": client_id, "allowed": true}),
+        )
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("operator")));
+    assert_eq!(admin.call("kb/publishers", json!({})).await.1, json!([]));
     app.stop().await;
 }
 

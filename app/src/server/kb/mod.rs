@@ -21,7 +21,7 @@ use super::access::{self, ArticleUse};
 use super::auth::Session;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::kb::ArticleState;
+use crate::kb::{ArticleState, Writer};
 use sqlx::AnyConnection;
 
 /// An article's row as the rules read it.
@@ -72,4 +72,15 @@ pub async fn article_row(conn: &mut AnyConnection, id: i64) -> Result<ArticleRow
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// The caller as a writer of articles: staff write; admins publish, and so do the operators an
+/// admin granted it (`kb_publishers`).
+pub async fn writer(conn: &mut AnyConnection, session: &Session) -> Result<Writer, AppError> {
+    let granted: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM kb_publishers WHERE user_id = $1")
+            .bind(session.user.id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(Writer::new(session.user.role()?, granted.is_some()))
 }

@@ -2,7 +2,7 @@
 //! published text of those meant for them; staff: every article's latest version), one article
 //! with its translations, steps and history, and its versions.
 
-use super::{article_row, usage};
+use super::{article_row, usage, writer};
 use crate::dto::{Article, ArticleEvent, ArticleSummary, ArticleVersion, Role, Section};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -190,7 +190,10 @@ pub async fn view(
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        (steps(session.user.role()?, row.state()?), history)
+        (
+            steps(writer(&mut conn, session).await?, row.state()?),
+            history,
+        )
     };
     let mut summary = ArticleSummary {
         id: row.id,

@@ -1,10 +1,11 @@
 //! Writing the knowledge base: sections (admins), a new version of an article (staff; always a
-//! draft, readers keep the published one), an older version restored as a new one, and the
-//! workflow's steps (`kb::rule`: admins publish and archive). Each change and its history row
+//! draft, readers keep the published one), an older version restored as a new one, the
+//! workflow's steps (`kb::rule`: admins publish and archive, and the operators they grant it —
+//! `set_publisher`). Each change and its history row
 //! commit together, through the one writer; a change made against a version that is no longer
 //! the latest is refused (`Stale`) and changes nothing.
 
-use super::{article_row, read, search, ArticleRow};
+use super::{article_row, read, search, writer, ArticleRow};
 use crate::dto::limits::{ARTICLE_BODY_MAX, ARTICLE_TITLE_MAX, SECTION_MAX, TAGS_MAX, TAG_MAX};
 use crate::dto::{Article, ArticleInput, ArticleMove, Section, SectionInput};
 use crate::error::{AppError, Field, Problem};
@@ -341,7 +342,9 @@ pub async fn step(
     mv: &ArticleMove,
 ) -> Result<Article, AppError> {
     may_write(session)?;
-    let role = session.user.role()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let writer = writer(&mut conn, session).await?;
+    drop(conn);
     let me = session.user.id;
     let now = state.clock.now_ms();
     let (id, step, seen) = (mv.id, mv.step, mv.version);
@@ -350,7 +353,7 @@ pub async fn step(
         .write(move |conn| {
             Box::pin(async move {
                 let row = latest(conn, id, seen).await?;
-                let to = rule(step, role, row.state()?).ok_or(AppError::MoveNotAllowed)?;
+                let to = rule(step, writer, row.state()?).ok_or(AppError::MoveNotAllowed)?;
                 let published = match step {
                     ArticleStep::Publish => Some(row.version),
                     ArticleStep::Archive => None,
@@ -382,4 +385,56 @@ pub async fn step(
 /// Whether the caller may write articles (`access::article`: staff).
 fn may_write(session: &Session) -> Result<(), AppError> {
     crate::server::access::article(session, false, false, ArticleUse::Write)
+}
+
+/// The operators an admin let publish.
+pub async fn publishers(state: &AppState) -> Result<Vec<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT user_id FROM kb_publishers ORDER BY user_id")
+            .fetch_all(&state.db.pool)
+            .await?,
+    )
+}
+
+/// An admin lets an operator publish and archive articles, or no longer; the operators who may.
+pub async fn set_publisher(
+    state: &AppState,
+    session: &Session,
+    operator: i64,
+    allowed: bool,
+) -> Result<Vec<i64>, AppError> {
+    let (admin, at) = (session.user.id, state.clock.now_ms());
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let role: Option<String> =
+                    sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+                        .bind(operator)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                if role.as_deref() != Some(crate::dto::Role::Operator.as_str()) {
+                    return Err(AppError::invalid(Field::Operator, Problem::Malformed));
+                }
+                if allowed {
+                    sqlx::query(
+                        "INSERT INTO kb_publishers (user_id, granted_by, granted_at) \
+                         VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING",
+                    )
+                    .bind(operator)
+                    .bind(admin)
+                    .bind(at)
+                    .execute(&mut *conn)
+                    .await?;
+                } else {
+                    sqlx::query("DELETE FROM kb_publishers WHERE user_id = $1")
+                        .bind(operator)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    publishers(state).await
 }
