@@ -58,7 +58,7 @@ fn vocabulary() -> Vec<String> {
 }
 
 /// The `k`-th word drawn for `seed`: common words often, rare ones seldom (Zipf-like).
-fn word<'a>(words: &'a [String], seed: u64, k: u64) -> &'a str {
+fn word(words: &[String], seed: u64, k: u64) -> &str {
     let r = (mix(seed.wrapping_mul(1_000_003).wrapping_add(k)) % 1_000_000) as f64 / 1_000_000.0;
     &words[((r * r * r) * words.len() as f64) as usize]
 }
@@ -149,6 +149,17 @@ async fn bench(report: &mut Report, backend: Backend, n: usize, samples: usize) 
     let words = vocabulary();
     let opened = Opened::open(backend).await;
     seed(&opened.state, n, &words).await;
+    // The figures are only as good as the seed: every article is there, findable.
+    let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM kb_search")
+        .fetch_one(&opened.state.db.pool)
+        .await
+        .unwrap();
+    report.record(
+        &format!("{scope} · articles indexed"),
+        indexed as f64,
+        "articles",
+        Target::AtLeast(n as f64),
+    );
     let account = accounts::create(
         &opened.state,
         &NewAccount {
