@@ -87,13 +87,11 @@ pub async fn search(
     let staff = session.user.role()? != crate::dto::Role::Client;
     let found = kb_match(state.db.backend, &words);
     let sql = format!(
-        "{SUMMARY} FROM {from} JOIN kb_versions v ON v.article_id = a.id \
-         AND v.version = a.published_version \
-         WHERE {condition} AND ($2 = 1 OR a.staff_only = 0) \
-         ORDER BY CASE WHEN a.language = $3 THEN 0 ELSE 1 END, {rank}, a.id LIMIT {HITS}",
-        from = found.from,
-        condition = found.condition,
-        rank = found.rank,
+        "{SUMMARY} FROM ({candidates}) c JOIN kb_articles a ON a.id = c.article_id \
+         JOIN kb_versions v ON v.article_id = a.id AND v.version = a.published_version \
+         WHERE ($2 = 1 OR a.staff_only = 0) \
+         ORDER BY CASE WHEN a.language = $3 THEN 0 ELSE 1 END, c.score, a.id LIMIT {HITS}",
+        candidates = found.candidates,
     );
     let rows = sqlx::query_as(&sql)
         .bind(found.query)
