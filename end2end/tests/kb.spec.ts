@@ -127,4 +127,17 @@ test('an article is written, published, revised and found by a client', async ({
   const about = client.locator('section', { hasText: 'Articles about this ticket' });
   await about.getByRole('link', { name: 'Resetting a forgotten passphrase' }).click();
   await expect(client.locator('.help-article h1')).toHaveText('Resetting a forgotten passphrase');
+
+  // The admin lets the operator publish: their draft then has a Publish button of its own.
+  await admin.goto('/admin/kb');
+  const publishers = admin.locator('.kb-publishers');
+  await publishers.getByLabel('Selma Kapić').check();
+  await expect(publishers.getByLabel('Selma Kapić')).toBeChecked();
+  await accessible(admin, 'who may publish');
+  await operator.goto('/operator/kb/new');
+  await operator.getByLabel('Title').fill('Printing from home');
+  await operator.getByLabel('Text').fill('Connect to the VPN first.');
+  await operator.getByRole('button', { name: 'Save as a new version' }).click();
+  await operator.locator('.kb-standing').getByRole('button', { name: 'Publish' }).click();
+  await expect(operator.locator('.kb-standing .badge')).toHaveText('published');
 });

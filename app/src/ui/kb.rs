@@ -410,14 +410,25 @@ impl Fields {
 pub fn KbArticlePage(id: Option<i64>) -> impl IntoView {
     let ui = use_ui();
     let article = RwSignal::new(None::<Article>);
-    let sections = RwSignal::new(Vec::<Section>::new());
-    let others = RwSignal::new(Vec::<ArticleSummary>::new());
-    let fields = Fields::new(ui.lang.get_untracked());
-    let load = FormCall::new();
-    load.run(kb_sections(), move |list| sections.set(list));
-    load.run(kb_articles(), move |list| {
-        others.set(list.into_iter().filter(|a| Some(a.id) != id).collect())
+    let Library {
+        articles,
+        sections,
+        load,
+    } = Library::load();
+    // The articles this one may translate: every other.
+    let others = Signal::derive(move || {
+        articles.with(|list| {
+            list.iter()
+                .flatten()
+                .filter(|a| Some(a.id) != id)
+                .map(|a| {
+                    let name = format!("{} ({})", a.title, a.language.native_name());
+                    (a.id.to_string(), name)
+                })
+                .collect()
+        })
     });
+    let fields = Fields::new(ui.lang.get_untracked());
     if let Some(id) = id {
         load.run(kb_article(id, None), move |a| {
             fields.show(&a);
@@ -466,7 +477,7 @@ pub fn KbArticlePage(id: Option<i64>) -> impl IntoView {
                     current=Signal::derive(move || fields.language.get().code().to_string())
                     on_pick=move |v| fields.language.set(Lang::from_tag(&v).unwrap_or_default())/>
                 <Select id="article-translation" label=Msg::TranslationOf blank=Msg::NoTranslation
-                    options=id_options(others, |a| Some((a.id, format!("{} ({})", a.title, a.language.native_name()))))
+                    options=others
                     current=Signal::derive(move || fields.translation_of.get().map(|s| s.to_string()).unwrap_or_default())
                     on_pick=move |v| fields.translation_of.set(v.parse().ok())/>
             </div>
