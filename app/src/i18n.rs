@@ -511,6 +511,9 @@ messages! {
     TranslationOf => "Translation of", "Prijevod članka";
     NoTranslation => "None", "Nijednog";
     TagsHint => "Separated by commas.", "Odvojene zarezima.";
+    ArticleFiles => "Add a picture or file", "Dodavanje slike ili datoteke";
+    ArticleFilesHint => "A picture appears in the text where the cursor is, another file as a link to download it. Readers see them once the version is published.", "Slika se pojavljuje u tekstu na mjestu kursora, a druga datoteka kao link za preuzimanje. Čitaoci ih vide kad se verzija objavi.";
+    AsReadersSee => "As readers will see this version", "Kako će čitaoci vidjeti ovu verziju";
     SaveMakesDraft => "Saving makes a new version, a draft: readers keep the published version until this one is published.", "Čuvanje pravi novu verziju, nacrt: čitaoci vide objavljenu verziju dok se ova ne objavi.";
     SaveVersion => "Save as a new version", "Sačuvaj kao novu verziju";
     Version => "Version", "Verzija";

@@ -1,7 +1,7 @@
 //! The knowledge base's rules both sides need, pure: an article's states and the steps between
 //! them (`rule` — the server enforces it, the staff apps offer only what it allows; admins
-//! publish, and the operators they grant it), tags as kept, and the line-by-line comparison of
-//! two versions.
+//! publish, and the operators they grant it), tags as kept, the files an article's text shows,
+//! and the line-by-line comparison of two versions.
 
 use crate::roles::Role;
 use serde::{Deserialize, Serialize};
@@ -152,6 +152,37 @@ pub fn tags(given: &[String]) -> Vec<String> {
     kept
 }
 
+/// Where a file is fetched from; an article's text refers to its pictures and files so.
+pub const FILE_PATH: &str = "/api/attachments/";
+
+/// The files `body` refers to (`/api/attachments/<id>`, as a picture or a link), each once, in
+/// order of first mention.
+pub fn files(body: &str) -> Vec<i64> {
+    let mut found = Vec::new();
+    for (at, _) in body.match_indices(FILE_PATH) {
+        let rest = &body[at + FILE_PATH.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let ends = rest[digits..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if let (true, Ok(id)) = (digits > 0 && ends, rest[..digits].parse::<i64>()) {
+            if !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    found
+}
+
+/// The Markdown that shows an uploaded file in an article: a picture for an image, else a link
+/// that downloads it; its name as written.
+pub fn file_markdown(name: &str, id: i64, image: bool) -> String {
+    let name = crate::canned::escape_markdown(name);
+    let bang = if image { "!" } else { "" };
+    format!("{bang}[{name}]({FILE_PATH}{id})")
+}
+
 /// One line of a comparison between two versions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Diff<'a> {
@@ -198,6 +229,23 @@ pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Diff<'a>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_article_refers_to_its_files_by_path() {
+        let body = "![plan](/api/attachments/12) see [form](/api/attachments/7) and \
+                    ![again](/api/attachments/12); not /api/attachments/9x, /api/attachments/, \
+                    /files/3 nor /api/attachments/99999999999999999999";
+        assert_eq!(super::files(body), vec![12, 7]);
+        assert_eq!(super::files("end: /api/attachments/5"), vec![5]);
+        assert_eq!(
+            super::file_markdown("a [b].png", 3, true),
+            "![a \\[b\\].png](/api/attachments/3)"
+        );
+        assert_eq!(
+            super::file_markdown("f.pdf", 4, false),
+            "[f.pdf](/api/attachments/4)"
+        );
+    }
+
     use super::*;
     use ArticleState::*;
     use ArticleStep::*;

@@ -1,11 +1,22 @@
-// The knowledge base through the real apps: the admin adds a section, writes an article and
-// publishes it; an operator saves a new version (a draft), compares it with the published one
+// The knowledge base through the real apps: the admin adds a section, writes an article with a
+// picture and publishes it; an operator saves a new version (a draft), compares it with the published one
 // and restores it; the client finds the published text in Help by searching as they type, and
 // never the draft. A client typing a new ticket's subject is offered the article, opens and
 // rates it, and leaves: one deflection. An operator links the article that solved a ticket,
 // which its client then sees. axe on every new page.
 import { test, expect } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
+import type { Locator } from '@playwright/test';
+
+// A real 1×1 picture.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/** Whether a picture was fetched and drawn (a refused or broken one has no width). */
+async function shown(img: Locator): Promise<boolean> {
+  await expect(img).toBeVisible();
+  await expect.poll(() => img.evaluate((e: HTMLImageElement) => e.complete)).toBe(true);
+  return img.evaluate((e: HTMLImageElement) => e.naturalWidth > 0);
+}
 
 test('an article is written, published, revised and found by a client', async ({ browser }) => {
   const adminCtx = await adminContext(browser);
@@ -24,9 +35,15 @@ test('an article is written, published, revised and found by a client', async ({
   await admin.getByLabel('Title').fill('Resetting a forgotten passphrase');
   await admin.locator('#article-section').selectOption({ label: 'Getting started' });
   await admin.getByLabel('Tags').fill('Password, sign-in');
-  await admin.getByLabel('Text').fill('Open **Settings**, then *Security*.\nChoose Reset and follow the e-mail.');
+  await admin.getByLabel('Text').fill('Open **Settings**, then *Security*.\nChoose Reset and follow the e-mail.\n\n');
+  // A picture goes into the text where the caret is.
+  await admin.getByLabel('Add a picture or file').setInputFiles({ name: 'reset-screen.png',
+    mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+  await expect(admin.getByLabel('Text')).toHaveValue(/e-mail\.\n\n!\[reset-screen\.png\]\(\/api\/attachments\/\d+\)$/);
   await admin.getByRole('button', { name: 'Save as a new version' }).click();
   await expect(admin).toHaveURL(/\/admin\/kb\/\d+$/);
+  expect(await shown(admin.locator('section', { hasText: 'As readers will see this version' })
+    .getByRole('img', { name: 'reset-screen.png' }))).toBe(true);
   const standing = admin.locator('.kb-standing');
   await expect(standing).toContainText('draft');
   await expect(standing).toContainText('not published');
@@ -49,7 +66,7 @@ test('an article is written, published, revised and found by a client', async ({
   await expect(mine.getByRole('button', { name: 'Publish' })).toHaveCount(0);
   await operator.locator('summary', { hasText: 'Versions' }).click();
   await operator.getByRole('button', { name: 'Compare with the latest' }).click();
-  await expect(operator.locator('ol.diff li.removed')).toContainText('Choose Reset and follow the e-mail.');
+  await expect(operator.locator('ol.diff li.removed', { hasText: 'Choose Reset and follow the e-mail.' })).toBeVisible();
   await expect(operator.locator('ol.diff li.added')).toContainText('UNREVIEWED DRAFT');
   await accessible(operator, 'versions compared');
 
@@ -70,6 +87,7 @@ test('an article is written, published, revised and found by a client', async ({
   await expect(client.locator('.help-article .text strong')).toHaveText('Settings');
   await expect(client.locator('.help-article')).toContainText('follow the e-mail');
   await expect(client.locator('main')).not.toContainText('UNREVIEWED');
+  expect(await shown(client.locator('.help-article').getByRole('img', { name: 'reset-screen.png' }))).toBe(true);
   await accessible(client, 'a help article');
 
   // The operator restores version 1 as version 3; the history names who did what.

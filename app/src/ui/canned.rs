@@ -163,17 +163,28 @@ pub fn CannedPage() -> impl IntoView {
     }
 }
 
+/// The text box `id`, once on the page.
+fn text_box(id: &str) -> Option<HtmlTextAreaElement> {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+}
+
 /// The composer's text box, once on the page.
 fn reply_box() -> Option<HtmlTextAreaElement> {
-    document()
-        .get_element_by_id(REPLY)
-        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+    text_box(REPLY)
 }
 
 /// Puts `text` into the composer's text box where the caret is — in place of the `/shortcut`
 /// being typed there when `replace_typed` —, the caret after it.
 pub(super) fn put_in_reply(body: RwSignal<String>, text: &str, replace_typed: bool) {
-    let Some(reply) = reply_box() else { return };
+    put_at_caret(REPLY, body, text, replace_typed);
+}
+
+/// Puts `text` into the text box `id` (whose text is `body`) where the caret is — in place of
+/// the `/shortcut` being typed there when `replace_typed` —, the caret after it.
+pub(super) fn put_at_caret(id: &str, body: RwSignal<String>, text: &str, replace_typed: bool) {
+    let Some(reply) = text_box(id) else { return };
     let value = reply.value();
     let caret = reply.selection_start().ok().flatten().unwrap_or(0) as usize;
     let range = slash_word(&value, caret)

@@ -13,11 +13,11 @@ use leptos::prelude::*;
 pub type Uploading = (String, Option<u32>);
 
 /// Uploads the files one after another, the first of `uploading` being the one under way: its
-/// bar moves as it is sent, and once stored it leaves the bars and joins `files`.
+/// bar moves as it is sent, and once stored it leaves the bars and goes to `stored`.
 async fn upload_all(
     picked: Vec<web_sys::File>,
-    files: RwSignal<Vec<Attachment>>,
     uploading: RwSignal<Vec<Uploading>>,
+    stored: impl Fn(Attachment),
 ) -> Result<(), AppError> {
     for file in picked {
         let url = format!(
@@ -26,11 +26,11 @@ async fn upload_all(
             super::fresh_key()
         );
         let moved = move |p| uploading.update(|u| u.iter_mut().take(1).for_each(|f| f.1 = Some(p)));
-        let stored: Attachment = client::decode(&client::upload(&url, &file, moved).await?)?;
+        let file: Attachment = client::decode(&client::upload(&url, &file, moved).await?)?;
         uploading.update(|u| {
             u.remove(0);
         });
-        files.update(|f| f.push(stored));
+        stored(file);
     }
     Ok(())
 }
@@ -54,6 +54,16 @@ pub fn add_files(
     uploading: RwSignal<Vec<Uploading>>,
     call: FormCall,
 ) {
+    upload_files(list, uploading, call, move |a| files.update(|f| f.push(a)));
+}
+
+/// Uploads the files of `list` at once, as `add_files` does; each one stored goes to `stored`.
+pub fn upload_files(
+    list: Option<web_sys::FileList>,
+    uploading: RwSignal<Vec<Uploading>>,
+    call: FormCall,
+    stored: impl Fn(Attachment) + 'static,
+) {
     let picked: Vec<web_sys::File> = list
         .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
         .unwrap_or_default();
@@ -62,7 +72,7 @@ pub fn add_files(
     }
     uploading.set(picked.iter().map(|f| (f.name(), None)).collect());
     let task = async move {
-        let done = upload_all(picked, files, uploading).await;
+        let done = upload_all(picked, uploading, stored).await;
         // A refused file stops the rest: the form shows why, and no bar stays behind.
         uploading.set(Vec::new());
         done
@@ -103,11 +113,7 @@ pub fn FilePicker(
             <input type="file" id=id multiple aria-describedby=hint_id.clone() on:change=chosen/>
             <p class="hint" id=hint_id>{t(Msg::AttachHint)}</p>
             <ul class="files" aria-live="polite">
-                {move || uploading.get().into_iter().map(|(name, sent)| view! {
-                    <li class="uploading">{name} " "
-                        <progress max="100" value=sent.map(|p| p.to_string()) aria-label=t(Msg::Uploading)></progress>
-                    </li>
-                }).collect_view()}
+                <UnderWay uploading/>
                 {move || files.get().into_iter().map(|a| {
                     let id = a.id;
                     view! {
@@ -121,6 +127,24 @@ pub fn FilePicker(
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// The files under way, each with a bar that fills as it is sent.
+#[component]
+pub fn UnderWay(uploading: RwSignal<Vec<Uploading>>) -> impl IntoView {
+    move || {
+        uploading
+            .get()
+            .into_iter()
+            .map(|(name, sent)| {
+                view! {
+                    <li class="uploading">{name} " "
+                        <progress max="100" value=sent.map(|p| p.to_string()) aria-label=t(Msg::Uploading)></progress>
+                    </li>
+                }
+            })
+            .collect_view()
     }
 }
 

@@ -4,7 +4,8 @@
 //! restored) and the history. Only the staff apps reference it; clients read articles in the
 //! portal's Help.
 
-use super::canned::put_in_reply;
+use super::canned::{put_at_caret, put_in_reply};
+use super::files::{upload_files, UnderWay};
 use crate::api::accounts::accounts_overview;
 use crate::api::kb::{
     article_versions, kb_article, kb_articles, kb_publishers, kb_search, kb_sections, kb_usage,
@@ -19,7 +20,7 @@ use crate::dto::{
     Section, SectionInput,
 };
 use crate::i18n::{Lang, Msg};
-use crate::kb::{diff, ArticleChange, ArticleState, ArticleStep, Diff};
+use crate::kb::{diff, file_markdown, ArticleChange, ArticleState, ArticleStep, Diff};
 use crate::report::share;
 use crate::ui::{
     follow, id_options, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextArea,
@@ -482,7 +483,8 @@ pub fn KbArticlePage(id: Option<i64>) -> impl IntoView {
                     on_pick=move |v| fields.translation_of.set(v.parse().ok())/>
             </div>
             <TextField id="article-tags" label=Msg::Tags value=fields.tags hint=Msg::TagsHint/>
-            <TextArea id="article-body" label=Msg::Text value=fields.body required=true maxlength=ARTICLE_BODY_MAX/>
+            <TextArea id=BODY label=Msg::Text value=fields.body required=true maxlength=ARTICLE_BODY_MAX/>
+            <ArticleFiles body=fields.body/>
             <label class="check">
                 <input type="checkbox" id="article-staff-only" bind:checked=fields.staff_only/>
                 {t(Msg::StaffOnly)}
@@ -492,12 +494,45 @@ pub fn KbArticlePage(id: Option<i64>) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || save.busy()>{t(Msg::SaveVersion)}</button>
         </form>
         {move || article.get().map(|a| view! {
+            <section class="card" aria-labelledby="as-readers-see">
+                <h2 id="as-readers-see">{t(Msg::AsReadersSee)}</h2>
+                <div class="text" inner_html=a.html.clone()></div>
+            </section>
             <Versions article=a.clone() on_change=move |a: Article| {
                 fields.show(&a);
                 article.set(Some(a));
             }/>
             <ArticleHistory article=a/>
         })}
+    }
+}
+
+/// The article's text box.
+const BODY: &str = "article-body";
+
+/// Pictures and files for an article: each one chosen is uploaded at once and put into the text
+/// where the caret is — a picture where it should appear, another file as a link to download
+/// it. Saving the text makes them the article's.
+#[component]
+fn ArticleFiles(body: RwSignal<String>) -> impl IntoView {
+    let call = FormCall::new();
+    let uploading = RwSignal::new(Vec::new());
+    let chosen = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        upload_files(input.files(), uploading, call, move |a| {
+            let image = a.media_type.starts_with("image/");
+            put_at_caret(BODY, body, &file_markdown(&a.name, a.id, image), false);
+        });
+        input.set_value("");
+    };
+    view! {
+        <div class="field">
+            <label for="article-file">{t(Msg::ArticleFiles)}</label>
+            <input type="file" id="article-file" multiple aria-describedby="article-file-hint" on:change=chosen/>
+            <p class="hint" id="article-file-hint">{t(Msg::ArticleFilesHint)}</p>
+            <ul class="files" aria-live="polite"><UnderWay uploading/></ul>
+            <ErrorNote message=call.message()/>
+        </div>
     }
 }
 

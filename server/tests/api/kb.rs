@@ -2,9 +2,10 @@
 //! (never a draft, a newer unpublished version, an archived or a staff-only article: not in
 //! lists, search nor by id — marker strings); versions are kept, compared and restored, each
 //! change a history row with its actor; only admins publish; search ranks a title hit before a
-//! body hit, ignores diacritics and case, and prefers the reader's language.
+//! body hit, ignores diacritics and case, and prefers the reader's language; an article's
+//! pictures reach a client only while a published version shows them, and are never swept.
 
-use crate::common::{code, desk, Backend, Browser, TestApp};
+use crate::common::{code, desk, new_ticket, Backend, Browser, TestApp};
 use serde_json::{json, Value};
 
 fn article(id: Option<i64>, title: &str, body: &str, lang: &str, seen: Option<i64>) -> Value {
@@ -568,8 +569,120 @@ async fn reading_answers_searches_deflections_and_links_are_counted(backend: Bac
     app.stop().await;
 }
 
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-a-picture";
+
+/// The statuses of downloading `files`, in order.
+async fn fetches(who: &Browser, files: &[i64]) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for file in files {
+        statuses.push(who.download(*file).await.0);
+    }
+    statuses
+}
+
+async fn pictures_reach_readers_only_once_published(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, _) = desk(&app).await;
+    let plan = operator.upload_ok("plan.png", PNG).await;
+    let clients_own = client.upload_ok("mine.png", PNG).await;
+    let mut ticket = new_ticket("With a file", "k1");
+    let on_ticket = client.upload_ok("ticket.png", PNG).await;
+    ticket["input"]["attachments"] = json!([on_ticket]);
+    let (status, body) = client.call("tickets/create", ticket).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Saved in a draft, the picture is the article's: staff see it, a client does not.
+    let body = format!("Where it is:\n\n![the plan](/api/attachments/{plan})");
+    let a = save(&operator, article(None, "Floor plan", &body, "En", None)).await;
+    let id = a["summary"]["id"].as_i64().unwrap();
+    let picture = format!("<img src=\"/api/attachments/{plan}\" alt=\"the plan\">");
+    assert!(a["html"].as_str().unwrap().contains(&picture), "{a}");
+    assert_eq!(fetches(&operator, &[plan]).await, [200]);
+    assert_eq!(fetches(&admin, &[plan]).await, [200]);
+    assert_eq!(fetches(&client, &[plan]).await, [404]);
+
+    // Published, the client reads it with its picture.
+    publish(&admin, id, 1).await;
+    let (status, read) = client.call("kb/article", json!({"id": id})).await;
+    assert_eq!(status, 200, "{read}");
+    assert!(read["html"].as_str().unwrap().contains(&picture), "{read}");
+    let (status, headers, bytes) = client.download(plan).await;
+    assert_eq!(
+        (status, &headers["content-type"], &bytes[..]),
+        (200, &"image/png".parse().unwrap(), PNG)
+    );
+
+    // A picture added in a newer draft stays hidden until that version is published.
+    let extra = operator.upload_ok("extra.png", PNG).await;
+    let body2 = format!("{body}\n\n![more](/api/attachments/{extra})");
+    save(
+        &operator,
+        article(Some(id), "Floor plan", &body2, "En", Some(1)),
+    )
+    .await;
+    assert_eq!(fetches(&client, &[plan, extra]).await, [200, 404]);
+
+    // Only one's own pending uploads join an article: another person's, a ticket's file or a
+    // file that does not exist are refused, and the article is unchanged.
+    for stranger in [clients_own, on_ticket, 999_999] {
+        let text = format!("![x](/api/attachments/{stranger})");
+        let (status, refused) = operator
+            .call(
+                "kb/save",
+                article(Some(id), "Floor plan", &text, "En", Some(2)),
+            )
+            .await;
+        assert_eq!(
+            (status, &refused["field"], &refused["problem"]),
+            (422, &json!("attachment"), &json!("malformed")),
+            "{stranger}"
+        );
+    }
+    let (_, latest) = operator.call("kb/article", json!({"id": id})).await;
+    assert_eq!(latest["summary"]["version"], 2);
+    // An article's picture is not a pending upload any more: no ticket can take it.
+    let mut ticket = new_ticket("Taking a picture", "k2");
+    ticket["input"]["attachments"] = json!([plan]);
+    let (status, _) = operator.call("tickets/create", ticket).await;
+    assert_ne!(status, 200);
+
+    // An older version restored shows its pictures again; and an article's files are never
+    // swept as abandoned, while a pending upload is.
+    let (status, restored) = operator
+        .call("kb/restore", json!({"id": id, "version": 1, "seen": 2}))
+        .await;
+    assert_eq!(status, 200, "{restored}");
+    assert!(restored["html"].as_str().unwrap().contains(&picture));
+    app.state
+        .clock
+        .advance_ms(app::server::attachments::PENDING_FOR_MS + 1);
+    assert_eq!(
+        app::server::attachments::sweep(&app.state).await.unwrap(),
+        1
+    );
+    // (A day later, everyone signs in again.)
+    admin
+        .sign_in_ok("admin", crate::common::ADMIN_PASSWORD, "admin")
+        .await;
+    client
+        .sign_in_ok("ana.kovac", crate::common::USER_PASSWORD, "client")
+        .await;
+    assert_eq!(fetches(&admin, &[plan, extra]).await, [200, 200]);
+    assert_eq!(
+        fetches(&client, &[plan, extra, clients_own]).await,
+        [200, 404, 404]
+    );
+
+    // Archived, the article shows nothing to clients.
+    let (status, body) = step(&admin, id, "archive", 3).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(fetches(&client, &[plan]).await, [404]);
+    app.stop().await;
+}
+
 on_both_databases!(
     clients_read_only_what_is_published_for_them,
     search_ranks_titles_first_ignores_marks_and_prefers_the_readers_language,
-    reading_answers_searches_deflections_and_links_are_counted
+    reading_answers_searches_deflections_and_links_are_counted,
+    pictures_reach_readers_only_once_published
 );

@@ -34,7 +34,8 @@ pub async fn claim(
     for id in ids {
         let name: Option<String> = sqlx::query_scalar(
             "UPDATE attachments SET ticket_id = $1, message_id = $2, internal = $3 \
-             WHERE id = $4 AND uploader_id = $5 AND ticket_id IS NULL RETURNING name",
+             WHERE id = $4 AND uploader_id = $5 AND ticket_id IS NULL AND article_id IS NULL \
+             RETURNING name",
         )
         .bind(ticket_id)
         .bind(message_id)

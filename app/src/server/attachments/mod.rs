@@ -1,4 +1,4 @@
-//! Attachments: files on a ticket's thread.
+//! Attachments: files on a ticket's thread, and pictures and files in knowledge-base articles.
 //!
 //! **Upload** (`POST /api/attachments?name=<file name>`, the file as the raw request body). The
 //! caller is checked first (signed in, password replaced), then the declared length: an
@@ -12,10 +12,12 @@
 //!
 //! The row starts **pending**: it belongs to its uploader and no ticket. A ticket creation, a
 //! message or a move claims it (`claim`) in its own transaction, which writes the history row
-//! too; from then on it is part of the ticket (an internal note's files are internal).
+//! too; from then on it is part of the ticket (an internal note's files are internal). Or an
+//! article's saved text refers to it and it becomes the article's (`kb::files`).
 //!
 //! **Download** (`GET /api/attachments/<id>`): for whoever may see the ticket (`access::ticket`;
-//! internal ones for staff only), or for the uploader while pending; anyone else gets `404`.
+//! internal ones for staff only), for whoever may read an article's version that shows it
+//! (`kb::files::may_fetch`), or for the uploader while pending; anyone else gets `404`.
 //! Always `Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`, and a sandbox
 //! CSP, so no file is ever rendered as a page of this origin.
 //!

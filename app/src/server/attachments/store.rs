@@ -6,6 +6,7 @@ use crate::dto::Attachment;
 use crate::error::{AppError, Field, Problem};
 use crate::server::access::{self, TicketRole};
 use crate::server::auth::Session;
+use crate::server::kb;
 use crate::server::replay::{self, Replay};
 use crate::server::ticket::ticket_row;
 use crate::server::AppState;
@@ -166,6 +167,7 @@ where
 struct FileRow {
     uploader_id: i64,
     ticket_id: Option<i64>,
+    article_id: Option<i64>,
     name: String,
     media_type: String,
     size: i64,
@@ -182,20 +184,22 @@ pub struct Download {
 }
 
 /// The attachment `id` for `caller`: for whoever may see its ticket (internal ones for staff
-/// only), or for its uploader while pending; `NotFound` for anyone else.
+/// only), a file of an article for whoever may read a version showing it (`kb::files`), or for
+/// its uploader while pending; `NotFound` for anyone else.
 pub async fn open(state: &AppState, caller: &Session, id: i64) -> Result<Download, AppError> {
     let row: FileRow = sqlx::query_as(
-        "SELECT uploader_id, ticket_id, name, media_type, size, storage_name, internal \
-         FROM attachments WHERE id = $1",
+        "SELECT uploader_id, ticket_id, article_id, name, media_type, size, storage_name, \
+         internal FROM attachments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&state.db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    match row.ticket_id {
-        None if row.uploader_id != caller.user.id => return Err(AppError::NotFound),
-        None => {}
-        Some(ticket_id) => {
+    match (row.ticket_id, row.article_id) {
+        (None, None) if row.uploader_id != caller.user.id => return Err(AppError::NotFound),
+        (None, None) => {}
+        (None, Some(article)) => kb::files::may_fetch(state, caller, article, id).await?,
+        (Some(ticket_id), _) => {
             let ticket = ticket_row(state, ticket_id).await?;
             let seen_as = access::ticket(caller, &ticket)?;
             if seen_as == TicketRole::Client && row.internal != 0 {
@@ -222,17 +226,20 @@ pub const PENDING_FOR_MS: i64 = 24 * 3_600_000;
 pub async fn sweep(state: &AppState) -> Result<usize, AppError> {
     let cutoff = state.clock.now_ms() - PENDING_FOR_MS;
     let stale: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, storage_name FROM attachments WHERE ticket_id IS NULL AND created_at < $1",
+        "SELECT id, storage_name FROM attachments WHERE ticket_id IS NULL \
+         AND article_id IS NULL AND created_at < $1",
     )
     .bind(cutoff)
     .fetch_all(&state.db.pool)
     .await?;
     let mut swept = 0;
     for (id, storage_name) in stale {
-        let deleted = sqlx::query("DELETE FROM attachments WHERE id = $1 AND ticket_id IS NULL")
-            .bind(id)
-            .execute(&state.db.pool)
-            .await?;
+        let deleted = sqlx::query(
+            "DELETE FROM attachments WHERE id = $1 AND ticket_id IS NULL AND article_id IS NULL",
+        )
+        .bind(id)
+        .execute(&state.db.pool)
+        .await?;
         if deleted.rows_affected() == 1 {
             let _ = tokio::fs::remove_file(state.config.files_dir.join(&storage_name)).await;
             swept += 1;

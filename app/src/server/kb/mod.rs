@@ -7,11 +7,14 @@
 //! - `write`: sections; saving a version (or restoring an older one), the workflow's steps, each
 //!   with its history row (`kb_events`) in the same transaction.
 //! - `read`: sections, lists, one article, its versions.
+//! - `files`: the pictures and files an article's text shows: made the article's when saved,
+//!   fetched by those who may read a version that shows them.
 //! - `search`: the published text, folded (`fold`: ć = c), indexed when published and ranked
 //!   title over tags over body, in the reader's language first.
 //! - `usage`: what clients read (and whether from the suggestions beside a new ticket), "Did
 //!   this help?", what they searched for, articles linked from tickets; the admins' figures.
 
+pub mod files;
 pub mod read;
 pub mod search;
 pub mod usage;

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::kb::{steps, ArticleChange, ArticleState};
 use crate::server::access::ArticleUse;
 use crate::server::auth::Session;
-use crate::server::markdown::render;
+use crate::server::markdown::render_article;
 use crate::server::AppState;
 
 /// The columns of an `ArticleSummary`: the article `a` and the version `v` whose title it shows.
@@ -213,7 +213,7 @@ pub async fn view(
     let helped = usage::helped(state, id, session.user.id).await?;
     Ok(Article {
         summary,
-        html: render(&version.body),
+        html: render_article(&version.body),
         body: version.body,
         tags: version.tags,
         translation_of: row.translation_of,

@@ -5,7 +5,7 @@
 //! commit together, through the one writer; a change made against a version that is no longer
 //! the latest is refused (`Stale`) and changes nothing.
 
-use super::{article_row, read, search, writer, ArticleRow};
+use super::{article_row, files, read, search, writer, ArticleRow};
 use crate::dto::limits::{ARTICLE_BODY_MAX, ARTICLE_TITLE_MAX, SECTION_MAX, TAGS_MAX, TAG_MAX};
 use crate::dto::{Article, ArticleInput, ArticleMove, Section, SectionInput};
 use crate::error::{AppError, Field, Problem};
@@ -280,6 +280,7 @@ pub async fn save(
                     }
                 };
                 add_version(conn, id, version, &text, me, now).await?;
+                files::attach(conn, id, me, &text.body).await?;
                 record(conn, id, me, now, ArticleChange::Saved, version, None).await?;
                 Ok(id)
             })
@@ -326,6 +327,7 @@ pub async fn restore(
                 .await?;
                 let text = Text { title, body, tags };
                 add_version(conn, id, version, &text, me, now).await?;
+                files::attach(conn, id, me, &text.body).await?;
                 record(conn, id, me, now, ArticleChange::Restored, version, Some(from)).await
             })
         })
