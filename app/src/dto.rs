@@ -16,6 +16,23 @@ pub struct CurrentUser {
     pub must_change_password: bool,
 }
 
+/// One of a person's sessions, as they see it on their account page.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Names the session for ending it (not its token, nor enough to use it).
+    pub handle: String,
+    /// The app it signed in to.
+    pub app: Role,
+    /// "Firefox 133 · Linux"; `None` when the browser did not say or is not known.
+    pub browser: Option<String>,
+    /// The address it signed in from (empty for sessions older than this record).
+    pub address: String,
+    pub signed_in_at: i64,
+    pub last_seen_at: i64,
+    /// The session this request came with.
+    pub current: bool,
+}
+
 /// What anyone may know before signing in.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct PublicSettings {

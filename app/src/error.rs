@@ -47,6 +47,7 @@ pub enum Field {
     Section,
     Tags,
     Language,
+    Session,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -124,6 +124,17 @@ messages! {
     PasswordHint => "At least 12 characters. A phrase of a few words is easy to remember and hard to guess.", "Najmanje 12 znakova. Rečenica od nekoliko riječi se lako pamti, a teško pogađa.";
     PasswordsDiffer => "The two new passwords are not the same.", "Dvije nove lozinke nisu iste.";
     ChangePassword => "Change password", "Promijeni lozinku";
+    Sessions => "Where you are signed in", "Gdje ste prijavljeni";
+    SessionsHint => "Each browser signed in as you. End any you do not recognise: it is signed out at its next step.", "Svaki preglednik prijavljen kao vi. Završite svaku sesiju koju ne prepoznajete: odjavljuje se pri sljedećem koraku.";
+    SessionApp => "App", "Aplikacija";
+    SessionBrowser => "Browser", "Preglednik";
+    SessionAddress => "Address", "Adresa";
+    SignedInAt => "Signed in", "Prijava";
+    LastActive => "Last active", "Posljednja aktivnost";
+    ThisSession => "This browser", "Ovaj preglednik";
+    EndSession => "End", "Završi";
+    EndOtherSessions => "End all other sessions", "Završi sve ostale sesije";
+    UnknownBrowser => "Unknown browser", "Nepoznat preglednik";
     PasswordChanged => "Your password has been changed. Your other sessions were signed out.", "Lozinka je promijenjena. Ostale sesije su odjavljene.";
     Account => "Account", "Nalog";
     WrongAppTitle => "This app is not for your account", "Ova aplikacija nije za vaš nalog";
@@ -798,6 +809,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Title => Msg::ArticleTitle,
         Field::Section => Msg::Section,
         Field::Tags => Msg::Tags,
+        Field::Session => Msg::Sessions,
         Field::Language => Msg::Language,
     }
     .text(lang)

@@ -1,13 +1,13 @@
 //! Signing in and out, who am I, changing one's password.
 
-use crate::dto::{Credentials, CurrentUser, PasswordChange};
+use crate::dto::{Credentials, CurrentUser, PasswordChange, SessionInfo};
 use crate::i18n::Lang;
 
 endpoint! {
     "session/sign_in" for Public => pub async fn sign_in(input: Credentials) -> CurrentUser |caller| {
         use crate::server::auth;
         // A failed sign-in leaves the session this browser had alone; a new one replaces it.
-        let (me, token) = auth::sign_in(&caller.state, caller.ip, &input).await?;
+        let (me, token) = auth::sign_in(&caller.state, caller.ip, &caller.agent, &input).await?;
         if let Some(old) = &caller.session {
             auth::end_session(&caller.state, &old.token_hash).await?;
         }
@@ -49,5 +49,20 @@ endpoint! {
     /// The language the person reads the apps in: their e-mail is written in it.
     "session/set_language" for SignedIn => pub async fn set_language(lang: Lang) -> () |caller| {
         crate::server::accounts::set_language(&caller.state, caller.session()?.user.id, lang).await
+    }
+}
+
+endpoint! {
+    /// The caller's sessions: browser, address, when signed in and last active.
+    "session/list" for SignedIn => pub async fn my_sessions() -> Vec<SessionInfo> |caller| {
+        crate::server::sessions::list(&caller.state, caller.session()?).await
+    }
+}
+
+endpoint! {
+    /// Ends one of the caller's other sessions (`handle`), or all of them (none); the sessions
+    /// left.
+    "session/end" for SignedIn => pub async fn end_sessions(handle: Option<String>) -> Vec<SessionInfo> |caller| {
+        crate::server::sessions::end(&caller.state, caller.session()?, handle.as_deref()).await
     }
 }

@@ -206,6 +206,7 @@ async fn find_by_username(
 pub async fn sign_in(
     state: &AppState,
     ip: IpAddr,
+    agent: &str,
     input: &Credentials,
 ) -> Result<(CurrentUser, String), AppError> {
     let username = input.username.trim().to_lowercase();
@@ -278,11 +279,14 @@ pub async fn sign_in(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, agent, address) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
     )
     .bind(hash_token(&token))
     .bind(user.id)
     .bind(now)
+    .bind(agent)
+    .bind(ip.to_string())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -290,9 +294,8 @@ pub async fn sign_in(
     Ok((user.me()?, token))
 }
 
-/// The session a token belongs to, if it is still valid. Ends sessions that timed out.
 /// A session is over once idle or old enough, or when its account is disabled.
-fn ended(state: &AppState, created_at: i64, last_seen_at: i64, disabled: i64) -> bool {
+pub fn ended(state: &AppState, created_at: i64, last_seen_at: i64, disabled: i64) -> bool {
     let now = state.clock.now_ms();
     let cfg = &state.config;
     flag(disabled)
@@ -313,6 +316,7 @@ pub async fn session_holds(state: &AppState, session: &Session) -> Result<bool, 
     Ok(row.is_some_and(|(created, seen, disabled)| !ended(state, created, seen, disabled)))
 }
 
+/// The session a token belongs to, if it is still valid. Ends sessions that timed out.
 pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Session>, AppError> {
     let token_hash = hash_token(token);
     let sql = format!(

@@ -21,8 +21,13 @@ pub struct Caller {
     pub state: AppState,
     pub session: Option<Session>,
     pub ip: IpAddr,
+    /// The browser's `User-Agent`, as sent (at most `AGENT_MAX` characters; empty when none).
+    pub agent: String,
     secure: bool,
 }
+
+/// How much of a `User-Agent` is kept.
+pub const AGENT_MAX: usize = 300;
 
 impl Caller {
     /// The session; the policy has already made sure there is one where it requires one.
@@ -85,6 +90,16 @@ pub async fn caller_from(
         None => None,
     };
     let ip = client_address(&state, parts);
+    let agent = parts
+        .headers
+        .get(http::header::USER_AGENT)
+        .map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .chars()
+                .take(AGENT_MAX)
+                .collect()
+        })
+        .unwrap_or_default();
     let secure = state.config.cookie_secure
         || parts
             .headers
@@ -94,6 +109,7 @@ pub async fn caller_from(
         state,
         session,
         ip,
+        agent,
         secure,
     })
 }

@@ -4,7 +4,8 @@
 //! - `gateway`: the one path every server function takes (session, authorization, time limit);
 //!   the HTTP status of an error is set by the server crate (`security::error_status`).
 //! - `access`: who may call what.
-//! - `auth`, `accounts`, `settings`, `categories`: the rules of each domain, with their SQL.
+//! - `auth`, `accounts`, `settings`, `categories`: the rules of each domain, with their SQL;
+//!   `sessions`: a person's own sessions, seen and ended.
 //! - `licence`: the edition a signed licence unlocks, and its limits.
 //! - `history`: the one writer and reader of a ticket's history (typed `events`).
 //! - `assignment`: fair assignment's serialized step (duty, snapshot, plan applied, history).
@@ -35,6 +36,7 @@ pub mod passwords;
 pub mod presence;
 pub mod replay;
 pub mod satisfaction;
+pub mod sessions;
 pub mod settings;
 pub mod sla;
 pub mod stats;

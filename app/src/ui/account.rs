@@ -1,11 +1,11 @@
-//! The account page: one's password (forced after a one-time password, or by choice), e-mail
-//! address and which e-mails one gets.
+//! The account page: one's password (forced after a one-time password, or by choice), where
+//! one is signed in (and ending the other sessions), e-mail address and which e-mails one gets.
 
-use super::{t, use_ui, ErrorNote, FormCall, TextField};
+use super::{t, use_ui, ErrorNote, FormCall, TextField, When};
 use crate::api::mail::{get_mail_choices, set_mail_choices};
-use crate::api::session::change_password;
+use crate::api::session::{change_password, end_sessions, my_sessions};
 use crate::dto::limits::{EMAIL_MAX, PASSWORD_MAX};
-use crate::dto::{MailChoices, Notice, PasswordChange};
+use crate::dto::{MailChoices, Notice, PasswordChange, SessionInfo};
 use crate::i18n::Msg;
 use leptos::prelude::*;
 
@@ -79,7 +79,61 @@ pub fn AccountPage() -> impl IntoView {
             </p>
         </section>
         <PasswordForm forced=false/>
+        <SessionsCard/>
         <MailChoicesCard/>
+    }
+}
+
+/// Where one is signed in: each session's app, browser, address, sign-in and last activity;
+/// any other one ended, or all of them.
+#[component]
+fn SessionsCard() -> impl IntoView {
+    let ui = use_ui();
+    let list = RwSignal::new(Vec::<SessionInfo>::new());
+    let call = FormCall::new();
+    call.run(my_sessions(), move |l| list.set(l));
+    let end = move |handle: Option<String>| call.run(end_sessions(handle), move |l| list.set(l));
+    let row = move |s: SessionInfo| {
+        let handle = s.handle.clone();
+        view! {
+            <tr>
+                <td>{move || s.app.app_name(ui.lang.get())}</td>
+                <td>{s.browser.clone().unwrap_or_else(|| Msg::UnknownBrowser.text(ui.lang.get()).to_string())}</td>
+                <td><code>{s.address.clone()}</code></td>
+                <td><When at=s.signed_in_at/></td>
+                <td><When at=s.last_seen_at/></td>
+                <td>{if s.current {
+                    view! { <strong>{t(Msg::ThisSession)}</strong> }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="link" disabled=move || call.busy()
+                            on:click=move |_| end(Some(handle.clone()))>{t(Msg::EndSession)}</button>
+                    }.into_any()
+                }}</td>
+            </tr>
+        }
+    };
+    view! {
+        <section class="card sessions" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{t(Msg::Sessions)}</h2>
+            <p class="hint">{t(Msg::SessionsHint)}</p>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{t(Msg::SessionApp)}</th>
+                        <th scope="col">{t(Msg::SessionBrowser)}</th>
+                        <th scope="col">{t(Msg::SessionAddress)}</th>
+                        <th scope="col">{t(Msg::SignedInAt)}</th>
+                        <th scope="col">{t(Msg::LastActive)}</th>
+                        <th scope="col"><span class="visually-hidden">{t(Msg::EndSession)}</span></th>
+                    </tr></thead>
+                    <tbody>{move || list.get().into_iter().map(row).collect_view()}</tbody>
+                </table>
+            </div>
+            <ErrorNote message=call.message()/>
+            <button type="button" disabled=move || call.busy() || list.with(|l| l.len() < 2)
+                on:click=move |_| end(None)>{t(Msg::EndOtherSessions)}</button>
+        </section>
     }
 }
 

@@ -91,6 +91,7 @@ pub fn sample_body(path: &str) -> Value {
         }
         "/api/mail/set_choices" => json!({"input": {"email": "probe@example.com", "off": []}}),
         "/api/session/set_language" => json!({"lang": "Bs"}),
+        "/api/session/end" => json!({"handle": "0000000000000000"}),
         _ => json!({}),
     }
 }
@@ -597,6 +598,78 @@ async fn the_session_cookie_is_guarded_and_no_secret_is_ever_sent(backend: Backe
     app.stop().await;
 }
 
+/// The sessions a browser's person sees: (browser, address, current) each, by handle.
+async fn sessions(b: &Browser) -> Vec<(Value, String, bool, String)> {
+    let (status, list) = b.call("session/list", json!({})).await;
+    assert_eq!(status, 200, "{list}");
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            assert_eq!(s["app"], "client");
+            (
+                s["browser"].clone(),
+                s["address"].as_str().unwrap().to_string(),
+                s["current"].as_bool().unwrap(),
+                s["handle"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn people_see_their_sessions_and_end_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (laptop, username) = app.user(&admin, "Ana Kovač", "client").await;
+    const PHONE: &str = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
+    let phone = Browser::from_device(&app.base, [127, 0, 0, 7], PHONE);
+    phone.sign_in_ok(&username, USER_PASSWORD, "client").await;
+    let (someone_else, _) = app.user(&admin, "Bojan Babić", "client").await;
+
+    // Each browser sees both, and which one it is.
+    let seen = sessions(&laptop).await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let phone_row = seen.iter().find(|s| !s.2).unwrap().clone();
+    assert_eq!(
+        (&phone_row.0, phone_row.1.as_str()),
+        (&json!("Firefox 133 · Android"), "127.0.0.7")
+    );
+    let laptop_row = seen.iter().find(|s| s.2).unwrap().clone();
+    assert_eq!(laptop_row.0, Value::Null);
+    let from_phone = sessions(&phone).await;
+    assert!(from_phone.iter().any(|s| s.2 && s.3 == phone_row.3));
+
+    // Nobody ends another person's session, nor their own this way.
+    let theirs = sessions(&someone_else).await[0].3.clone();
+    let (status, body) = laptop.call("session/end", json!({"handle": theirs})).await;
+    assert_eq!((status, code(&body)), (404, "not_found"));
+    assert_eq!(someone_else.me().await.0, 200);
+    let (status, body) = laptop
+        .call("session/end", json!({"handle": laptop_row.3}))
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("session")));
+    assert_eq!(laptop.me().await.0, 200);
+
+    // Ending the phone's signs it out at once; the laptop stays.
+    let (status, left) = laptop
+        .call("session/end", json!({"handle": phone_row.3}))
+        .await;
+    assert_eq!((status, left.as_array().map(Vec::len)), (200, Some(1)));
+    assert_eq!(phone.me().await.0, 401);
+    assert_eq!(laptop.me().await.0, 200);
+
+    // All the others at once.
+    phone.sign_in_ok(&username, USER_PASSWORD, "client").await;
+    let tablet = app.browser();
+    tablet.sign_in_ok(&username, USER_PASSWORD, "client").await;
+    assert_eq!(sessions(&laptop).await.len(), 3);
+    let (status, left) = laptop.call("session/end", json!({})).await;
+    assert_eq!((status, left.as_array().map(Vec::len)), (200, Some(1)));
+    assert_eq!((phone.me().await.0, tablet.me().await.0), (401, 401));
+    assert_eq!((laptop.me().await.0, someone_else.me().await.0), (200, 200));
+    app.stop().await;
+}
+
 on_both_databases!(
     bootstrap_creates_the_single_admin_once,
     a_one_time_password_allows_nothing_but_replacing_it,
@@ -610,6 +683,7 @@ on_both_databases!(
     changing_a_password_ends_the_other_sessions,
     a_failed_sign_in_leaves_the_session_alone,
     disabling_or_resetting_an_account_ends_its_sessions,
+    people_see_their_sessions_and_end_them,
     sessions_end_on_sign_out_and_time_out,
     the_session_cookie_is_guarded_and_no_secret_is_ever_sent,
 );

@@ -95,8 +95,12 @@ fn an_admin_password_is_reset_from_the_machine() {
             password: password.into(),
             app: Role::Admin,
         };
-        assert!(auth::sign_in(&state, ip, &attempt(&first)).await.is_err());
-        let (me, _) = auth::sign_in(&state, ip, &attempt(&fresh)).await.unwrap();
+        assert!(auth::sign_in(&state, ip, "", &attempt(&first))
+            .await
+            .is_err());
+        let (me, _) = auth::sign_in(&state, ip, "", &attempt(&fresh))
+            .await
+            .unwrap();
         assert!(me.must_change_password);
     });
 

@@ -349,9 +349,21 @@ pub struct Browser {
 
 impl Browser {
     fn with(base: &str, jar: Arc<reqwest::cookie::Jar>, ip: Option<[u8; 4]>) -> Browser {
+        Browser::with_agent(base, jar, ip, None)
+    }
+
+    fn with_agent(
+        base: &str,
+        jar: Arc<reqwest::cookie::Jar>,
+        ip: Option<[u8; 4]>,
+        agent: Option<&str>,
+    ) -> Browser {
         let mut http = reqwest::Client::builder().cookie_provider(jar.clone());
         if let Some(ip) = ip {
             http = http.local_address(std::net::IpAddr::from(ip));
+        }
+        if let Some(agent) = agent {
+            http = http.user_agent(agent);
         }
         Browser {
             http: http.build().expect("http client"),
@@ -369,6 +381,11 @@ impl Browser {
     /// 127.0.0.0/8 reaches a server on 127.0.0.1).
     pub fn from_address(base: &str, ip: [u8; 4]) -> Browser {
         Browser::with(base, Arc::default(), Some(ip))
+    }
+
+    /// A browser of its own on another machine, saying what it is (`User-Agent`).
+    pub fn from_device(base: &str, ip: [u8; 4], agent: &str) -> Browser {
+        Browser::with_agent(base, Arc::default(), Some(ip), Some(agent))
     }
 
     /// The same person (the same cookie jar) on the Šalter at `base`: another process behind
