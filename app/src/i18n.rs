@@ -132,6 +132,7 @@ messages! {
     SignedInAt => "Signed in", "Prijava";
     LastActive => "Last active", "Posljednja aktivnost";
     ThisSession => "This browser", "Ovaj preglednik";
+    Session => "Session", "Sesija";
     EndSession => "End", "Završi";
     EndOtherSessions => "End all other sessions", "Završi sve ostale sesije";
     UnknownBrowser => "Unknown browser", "Nepoznat preglednik";

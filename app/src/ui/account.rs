@@ -95,14 +95,19 @@ fn SessionsCard() -> impl IntoView {
     let end = move |handle: Option<String>| call.run(end_sessions(handle), move |l| list.set(l));
     let row = move |s: SessionInfo| {
         let handle = s.handle.clone();
+        let lang = ui.lang.get_untracked();
+        let browser = s
+            .browser
+            .clone()
+            .unwrap_or_else(|| Msg::UnknownBrowser.text(lang).to_string());
         view! {
             <tr>
-                <td>{move || s.app.app_name(ui.lang.get())}</td>
-                <td>{s.browser.clone().unwrap_or_else(|| Msg::UnknownBrowser.text(ui.lang.get()).to_string())}</td>
-                <td><code>{s.address.clone()}</code></td>
-                <td><When at=s.signed_in_at/></td>
-                <td><When at=s.last_seen_at/></td>
-                <td>{if s.current {
+                <td data-label=Msg::SessionApp.text(lang)>{s.app.app_name(lang)}</td>
+                <td data-label=Msg::SessionBrowser.text(lang)>{browser}</td>
+                <td data-label=Msg::SessionAddress.text(lang)><code>{s.address.clone()}</code></td>
+                <td data-label=Msg::SignedInAt.text(lang)><When at=s.signed_in_at/></td>
+                <td data-label=Msg::LastActive.text(lang)><When at=s.last_seen_at/></td>
+                <td data-label=Msg::Session.text(lang)>{if s.current {
                     view! { <strong>{t(Msg::ThisSession)}</strong> }.into_any()
                 } else {
                     view! {
@@ -125,9 +130,10 @@ fn SessionsCard() -> impl IntoView {
                         <th scope="col">{t(Msg::SessionAddress)}</th>
                         <th scope="col">{t(Msg::SignedInAt)}</th>
                         <th scope="col">{t(Msg::LastActive)}</th>
-                        <th scope="col"><span class="visually-hidden">{t(Msg::EndSession)}</span></th>
+                        <th scope="col">{t(Msg::Session)}</th>
                     </tr></thead>
-                    <tbody>{move || list.get().into_iter().map(row).collect_view()}</tbody>
+                    // Rebuilt when the language changes, with the labels in it.
+                    <tbody>{move || { ui.lang.track(); list.get().into_iter().map(row).collect_view() }}</tbody>
                 </table>
             </div>
             <ErrorNote message=call.message()/>
