@@ -96,6 +96,10 @@ pub fn router(state: AppState, site_dir: &Path, bound: SocketAddr) -> Router {
         .layer(header(REFERRER_POLICY, "no-referrer"))
         .layer(header(CACHE_CONTROL, "no-cache"))
         .layer(middleware::from_fn_with_state(
+            site.clone(),
+            security::strict_transport,
+        ))
+        .layer(middleware::from_fn_with_state(
             site,
             security::check_request_line,
         ))

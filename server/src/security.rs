@@ -1,12 +1,14 @@
 //! Request-level protections that hold for every request at once: where requests may come
 //! from (the public address, its origin and host), what form a server-function call must have,
-//! and that every error under `/api/` answers JSON with a code and its proper status.
+//! that every error under `/api/` answers JSON with a code and its proper status, and that a
+//! browser that reached Šalter over https keeps to https (HSTS).
 
 use app::error::{AppError, Refusal};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, TRANSFER_ENCODING,
+    CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, STRICT_TRANSPORT_SECURITY,
+    TRANSFER_ENCODING,
 };
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -84,6 +86,27 @@ impl Site {
 
 fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// How long a browser keeps to https once told (a year; the company's other subdomains are not
+/// Šalter's to decide, so no `includeSubDomains`).
+const HSTS: &str = "max-age=31536000";
+
+/// HSTS on every answer to a request that came over https: the public address is https, or
+/// the proxy in front says so (`X-Forwarded-Proto: https`). Browsers ignore it over plain
+/// http, so it is never sent there.
+pub async fn strict_transport(State(site): State<Site>, req: Request, next: Next) -> Response {
+    let https = site
+        .public
+        .as_deref()
+        .is_some_and(|p| p.starts_with("https://"))
+        || header(&req, "x-forwarded-proto") == Some("https");
+    let mut res = next.run(req).await;
+    if https {
+        res.headers_mut()
+            .insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
+    res
 }
 
 /// CSRF: a state-changing request that a browser marks as coming from another site, or whose

@@ -150,6 +150,20 @@ async fn every_malformed_request_answers_json(backend: Backend) {
 
 async fn origins_and_hosts_are_compared_with_the_public_address(backend: Backend) {
     let app = TestApp::spawn(backend).await;
+    // Over plain http no HSTS; behind a proxy that says the request came over https, HSTS.
+    let http = reqwest::Client::new();
+    let plain = http.get(format!("{}/", app.base)).send().await.unwrap();
+    assert!(plain.headers().get("strict-transport-security").is_none());
+    let proxied = http
+        .get(format!("{}/api/session/me", app.base))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        proxied.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
     let admin = app.browser();
     let https = admin.base.replace("http://", "https://");
     let (status, body) = admin
@@ -193,6 +207,17 @@ async fn origins_and_hosts_are_compared_with_the_public_address(backend: Backend
     );
     let (status, body, _) = raw(sign_in("help.example.com", "https://help.example.com")).await;
     assert_eq!(status, 200, "the public address: {body}");
+    // An https public address: browsers are told to keep to https (HSTS).
+    let page = http
+        .get(format!("{}/", app.base))
+        .header("host", "help.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
     let probe = http
         .get(format!("{}/healthz", app.base))
         .header("host", "10.0.0.1:3000")
