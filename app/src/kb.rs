@@ -229,26 +229,26 @@ pub fn diff<'a>(old: &'a str, new: &'a str) -> Vec<Diff<'a>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use ArticleState::*;
+    use ArticleStep::*;
+
     #[test]
     fn an_article_refers_to_its_files_by_path() {
         let body = "![plan](/api/attachments/12) see [form](/api/attachments/7) and \
                     ![again](/api/attachments/12); not /api/attachments/9x, /api/attachments/, \
                     /files/3 nor /api/attachments/99999999999999999999";
-        assert_eq!(super::files(body), vec![12, 7]);
-        assert_eq!(super::files("end: /api/attachments/5"), vec![5]);
+        assert_eq!(files(body), vec![12, 7]);
+        assert_eq!(files("end: /api/attachments/5"), vec![5]);
         assert_eq!(
-            super::file_markdown("a [b].png", 3, true),
+            file_markdown("a [b].png", 3, true),
             "![a \\[b\\].png](/api/attachments/3)"
         );
         assert_eq!(
-            super::file_markdown("f.pdf", 4, false),
+            file_markdown("f.pdf", 4, false),
             "[f.pdf](/api/attachments/4)"
         );
     }
-
-    use super::*;
-    use ArticleState::*;
-    use ArticleStep::*;
 
     #[test]
     fn only_admins_and_those_they_grant_publish_and_archive() {

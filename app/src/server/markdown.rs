@@ -48,7 +48,7 @@ fn light() -> ammonia::Builder<'static> {
 }
 
 /// The sanitizer for articles: the light one, and pictures whose source is a file uploaded
-/// here (any other source is dropped, and the picture shows nothing).
+/// here. `render_with` keeps only those already; the sanitizer checks the source again.
 fn article_sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     SANITIZER.get_or_init(|| {
@@ -72,13 +72,14 @@ fn uploaded_here(src: &str) -> bool {
 }
 
 /// Safe HTML for a text: Markdown rendered, HTML in the source shown as text, line breaks kept
-/// (people write plain text and expect their new lines to stay).
-/// A picture that may not be shown reads as its description.
+/// (people write plain text and expect their new lines to stay), a picture read as its
+/// description.
 pub fn render(text: &str) -> String {
     render_with(text, false)
 }
 
-/// Safe HTML for an article's text: as `render`, with the pictures uploaded here.
+/// Safe HTML for an article's text: as `render`, but pictures uploaded here are shown (any
+/// other picture still reads as its description).
 pub fn render_article(text: &str) -> String {
     render_with(text, true)
 }

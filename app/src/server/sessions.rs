@@ -57,38 +57,36 @@ pub async fn end(
     session: &Session,
     which: Option<&str>,
 ) -> Result<Vec<SessionInfo>, AppError> {
-    let others: Vec<String> = sqlx::query_scalar(
-        "SELECT token_hash FROM sessions WHERE user_id = $1 AND token_hash <> $2",
-    )
-    .bind(session.user.id)
-    .bind(&session.token_hash)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let ending: Vec<String> = match which {
-        None => others,
+    // The one session to end, or `None` for every other.
+    let one = match which {
+        None => None,
         Some(h) if h == handle(&session.token_hash) => {
             return Err(AppError::invalid(Field::Session, Problem::Malformed))
         }
         Some(h) => {
-            let one: Vec<String> = others.into_iter().filter(|t| handle(t) == h).collect();
-            if one.is_empty() {
-                return Err(AppError::NotFound);
-            }
-            one
+            let mine: Vec<String> =
+                sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1")
+                    .bind(session.user.id)
+                    .fetch_all(&state.db.pool)
+                    .await?;
+            let found = mine.into_iter().find(|t| handle(t) == h);
+            Some(found.ok_or(AppError::NotFound)?)
         }
     };
-    let user = session.user.id;
+    let (user, current) = (session.user.id, session.token_hash.clone());
     state
         .db
         .write(move |conn| {
             Box::pin(async move {
-                for token_hash in ending {
-                    sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND user_id = $2")
-                        .bind(token_hash)
-                        .bind(user)
-                        .execute(&mut *conn)
-                        .await?;
-                }
+                sqlx::query(
+                    "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 \
+                     AND token_hash = COALESCE($3, token_hash)",
+                )
+                .bind(user)
+                .bind(current)
+                .bind(one)
+                .execute(&mut *conn)
+                .await?;
                 Ok(())
             })
         })

@@ -7,16 +7,10 @@
 
 use super::article_row;
 use crate::error::{AppError, Field, Problem};
-use crate::server::access::ArticleUse;
+use crate::server::access::{self, ArticleUse};
 use crate::server::auth::Session;
 use crate::server::AppState;
 use sqlx::AnyConnection;
-
-/// The translation group of an article: its first article's id.
-async fn group(conn: &mut AnyConnection, article: i64) -> Result<i64, AppError> {
-    let row = article_row(conn, article).await?;
-    Ok(row.translation_of.unwrap_or(row.id))
-}
 
 /// Makes the files `body` refers to the article's: each must be the saver's pending upload, or
 /// already a file of the article or of one of its translations. Any other reference (another
@@ -28,7 +22,7 @@ pub async fn attach(
     saver: i64,
     body: &str,
 ) -> Result<(), AppError> {
-    let root = group(conn, article).await?;
+    let root = article_row(conn, article).await?.group();
     for file in crate::kb::files(body) {
         let claimed = sqlx::query(
             "UPDATE attachments SET article_id = $1 WHERE id = $2 AND uploader_id = $3 \
@@ -65,29 +59,22 @@ pub async fn may_fetch(
     file: i64,
 ) -> Result<(), AppError> {
     let mut conn = state.db.pool.acquire().await?;
-    if article_row(&mut conn, article)
-        .await?
-        .check(session, ArticleUse::Write)
-        .is_ok()
-    {
+    let row = article_row(&mut conn, article).await?;
+    if row.check(session, ArticleUse::Write).is_ok() {
         return Ok(());
     }
-    let root = group(&mut conn, article).await?;
+    // The published text of each article of the group, and for whom it is.
     let published: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT a.id, v.body FROM kb_articles a JOIN kb_versions v ON v.article_id = a.id \
-         AND v.version = a.published_version WHERE a.id = $1 OR a.translation_of = $1",
+        "SELECT a.staff_only, v.body FROM kb_articles a JOIN kb_versions v \
+         ON v.article_id = a.id AND v.version = a.published_version \
+         WHERE a.id = $1 OR a.translation_of = $1",
     )
-    .bind(root)
+    .bind(row.group())
     .fetch_all(&mut *conn)
     .await?;
-    for (id, body) in published {
-        let readable = article_row(&mut conn, id)
-            .await?
-            .check(session, ArticleUse::Read)
-            .is_ok();
-        if readable && crate::kb::files(&body).contains(&file) {
-            return Ok(());
-        }
-    }
-    Err(AppError::NotFound)
+    let shown = published.iter().any(|(staff_only, body)| {
+        access::article(session, true, *staff_only != 0, ArticleUse::Read).is_ok()
+            && crate::kb::files(body).contains(&file)
+    });
+    shown.then_some(()).ok_or(AppError::NotFound)
 }

@@ -54,6 +54,11 @@ impl ArticleRow {
         self.staff_only != 0
     }
 
+    /// Its translation group: the group's first article's id.
+    pub fn group(&self) -> i64 {
+        self.translation_of.unwrap_or(self.id)
+    }
+
     /// Whether the caller may deal with it so (`access::article`).
     pub fn check(&self, session: &Session, what: ArticleUse) -> Result<(), AppError> {
         access::article(

@@ -191,7 +191,7 @@ async fn group(
     };
     let malformed = || AppError::invalid(Field::Language, Problem::Malformed);
     let target = article_row(conn, target).await.map_err(|_| malformed())?;
-    let root = target.translation_of.unwrap_or(target.id);
+    let root = target.group();
     if Some(root) == id {
         return Err(malformed());
     }
