@@ -20,8 +20,10 @@ export interface Started {
   issueLicence: (flags: string[]) => string;
 }
 
-export async function startSalter(port: number, extraArgs: string[], { licensed = false } = {}):
-  Promise<Started> {
+/// `twoFactor`: the roles that must sign in with a second factor (`--require-two-factor`); none
+/// unless a test is about it.
+export async function startSalter(port: number, extraArgs: string[],
+  { licensed = false, twoFactor = 'none' } = {}): Promise<Started> {
   const bin = process.env.SALTER_BIN;
   const site = process.env.SALTER_SITE_DIR;
   if (!bin || !site) {
@@ -46,7 +48,7 @@ export async function startSalter(port: number, extraArgs: string[], { licensed 
   const launch = () => spawn(
     bin,
     ['serve', '--bind', `127.0.0.1:${port}`, '--site-dir', site, '--files-dir', join(dir, 'files'),
-      ...extraArgs],
+      '--require-two-factor', twoFactor, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'], env },
   );
   let server = launch();

@@ -14,6 +14,30 @@ pub struct CurrentUser {
     pub role: Role,
     /// Set while the user still holds a one-time password: nothing but changing it is allowed.
     pub must_change_password: bool,
+    /// Set while the user's role requires a second factor and they have none: nothing but
+    /// setting one up is allowed.
+    pub must_set_up_second_factor: bool,
+}
+
+/// Where a person's two-factor sign-in stands, on their account page.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TwoFactorStatus {
+    /// Signing in asks for a code.
+    pub on: bool,
+    /// The person's role must sign in with one: it cannot be turned off.
+    pub required: bool,
+    /// Recovery codes not yet used.
+    pub recovery_codes_left: i64,
+}
+
+/// A second factor being set up: the secret an authenticator app takes, typed in or from the
+/// QR code of `uri`, drawn as `qr_path` (dark modules, one unit each, `qr_width` wide).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TwoFactorSetup {
+    pub secret: String,
+    pub uri: String,
+    pub qr_width: u32,
+    pub qr_path: String,
 }
 
 /// One of a person's sessions, as they see it on their account page.
@@ -238,6 +262,10 @@ pub struct Credentials {
     pub password: String,
     /// The app the user signs in to; an account of another role is refused.
     pub app: Role,
+    /// A code from the authenticator app, or a recovery code: for an account with a second
+    /// factor (asked for with `second_factor_needed`).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -263,6 +291,8 @@ pub struct Account {
     pub role: Role,
     pub disabled: bool,
     pub must_change_password: bool,
+    /// Whether the person signs in with a second factor.
+    pub second_factor: bool,
     /// Unix milliseconds.
     pub created_at: i64,
 }

@@ -48,6 +48,9 @@ pub enum Field {
     Tags,
     Language,
     Session,
+    /// A code from an authenticator app, or a recovery code.
+    Code,
+    Roles,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,12 +89,20 @@ pub enum AppError {
     Unauthenticated,
     #[error("the one-time password must be replaced first")]
     PasswordChangeRequired,
+    /// The account's role must sign in with a second factor, and this one has none yet: nothing
+    /// but setting one up is allowed.
+    #[error("two-factor sign-in must be set up first")]
+    SecondFactorSetupRequired,
     #[error("not allowed")]
     Forbidden,
     #[error("wrong username or password")]
     WrongCredentials,
     #[error("the one-time password has expired")]
     OneTimePasswordExpired,
+    /// The password was right; the account signs in with a code from its authenticator app (or
+    /// a recovery code) too.
+    #[error("a code from the authenticator app is needed")]
+    SecondFactorNeeded,
     #[error("the account is disabled")]
     AccountDisabled,
     #[error("this account belongs in the {role:?} app")]
@@ -322,6 +333,8 @@ mod wire {
                 "forbidden" => AppError::Forbidden,
                 "wrong_credentials" => AppError::WrongCredentials,
                 "one_time_password_expired" => AppError::OneTimePasswordExpired,
+                "second_factor_needed" => AppError::SecondFactorNeeded,
+                "second_factor_setup_required" => AppError::SecondFactorSetupRequired,
                 "account_disabled" => AppError::AccountDisabled,
                 "wrong_app" => AppError::WrongApp {
                     role: w.role.ok_or_else(missing)?,
@@ -379,6 +392,8 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::WrongCredentials => "wrong_credentials",
             AppError::OneTimePasswordExpired => "one_time_password_expired",
+            AppError::SecondFactorNeeded => "second_factor_needed",
+            AppError::SecondFactorSetupRequired => "second_factor_setup_required",
             AppError::AccountDisabled => "account_disabled",
             AppError::WrongApp { .. } => "wrong_app",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
@@ -418,8 +433,10 @@ impl AppError {
         match self {
             AppError::Unauthenticated
             | AppError::WrongCredentials
-            | AppError::OneTimePasswordExpired => 401,
+            | AppError::OneTimePasswordExpired
+            | AppError::SecondFactorNeeded => 401,
             AppError::PasswordChangeRequired
+            | AppError::SecondFactorSetupRequired
             | AppError::Forbidden
             | AppError::AccountDisabled
             | AppError::WrongApp { .. }
@@ -501,6 +518,8 @@ mod tests {
             },
             AppError::BadRequest { detail: "x".into() },
             AppError::MoveNotAllowed,
+            AppError::SecondFactorNeeded,
+            AppError::SecondFactorSetupRequired,
             AppError::Stale { version: 41 },
             AppError::Licence {
                 why: LicenceFault::Tampered,

@@ -136,6 +136,30 @@ messages! {
     EndSession => "End", "Završi";
     EndOtherSessions => "End all other sessions", "Završi sve ostale sesije";
     UnknownBrowser => "Unknown browser", "Nepoznat preglednik";
+    TwoFactor => "Two-factor sign-in", "Prijava u dva koraka";
+    TwoFactorIntro => "Besides your password, signing in asks for a six-digit code from an authenticator app on your phone (such as Aegis, FreeOTP, Google or Microsoft Authenticator).", "Uz lozinku, prijava traži šestocifreni kod iz aplikacije za autentifikaciju na vašem telefonu (npr. Aegis, FreeOTP, Google ili Microsoft Authenticator).";
+    TwoFactorRequiredIntro => "Your role signs in with two factors. Set up your authenticator app to continue.", "Vaša uloga se prijavljuje u dva koraka. Podesite aplikaciju za autentifikaciju da biste nastavili.";
+    TwoFactorIsOn => "Two-factor sign-in is on.", "Prijava u dva koraka je uključena.";
+    TwoFactorIsOff => "Two-factor sign-in is off.", "Prijava u dva koraka je isključena.";
+    TwoFactorRequiredNote => "Your role must sign in with two factors, so it cannot be turned off.", "Vaša uloga se mora prijavljivati u dva koraka, pa se to ne može isključiti.";
+    RecoveryCodesLeft => "Recovery codes left:", "Preostalih kodova za oporavak:";
+    SetUpTwoFactor => "Set up two-factor sign-in", "Podesi prijavu u dva koraka";
+    ScanQrCode => "Scan this QR code with your authenticator app, or type the key in. Then enter the code the app shows.", "Skenirajte ovaj QR kod aplikacijom za autentifikaciju ili upišite ključ. Zatim unesite kod koji aplikacija prikaže.";
+    QrCode => "QR code for the authenticator app", "QR kod za aplikaciju za autentifikaciju";
+    SecretKey => "Key", "Ključ";
+    AuthCode => "Code from the app", "Kod iz aplikacije";
+    AuthCodeHint => "Six digits from your authenticator app, or one of your recovery codes.", "Šest cifara iz aplikacije za autentifikaciju ili jedan od kodova za oporavak.";
+    TurnOnTwoFactor => "Turn on", "Uključi";
+    TurnOffTwoFactor => "Turn off", "Isključi";
+    NewRecoveryCodes => "New recovery codes", "Novi kodovi za oporavak";
+    RecoveryCodes => "Recovery codes", "Kodovi za oporavak";
+    RecoveryCodesOnce => "Keep these somewhere safe, apart from your phone: each one signs you in once if you lose it. They are shown only now.", "Čuvajte ih na sigurnom mjestu, odvojeno od telefona: svaki vas jednom prijavljuje ako ga izgubite. Prikazuju se samo sada.";
+    TwoFactorShort => "Two-factor", "Dva koraka";
+    ResetTwoFactor => "Reset two-factor", "Poništi dva koraka";
+    ConfirmResetTwoFactor => "Remove this person's second factor? They sign in with their password alone until they set up a new one.", "Ukloniti drugi korak prijave ove osobe? Prijavljivaće se samo lozinkom dok ne podesi novi.";
+    TwoFactorRolesHint => "People of the checked roles must set up two-factor sign-in before they can do anything else. The others may.", "Osobe označenih uloga moraju podesiti prijavu u dva koraka prije bilo čega drugog. Ostali mogu.";
+    StateOn => "On", "Uključeno";
+    StateOff => "Off", "Isključeno";
     PasswordChanged => "Your password has been changed. Your other sessions were signed out.", "Lozinka je promijenjena. Ostale sesije su odjavljene.";
     Account => "Account", "Nalog";
     WrongAppTitle => "This app is not for your account", "Ova aplikacija nije za vaš nalog";
@@ -811,6 +835,8 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Section => Msg::Section,
         Field::Tags => Msg::Tags,
         Field::Session => Msg::Sessions,
+        Field::Code => Msg::AuthCode,
+        Field::Roles => Msg::TwoFactor,
         Field::Language => Msg::Language,
     }
     .text(lang)
@@ -824,6 +850,10 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::Unauthenticated, Bs) => "Niste prijavljeni ili je sesija istekla. Molimo prijavite se.".into(),
         (AppError::PasswordChangeRequired, En) => "Choose a new password first.".into(),
         (AppError::PasswordChangeRequired, Bs) => "Prvo odaberite novu lozinku.".into(),
+        (AppError::SecondFactorNeeded, En) => "Enter the code from your authenticator app.".into(),
+        (AppError::SecondFactorNeeded, Bs) => "Unesite kod iz aplikacije za autentifikaciju.".into(),
+        (AppError::SecondFactorSetupRequired, En) => "Set up two-factor sign-in first.".into(),
+        (AppError::SecondFactorSetupRequired, Bs) => "Prvo podesite prijavu u dva koraka.".into(),
         (AppError::Forbidden, En) => "You are not allowed to do this.".into(),
         (AppError::Forbidden, Bs) => "Nemate pravo na ovu radnju.".into(),
         (AppError::WrongCredentials, En) => "Wrong username or password.".into(),

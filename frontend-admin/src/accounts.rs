@@ -1,9 +1,10 @@
-//! Accounts: create one (username and one-time password shown once), reset a password,
-//! disable or enable, and the edition in force: its licence, its limits in plain numbers, and
+//! Accounts: create one (username and one-time password shown once), reset a password or a
+//! lost second factor, disable or enable, and the edition in force: its licence, its limits in plain numbers, and
 //! the form that installs a licence.
 
 use app::api::accounts::{
-    accounts_overview, create_account, install_licence, reset_password, set_account_disabled,
+    accounts_overview, create_account, install_licence, reset_password, reset_second_factor,
+    set_account_disabled,
 };
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use app::dto::{
@@ -220,6 +221,11 @@ fn AccountTable(
             on_change();
         });
     };
+    let reset_factor = move |id: i64| {
+        if confirm(Msg::ConfirmResetTwoFactor) {
+            call.run(reset_second_factor(id), move |_| on_change());
+        }
+    };
     let toggle = move |id: i64, disabled: bool| {
         if disabled && !confirm(Msg::ConfirmDisable) {
             return;
@@ -239,6 +245,7 @@ fn AccountTable(
                     <th scope="col">{t(Msg::Username)}</th>
                     <th scope="col">{t(Msg::Role)}</th>
                     <th scope="col">{t(Msg::Status)}</th>
+                    <th scope="col">{t(Msg::TwoFactorShort)}</th>
                     <th scope="col">{t(Msg::Actions)}</th>
                 </tr></thead>
                 <tbody>
@@ -248,15 +255,24 @@ fn AccountTable(
                         let badge = if a.disabled { "badge off" } else if a.must_change_password { "badge pending" } else { "badge on" };
                         let disabled = a.disabled;
                         let role = a.role;
+                        let factor = a.second_factor;
                         view! {
                             <tr>
                                 <td data-label=t(Msg::Name)>{a.full_name.clone()}</td>
                                 <td data-label=t(Msg::Username)><code>{a.username.clone()}</code></td>
                                 <td data-label=t(Msg::Role)>{label(role, Role::label)}</td>
                                 <td data-label=t(Msg::Status)><span class=badge>{t(state)}</span></td>
+                                <td data-label=t(Msg::TwoFactorShort)>
+                                    <span class=if factor { "badge on" } else { "badge off" }>
+                                        {t(if factor { Msg::StateOn } else { Msg::StateOff })}
+                                    </span>
+                                </td>
                                 <td class="actions" data-label=t(Msg::Actions)>
                                     {(Some(id) != my_id).then(|| view! {
                                         <button type="button" on:click=move |_| reset(id)>{t(Msg::ResetPassword)}</button>
+                                        {factor.then(|| view! {
+                                            <button type="button" on:click=move |_| reset_factor(id)>{t(Msg::ResetTwoFactor)}</button>
+                                        })}
                                         <button type="button" on:click=move |_| toggle(id, !disabled)>
                                             {t(if disabled { Msg::Enable } else { Msg::Disable })}
                                         </button>

@@ -1,11 +1,14 @@
-//! Installation settings: the company name, what clients see of tickets, e-mail (with the mail
+//! Installation settings: the company name, which roles must sign in with a second factor, what
+//! clients see of tickets, e-mail (with the mail
 //! held from the support mailbox), service levels, and the ticket categories.
 
+use app::api::session::me;
 use app::api::settings::{get_ticket_settings, set_company_name, set_ticket_settings};
+use app::api::two_factor::{require_second_factor, second_factor_roles};
 use app::dto::limits::COMPANY_NAME_MAX;
-use app::dto::TicketSettings;
+use app::dto::{Role, TicketSettings};
 use app::i18n::Msg;
-use app::ui::{t, use_ui, ErrorNote, FormCall, TextField};
+use app::ui::{label, t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
 
 #[component]
@@ -31,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
         </form>
+        <TwoFactorRolesCard/>
         <ClientViewCard/>
         <super::mail::MailCard/>
         <super::mail::HeldMailCard/>
@@ -93,6 +97,53 @@ fn ClientViewCard() -> impl IntoView {
                     hint=Msg::SolutionDaysHint required=true/>
                 <button type="submit" disabled=move || shown.get().is_none() || call.busy()>{t(Msg::Save)}</button>
             </form>
+            <ErrorNote message=call.message()/>
+            <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
+        </section>
+    }
+}
+
+/// The roles that must sign in with a second factor; each switch saves at once. One who checks
+/// their own role without having one sets it up next.
+#[component]
+fn TwoFactorRolesCard() -> impl IntoView {
+    let ui = use_ui();
+    let roles = RwSignal::new(None::<Vec<Role>>);
+    let saved = RwSignal::new(false);
+    let call = FormCall::new();
+    call.run(second_factor_roles(), move |r| roles.set(Some(r)));
+    let toggle = move |role: Role| {
+        let Some(mut now) = roles.get_untracked() else {
+            return;
+        };
+        if now.contains(&role) {
+            now.retain(|r| *r != role);
+        } else {
+            now.push(role);
+        }
+        saved.set(false);
+        call.run(require_second_factor(now), move |r| {
+            // Their own role required: the app asks them to set one up, if they have none.
+            if r.contains(&Role::Admin) {
+                call.run(me(), move |m| ui.me.set(Some(m)));
+            }
+            roles.set(Some(r));
+            saved.set(true);
+        });
+    };
+    view! {
+        <section class="card form">
+            <h2>{t(Msg::TwoFactor)}</h2>
+            <p class="hint">{t(Msg::TwoFactorRolesHint)}</p>
+            {Role::ALL.into_iter().map(|role| view! {
+                <label class="check">
+                    <input type="checkbox" id=format!("two-factor-{}", role.as_str())
+                        prop:checked=move || roles.get().is_some_and(|r| r.contains(&role))
+                        disabled=move || roles.get().is_none() || call.busy()
+                        on:change=move |_| toggle(role)/>
+                    {label(role, Role::label)}
+                </label>
+            }).collect_view()}
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
         </section>

@@ -38,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the three apps and the API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Administration from the machine itself.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -102,7 +102,32 @@ fn seats(text: &str) -> Result<Seats, String> {
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Give an account (e.g. a locked-out admin) a new one-time password, printed here.
-    ResetPassword { username: String },
+    ResetPassword {
+        username: String,
+        /// Remove its second factor too (a lost phone): it signs in with the new password
+        /// alone, then sets up a new one where its role requires it. Asked when not given and
+        /// the account has one.
+        #[arg(long)]
+        second_factor: bool,
+    },
+}
+
+/// The roles `--require-two-factor` names.
+#[derive(Clone, Debug)]
+struct RoleList(Vec<app::dto::Role>);
+
+fn role_list(text: &str) -> Result<RoleList, String> {
+    if text.trim() == "none" {
+        return Ok(RoleList(Vec::new()));
+    }
+    text.split(',')
+        .map(|name| {
+            app::dto::Role::parse(name.trim()).ok_or_else(|| {
+                format!("{name:?} is not a role (admin, operator, client) nor `none`")
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(RoleList)
 }
 
 #[derive(Args)]
@@ -184,6 +209,12 @@ struct ServeArgs {
     /// Where replies to e-mail go, when not to the sender address.
     #[arg(long, env = "SALTER_MAIL_REPLY_TO")]
     mail_reply_to: Option<String>,
+    /// The roles that must sign in with a second factor (an authenticator app): a
+    /// comma-separated list of admin, operator and client, or `none`. Stored like the admin
+    /// console's setting, which it replaces at each start; without it the setting stands
+    /// (by default: admin).
+    #[arg(long, env = "SALTER_REQUIRE_TWO_FACTOR", value_parser = role_list)]
+    require_two_factor: Option<RoleList>,
 }
 
 impl ServeArgs {
@@ -293,10 +324,11 @@ async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let url = cli.database_url;
     match cli.command {
-        Command::Serve(args) => serve(&url, cli.files_dir, args).await,
-        Command::Admin(AdminCommand::ResetPassword { username }) => {
-            reset_password(&url, &username).await
-        }
+        Command::Serve(args) => serve(&url, cli.files_dir, *args).await,
+        Command::Admin(AdminCommand::ResetPassword {
+            username,
+            second_factor,
+        }) => reset_password(&url, &username, second_factor).await,
         // These two work on the database as it is: no migration first.
         Command::Backup { dir } => report(
             "backing up into",
@@ -411,6 +443,11 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     app::server::mail::set_from_flags(&state, flags)
         .await
         .map_err(|e| anyhow::anyhow!("the e-mail flags: {e}"))?;
+    if let Some(RoleList(roles)) = &args.require_two_factor {
+        app::server::two_factor::require(&state, roles)
+            .await
+            .map_err(|e| anyhow::anyhow!("--require-two-factor: {e}"))?;
+    }
     if let Some(issued) = accounts::bootstrap(&state)
         .await
         .map_err(anyhow::Error::msg)?
@@ -457,7 +494,7 @@ async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result
     Ok(())
 }
 
-async fn reset_password(url: &str, username: &str) -> anyhow::Result<()> {
+async fn reset_password(url: &str, username: &str, second_factor: bool) -> anyhow::Result<()> {
     let state = AppState::new(open(url).await?, Config::default());
     let issued = accounts::reset_password_of(&state, username)
         .await
@@ -468,5 +505,33 @@ async fn reset_password(url: &str, username: &str) -> anyhow::Result<()> {
         &issued.one_time_password,
         Config::default().otp_ttl_ms / 3_600_000,
     );
+    if issued.account.second_factor {
+        if second_factor || ask("It signs in with a second factor too. Remove it (a lost phone)?") {
+            app::server::two_factor::reset(&state, issued.account.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot remove the second factor: {e}"))?;
+            println!("Its second factor is removed: it sets up a new one after signing in.");
+        } else {
+            println!(
+                "It keeps its second factor (to remove it: salter admin reset-password {} \
+                 --second-factor).",
+                issued.account.username
+            );
+        }
+    }
     Ok(())
+}
+
+/// A yes-or-no question on the terminal; no when there is none to ask on.
+fn ask(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return false;
+    }
+    print!("{question} [y/N] ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }

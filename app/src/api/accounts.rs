@@ -1,4 +1,5 @@
-//! Account administration: list, create, reset a password, disable or enable.
+//! Account administration: list, create, reset a password or a second factor, disable or
+//! enable.
 
 use crate::dto::{Account, AccountList, IssuedCredentials, NewAccount, SetDisabled};
 
@@ -38,5 +39,17 @@ endpoint! {
         use crate::server::{accounts, licence};
         licence::install(&caller.state, &text).await?;
         accounts::overview(&caller.state).await
+    }
+}
+
+endpoint! {
+    /// Removes an account's second factor (a lost phone): it signs in with its password alone
+    /// until it sets up a new one.
+    "accounts/reset_second_factor" for Admin => pub async fn reset_second_factor(account_id: i64) -> Account |caller| {
+        use crate::server::{access, accounts, two_factor};
+        access::manage_account(caller.session()?, account_id)?;
+        let account = accounts::account(&caller.state, account_id).await?;
+        two_factor::reset(&caller.state, account.id).await?;
+        accounts::account(&caller.state, account_id).await
     }
 }

@@ -11,10 +11,12 @@ use crate::error::{AppError, Field, Problem};
 pub enum Policy {
     /// Anyone, signed in or not (company name, sign-in).
     Public,
-    /// Any signed-in user, even one who still holds a one-time password: only "who am I",
-    /// "change password", "sign out" and the language of the app in use take this.
+    /// Any signed-in user, even one who still holds a one-time password or has yet to set up
+    /// the second factor their role requires: only "who am I", "change password", "sign out",
+    /// the language of the app in use, one's sessions and one's second factor take this.
     SignedIn,
-    /// A signed-in user of this role who has replaced the one-time password.
+    /// A signed-in user of this role who has replaced the one-time password (and has a second
+    /// factor, where the role requires one; so for the policies below).
     Role(Role),
     /// A signed-in user of any role who has replaced the one-time password; the body then asks
     /// the object's own access function (e.g. `ticket`).
@@ -30,6 +32,9 @@ pub fn check(session: Option<&Session>, policy: Policy) -> Result<Option<&Sessio
         (_, None) => Err(AppError::Unauthenticated),
         (Policy::SignedIn, Some(s)) => Ok(Some(s)),
         (_, Some(s)) if s.user.must_change_password() => Err(AppError::PasswordChangeRequired),
+        (_, Some(s)) if s.user.must_set_up_second_factor()? => {
+            Err(AppError::SecondFactorSetupRequired)
+        }
         (Policy::AnyRole, Some(s)) => Ok(Some(s)),
         (Policy::Staff, Some(s)) => match s.user.role()? {
             Role::Client => Err(AppError::Forbidden),

@@ -18,6 +18,7 @@ struct AccountRow {
     role: String,
     disabled: i64,
     must_change_password: i64,
+    second_factor: i64,
     created_at: i64,
 }
 
@@ -32,13 +33,16 @@ impl AccountRow {
             role,
             disabled: flag(self.disabled),
             must_change_password: flag(self.must_change_password),
+            second_factor: flag(self.second_factor),
             created_at: self.created_at,
         })
     }
 }
 
 const ACCOUNT_COLUMNS: &str =
-    "id, username, full_name, email, role, disabled, must_change_password, created_at";
+    "id, username, full_name, email, role, disabled, must_change_password, created_at, \
+     (SELECT COUNT(*) FROM second_factors f \
+      WHERE f.user_id = users.id AND f.confirmed_at IS NOT NULL) AS second_factor";
 
 pub(super) fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
     let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
@@ -80,7 +84,7 @@ async fn check_limit(state: &AppState, role: Role) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn account(state: &AppState, id: i64) -> Result<Account, AppError> {
+pub async fn account(state: &AppState, id: i64) -> Result<Account, AppError> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1");
     sqlx::query_as::<_, AccountRow>(&sql)
         .bind(id)

@@ -1,7 +1,7 @@
 //! Signing in and out, sessions, and changing one's own password.
 
 use super::db::flag;
-use super::{passwords, AppState};
+use super::{passwords, two_factor, AppState};
 use crate::dto::limits::{PASSWORD_MAX, USERNAME_MAX};
 use crate::dto::{Credentials, CurrentUser, PasswordChange, Role};
 use crate::error::{AppError, Field, Problem};
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-/// A user row as the auth rules need it.
+/// A user row as the auth rules need it (`USER_COLUMNS`).
 #[derive(sqlx::FromRow, Clone, Debug)]
 pub struct UserRecord {
     pub id: i64,
@@ -23,6 +23,10 @@ pub struct UserRecord {
     pub must_change_password: i64,
     pub otp_expires_at: Option<i64>,
     pub disabled: i64,
+    /// 1 when the person has a confirmed second factor (`two_factor`).
+    pub second_factor: i64,
+    /// The roles that must sign in with a second factor, as the setting stores them.
+    pub two_factor_roles: Option<String>,
 }
 
 impl UserRecord {
@@ -37,6 +41,16 @@ impl UserRecord {
         flag(self.must_change_password)
     }
 
+    pub fn has_second_factor(&self) -> bool {
+        flag(self.second_factor)
+    }
+
+    /// Whether the person's role must sign in with a second factor and they have none yet.
+    pub fn must_set_up_second_factor(&self) -> Result<bool, AppError> {
+        let required = two_factor::roles_of(self.two_factor_roles.as_deref());
+        Ok(!self.has_second_factor() && required.contains(&self.role()?))
+    }
+
     pub fn me(&self) -> Result<CurrentUser, AppError> {
         Ok(CurrentUser {
             id: self.id,
@@ -44,12 +58,17 @@ impl UserRecord {
             full_name: self.full_name.clone(),
             role: self.role()?,
             must_change_password: self.must_change_password(),
+            must_set_up_second_factor: self.must_set_up_second_factor()?,
         })
     }
 }
 
+/// The columns of `UserRecord`, over `users u`.
 pub const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.role, u.password_hash, \
-    u.must_change_password, u.otp_expires_at, u.disabled";
+    u.must_change_password, u.otp_expires_at, u.disabled, \
+    (SELECT COUNT(*) FROM second_factors f \
+     WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor, \
+    (SELECT value FROM settings WHERE key = 'two_factor_roles') AS two_factor_roles";
 
 /// A signed-in request: the session's token hash and its user.
 #[derive(Clone, Debug)]
@@ -159,6 +178,23 @@ async fn strike(state: &AppState, name: &str, now: i64) -> Result<(), AppError> 
         .await
 }
 
+/// Counts a failed sign-in against the address and, when it is one that could exist, the
+/// account name; answers `err`.
+async fn failure<T>(
+    state: &AppState,
+    ip: IpAddr,
+    name: Option<&str>,
+    now: i64,
+    err: AppError,
+) -> Result<T, AppError> {
+    let window = state.config.signin_window_ms;
+    state.address_limiter.record_failure(ip, now, window);
+    if let Some(name) = name {
+        strike(state, name, now).await?;
+    }
+    Err(err)
+}
+
 fn retry_after(ms: i64) -> u64 {
     (ms.max(0) as u64).div_ceil(1000).max(1)
 }
@@ -203,6 +239,10 @@ async fn find_by_username(
 /// before trying it again; an address without failures is never delayed, so the owner signs
 /// in while an attacker is slowed. Unknown names are counted, delayed and answered exactly as
 /// real ones, so a limit never tells which usernames exist.
+///
+/// An account with a second factor signs in with a code too: the right password without one
+/// answers `SecondFactorNeeded` (no session, no failure counted); a wrong code — or one already
+/// used — counts as a failed sign-in, under the same limits.
 pub async fn sign_in(
     state: &AppState,
     ip: IpAddr,
@@ -253,13 +293,20 @@ pub async fn sign_in(
             false
         }
     };
+    let counted = plausible.then_some(username.as_str());
     let Some(user) = user.filter(|_| verified) else {
-        state.address_limiter.record_failure(ip, now, window);
-        if plausible {
-            strike(state, &username, now).await?;
-        }
-        return Err(AppError::WrongCredentials);
+        return failure(state, ip, counted, now, AppError::WrongCredentials).await;
     };
+    if user.has_second_factor() {
+        let code = input.code.as_deref().unwrap_or_default();
+        if code.trim().is_empty() {
+            return Err(AppError::SecondFactorNeeded);
+        }
+        if !two_factor::accept(state, user.id, code).await? {
+            let wrong = AppError::invalid(Field::Code, Problem::Wrong);
+            return failure(state, ip, counted, now, wrong).await;
+        }
+    }
     if flag(user.disabled) {
         return Err(AppError::AccountDisabled);
     }
@@ -368,6 +415,20 @@ pub async fn end_session(state: &AppState, token_hash: &str) -> Result<(), AppEr
     Ok(())
 }
 
+/// Ends the person's sessions but this one, in the transaction of a change the others did not
+/// prove (a new password, a second factor set up).
+pub async fn end_other_sessions(
+    conn: &mut sqlx::AnyConnection,
+    session: &Session,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(session.user.id)
+        .bind(&session.token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Replaces the caller's password. The other sessions of the user end; this one stays.
 pub async fn change_password(
     state: &AppState,
@@ -400,11 +461,7 @@ pub async fn change_password(
     .bind(user.id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user.id)
-        .bind(&session.token_hash)
-        .execute(&mut *tx)
-        .await?;
+    end_other_sessions(&mut tx, session).await?;
     tx.commit().await?;
     tracing::info!(user = user.id, "password changed");
     Ok(())

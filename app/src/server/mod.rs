@@ -43,6 +43,8 @@ pub mod stats;
 pub mod ticket;
 pub mod tickets;
 pub mod tiers;
+pub mod totp;
+pub mod two_factor;
 pub mod username;
 
 use crate::error::AppError;

@@ -1,5 +1,5 @@
-//! The account page: one's password (forced after a one-time password, or by choice), where
-//! one is signed in (and ending the other sessions), e-mail address and which e-mails one gets.
+//! The account page: one's password (forced after a one-time password, or by choice), one's
+//! second factor (`two_factor`), where one is signed in (and ending the other sessions), e-mail address and which e-mails one gets.
 
 use super::{t, use_ui, ErrorNote, FormCall, TextField, When};
 use crate::api::mail::{get_mail_choices, set_mail_choices};
@@ -65,7 +65,8 @@ pub fn PasswordForm(forced: bool) -> impl IntoView {
     }
 }
 
-/// The account page every app has: who I am, and my password.
+/// The account page every app has: who I am, my password, my second factor, my sessions and
+/// my e-mail.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let ui = use_ui();
@@ -79,6 +80,7 @@ pub fn AccountPage() -> impl IntoView {
             </p>
         </section>
         <PasswordForm forced=false/>
+        <super::TwoFactorCard/>
         <SessionsCard/>
         <MailChoicesCard/>
     }

@@ -10,6 +10,7 @@ mod live;
 mod nav;
 mod shell;
 mod tickets;
+mod two_factor;
 mod work;
 
 pub use account::{AccountPage, PasswordForm};
@@ -23,6 +24,7 @@ pub use tickets::{
     follow, ticket_path, Since, StaffTicketView, StatusBadge, TicketLink, TicketList, TicketView,
     When,
 };
+pub use two_factor::{SetUpSecondFactor, TwoFactorCard};
 pub use work::WorkHistory;
 
 use crate::client::{Call, Posting};

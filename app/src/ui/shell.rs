@@ -1,11 +1,15 @@
 //! The frame of every app: header, language, and what to show before the app's own pages —
-//! loading, sign-in, the forced password change, or the refusal of an account of another role.
+//! loading, sign-in (with a code where the account has a second factor), the forced password
+//! change, the forced set-up of a second factor, or the refusal of an account of another role.
 
 use super::Link;
-use super::{label, t, use_ui, ErrorNote, FormCall, Loading, PasswordForm, TextField, Ui};
+use super::{
+    label, t, use_ui, ErrorNote, FormCall, Loading, PasswordForm, SetUpSecondFactor, TextField, Ui,
+};
 use crate::api::session::{me, set_language, sign_in, sign_out};
 use crate::api::settings::public_info;
 use crate::dto::{Credentials, Role};
+use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
 use leptos::prelude::AnyView;
 use leptos::prelude::*;
@@ -23,6 +27,7 @@ enum Stage {
     Loading,
     SignIn,
     MustChange,
+    MustSetUp,
     WrongApp(Role),
     Ready,
 }
@@ -66,6 +71,7 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         (true, None) => Stage::SignIn,
         (true, Some(m)) if m.role != app => Stage::WrongApp(m.role),
         (true, Some(m)) if m.must_change_password => Stage::MustChange,
+        (true, Some(m)) if m.must_set_up_second_factor => Stage::MustSetUp,
         (true, Some(_)) => Stage::Ready,
     });
     // Live updates while the app is in use.
@@ -115,6 +121,16 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
                 Stage::Loading => view! { <Loading/> }.into_any(),
                 Stage::SignIn => view! { <SignInForm app=app/> }.into_any(),
                 Stage::MustChange => view! { <PasswordForm forced=true/> }.into_any(),
+                Stage::MustSetUp => {
+                    let done = Callback::new(move |_| {
+                        ui.me.update(|m| {
+                            if let Some(m) = m {
+                                m.must_set_up_second_factor = false;
+                            }
+                        })
+                    });
+                    Suspend::new(set_up_page(done)).into_any()
+                }
                 Stage::WrongApp(role) => view! { <WrongApp role=role/> }.into_any(),
                 Stage::Ready => pages(&ui.path.get()),
             }}
@@ -145,16 +161,26 @@ fn SignInForm(app: Role) -> impl IntoView {
     let ui = use_ui();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    // Asked for once the password proved right for an account with a second factor.
+    let asks_code = RwSignal::new(false);
     let call = FormCall::new();
+    Effect::new(move |_| {
+        if call.error.get() == Some(AppError::SecondFactorNeeded) {
+            asks_code.set(true);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = Credentials {
             username: username.get(),
             password: password.get(),
             app,
+            code: asks_code.get().then(|| code.get()),
         };
         call.run(sign_in(input), move |me| {
             password.set(String::new());
+            code.set(String::new());
             ui.me.set(Some(me));
         });
     };
@@ -166,6 +192,10 @@ fn SignInForm(app: Role) -> impl IntoView {
             <TextField id="username" label=Msg::Username value=username autocomplete="username" required=true/>
             <TextField id="password" label=Msg::Password value=password kind="password"
                 autocomplete="current-password" required=true/>
+            <Show when=move || asks_code.get()>
+                <TextField id="code" label=Msg::AuthCode value=code hint=Msg::AuthCodeHint
+                    autocomplete="one-time-code" required=true/>
+            </Show>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::SignIn)}</button>
         </form>
@@ -212,7 +242,20 @@ pub fn NotFound() -> impl IntoView {
 /// in its first download.
 pub fn common_page(path: &str) -> AnyView {
     match path {
-        "/account" => view! { <super::AccountPage/> }.into_any(),
+        "/account" => Suspend::new(account_page()).into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }
+}
+
+/// The account page — password, second factor, sessions, e-mail — is a `#[lazy]` chunk of every
+/// app, downloaded when first opened.
+#[lazy]
+fn account_page() -> AnyView {
+    view! { <super::AccountPage/> }.into_any()
+}
+
+/// So is the set-up of a second factor that a role requires: most people never see it.
+#[lazy]
+fn set_up_page(done: Callback<()>) -> AnyView {
+    view! { <SetUpSecondFactor forced=true on_done=done/> }.into_any()
 }

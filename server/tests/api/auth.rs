@@ -92,6 +92,13 @@ pub fn sample_body(path: &str) -> Value {
         "/api/mail/set_choices" => json!({"input": {"email": "probe@example.com", "off": []}}),
         "/api/session/set_language" => json!({"lang": "Bs"}),
         "/api/session/end" => json!({"handle": "0000000000000000"}),
+        "/api/two_factor/confirm"
+        | "/api/two_factor/turn_off"
+        | "/api/two_factor/recovery_codes" => {
+            json!({"code": "000000"})
+        }
+        "/api/two_factor/require" => json!({"roles": []}),
+        "/api/accounts/reset_second_factor" => json!({"account_id": 999_999}),
         _ => json!({}),
     }
 }

@@ -1,5 +1,5 @@
 //! The `salter` binary itself: the bootstrap password printed once, never logged, and the
-//! locked-out admin's reset from the machine.
+//! locked-out admin's reset from the machine (with its second factor, when told).
 
 use crate::common::{Printed, Process, SALTER};
 use std::process::Command;
@@ -8,6 +8,16 @@ use std::process::Command;
 fn serve_once(db_url: &str) -> Printed {
     let files = tempfile::tempdir().expect("files directory");
     Process::start(db_url, files.path()).kill()
+}
+
+/// The admin signing in to the admin app with `password` (and no code).
+fn attempt(password: &str) -> app::dto::Credentials {
+    app::dto::Credentials {
+        username: "admin".into(),
+        password: password.into(),
+        app: app::dto::Role::Admin,
+        code: None,
+    }
 }
 
 fn printed_password(stdout: &str) -> Option<String> {
@@ -86,15 +96,9 @@ fn an_admin_password_is_reset_from_the_machine() {
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        use app::dto::{Credentials, Role};
         use app::server::{auth, AppState, Config, Db};
         let state = AppState::new(Db::open(&url).await.unwrap(), Config::default());
         let ip = std::net::IpAddr::from([127, 0, 0, 1]);
-        let attempt = |password: &str| Credentials {
-            username: "admin".into(),
-            password: password.into(),
-            app: Role::Admin,
-        };
         assert!(auth::sign_in(&state, ip, "", &attempt(&first))
             .await
             .is_err());
@@ -111,6 +115,60 @@ fn an_admin_password_is_reset_from_the_machine() {
         .unwrap();
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody.here"));
+}
+
+/// `salter admin reset-password` run with its output captured (no terminal to ask on).
+fn reset_from_the_machine(url: &str, extra: &[&str]) -> String {
+    let out = Command::new(SALTER)
+        .args(["admin", "reset-password", "admin"])
+        .args(extra)
+        .env("SALTER_DATABASE_URL", url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_machine_removes_an_admins_second_factor_only_when_told() {
+    use app::error::AppError;
+    use app::server::{auth, totp, two_factor, AppState, Config, Db};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("salter.db").display());
+    let first = printed_password(&serve_once(&url).stdout).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+    let state = rt.block_on(async {
+        let state = AppState::new(Db::open(&url).await.unwrap(), Config::default());
+        let (_, token) = auth::sign_in(&state, ip, "", &attempt(&first))
+            .await
+            .unwrap();
+        let session = auth::resolve_session(&state, &token)
+            .await
+            .unwrap()
+            .unwrap();
+        let setup = two_factor::begin(&state, &session).await.unwrap();
+        let secret = totp::from_base32(&setup.secret).unwrap();
+        let code = totp::code_at(&secret, totp::step_at(state.clock.now_ms())).unwrap();
+        two_factor::confirm(&state, &session, &code).await.unwrap();
+        state
+    });
+
+    // Without being told, it keeps the second factor and says how to remove it.
+    let kept = reset_from_the_machine(&url, &[]);
+    assert!(kept.contains("--second-factor"), "{kept}");
+    let fresh = printed_password(&kept).unwrap();
+    let refused = rt.block_on(auth::sign_in(&state, ip, "", &attempt(&fresh)));
+    assert_eq!(refused.err(), Some(AppError::SecondFactorNeeded));
+
+    let removed = reset_from_the_machine(&url, &["--second-factor"]);
+    assert!(removed.contains("second factor is removed"), "{removed}");
+    let fresh = printed_password(&removed).unwrap();
+    let (me, _) = rt
+        .block_on(auth::sign_in(&state, ip, "", &attempt(&fresh)))
+        .unwrap();
+    assert!(me.must_change_password);
 }
 
 #[test]

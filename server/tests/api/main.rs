@@ -29,3 +29,4 @@ mod sla;
 mod solutions;
 mod stats;
 mod tickets;
+mod two_factor;

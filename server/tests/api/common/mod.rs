@@ -5,7 +5,7 @@
 pub mod imap;
 pub mod mail;
 
-use app::server::{accounts, licence, AppState, Config, Db};
+use app::server::{accounts, licence, two_factor, AppState, Config, Db};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::Arc;
@@ -212,6 +212,10 @@ impl TestApp {
             .expect("bootstrap")
             .map(|issued| issued.one_time_password)
             .unwrap_or_default();
+        // Admins must set up a second factor by default; the tests about it say so themselves.
+        two_factor::require(&state, &[])
+            .await
+            .expect("no role needs a second factor");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -619,6 +623,8 @@ impl Process {
                 "127.0.0.1:0",
                 "--site-dir",
                 "/nonexistent",
+                "--require-two-factor",
+                "none",
             ])
             .args(args)
             .arg("--files-dir")
