@@ -33,6 +33,8 @@ impl Salter {
                 "127.0.0.1:0",
                 "--site-dir",
                 "target/site",
+                "--require-two-factor",
+                "none",
             ])
             .arg("--files-dir")
             .arg(dir.path().join("files"))

@@ -4,7 +4,7 @@
 //! signed-in HTTP clients for it.
 
 use app::server::db::Backend;
-use app::server::{accounts, licence, AppState, Config, Db};
+use app::server::{accounts, licence, two_factor, AppState, Config, Db};
 use serde_json::json;
 
 pub fn name(backend: Backend) -> &'static str {
@@ -77,6 +77,8 @@ impl Opened {
             .unwrap()
             .unwrap()
             .one_time_password;
+        // The benchmarks' admin works without a second factor.
+        two_factor::require(&state, &[]).await.unwrap();
         Opened {
             state,
             admin_otp,
