@@ -160,6 +160,17 @@ messages! {
     TwoFactorRolesHint => "People of the checked roles must set up two-factor sign-in before they can do anything else. The others may.", "Osobe označenih uloga moraju podesiti prijavu u dva koraka prije bilo čega drugog. Ostali mogu.";
     StateOn => "On", "Uključeno";
     StateOff => "Off", "Isključeno";
+    AuditLog => "Audit log", "Revizijski zapis";
+    AuditHint => "Every sign-in, every change of a password or second factor, and every use of an administrator's powers, with who did it, from where and when. Nobody can change or delete a row.", "Svaka prijava, svaka promjena lozinke ili drugog koraka prijave i svaka upotreba administratorskih ovlasti, s tim ko je to učinio, odakle i kada. Niko ne može izmijeniti ni obrisati red.";
+    AuditAct => "Act", "Radnja";
+    AuditAnyAct => "Every act", "Sve radnje";
+    AuditPerson => "Person", "Osoba";
+    AuditPersonHint => "Part of a username.", "Dio korisničkog imena.";
+    AuditTarget => "On", "Nad";
+    AuditDetail => "Detail", "Pojedinosti";
+    AuditTime => "When", "Kada";
+    AuditMachine => "The server's command line", "Komandna linija servera";
+    AuditEmpty => "Nothing recorded matches.", "Ništa zabilježeno ne odgovara.";
     PasswordChanged => "Your password has been changed. Your other sessions were signed out.", "Lozinka je promijenjena. Ostale sesije su odjavljene.";
     Account => "Account", "Nalog";
     WrongAppTitle => "This app is not for your account", "Ova aplikacija nije za vaš nalog";
@@ -840,6 +851,64 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Language => Msg::Language,
     }
     .text(lang)
+}
+
+/// What an act of the audit log is called.
+pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
+    use crate::audit::Action as A;
+    let (en, bs) = match action {
+        A::SignedIn => ("Signed in", "Prijava"),
+        A::SignInFailed => ("Sign-in failed", "Neuspjela prijava"),
+        A::SignInLocked => (
+            "Sign-in stopped: too many attempts",
+            "Prijava zaustavljena: previše pokušaja",
+        ),
+        A::PasswordChanged => ("Password changed", "Promjena lozinke"),
+        A::SecondFactorOn => (
+            "Two-factor sign-in turned on",
+            "Uključivanje prijave u dva koraka",
+        ),
+        A::SecondFactorOff => (
+            "Two-factor sign-in turned off",
+            "Isključivanje prijave u dva koraka",
+        ),
+        A::RecoveryCodesRenewed => ("New recovery codes", "Novi kodovi za oporavak"),
+        A::AccountCreated => ("Account created", "Kreiranje naloga"),
+        A::PasswordReset => ("Password reset", "Poništavanje lozinke"),
+        A::AccountDisabled => ("Account disabled", "Onemogućavanje naloga"),
+        A::AccountEnabled => ("Account enabled", "Omogućavanje naloga"),
+        A::SecondFactorReset => (
+            "Two-factor sign-in reset",
+            "Poništavanje prijave u dva koraka",
+        ),
+        A::TwoFactorRolesSet => (
+            "Roles required to sign in with two factors",
+            "Uloge s obaveznom prijavom u dva koraka",
+        ),
+        A::LicenceInstalled => ("Licence installed", "Instaliranje licence"),
+        A::PlanSet => ("Operator's plan changed", "Promjena plana operatera"),
+        A::CategorySaved => ("Category saved", "Spremanje kategorije"),
+        A::SectionSaved => (
+            "Knowledge-base section saved",
+            "Spremanje odjeljka baze znanja",
+        ),
+        A::PublisherSet => ("Publishing right changed", "Promjena prava objavljivanja"),
+        A::CompanyNameSet => ("Company name changed", "Promjena naziva kompanije"),
+        A::TicketSettingsSet => ("Ticket settings changed", "Promjena postavki tiketa"),
+        A::ServiceLevelsSet => ("Service levels changed", "Promjena nivoa usluge"),
+        A::MailSettingsSet => ("E-mail settings changed", "Promjena postavki e-pošte"),
+        A::TestMailSent => ("Test e-mail sent", "Slanje probne e-pošte"),
+        A::MailboxChecked => ("Mailbox checked", "Provjera poštanskog sandučeta"),
+        A::HeldMailAccepted => ("Held e-mail accepted", "Prihvatanje zadržane e-pošte"),
+        A::HeldMailDropped => ("Held e-mail dropped", "Odbacivanje zadržane e-pošte"),
+        A::ReportSaved => ("Report saved", "Spremanje izvještaja"),
+        A::ReportDeleted => ("Report deleted", "Brisanje izvještaja"),
+        A::TicketForced => ("Ticket status forced", "Prisilna promjena statusa tiketa"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Bs => bs,
+    }
 }
 
 /// The message a user reads for an error.

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod assignment;
+pub mod audit;
 pub mod canned;
 #[cfg(feature = "csr")]
 pub mod client;

@@ -2,10 +2,11 @@
 // the new admin, past the one-time password, must set up an authenticator app first — the test
 // computes the codes from the key the page shows, as the app would —, reads the recovery codes,
 // signs out and back in with a code; the account page tells where it stands; the settings choose
-// the roles that must have one; an operator's lost phone is reset from the accounts page. axe on
-// every new page.
+// the roles that must have one; an operator's lost phone is reset from the accounts page; the audit
+// log shows all of it, filtered, and downloads as CSV. axe on every new page.
 import { test, expect, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { PORT } from '../playwright.config';
 import { startSalter, type Started } from '../server';
 import { accessible, ADMIN_PASSWORD, call, PERSON_PASSWORD } from './helpers';
@@ -137,4 +138,23 @@ test('an admin sets up two-factor sign-in and signs in with a code', async ({ br
   await page.goto('/operator/');
   await signIn(page, username, PERSON_PASSWORD);
   await expect(page.getByText('Your role signs in with two factors.')).toBeVisible();
+
+  // The audit log has it all: the reset by the admin, the failed code, filtered and downloaded.
+  await admin.getByRole('link', { name: 'Audit log' }).click();
+  const reset = admin.locator('table.audit tbody tr', { hasText: 'Two-factor sign-in reset' });
+  await expect(reset).toContainText(username);
+  await expect(reset).toContainText('admin');
+  await expect(admin.locator('table.audit tbody tr', { hasText: 'Two-factor sign-in turned on' }))
+    .toHaveCount(2);
+  await accessible(admin, 'the audit log');
+  await admin.getByLabel('Act').selectOption({ label: 'Sign-in failed' });
+  await admin.getByRole('button', { name: 'Search' }).click();
+  const failed = admin.locator('table.audit tbody tr');
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText('invalid');
+  const download = admin.waitForEvent('download');
+  await admin.getByRole('button', { name: 'Download CSV' }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8');
+  expect(csv.split(/\r?\n/)[0]).toContain('When');
+  expect(csv).toContain('Sign-in failed');
 });

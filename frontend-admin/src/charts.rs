@@ -207,7 +207,7 @@ pub fn CellBar(value: i64, max: i64) -> impl IntoView {
 }
 
 /// Hands the browser a file to save.
-fn download(name: &str, text: &str) {
+pub fn download(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv;charset=utf-8");

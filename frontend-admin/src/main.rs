@@ -3,6 +3,8 @@
 #[cfg(target_arch = "wasm32")]
 mod accounts;
 #[cfg(target_arch = "wasm32")]
+mod audit;
+#[cfg(target_arch = "wasm32")]
 mod categories;
 #[cfg(target_arch = "wasm32")]
 mod charts;
@@ -30,7 +32,7 @@ mod week;
 #[cfg(target_arch = "wasm32")]
 mod pages {
     use app::i18n::Msg;
-    use app::ui::{ticket_path, AccountPage, NavItem, NotFound};
+    use app::ui::{common_page, ticket_path, NavItem};
     use leptos::prelude::*;
 
     pub const NAV: &[NavItem] = &[
@@ -67,13 +69,17 @@ mod pages {
             label: Msg::Settings,
         },
         NavItem {
+            path: "/audit",
+            label: Msg::AuditLog,
+        },
+        NavItem {
             path: "/account",
             label: Msg::Account,
         },
     ];
 
-    /// The overview (where the console opens) and the account page are in the first download;
-    /// every other page is a `#[lazy]` chunk, downloaded when first opened, so the console
+    /// The overview (where the console opens) is in the first download; every other page is a
+    /// `#[lazy]` chunk (the account page too, as in every app: `common_page`), downloaded when first opened, so the console
     /// keeps within its budget as pages grow.
     pub fn page(path: &str) -> AnyView {
         match path {
@@ -86,12 +92,12 @@ mod pages {
             "/canned" => Suspend::new(canned_page()).into_any(),
             "/kb" => Suspend::new(kb_page()).into_any(),
             "/kb/new" => Suspend::new(kb_article(None)).into_any(),
-            "/account" => view! { <AccountPage/> }.into_any(),
+            "/audit" => Suspend::new(audit_page()).into_any(),
             _ => match ticket_path(path) {
                 Some(id) => Suspend::new(ticket_page(id)).into_any(),
                 None => match app::ui::kb_path(path) {
                     Some(id) => Suspend::new(kb_article(Some(id))).into_any(),
-                    None => view! { <NotFound/> }.into_any(),
+                    None => common_page(path),
                 },
             },
         }
@@ -105,6 +111,11 @@ mod pages {
     #[lazy]
     fn settings_page() -> AnyView {
         view! { <super::settings::SettingsPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn audit_page() -> AnyView {
+        view! { <super::audit::AuditLogPage/> }.into_any()
     }
 
     #[lazy]

@@ -10,7 +10,7 @@ use app::ui::{choices, id_options, t, ErrorNote, FormCall, Select, TicketList};
 use leptos::prelude::*;
 
 /// A date input's value (`2026-11-22`) as local midnight in unix ms; `days` later for "until".
-fn day_start(value: &str, days: u32) -> Option<i64> {
+pub fn day_start(value: &str, days: u32) -> Option<i64> {
     let mut parts = value.split('-').map(|p| p.parse::<u32>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
     let date = js_sys::Date::new_with_year_month_day(y, m as i32 - 1, (d + days) as i32);

@@ -1,6 +1,7 @@
 //! `salter`: the Šalter help desk server and its admin commands.
 
 use anyhow::Context;
+use app::audit::Action;
 use app::server::{accounts, backup, licence, AppState, Config, Db};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -359,6 +360,7 @@ async fn license(url: &str, command: LicenseCommand) -> anyhow::Result<()> {
                     app::i18n::error_text(&e, app::i18n::Lang::En)
                 )
             })?;
+            machine_did(&state, Action::LicenceInstalled, None, &installed.licensee).await?;
             let seats = |n: Option<i64>| n.map_or("unlimited".to_string(), |n| n.to_string());
             println!(
                 "installed: the commercial edition, licensed to {}; admins {}, operators {}; valid through {}",
@@ -499,6 +501,8 @@ async fn reset_password(url: &str, username: &str, second_factor: bool) -> anyho
     let issued = accounts::reset_password_of(&state, username)
         .await
         .map_err(|e| anyhow::anyhow!("cannot reset the password of {username:?}: {e}"))?;
+    let (id, name) = (Some(issued.account.id), &issued.account.username);
+    machine_did(&state, Action::PasswordReset, id, name).await?;
     print_credentials(
         "new one-time password",
         &issued.account.username,
@@ -510,6 +514,7 @@ async fn reset_password(url: &str, username: &str, second_factor: bool) -> anyho
             app::server::two_factor::reset(&state, issued.account.id)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot remove the second factor: {e}"))?;
+            machine_did(&state, Action::SecondFactorReset, id, name).await?;
             println!("Its second factor is removed: it sets up a new one after signing in.");
         } else {
             println!(
@@ -520,6 +525,24 @@ async fn reset_password(url: &str, username: &str, second_factor: bool) -> anyho
         }
     }
     Ok(())
+}
+
+/// The audit row of an act of the machine's own commands.
+async fn machine_did(
+    state: &AppState,
+    action: Action,
+    target: Option<i64>,
+    detail: &str,
+) -> anyhow::Result<()> {
+    app::server::audit::record(
+        state,
+        &app::server::audit::Actor::machine(),
+        action,
+        target,
+        detail,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("writing the audit log: {e}"))
 }
 
 /// A yes-or-no question on the terminal; no when there is none to ask on.

@@ -1,6 +1,8 @@
 //! Account administration: list, create, reset a password or a second factor, disable or
 //! enable.
 
+#[cfg(feature = "ssr")]
+use crate::audit::Action;
 use crate::dto::{Account, AccountList, IssuedCredentials, NewAccount, SetDisabled};
 
 endpoint! {
@@ -13,7 +15,10 @@ endpoint! {
 endpoint! {
     "accounts/create" for Admin => pub async fn create_account(input: NewAccount) -> IssuedCredentials |caller| {
         use crate::server::accounts;
-        accounts::create(&caller.state, &input).await
+        let issued = accounts::create(&caller.state, &input).await?;
+        let detail = format!("{} ({})", issued.account.username, input.role.as_str());
+        caller.audit(Action::AccountCreated, Some(issued.account.id), &detail).await?;
+        Ok(issued)
     }
 }
 
@@ -21,7 +26,9 @@ endpoint! {
     "accounts/reset_password" for Admin => pub async fn reset_password(account_id: i64) -> IssuedCredentials |caller| {
         use crate::server::{access, accounts};
         access::manage_account(caller.session()?, account_id)?;
-        accounts::reset_password(&caller.state, account_id).await
+        let issued = accounts::reset_password(&caller.state, account_id).await?;
+        caller.audit(Action::PasswordReset, Some(account_id), &issued.account.username).await?;
+        Ok(issued)
     }
 }
 
@@ -29,7 +36,10 @@ endpoint! {
     "accounts/set_disabled" for Admin => pub async fn set_account_disabled(input: SetDisabled) -> Account |caller| {
         use crate::server::{access, accounts};
         access::manage_account(caller.session()?, input.account_id)?;
-        accounts::set_disabled(&caller.state, input.account_id, input.disabled).await
+        let account = accounts::set_disabled(&caller.state, input.account_id, input.disabled).await?;
+        let act = if input.disabled { Action::AccountDisabled } else { Action::AccountEnabled };
+        caller.audit(act, Some(account.id), &account.username).await?;
+        Ok(account)
     }
 }
 
@@ -38,7 +48,10 @@ endpoint! {
     "accounts/install_licence" for Admin => pub async fn install_licence(text: String) -> AccountList |caller| {
         use crate::server::{accounts, licence};
         licence::install(&caller.state, &text).await?;
-        accounts::overview(&caller.state).await
+        let list = accounts::overview(&caller.state).await?;
+        let licensee = list.licence.as_ref().map(|l| l.licensee.clone()).unwrap_or_default();
+        caller.audit(Action::LicenceInstalled, None, &licensee).await?;
+        Ok(list)
     }
 }
 
@@ -50,6 +63,7 @@ endpoint! {
         access::manage_account(caller.session()?, account_id)?;
         let account = accounts::account(&caller.state, account_id).await?;
         two_factor::reset(&caller.state, account.id).await?;
+        caller.audit(Action::SecondFactorReset, Some(account.id), &account.username).await?;
         accounts::account(&caller.state, account_id).await
     }
 }

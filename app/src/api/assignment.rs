@@ -14,7 +14,10 @@ endpoint! {
     /// Capacity, skills, working hours and days off of one operator.
     "assignment/set_plan" for Admin => pub async fn set_plan(input: OperatorPlan) -> Floor |caller| {
         use crate::server::assignment;
-        assignment::set_plan(&caller.state, &input).await
+        let floor = assignment::set_plan(&caller.state, &input).await?;
+        let detail = format!("capacity {}", input.capacity);
+        caller.audit(crate::audit::Action::PlanSet, Some(input.operator_id), &detail).await?;
+        Ok(floor)
     }
 }
 

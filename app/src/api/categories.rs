@@ -14,6 +14,10 @@ endpoint! {
     /// Creates a category (no `id`) or renames and (de)activates one; the whole list comes back.
     "categories/save" for Admin => pub async fn save_category(input: CategoryInput) -> Vec<Category> |caller| {
         use crate::server::categories;
-        categories::save(&caller.state, caller.session()?, &input).await
+        let list = categories::save(&caller.state, caller.session()?, &input).await?;
+        let saved = list.iter().find(|c| Some(c.id) == input.id || c.name == input.name.trim());
+        let target = saved.map(|c| c.id);
+        caller.audit(crate::audit::Action::CategorySaved, target, input.name.trim()).await?;
+        Ok(list)
     }
 }

@@ -15,7 +15,10 @@ endpoint! {
 endpoint! {
     /// Creates a section (no `id`), or renames or moves one; every section comes back.
     "kb/save_section" for Admin => pub async fn save_section(input: SectionInput) -> Vec<Section> |caller| {
-        crate::server::kb::write::save_section(&caller.state, &input).await
+        let sections = crate::server::kb::write::save_section(&caller.state, &input).await?;
+        let target = sections.iter().find(|s| Some(s.id) == input.id || s.name == input.name.trim()).map(|s| s.id);
+        caller.audit(crate::audit::Action::SectionSaved, target, input.name.trim()).await?;
+        Ok(sections)
     }
 }
 
@@ -110,6 +113,9 @@ endpoint! {
 endpoint! {
     /// Lets an operator publish and archive articles, or no longer; the operators who may.
     "kb/set_publisher" for Admin => pub async fn set_publisher(operator_id: i64, allowed: bool) -> Vec<i64> |caller| {
-        crate::server::kb::write::set_publisher(&caller.state, caller.session()?, operator_id, allowed).await
+        let publishers = crate::server::kb::write::set_publisher(&caller.state, caller.session()?, operator_id, allowed).await?;
+        let detail = if allowed { "allowed" } else { "not allowed" };
+        caller.audit(crate::audit::Action::PublisherSet, Some(operator_id), detail).await?;
+        Ok(publishers)
     }
 }

@@ -11,7 +11,9 @@ endpoint! {
 
 endpoint! {
     "mail/set_settings" for Admin => pub async fn set_mail_settings(input: MailSettings) -> MailSettings |caller| {
-        crate::server::mail::set_settings(&caller.state, &input).await
+        let settings = crate::server::mail::set_settings(&caller.state, &input).await?;
+        caller.audit(crate::audit::Action::MailSettingsSet, None, &settings.from).await?;
+        Ok(settings)
     }
 }
 
@@ -20,7 +22,8 @@ endpoint! {
     "mail/send_test" for Admin => pub async fn send_test_mail(address: String) -> OutboxState |caller| {
         use crate::server::mail;
         let address = mail::checked_address(&address)?;
-        mail::outbox::queue_test(&caller.state, caller.session()?.user.id, address).await?;
+        mail::outbox::queue_test(&caller.state, caller.session()?.user.id, address.clone()).await?;
+        caller.audit(crate::audit::Action::TestMailSent, None, &address).await?;
         mail::outbox::state_of(&caller.state).await
     }
 }
@@ -47,7 +50,9 @@ endpoint! {
     /// Fetches the support mailbox now (as the fetcher does by itself); how many messages were
     /// new. Says why when the mailbox cannot be reached.
     "mail/fetch_now" for Admin => pub async fn fetch_mail_now() -> usize |caller| {
-        crate::server::mail::inbox::fetch_once(&caller.state).await
+        let fetched = crate::server::mail::inbox::fetch_once(&caller.state).await?;
+        caller.audit(crate::audit::Action::MailboxChecked, None, &fetched.to_string()).await?;
+        Ok(fetched)
     }
 }
 
@@ -61,7 +66,10 @@ endpoint! {
     /// Opens a ticket from held mail; a client account named `full_name` is made for its
     /// sender when the address has none.
     "mail/accept_held" for Admin => pub async fn accept_held_mail(id: i64, full_name: String) -> AcceptedMail |caller| {
-        crate::server::mail::quarantine::accept(&caller.state, id, &full_name).await
+        let accepted = crate::server::mail::quarantine::accept(&caller.state, id, &full_name).await?;
+        let detail = format!("T-{:06}", accepted.ticket_id);
+        caller.audit(crate::audit::Action::HeldMailAccepted, Some(id), &detail).await?;
+        Ok(accepted)
     }
 }
 
@@ -69,6 +77,7 @@ endpoint! {
     "mail/drop_held" for Admin => pub async fn drop_held_mail(id: i64) -> Vec<HeldMail> |caller| {
         use crate::server::mail::quarantine;
         quarantine::drop(&caller.state, id).await?;
+        caller.audit(crate::audit::Action::HeldMailDropped, Some(id), "").await?;
         quarantine::list(&caller.state).await
     }
 }

@@ -52,6 +52,7 @@ macro_rules! endpoint {
 
 pub mod accounts;
 pub mod assignment;
+pub mod audit;
 pub mod canned;
 pub mod categories;
 pub mod kb;

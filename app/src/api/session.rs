@@ -5,9 +5,28 @@ use crate::i18n::Lang;
 
 endpoint! {
     "session/sign_in" for Public => pub async fn sign_in(input: Credentials) -> CurrentUser |caller| {
-        use crate::server::auth;
+        use crate::server::{audit, auth};
+        use crate::audit::Action;
+        use crate::error::{AppError, Field};
         // A failed sign-in leaves the session this browser had alone; a new one replaces it.
-        let (me, token) = auth::sign_in(&caller.state, caller.ip, &caller.agent, &input).await?;
+        let signed = auth::sign_in(&caller.state, caller.ip, &caller.agent, &input).await;
+        let act = match &signed {
+            Ok(_) => Some(Action::SignedIn),
+            Err(AppError::TooManyAttempts { .. }) => Some(Action::SignInLocked),
+            Err(AppError::WrongCredentials | AppError::AccountDisabled | AppError::OneTimePasswordExpired) => Some(Action::SignInFailed),
+            Err(AppError::Invalid { field: Field::Code, .. }) => Some(Action::SignInFailed),
+            Err(_) => None,
+        };
+        if let Some(act) = act {
+            let actor = audit::Actor {
+                id: signed.as_ref().ok().map(|(me, _)| me.id),
+                name: input.username.trim().to_lowercase(),
+                address: caller.ip.to_string(),
+            };
+            let detail = signed.as_ref().err().map(AppError::code).unwrap_or_default();
+            audit::record(&caller.state, &actor, act, None, detail).await?;
+        }
+        let (me, token) = signed?;
         if let Some(old) = &caller.session {
             auth::end_session(&caller.state, &old.token_hash).await?;
         }
@@ -39,6 +58,7 @@ endpoint! {
         use crate::server::auth;
         let session = caller.session()?;
         auth::change_password(&caller.state, session, &input).await?;
+        caller.audit(crate::audit::Action::PasswordChanged, None, "").await?;
         let mut me = session.user.me()?;
         me.must_change_password = false;
         Ok(me)

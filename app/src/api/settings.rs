@@ -12,7 +12,10 @@ endpoint! {
 endpoint! {
     "settings/set_company_name" for Admin => pub async fn set_company_name(name: String) -> PublicSettings |caller| {
         use crate::server::settings;
-        settings::set_company_name(&caller.state, &name).await
+        let public = settings::set_company_name(&caller.state, &name).await?;
+        let detail = public.company_name.clone().unwrap_or_default();
+        caller.audit(crate::audit::Action::CompanyNameSet, None, &detail).await?;
+        Ok(public)
     }
 }
 
@@ -26,6 +29,9 @@ endpoint! {
 endpoint! {
     "settings/set_ticket_settings" for Admin => pub async fn set_ticket_settings(input: TicketSettings) -> TicketSettings |caller| {
         use crate::server::settings;
-        settings::set_ticket_settings(&caller.state, &input).await
+        let set = settings::set_ticket_settings(&caller.state, &input).await?;
+        let detail = format!("reasons shown to clients: {}, solution days: {}", set.forced_reasons_to_clients, set.solution_days);
+        caller.audit(crate::audit::Action::TicketSettingsSet, None, &detail).await?;
+        Ok(set)
     }
 }

@@ -10,6 +10,9 @@ endpoint! {
 
 endpoint! {
     "sla/set_levels" for Admin => pub async fn set_service_levels(input: ServiceLevels) -> ServiceLevels |caller| {
-        crate::server::sla::set_levels(&caller.state, &input).await
+        let levels = crate::server::sla::set_levels(&caller.state, &input).await?;
+        let detail = format!("{} policies", levels.policies.len());
+        caller.audit(crate::audit::Action::ServiceLevelsSet, None, &detail).await?;
+        Ok(levels)
     }
 }

@@ -30,7 +30,10 @@ endpoint! {
     /// Saves a report (replacing one of the same name); every saved report.
     "stats/save_report" for Admin => pub async fn save_stats_report(input: SaveReport) -> Vec<SavedReport> |caller| {
         use crate::server::stats::saved;
-        saved::save(&caller.state, caller.session()?, &input).await
+        let reports = saved::save(&caller.state, caller.session()?, &input).await?;
+        let target = reports.iter().find(|r| r.name == input.name.trim()).map(|r| r.id);
+        caller.audit(crate::audit::Action::ReportSaved, target, input.name.trim()).await?;
+        Ok(reports)
     }
 }
 
@@ -38,7 +41,9 @@ endpoint! {
     /// Deletes a saved report; every one left.
     "stats/delete_report" for Admin => pub async fn delete_report(id: i64) -> Vec<SavedReport> |caller| {
         use crate::server::stats::saved;
-        saved::delete(&caller.state, id).await
+        let reports = saved::delete(&caller.state, id).await?;
+        caller.audit(crate::audit::Action::ReportDeleted, Some(id), "").await?;
+        Ok(reports)
     }
 }
 

@@ -43,7 +43,10 @@ endpoint! {
 endpoint! {
     "tickets/force" for Admin => pub async fn force_ticket(input: ForcedChange) -> TicketDetail |caller| {
         use crate::server::tickets;
-        tickets::force(&caller.state, caller.session()?, &input).await
+        let detail = tickets::force(&caller.state, caller.session()?, &input).await?;
+        let what = format!("{}: {}", input.status.as_str(), input.reason.trim());
+        caller.audit(crate::audit::Action::TicketForced, Some(input.ticket_id), &what).await?;
+        Ok(detail)
     }
 }
 

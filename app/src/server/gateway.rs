@@ -3,8 +3,10 @@
 //! HTTP status, wherever in the stack it arose.)
 
 use super::access::{self, Policy};
+use super::audit;
 use super::auth::{self, Session};
 use super::AppState;
+use crate::audit::Action;
 use crate::error::AppError;
 use axum::extract::ConnectInfo;
 use http::header::{COOKIE, SET_COOKIE};
@@ -39,6 +41,30 @@ impl Caller {
     pub fn set_session_cookie(&self, token: &str) {
         let max_age = self.state.config.session_absolute_ms / 1000;
         self.set_cookie(&format!("{SESSION_COOKIE}={token}; Max-Age={max_age}"));
+    }
+
+    /// Who this caller is to the audit log.
+    pub fn actor(&self) -> audit::Actor {
+        audit::Actor {
+            id: self.session.as_ref().map(|s| s.user.id),
+            name: self
+                .session
+                .as_ref()
+                .map(|s| s.user.username.clone())
+                .unwrap_or_default(),
+            address: self.ip.to_string(),
+        }
+    }
+
+    /// Writes the audit row of an act the caller has done (`action` on `target`, `detail` what
+    /// changed): called once the act has succeeded.
+    pub async fn audit(
+        &self,
+        action: Action,
+        target: Option<i64>,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        audit::record(&self.state, &self.actor(), action, target, detail).await
     }
 
     pub fn clear_session_cookie(&self) {

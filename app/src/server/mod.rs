@@ -17,6 +17,7 @@ pub mod access;
 pub mod accounts;
 pub mod assignment;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod canned;

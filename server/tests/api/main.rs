@@ -9,6 +9,7 @@ mod common;
 mod accounts;
 mod assignment;
 mod attachments;
+mod audit;
 mod auth;
 mod canned;
 mod cli;
