@@ -98,6 +98,7 @@ pub fn sample_body(path: &str) -> Value {
             json!({"code": "000000"})
         }
         "/api/two_factor/require" => json!({"roles": []}),
+        "/api/audit/list" => json!({"query": {}}),
         "/api/accounts/reset_second_factor" => json!({"account_id": 999_999}),
         _ => json!({}),
     }
