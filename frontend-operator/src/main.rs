@@ -73,9 +73,6 @@ mod pages {
         view! { <super::duty::DutyBar/> {inner} }.into_any()
     }
 
-    /// One ticket — its conversation, composer, files and forms, the console's heaviest
-    /// view — is a `#[lazy]` chunk, downloaded when the first ticket opens: the queue, where
-    /// the console starts, keeps the first download within its budget.
     /// The operator's work history: a page of its own, downloaded when opened.
     #[lazy]
     fn work_page() -> AnyView {
@@ -99,6 +96,9 @@ mod pages {
         view! { <app::ui::KbArticlePage id=id/> }.into_any()
     }
 
+    /// One ticket — its conversation, composer, files and forms, the console's heaviest
+    /// view — is a `#[lazy]` chunk, downloaded when the first ticket opens: the queue, where
+    /// the console starts, keeps the first download within its budget.
     #[lazy]
     fn ticket_page(id: i64) -> AnyView {
         view! { <StaffTicketView id=id/> }.into_any()
