@@ -57,6 +57,7 @@ actions! {
     ReportSaved = "report_saved",
     ReportDeleted = "report_deleted",
     TicketForced = "ticket_forced",
+    FilesKeyRotated = "files_key_rotated",
 }
 
 impl Action {

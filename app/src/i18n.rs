@@ -886,6 +886,10 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
             "Uloge s obaveznom prijavom u dva koraka",
         ),
         A::LicenceInstalled => ("Licence installed", "Instaliranje licence"),
+        A::FilesKeyRotated => (
+            "Attachments' key replaced",
+            "Zamjena ključa za šifrovanje priloga",
+        ),
         A::PlanSet => ("Operator's plan changed", "Promjena plana operatera"),
         A::CategorySaved => ("Category saved", "Spremanje kategorije"),
         A::SectionSaved => (

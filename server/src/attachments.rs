@@ -83,7 +83,7 @@ pub async fn download(
     let (parts, _) = req.into_parts();
     let session = caller(&state, &parts).await?;
     let file = attachments::open(&state, &session, id).await?;
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.file));
+    let body = Body::from_stream(file.content);
     Ok((
         [
             (CONTENT_TYPE, file.media_type),

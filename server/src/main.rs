@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use app::audit::Action;
+use app::server::attachments::{keys::KeySource, seal};
 use app::server::{accounts, backup, licence, AppState, Config, Db};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -32,8 +33,28 @@ struct Cli {
         default_value = "data/files"
     )]
     files_dir: PathBuf,
+    /// The key file attachments are sealed with (made with a new key when missing and no
+    /// file is sealed yet). Keep it apart from the database, the files and their backups.
+    /// Without it, `SALTER_FILES_KEY` may hold the keys themselves (base64, the current one
+    /// first); without either, the key file is beside the files directory (`data/files.key`).
+    #[arg(long, global = true, env = "SALTER_FILES_KEY_FILE")]
+    files_key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+impl Cli {
+    /// Where the attachments' keys come from: the key file named, else `SALTER_FILES_KEY`,
+    /// else the key file beside the files directory.
+    fn files_key(&self) -> KeySource {
+        if let Some(file) = &self.files_key_file {
+            return KeySource::File(file.clone());
+        }
+        match std::env::var("SALTER_FILES_KEY") {
+            Ok(keys) if !keys.trim().is_empty() => KeySource::Given(keys),
+            _ => KeySource::beside(&self.files_dir),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -51,6 +72,19 @@ enum Command {
     /// The commercial edition: install a signed licence; for the vendor, make keys and sign.
     #[command(subcommand, visible_alias = "licence")]
     License(LicenseCommand),
+    /// The attachments' encryption key.
+    #[command(subcommand)]
+    Files(FilesCommand),
+}
+
+#[derive(Subcommand)]
+enum FilesCommand {
+    /// Make a new key the one files are sealed with and rewrite every file with it; the old
+    /// key leaves the key file once no file uses it. Running servers follow without a restart.
+    RotateKey,
+    /// Rewrite every file not sealed with the current key (after a key was put first in
+    /// SALTER_FILES_KEY, or when a rotation had to keep its old key).
+    Reseal,
 }
 
 #[derive(Subcommand)]
@@ -323,26 +357,73 @@ async fn run() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    let files_key = cli.files_key();
     let url = cli.database_url;
     match cli.command {
-        Command::Serve(args) => serve(&url, cli.files_dir, *args).await,
+        Command::Serve(args) => serve(&url, cli.files_dir, files_key, *args).await,
         Command::Admin(AdminCommand::ResetPassword {
             username,
             second_factor,
         }) => reset_password(&url, &username, second_factor).await,
         // These two work on the database as it is: no migration first.
-        Command::Backup { dir } => report(
-            "backing up into",
-            &dir,
-            backup::backup(&url, &cli.files_dir, &dir).await,
-        ),
+        Command::Backup { dir } => {
+            report(
+                "backing up into",
+                &dir,
+                backup::backup(&url, &cli.files_dir, &dir).await,
+            )?;
+            let key = match &files_key {
+                KeySource::File(file) => file.display().to_string(),
+                KeySource::Given(_) => "SALTER_FILES_KEY".to_string(),
+            };
+            println!("the attachments are sealed with the key in {key}: keep it too, apart from this backup — without it no file can be read");
+            Ok(())
+        }
         Command::Restore { dir } => report(
             "restoring from",
             &dir,
             backup::restore(&url, &cli.files_dir, &dir).await,
         ),
         Command::License(command) => license(&url, command).await,
+        Command::Files(command) => files(&url, &cli.files_dir, &files_key, command).await,
     }
+}
+
+async fn files(
+    url: &str,
+    dir: &std::path::Path,
+    key: &KeySource,
+    command: FilesCommand,
+) -> anyhow::Result<()> {
+    let (new_key, done) = match command {
+        FilesCommand::RotateKey => {
+            let (id, done) = seal::rotate(key, dir).await?;
+            (Some(id), done)
+        }
+        FilesCommand::Reseal => (None, seal::reseal_all(key, dir).await?),
+    };
+    if let Some(id) = &new_key {
+        println!("new key {id} now seals the files");
+        let state = AppState::new(open(url).await?, Config::default());
+        machine_did(&state, Action::FilesKeyRotated, None, id).await?;
+    }
+    println!(
+        "{} of {} files rewritten with the current key",
+        done.resealed, done.files
+    );
+    if let Some(why) = &done.kept_old_keys {
+        println!("the old keys stay for now: {why}");
+    }
+    if !done.unused_old_keys.is_empty() {
+        let ids = done.unused_old_keys.join(", ");
+        match key {
+            KeySource::File(file) => println!("old keys {ids} removed from {}", file.display()),
+            KeySource::Given(_) => println!(
+                "no file uses the old keys {ids} any more: remove them from SALTER_FILES_KEY"
+            ),
+        }
+    }
+    Ok(())
 }
 
 async fn license(url: &str, command: LicenseCommand) -> anyhow::Result<()> {
@@ -427,9 +508,25 @@ async fn open(url: &str) -> anyhow::Result<Db> {
         .with_context(|| format!("opening the database {url}"))
 }
 
-async fn serve(url: &str, files_dir: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(
+    url: &str,
+    files_dir: PathBuf,
+    files_key: KeySource,
+    args: ServeArgs,
+) -> anyhow::Result<()> {
     // Bad settings are refused before anything is touched.
-    let config = args.config(files_dir)?;
+    let config = Config {
+        files_key,
+        ..args.config(files_dir)?
+    };
+    // Files stored before they were sealed are sealed now; a missing key is said now.
+    let sealed = seal::seal_plain(&config.files_key, &config.files_dir).await?;
+    if sealed > 0 {
+        tracing::info!(
+            files = sealed,
+            "sealed the attachments stored before sealing"
+        );
+    }
     let state = AppState::new(open(url).await?, config);
     // The port first: a start that cannot serve must not use up the one printing of the
     // administrator's password.

@@ -86,6 +86,9 @@ pub struct Config {
     /// Where attachments are stored: outside every served directory. Several processes on one
     /// PostgreSQL must share it (a network file system).
     pub files_dir: std::path::PathBuf,
+    /// The keys attachments are sealed with on disk: a key file kept apart from the database and
+    /// the files (by default `data/files.key`) or `SALTER_FILES_KEY`.
+    pub files_key: attachments::keys::KeySource,
     /// The largest attachment accepted, in bytes.
     pub max_upload_bytes: i64,
     /// How long a closed ticket may be reopened by its client.
@@ -154,6 +157,7 @@ impl Default for Config {
             links: "http://localhost:3000".to_string(),
             cookie_secure: false,
             files_dir: "data/files".into(),
+            files_key: attachments::keys::KeySource::beside(std::path::Path::new("data/files")),
             max_upload_bytes: 10 * 1_048_576,
             reopen_window_ms: 14 * 24 * HOUR_MS,
             automatic_assignment: true,

@@ -255,7 +255,83 @@ async fn uploads_never_attached_are_swept_after_a_day(backend: Backend) {
     app.stop().await;
 }
 
+/// What the files directory holds, file by file.
+fn on_disk(app: &TestApp) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    std::fs::read_dir(&app.state.config.files_dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect()
+}
+
+async fn files_are_sealed_on_disk_and_a_new_key_keeps_them_readable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, client, _, _) = desk(&app).await;
+    const MARKER: &[u8] = b"MARKER-7f3a-private";
+    // A short file and one of several chunks, both full of the marker.
+    let short = [b"note: ".as_slice(), MARKER].concat();
+    let long: Vec<u8> = MARKER.iter().copied().cycle().take(300_000).collect();
+    let uploads = [
+        (client.upload_ok("short.txt", &short).await, short.clone()),
+        (client.upload_ok("long.txt", &long).await, long.clone()),
+        (client.upload_ok("screen.png", PNG).await, PNG.to_vec()),
+    ];
+    let (status, _) = client
+        .call(
+            "tickets/create",
+            ticket_with("Sealed", "k1", &[uploads[0].0]),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let sealed = on_disk(&app);
+    assert_eq!(sealed.len(), 3);
+    for (path, bytes) in &sealed {
+        assert!(
+            !bytes.windows(MARKER.len()).any(|w| w == MARKER),
+            "{} shows the marker",
+            path.display()
+        );
+        assert!(
+            !bytes.windows(8).any(|w| w == &PNG[..8]),
+            "the PNG's magic shows"
+        );
+    }
+    for (id, original) in &uploads {
+        let (status, _, bytes) = client.download(*id).await;
+        assert_eq!((status, &bytes), (200, original));
+    }
+
+    // A new key: every file is rewritten with it, and each still downloads as it was.
+    let config = &app.state.config;
+    let (new_key, done) =
+        app::server::attachments::seal::rotate(&config.files_key, &config.files_dir)
+            .await
+            .unwrap();
+    assert_eq!((done.files, done.resealed), (3, 3));
+    assert_eq!(done.unused_old_keys.len(), 1, "the old key went");
+    let ring = config.files_key.ring(&config.files_dir).await.unwrap();
+    assert_eq!(ring.current().id_text(), new_key);
+    assert_eq!(ring.old().count(), 0);
+    for (path, bytes) in on_disk(&app) {
+        let before = &sealed.iter().find(|(p, _)| *p == path).unwrap().1;
+        assert_ne!(&bytes, before, "{} rewritten", path.display());
+    }
+    for (id, original) in &uploads {
+        let (status, _, bytes) = client.download(*id).await;
+        assert_eq!((status, &bytes), (200, original));
+    }
+    // Uploads after the rotation use the new key, with no restart.
+    let after = client.upload_ok("after.txt", b"after the rotation").await;
+    assert_eq!(client.download(after).await.2, b"after the rotation");
+    app.stop().await;
+}
+
 on_both_databases!(
+    files_are_sealed_on_disk_and_a_new_key_keeps_them_readable,
     uploads_never_attached_are_swept_after_a_day,
     files_travel_with_the_ticket,
     markup_and_unknown_kinds_are_refused_whatever_their_name,

@@ -294,3 +294,91 @@ fn the_vendor_signs_a_licence_and_the_admin_installs_it_from_the_machine() {
         "{said}"
     );
 }
+
+/// `salter` with the database at `url`, the files in `files` and their key in `key`.
+fn files_command(
+    url: &str,
+    files: &std::path::Path,
+    key: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    Command::new(SALTER)
+        .args(args)
+        .arg("--files-dir")
+        .arg(files)
+        .arg("--files-key-file")
+        .arg(key)
+        .env("SALTER_DATABASE_URL", url)
+        .env_remove("SALTER_FILES_KEY")
+        .output()
+        .expect("run salter")
+}
+
+#[test]
+fn files_stored_before_sealing_are_sealed_at_start_and_a_new_key_replaces_the_old() {
+    use app::server::attachments::{keys::KeySource, seal};
+    const MARKER: &[u8] = b"MARKER-stored-before-sealing";
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("salter.db").display());
+    let files = dir.path().join("files");
+    let key = dir.path().join("keys/files.key");
+    std::fs::create_dir_all(&files).unwrap();
+    let older = files.join("0123456789abcdef0123456789abcdef");
+    std::fs::write(&older, MARKER).unwrap();
+
+    Process::start_with(&url, &files, &["--files-key-file", key.to_str().unwrap()]).kill();
+    let on_disk = std::fs::read(&older).unwrap();
+    assert!(
+        !on_disk.windows(MARKER.len()).any(|w| w == MARKER),
+        "sealed at start"
+    );
+    let source = KeySource::File(key.clone());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let read = |source: &KeySource| {
+        rt.block_on(async {
+            use futures_util::StreamExt;
+            let ring = source.ring(&files).await.unwrap();
+            let mut content = seal::open(&older, &ring).await.unwrap();
+            let mut plain = Vec::new();
+            while let Some(chunk) = content.next().await {
+                plain.extend_from_slice(&chunk.unwrap());
+            }
+            plain
+        })
+    };
+    assert_eq!(read(&source), MARKER);
+    let first_key = std::fs::read_to_string(&key).unwrap();
+
+    let rotated = files_command(&url, &files, &key, &["files", "rotate-key"]);
+    let said = String::from_utf8_lossy(&rotated.stdout);
+    assert!(rotated.status.success(), "{rotated:?}");
+    assert!(said.contains("1 of 1 files rewritten"), "{said}");
+    assert!(said.contains("removed from"), "{said}");
+    assert_ne!(std::fs::read_to_string(&key).unwrap(), first_key);
+    assert_eq!(read(&source), MARKER, "readable with the new key");
+    rt.block_on(async {
+        use app::server::{audit, AppState, Config, Db};
+        let state = AppState::new(Db::open(&url).await.unwrap(), Config::default());
+        let query = app::audit::AuditQuery {
+            action: Some(app::audit::Action::FilesKeyRotated),
+            ..Default::default()
+        };
+        let page = audit::list(&state, &query).await.unwrap();
+        assert_eq!(
+            page.entries.len(),
+            1,
+            "the machine's act is in the audit log"
+        );
+    });
+
+    // Without its key, the files directory cannot be served: said, and nothing made anew.
+    // (A taken port makes sure it stops even if it did not refuse.)
+    std::fs::remove_file(&key).unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    let refused = files_command(&url, &files, &key, &["serve", "--bind", &port]);
+    assert!(!refused.status.success());
+    let log = String::from_utf8_lossy(&refused.stderr);
+    assert!(log.contains("key file") && log.contains("missing"), "{log}");
+    assert!(!key.exists());
+}

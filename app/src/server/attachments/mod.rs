@@ -27,6 +27,8 @@
 //! crate's (`server/src/attachments.rs`): they find the caller through the gateway and call these.
 
 mod claim;
+pub mod keys;
+pub mod seal;
 mod sniff;
 mod store;
 

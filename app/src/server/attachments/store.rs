@@ -1,6 +1,8 @@
 //! The file on disk and its row: an upload streamed, checked and flushed before its row is
 //! written; a download opened for those who may see it; abandoned uploads swept away.
 
+use super::keys::{KeyError, KeySource};
+use super::seal::{self, Sealer};
 use super::sniff::{display_name, Kind, TextCheck, HEAD};
 use crate::dto::Attachment;
 use crate::error::{AppError, Field, Problem};
@@ -11,6 +13,7 @@ use crate::server::replay::{self, Replay};
 use crate::server::ticket::ticket_row;
 use crate::server::AppState;
 use axum::body::Bytes;
+use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 use std::path::Path;
 use tokio::io::AsyncWriteExt;
@@ -27,10 +30,16 @@ pub struct Stored {
     pub size: i64,
 }
 
-/// Streams `body` into `dir` under a new random name, refusing it as soon as it passes `limit`
-/// bytes (the rest is never read) or when its content is not an accepted kind. On success the
-/// file and the directory entry are on disk; on failure nothing is left behind.
-pub async fn store<S, E>(dir: &Path, limit: i64, body: S) -> Result<Stored, AppError>
+/// Streams `body` into `dir` under a new random name, sealed with the current key of `keys`,
+/// refusing it as soon as it passes `limit` bytes (the rest is never read) or when its content
+/// is not an accepted kind. On success the file and the directory entry are on disk; on failure
+/// nothing is left behind.
+pub async fn store<S, E>(
+    dir: &Path,
+    keys: &KeySource,
+    limit: i64,
+    body: S,
+) -> Result<Stored, AppError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -38,7 +47,12 @@ where
     crate::server::private_dir(dir).await.map_err(io_error)?;
     let storage_name = format!("{:032x}", rand::random::<u128>());
     let partial = dir.join(format!("{storage_name}.part"));
-    let written = write_checked(&partial, limit, body).await;
+    // The `.part` file exists before the key is read: a rotation waits for it (`seal`).
+    let file = tokio::fs::File::create(&partial).await.map_err(io_error)?;
+    let written = match keys.ring(dir).await {
+        Ok(ring) => write_checked(file, Sealer::new(ring.current()), limit, body).await,
+        Err(e) => Err(key_error(e)),
+    };
     let kind = match written {
         Ok((0, _, _)) => Err(AppError::invalid(Field::Attachment, Problem::Required)),
         Ok((size, head, text)) => Kind::of(&head, text)
@@ -58,11 +72,7 @@ where
         return Err(io_error(e));
     }
     // The new directory entry must be on disk too before a row may point to it.
-    let directory = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || std::fs::File::open(directory)?.sync_all())
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(io_error)?;
+    seal::sync_dir(dir).await.map_err(io_error)?;
     Ok(Stored {
         storage_name,
         kind,
@@ -70,9 +80,15 @@ where
     })
 }
 
-/// Writes the stream to `path` and flushes it: its size, its first bytes, whether it is text.
+fn key_error(e: KeyError) -> AppError {
+    tracing::error!(error = %e, "attachment keys");
+    AppError::Internal
+}
+
+/// Seals the stream into `file` and flushes it: the plain size, first bytes, whether it is text.
 async fn write_checked<S, E>(
-    path: &Path,
+    mut file: tokio::fs::File,
+    mut sealer: Sealer,
     limit: i64,
     mut body: S,
 ) -> Result<(i64, Vec<u8>, bool), AppError>
@@ -80,10 +96,10 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
     let mut size: i64 = 0;
     let mut head = Vec::with_capacity(HEAD);
     let mut text = TextCheck::new();
+    file.write_all(&sealer.header).await.map_err(io_error)?;
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| AppError::BadRequest {
             detail: format!("upload interrupted: {e}"),
@@ -95,8 +111,11 @@ where
         let room = HEAD - head.len();
         head.extend_from_slice(&chunk[..room.min(chunk.len())]);
         text.feed(&chunk);
-        file.write_all(&chunk).await.map_err(io_error)?;
+        let sealed = sealer.push(&chunk).map_err(io_error)?;
+        file.write_all(&sealed).await.map_err(io_error)?;
     }
+    let sealed = sealer.finish().map_err(io_error)?;
+    file.write_all(&sealed).await.map_err(io_error)?;
     file.sync_all().await.map_err(io_error)?;
     Ok((size, head, text.is_text()))
 }
@@ -122,7 +141,8 @@ where
     }
     let replay = Replay::new(uploader.user.id, key, &(name, declared))?;
     let id = replay::once(state, replay, |replay| async move {
-        let stored = store(&state.config.files_dir, limit, body).await?;
+        let config = &state.config;
+        let stored = store(&config.files_dir, &config.files_key, limit, body).await?;
         let name = display_name(name, stored.kind);
         let (uploader, now) = (uploader.user.id, state.clock.now_ms());
         let storage_name = stored.storage_name.clone();
@@ -180,7 +200,8 @@ pub struct Download {
     pub name: String,
     pub media_type: String,
     pub size: i64,
-    pub file: tokio::fs::File,
+    /// The plain content, unsealed as it is read.
+    pub content: BoxStream<'static, std::io::Result<Bytes>>,
 }
 
 /// The attachment `id` for `caller`: for whoever may see its ticket (internal ones for staff
@@ -207,14 +228,16 @@ pub async fn open(state: &AppState, caller: &Session, id: i64) -> Result<Downloa
             }
         }
     }
-    let file = tokio::fs::File::open(state.config.files_dir.join(&row.storage_name))
+    let dir = &state.config.files_dir;
+    let ring = state.config.files_key.ring(dir).await.map_err(key_error)?;
+    let content = seal::open(&dir.join(&row.storage_name), &ring)
         .await
-        .map_err(io_error)?;
+        .map_err(key_error)?;
     Ok(Download {
         name: row.name,
         media_type: row.media_type,
         size: row.size,
-        file,
+        content,
     })
 }
 
@@ -279,9 +302,17 @@ mod tests {
     #[tokio::test]
     async fn an_oversize_stream_is_refused_without_reading_it_whole() {
         let dir = tempfile::tempdir().unwrap();
+        let files = dir.path().join("files");
         let polled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         // 100 chunks of 64 KiB (6.4 MB) against a 1 MB limit.
-        let result = store(dir.path(), 1_048_576, chunks(100, 65_536, polled.clone())).await;
+        let keys = KeySource::beside(&files);
+        let result = store(
+            &files,
+            &keys,
+            1_048_576,
+            chunks(100, 65_536, polled.clone()),
+        )
+        .await;
         assert!(matches!(
             result,
             Err(AppError::FileTooLarge { limit: 1_048_576 })
@@ -292,23 +323,32 @@ mod tests {
             "stops at the chunk that passes the limit"
         );
         assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
+            std::fs::read_dir(&files).unwrap().count(),
             0,
             "nothing left behind"
         );
     }
 
     #[tokio::test]
-    async fn a_stored_file_is_on_disk_under_a_random_name() {
+    async fn a_stored_file_is_on_disk_sealed_under_a_random_name() {
         let dir = tempfile::tempdir().unwrap();
+        let files = dir.path().join("files");
+        let keys = KeySource::beside(&files);
         let polled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let stored = store(dir.path(), 1_048_576, chunks(3, 1000, polled))
+        let stored = store(&files, &keys, 1_048_576, chunks(3, 1000, polled))
             .await
             .unwrap();
         assert_eq!((stored.kind, stored.size), (Kind::Text, 3000));
         assert_eq!(stored.storage_name.len(), 32);
-        let on_disk = std::fs::read(dir.path().join(&stored.storage_name)).unwrap();
-        assert_eq!(on_disk.len(), 3000);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let path = files.join(&stored.storage_name);
+        let on_disk = std::fs::read(&path).unwrap();
+        assert!(
+            !on_disk.windows(16).any(|w| w == [b'a'; 16]),
+            "no plain run"
+        );
+        let ring = keys.ring(&files).await.unwrap();
+        let plain = seal::read_all(&path, &ring).await.unwrap();
+        assert_eq!(plain, vec![b'a'; 3000]);
+        assert_eq!(std::fs::read_dir(&files).unwrap().count(), 1);
     }
 }

@@ -5,6 +5,7 @@
 pub mod imap;
 pub mod mail;
 
+use app::server::attachments::keys::KeySource;
 use app::server::{accounts, licence, two_factor, AppState, Config, Db};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -202,6 +203,7 @@ impl TestApp {
         show_server_log();
         let files = tempfile::tempdir().expect("temporary files directory");
         config.files_dir = files.path().join("files");
+        config.files_key = KeySource::beside(&config.files_dir);
         let db = Db::open(url)
             .await
             .expect("open and migrate the test database");
@@ -607,6 +609,9 @@ pub struct Printed {
     pub log: String,
 }
 
+/// The attachments' key of the processes tests start (32 bytes, base64).
+pub const TEST_FILES_KEY: &str = "dGVzdHMnIGtleTogbm90IGEgc2VjcmV0IGF0IGFsbCE=";
+
 impl Process {
     /// Starts `salter serve` on the database at `db_url` and waits until it listens.
     pub fn start(db_url: &str, files: &Path) -> Process {
@@ -631,6 +636,9 @@ impl Process {
             .arg(files)
             .env("SALTER_DATABASE_URL", db_url)
             .env("SALTER_LOG", "info")
+            // One key for every process of a test (they share the files), kept out of the
+            // files directory's parent, which is the machine's temporary directory.
+            .env("SALTER_FILES_KEY", TEST_FILES_KEY)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
