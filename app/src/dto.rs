@@ -886,6 +886,13 @@ pub struct Rate {
     pub comment: Option<String>,
 }
 
+/// What erasing a client took away: their tickets (kept without their name) and files (deleted).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Erased {
+    pub tickets: i64,
+    pub files: i64,
+}
+
 /// How an operator's clients rated the help: the current rating of each ticket counted, and the
 /// newest ones.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

@@ -51,6 +51,10 @@ pub enum Field {
     /// A code from an authenticator app, or a recovery code.
     Code,
     Roles,
+    /// The client whose data is exported or erased.
+    Client,
+    /// The username typed to confirm an erasure.
+    Confirmation,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +84,8 @@ pub enum Problem {
     Taken,
     /// A `{placeholder}` that is not one of those filled in (canned responses).
     Placeholder,
+    /// A client with tickets not closed yet (an erasure waits for them).
+    StillOpen,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]

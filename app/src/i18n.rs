@@ -247,6 +247,17 @@ messages! {
     Reference => "Reference", "Broj";
     Updated => "Updated", "Ažurirano";
     Client => "Client", "Klijent";
+    Privacy => "Privacy", "Privatnost";
+    ExportMyData => "Download my data", "Preuzmi moje podatke";
+    ExportMyDataHelp => "Everything kept here about you — your account, tickets, the messages you can read, your files and ratings — in one zip file.", "Sve što se ovdje čuva o vama — nalog, tiketi, poruke koje vidite, vaše datoteke i ocjene — u jednoj zip datoteci.";
+    ExportData => "Export data", "Izvoz podataka";
+    Erase => "Erase", "Obriši";
+    EraseClientTitle => "Erase this client for good", "Trajno brisanje klijenta";
+    EraseClientHelp => "Their name, contact and sign-in data are replaced and their files deleted. Their tickets stay, without their name, so the statistics stay right. This cannot be undone.", "Ime, kontakt i podaci za prijavu se zamjenjuju, a datoteke brišu. Tiketi ostaju, bez imena, da statistika ostane tačna. Ovo se ne može poništiti.";
+    KeepTicketTexts => "Keep the texts of their tickets (subjects, messages, notes)", "Zadrži tekstove tiketa (naslove, poruke, bilješke)";
+    TypeUsernameToConfirm => "Type their username to confirm", "Upišite korisničko ime klijenta za potvrdu";
+    EraseForGood => "Erase for good", "Trajno obriši";
+    ClientErased => "The client was erased.", "Klijent je obrisan.";
     Operator => "Operator", "Operater";
     Unassigned => "not assigned yet", "još nije dodijeljen";
     NoTickets => "No tickets here yet.", "Ovdje još nema tiketa.";
@@ -848,6 +859,8 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Session => Msg::Sessions,
         Field::Code => Msg::AuthCode,
         Field::Roles => Msg::TwoFactor,
+        Field::Client => Msg::Client,
+        Field::Confirmation => Msg::TypeUsernameToConfirm,
         Field::Language => Msg::Language,
     }
     .text(lang)
@@ -886,6 +899,8 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
             "Uloge s obaveznom prijavom u dva koraka",
         ),
         A::LicenceInstalled => ("Licence installed", "Instaliranje licence"),
+        A::ClientDataExported => ("Client's data exported", "Izvoz podataka klijenta"),
+        A::ClientErased => ("Client erased", "Brisanje klijenta"),
         A::FilesKeyRotated => (
             "Attachments' key replaced",
             "Zamjena ključa za šifrovanje priloga",
@@ -1010,6 +1025,12 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
         (Problem::Wrong, Lang::Bs) => format!("{name}: pogrešna."),
         (Problem::Taken, Lang::En) => format!("{name}: this name exists already."),
         (Problem::Taken, Lang::Bs) => format!("{name}: ovaj naziv već postoji."),
+        (Problem::StillOpen, Lang::En) => {
+            format!("{name}: has tickets that are not closed yet; close them first.")
+        }
+        (Problem::StillOpen, Lang::Bs) => {
+            format!("{name}: ima tikete koji još nisu zatvoreni; prvo ih zatvorite.")
+        }
         (Problem::Placeholder, Lang::En) => {
             format!("{name}: uses a placeholder that does not exist. Use {PLACEHOLDERS}.")
         }

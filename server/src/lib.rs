@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod edge;
 pub mod live;
+pub mod privacy;
 pub mod security;
 
 use app::server::AppState;
@@ -63,6 +64,8 @@ pub fn router(state: AppState, site_dir: &Path, bound: SocketAddr) -> Router {
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .route("/api/attachments", post(attachments::upload))
         .route("/api/attachments/{id}", get(attachments::download))
+        .route("/api/privacy/export", get(privacy::own))
+        .route("/api/privacy/export/{client}", get(privacy::of_client))
         .layer(DefaultBodyLimit::max(security::API_BODY_MAX))
         .layer(middleware::from_fn(security::json_calls))
         .layer(middleware::from_fn_with_state(

@@ -57,6 +57,7 @@ pub mod canned;
 pub mod categories;
 pub mod kb;
 pub mod mail;
+pub mod privacy;
 pub mod satisfaction;
 pub mod session;
 pub mod settings;

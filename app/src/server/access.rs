@@ -59,6 +59,21 @@ pub fn manage_account(session: &Session, account_id: i64) -> Result<(), AppError
     Ok(())
 }
 
+/// A client's own data (export, erasure): a client their own (`None` or their id), an admin any
+/// client's (an id is required); anyone else's does not exist for a client (`NotFound`), and
+/// operators have no part in it. Returns the client whose data it is.
+pub fn client_data(session: &Session, client: Option<i64>) -> Result<i64, AppError> {
+    let me = session.user.id;
+    match (session.user.role()?, client) {
+        (Role::Client, None) => Ok(me),
+        (Role::Client, Some(id)) if id == me => Ok(me),
+        (Role::Client, Some(_)) => Err(AppError::NotFound),
+        (Role::Admin, Some(id)) => Ok(id),
+        (Role::Admin, None) => Err(AppError::invalid(Field::Client, Problem::Required)),
+        (Role::Operator, _) => Err(AppError::Forbidden),
+    }
+}
+
 /// Work histories: an operator reads their own (`None` or their id), an admin anyone's (an id
 /// is required); any other history does not exist for the caller (`NotFound`, like tickets).
 /// Returns the operator whose history it is.

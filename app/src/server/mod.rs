@@ -35,6 +35,7 @@ pub mod markdown;
 pub mod moves;
 pub mod passwords;
 pub mod presence;
+pub mod privacy;
 pub mod replay;
 pub mod satisfaction;
 pub mod sessions;

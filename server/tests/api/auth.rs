@@ -29,6 +29,9 @@ pub fn sample_body(path: &str) -> Value {
             "priority": "normal", "earlier_ticket_id": null, "idempotency_key": "probe-0001"}})
         }
         "/api/tickets/search" => json!({"words": "probe"}),
+        "/api/privacy/erase" => {
+            json!({"client_id": 999_999, "confirm": "probe", "keep_texts": false})
+        }
         "/api/tickets/preview" => json!({"text": "probe"}),
         "/api/tickets/list" => json!({"query": {"status": null, "after": null}}),
         "/api/tickets/view" => json!({"ticket_id": 999_999}),

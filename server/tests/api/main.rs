@@ -22,6 +22,7 @@ mod live;
 mod mail;
 mod mail_in;
 mod multiprocess;
+mod privacy;
 mod reliability;
 mod satisfaction;
 mod schema;

@@ -230,9 +230,13 @@ pub async fn open(state: &AppState, caller: &Session, id: i64) -> Result<Downloa
     }
     let dir = &state.config.files_dir;
     let ring = state.config.files_key.ring(dir).await.map_err(key_error)?;
-    let content = seal::open(&dir.join(&row.storage_name), &ring)
-        .await
-        .map_err(key_error)?;
+    // An erased client's files are gone from the disk; their rows stay for the history.
+    let content = match seal::open(&dir.join(&row.storage_name), &ring).await {
+        Err(KeyError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(AppError::NotFound)
+        }
+        opened => opened.map_err(key_error)?,
+    };
     Ok(Download {
         name: row.name,
         media_type: row.media_type,

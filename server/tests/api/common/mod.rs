@@ -486,9 +486,14 @@ impl Browser {
 
     /// Downloads an attachment: status, headers, bytes.
     pub async fn download(&self, id: i64) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        self.get(&format!("/api/attachments/{id}")).await
+    }
+
+    /// `GET path`: the status, headers and body.
+    pub async fn get(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
         let res = self
             .http
-            .get(format!("{}/api/attachments/{id}", self.base))
+            .get(format!("{}{path}", self.base))
             .send()
             .await
             .expect("request");

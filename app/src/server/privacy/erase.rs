@@ -1,0 +1,189 @@
+//! Erasing one client: irreversible, in one transaction, then their files off the disk.
+//!
+//! - **Their account** stays as a row (tickets and the statistics point at it) with its name,
+//!   username, e-mail and password replaced and disabled; their sessions, second factor,
+//!   recovery codes, idempotency keys, sign-in failures, searches, feedback comments, queued
+//!   e-mail and received mail go.
+//! - **Their files** — every file on their tickets, internal ones too, and their pending
+//!   uploads — are deleted; a ticket's file rows stay, named `[erased]`, so the history holds.
+//! - **Their tickets** stay, with their status, times, category, priority, operator and
+//!   facts, so every figure is unchanged. With `keep_texts` off, the subject, description,
+//!   every message and note and every reason written on them become `[erased]` and leave the
+//!   search index; with it on, those texts stay (the admin judged them free of personal data).
+//!   Their own words in ratings go either way.
+//! - **The audit log** keeps every act, with their name, address and any detail naming them
+//!   replaced. The append-only triggers allow exactly that change and no other (migration 0028).
+
+use super::ERASED;
+use crate::dto::Erased;
+use crate::error::{AppError, Field, Problem};
+use crate::server::AppState;
+use crate::tickets::Status;
+
+/// `%text%` for `LIKE … ESCAPE '\'`, matching `text` literally.
+fn containing(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Erases client `client_id`: `confirm` must be their username (the second confirmation, typed
+/// by the admin). Refused, changing nothing, for someone who is not a client (`NotFound`), a
+/// wrong confirmation, or a client with a ticket not closed yet.
+pub async fn erase(
+    state: &AppState,
+    client_id: i64,
+    confirm: &str,
+    keep_texts: bool,
+) -> Result<Erased, AppError> {
+    let person: (String, String, Option<String>) = sqlx::query_as(
+        "SELECT username, full_name, email FROM users WHERE id = $1 AND role = 'client'",
+    )
+    .bind(client_id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (username, full_name, email) = person;
+    if confirm.trim() != username {
+        return Err(AppError::invalid(Field::Confirmation, Problem::Wrong));
+    }
+    let now = state.clock.now_ms();
+    let (erased, stored) = state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM tickets WHERE client_id = $1 AND status <> $2",
+                )
+                .bind(client_id)
+                .bind(Status::Closed.as_str())
+                .fetch_one(&mut *conn)
+                .await?;
+                if open > 0 {
+                    return Err(AppError::invalid(Field::Client, Problem::StillOpen));
+                }
+                const THEIRS: &str = "(SELECT id FROM tickets WHERE client_id = $1)";
+                let tickets: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE client_id = $1")
+                        .bind(client_id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let stored: Vec<String> = sqlx::query_scalar(&format!(
+                    "SELECT storage_name FROM attachments WHERE ticket_id IN {THEIRS} \
+                     OR (uploader_id = $1 AND ticket_id IS NULL AND article_id IS NULL)"
+                ))
+                .bind(client_id)
+                .fetch_all(&mut *conn)
+                .await?;
+                let statements = [
+                    format!(
+                        "UPDATE attachments SET name = '{ERASED}', size = 0, \
+                         storage_name = 'erased-' || id WHERE ticket_id IN {THEIRS}"
+                    ),
+                    "DELETE FROM attachments WHERE uploader_id = $1 AND ticket_id IS NULL \
+                     AND article_id IS NULL"
+                        .to_string(),
+                    format!(
+                        "UPDATE ticket_events SET to_value = '{ERASED}' \
+                         WHERE kind = 'attachment' AND ticket_id IN {THEIRS}"
+                    ),
+                    format!(
+                        "UPDATE ticket_events SET reason = '{ERASED}' WHERE kind = 'rated' \
+                         AND reason IS NOT NULL AND ticket_id IN {THEIRS}"
+                    ),
+                    "UPDATE users SET username = 'erased-' || id, full_name = '[erased]', \
+                     email = NULL, password_hash = '!', disabled = 1, mail_muted = '', \
+                     otp_expires_at = NULL WHERE id = $1"
+                        .to_string(),
+                    "DELETE FROM sessions WHERE user_id = $1".to_string(),
+                    "DELETE FROM second_factors WHERE user_id = $1".to_string(),
+                    "DELETE FROM recovery_codes WHERE user_id = $1".to_string(),
+                    "DELETE FROM request_keys WHERE user_id = $1".to_string(),
+                    "DELETE FROM kb_searches WHERE user_id = $1".to_string(),
+                    "UPDATE kb_feedback SET comment = NULL WHERE user_id = $1".to_string(),
+                    "DELETE FROM outbox WHERE recipient_id = $1".to_string(),
+                    format!("DELETE FROM mail_in WHERE ticket_id IN {THEIRS}"),
+                    format!(
+                        "UPDATE audit_log SET actor = '{ERASED}', address = '{ERASED}' \
+                         WHERE actor_id = $1"
+                    ),
+                ];
+                for statement in &statements {
+                    sqlx::query(statement)
+                        .bind(client_id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                if !keep_texts {
+                    let texts = [
+                        format!(
+                            "UPDATE tickets SET subject = '{ERASED}', \
+                             description = '{ERASED}' WHERE client_id = $1"
+                        ),
+                        format!("UPDATE messages SET body = '{ERASED}' WHERE ticket_id IN {THEIRS}"),
+                        format!("DELETE FROM ticket_text WHERE ticket_id IN {THEIRS}"),
+                        format!(
+                            "UPDATE ticket_events SET reason = '{ERASED}' WHERE reason IS NOT NULL \
+                             AND kind IN ('status', 'forced', 'escalated') AND ticket_id IN {THEIRS}"
+                        ),
+                    ];
+                    for statement in &texts {
+                        sqlx::query(statement)
+                            .bind(client_id)
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                }
+                // Their sign-in name in failed attempts and in details naming them.
+                sqlx::query("DELETE FROM signin_failures WHERE username = $1")
+                    .bind(&username)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(&format!(
+                    "UPDATE audit_log SET actor = '{ERASED}', address = '{ERASED}' \
+                     WHERE actor_id IS NULL AND actor = $1"
+                ))
+                .bind(&username)
+                .execute(&mut *conn)
+                .await?;
+                let named = [Some(username), Some(full_name), email];
+                for name in named.iter().flatten().filter(|n| !n.is_empty()) {
+                    sqlx::query(&format!(
+                        "UPDATE audit_log SET detail = '{ERASED}' WHERE detail LIKE $1 ESCAPE '\\'"
+                    ))
+                    .bind(containing(name))
+                    .execute(&mut *conn)
+                    .await?;
+                    sqlx::query("DELETE FROM mail_in WHERE from_address = $1 OR from_name = $1")
+                        .bind(name)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1")
+                    .bind(client_id)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                let files = stored.len() as i64;
+                Ok((Erased { tickets, files }, stored))
+            })
+        })
+        .await?;
+    // The rows no longer point at the files: now they go.
+    for name in stored {
+        let _ = tokio::fs::remove_file(state.config.files_dir.join(name)).await;
+    }
+    Ok(erased)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::containing;
+
+    #[test]
+    fn a_name_is_matched_literally() {
+        assert_eq!(containing("ana_k%1\\"), "%ana\\_k\\%1\\\\%");
+    }
+}

@@ -1,0 +1,17 @@
+//! A client's data, on their request or the admin's: **exported** — their account, tickets,
+//! the messages they can read (never internal notes), their files and ratings — as a zip of
+//! JSON and files (`export`), and **erased** — their name, contact and sign-in data replaced by
+//! a placeholder, their files deleted, the texts of their tickets removed or kept as the admin
+//! chooses, the tickets themselves kept without a name so the statistics stay right (`erase`).
+//!
+//! Who may: `access::client_data` (a client their own data, an admin anyone's), for the export
+//! route and the erasure function alike.
+
+mod erase;
+mod export;
+
+pub use erase::erase;
+pub use export::{export, Export};
+
+/// What stands where a person's data or words were.
+pub const ERASED: &str = "[erased]";

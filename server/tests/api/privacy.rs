@@ -1,0 +1,331 @@
+//! A client's data: exported whole (and nothing of anyone else's, no internal note), by the
+//! client or an admin; erased for good — after which no trace of their personal data is left in
+//! any row of any table, in the files, in the search index or in a backup taken afterwards,
+//! while every ticket and every figure stays — on SQLite and PostgreSQL.
+
+use crate::common::{
+    assign, code, fresh_database, open_ticket, post_ok, step_ok, test_config, Backend, Browser,
+    TestApp,
+};
+use serde_json::{json, Value};
+use std::io::Read;
+
+/// In every piece of B's data; A's carry `zqxalpha`.
+const B: &str = "zqxbeta";
+
+/// `GET /api/privacy/export[/{client}]`: status and body.
+async fn export(who: &Browser, client: Option<i64>) -> (u16, Vec<u8>) {
+    let path = client.map(|c| format!("/{c}")).unwrap_or_default();
+    let (status, _, body) = who.get(&format!("/api/privacy/export{path}")).await;
+    (status, body)
+}
+
+/// The zip's entries by name.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            (entry.name().to_string(), content)
+        })
+        .collect()
+}
+
+/// How many values of any column of any table hold `text` (either case of its first letter).
+async fn rows_holding(app: &TestApp, backend: Backend, text: &str) -> Vec<String> {
+    let pool = &app.state.db.pool;
+    let mut capital = text.to_string();
+    capital[..1].make_ascii_uppercase();
+    let columns: Vec<(String, String)> = match backend {
+        Backend::Sqlite => sqlx::query_as(
+            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        Backend::Postgres => sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    assert!(
+        columns.len() > 100,
+        "every table's columns: {}",
+        columns.len()
+    );
+    let mut found = Vec::new();
+    for (table, column) in columns {
+        let condition = match backend {
+            Backend::Sqlite => format!(
+                "instr(CAST(\"{column}\" AS BLOB), CAST($1 AS BLOB)) > 0 \
+                 OR instr(CAST(\"{column}\" AS BLOB), CAST($2 AS BLOB)) > 0"
+            ),
+            Backend::Postgres => {
+                format!("\"{column}\"::text LIKE '%' || $1 || '%' OR \"{column}\"::text LIKE '%' || $2 || '%'")
+            }
+        };
+        let n: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM \"{table}\" WHERE {condition}"
+        ))
+        .bind(text)
+        .bind(&capital)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{table}.{column}: {e}"));
+        if n > 0 {
+            found.push(format!("{table}.{column} ({n})"));
+        }
+    }
+    found
+}
+
+/// Whether any file under `dir` holds `text`.
+fn files_holding(dir: &std::path::Path, text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, text));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            if bytes
+                .windows(text.len())
+                .any(|w| w.eq_ignore_ascii_case(text.as_bytes()))
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+async fn report(admin: &Browser) -> Value {
+    let today = jiff::Zoned::now().date();
+    let from = today.yesterday().unwrap().to_string();
+    let to = today.tomorrow().unwrap().to_string();
+    let query = json!({"period": {"custom": {"from": from, "to": to}}, "bucket": "day"});
+    let (status, body) = admin.call("stats/report", json!({ "query": query })).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn a_client_is_exported_whole_and_erased_without_a_trace(backend: Backend) {
+    let (url, guard) = fresh_database(backend).await;
+    let app = TestApp::spawn_on(&url, guard, test_config()).await;
+    let admin = app.admin().await;
+    let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let operator_id = operator.id().await;
+    let (b, b_name) = app
+        .user_with(
+            &admin,
+            "Zqxbeta Person",
+            "client",
+            Some("zqxbeta@example.com"),
+        )
+        .await;
+    let b_id = b.id().await;
+    // A failed sign-in under B's name: the audit log names them.
+    app.browser()
+        .sign_in(&b_name, "not the password", "client")
+        .await;
+
+    // A's ticket, closed.
+    let a_ticket = open_ticket(&a, "zqxalpha question", "a-1").await;
+    assign(&admin, a_ticket, operator_id).await;
+    step_ok(&operator, a_ticket, "start", None).await;
+    step_ok(&operator, a_ticket, "close", Some("zqxalpha answered")).await;
+    let a_file = a.upload_ok("zqxalpha.txt", b"zqxalpha file").await;
+
+    // B's ticket with a file, a reply, an internal note, a close and a rating.
+    let b_file = b
+        .upload_ok("zqxbeta-notes.txt", b"zqxbeta secret notes")
+        .await;
+    let (status, created) = b
+        .call(
+            "tickets/create",
+            json!({"input": {"subject": "zqxbeta printer", "description": "zqxbeta details",
+                "category_id": null, "priority": "high", "earlier_ticket_id": null,
+                "idempotency_key": "b-1", "attachments": [b_file]}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let b_ticket = created["ticket"]["id"].as_i64().unwrap();
+    assign(&admin, b_ticket, operator_id).await;
+    step_ok(&operator, b_ticket, "start", None).await;
+    post_ok(&operator, b_ticket, "Hello zqxbeta, trying now", false).await;
+    post_ok(&operator, b_ticket, "internal: zqxbeta staffnote", true).await;
+    step_ok(&operator, b_ticket, "close", Some("Fixed for zqxbeta")).await;
+    let (status, body) = b
+        .call(
+            "satisfaction/rate",
+            json!({"input": {"ticket_id": b_ticket, "good": true, "comment": "zqxbeta liked it"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let b_open = open_ticket(&b, "zqxbeta second", "b-2").await;
+
+    // The export: B's own, and the admin's of B, the same data; nobody else gets it.
+    let (status, own) = export(&b, None).await;
+    assert_eq!(status, 200);
+    let entries = unzip(&own);
+    let data = &entries
+        .iter()
+        .find(|(n, _)| n == "data.json")
+        .expect("data.json")
+        .1;
+    let data: Value = serde_json::from_slice(data).unwrap();
+    let text = data.to_string();
+    assert_eq!(data["account"]["username"], b_name);
+    assert_eq!(data["account"]["email"], "zqxbeta@example.com");
+    assert_eq!(data["tickets"].as_array().unwrap().len(), 2);
+    let first = &data["tickets"][0];
+    assert_eq!(first["subject"], "zqxbeta printer");
+    assert_eq!(first["priority"], "high");
+    assert_eq!(first["ratings"][0]["comment"], "zqxbeta liked it");
+    for said in ["Hello zqxbeta, trying now", "Fixed for zqxbeta"] {
+        assert!(text.contains(said), "{said} is in the export");
+    }
+    assert!(!text.contains("staffnote"), "no internal note: {text}");
+    assert!(!text.contains("zqxalpha"), "nothing of A's: {text}");
+    let path = first["files"][0]["path"].as_str().unwrap();
+    let file = &entries.iter().find(|(n, _)| n == path).expect("the file").1;
+    assert_eq!(file, b"zqxbeta secret notes");
+    let (status, by_admin) = export(&admin, Some(b_id)).await;
+    assert_eq!(status, 200);
+    let again: Value = serde_json::from_slice(
+        &unzip(&by_admin)
+            .into_iter()
+            .find(|(n, _)| n == "data.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_eq!(again["tickets"], data["tickets"]);
+    assert_eq!(
+        export(&a, Some(b_id)).await.0,
+        404,
+        "another client's is not there"
+    );
+    assert_eq!(export(&operator, Some(b_id)).await.0, 403);
+    assert_eq!(
+        export(&admin, None).await.0,
+        422,
+        "an admin names the client"
+    );
+
+    // Erasure: an admin's, confirmed with the username, only once every ticket is closed.
+    let erase = |confirm: &str, keep: bool| json!({"client_id": b_id, "confirm": confirm, "keep_texts": keep});
+    let (status, _) = operator.call("privacy/erase", erase(&b_name, false)).await;
+    assert_eq!(status, 403);
+    let (status, body) = admin
+        .call("privacy/erase", erase("someone.else", false))
+        .await;
+    assert_eq!((status, code(&body)), (422, "invalid"), "{body}");
+    assert_eq!(body["field"], "confirmation");
+    let (status, body) = admin.call("privacy/erase", erase(&b_name, false)).await;
+    assert_eq!(
+        (status, code(&body), body["field"].as_str()),
+        (422, "invalid", Some("client")),
+        "{body}"
+    );
+    assert_eq!(body["problem"], "still_open");
+    assert_eq!(b.me().await.0, 200, "refused erasures change nothing");
+    step_ok(&b, b_open, "close", None).await;
+
+    let before = report(&admin).await;
+    let files_before = app.stored_files();
+    assert!(
+        !rows_holding(&app, backend, B).await.is_empty(),
+        "the scan finds B before"
+    );
+    let (status, erased) = admin.call("privacy/erase", erase(&b_name, false)).await;
+    assert_eq!(status, 200, "{erased}");
+    assert_eq!(erased, json!({"tickets": 2, "files": 1}));
+
+    // No trace of B: no row, no file, no search hit; A's data and every figure stay.
+    assert_eq!(rows_holding(&app, backend, B).await, Vec::<String>::new());
+    assert!(!rows_holding(&app, backend, "zqxalpha").await.is_empty());
+    assert_eq!(app.stored_files(), files_before - 1);
+    // Every figure is the same; only the rating's words (and the subject beside them) went.
+    let (mut after, mut before) = (report(&admin).await, before);
+    let comments = after["comments"].take();
+    before["comments"].take();
+    assert_eq!(after, before, "statistics unchanged");
+    assert_eq!(comments[0]["comment"], "[erased]");
+    assert_eq!(comments[0]["good"], true);
+    let (_, found) = admin.call("tickets/search", json!({"words": B})).await;
+    assert!(!found.to_string().contains(B), "{found}");
+    assert_eq!(admin.download(b_file).await.0, 404);
+    assert_eq!(a.download(a_file).await.0, 200);
+    let (status, seen) = admin
+        .call("tickets/view", json!({"ticket_id": b_ticket}))
+        .await;
+    assert_eq!(status, 200, "the ticket stays: {seen}");
+    assert_eq!(seen["ticket"]["status"], "closed");
+    assert_eq!(b.me().await.0, 401, "signed out");
+    // (Signing in as B again would write B's name anew, as any name typed at sign-in is.)
+    let account: (String, i64, String) =
+        sqlx::query_as("SELECT username, disabled, password_hash FROM users WHERE id = $1")
+            .bind(b_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(account, (format!("erased-{b_id}"), 1, "!".to_string()));
+    let (_, log) = admin
+        .call("audit/list", json!({"query": {"action": "client_erased"}}))
+        .await;
+    assert_eq!(log["entries"][0]["target_id"], b_id, "{log}");
+
+    // A backup taken afterwards holds nothing of B either.
+    let place = tempfile::tempdir().unwrap();
+    let dest = place.path().join("backup");
+    app::server::backup::backup(&url, &app.state.config.files_dir, &dest)
+        .await
+        .expect("backup");
+    assert_eq!(files_holding(&dest, B), Vec::<String>::new());
+    app.stop().await;
+}
+
+async fn an_erasure_may_keep_the_texts_of_the_tickets(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin().await;
+    let (client, name) = app.user(&admin, "Zqxgamma Person", "client").await;
+    let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
+    let id = open_ticket(&client, "The printer on floor 2", "c-1").await;
+    assign(&admin, id, operator.id().await).await;
+    step_ok(&operator, id, "start", None).await;
+    step_ok(&operator, id, "close", Some("Replaced the roller.")).await;
+    let client_id = client.id().await;
+    let (status, erased) = admin
+        .call(
+            "privacy/erase",
+            json!({"client_id": client_id, "confirm": name, "keep_texts": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{erased}");
+    let (_, seen) = admin.call("tickets/view", json!({"ticket_id": id})).await;
+    let text = seen.to_string();
+    assert_eq!(seen["ticket"]["subject"], "The printer on floor 2");
+    assert!(text.contains("Replaced the roller."), "{text}");
+    assert!(!text.to_lowercase().contains("zqxgamma"), "{text}");
+    let (_, found) = admin
+        .call("tickets/search", json!({"words": "roller"}))
+        .await;
+    assert!(
+        found.to_string().contains("floor 2"),
+        "still found: {found}"
+    );
+    app.stop().await;
+}
+
+on_both_databases!(
+    a_client_is_exported_whole_and_erased_without_a_trace,
+    an_erasure_may_keep_the_texts_of_the_tickets,
+);
