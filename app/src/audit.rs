@@ -60,6 +60,7 @@ actions! {
     FilesKeyRotated = "files_key_rotated",
     ClientDataExported = "client_data_exported",
     ClientErased = "client_erased",
+    RetentionSet = "retention_set",
 }
 
 impl Action {

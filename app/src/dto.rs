@@ -367,6 +367,8 @@ pub mod limits {
     /// The days a proposed solution may wait for the client: the range, and the default.
     pub const SOLUTION_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
     pub const SOLUTION_DAYS_DEFAULT: u32 = 7;
+    /// How long closed tickets keep their texts and files, when the admin sets a period.
+    pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 7..=3650;
     pub const REPORT_NAME_MAX: usize = 80;
     /// A canned response's shortcut, typed after `/`.
     pub const SHORTCUT_MAX: usize = 40;
@@ -884,6 +886,14 @@ pub struct Rate {
     pub ticket_id: i64,
     pub good: bool,
     pub comment: Option<String>,
+}
+
+/// How long closed tickets keep what people wrote and sent (none: for ever), and how many
+/// closed tickets are past that now.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    pub days: Option<i64>,
+    pub due: i64,
 }
 
 /// What erasing a client took away: their tickets (kept without their name) and files (deleted).

@@ -55,6 +55,8 @@ pub enum Field {
     Client,
     /// The username typed to confirm an erasure.
     Confirmation,
+    /// How long closed tickets keep their texts and files.
+    RetentionDays,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,13 @@
 //! Accounts: create one (username and one-time password shown once), reset a password or a
-//! lost second factor, disable or enable, and the edition in force: its licence, its limits in plain numbers, and
-//! the form that installs a licence.
+//! lost second factor, disable or enable, a client's data exported or erased for good (the
+//! username typed to confirm), and the edition in force: its licence, its limits in plain
+//! numbers, and the form that installs a licence.
 
 use app::api::accounts::{
     accounts_overview, create_account, install_licence, reset_password, reset_second_factor,
     set_account_disabled,
 };
+use app::api::privacy::erase_client;
 use app::dto::limits::{EMAIL_MAX, FULL_NAME_MAX};
 use app::dto::{
     Account, AccountList, Edition, IssuedCredentials, LicenceInfo, NewAccount, Role, SetDisabled,
@@ -21,6 +23,7 @@ use wasm_bindgen::JsCast;
 pub fn AccountsPage() -> impl IntoView {
     let list = RwSignal::new(None::<AccountList>);
     let issued = RwSignal::new(None::<IssuedCredentials>);
+    let erasing = RwSignal::new(None::<Account>);
     // Loading the list and acting on a row share one error line.
     let call = FormCall::new();
     let reload = move || call.run(accounts_overview(), move |l| list.set(Some(l)));
@@ -29,10 +32,11 @@ pub fn AccountsPage() -> impl IntoView {
         <h1>{t(Msg::Accounts)}</h1>
         <CreateAccount issued=issued on_change=reload/>
         {move || issued.get().map(|c| view! { <CredentialsPanel issued=c on_done=move || issued.set(None)/> })}
+        {move || erasing.get().map(|a| view! { <ErasePanel client=a erasing=erasing on_change=reload/> })}
         <ErrorNote message=call.message()/>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(l) => view! { <Usage list=l.clone() on_installed=move |l| list.set(Some(l))/> <AccountTable accounts=l.accounts issued=issued call=call on_change=reload/> }.into_any(),
+            Some(l) => view! { <Usage list=l.clone() on_installed=move |l| list.set(Some(l))/> <AccountTable accounts=l.accounts issued=issued erasing=erasing call=call on_change=reload/> }.into_any(),
         }}
     }
 }
@@ -73,6 +77,51 @@ fn CreateAccount(
             </div>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::CreateAccount)}</button>
+        </form>
+    }
+}
+
+/// Erasing a client: what it does, whether their tickets' texts stay, and their username typed
+/// again before the button does it (the second confirmation; the server checks it too).
+#[component]
+fn ErasePanel(
+    client: Account,
+    erasing: RwSignal<Option<Account>>,
+    on_change: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let keep_texts = RwSignal::new(false);
+    let call = FormCall::new();
+    let (id, username) = (client.id, client.username.clone());
+    let matches = {
+        let username = username.clone();
+        move || typed.get().trim() == username
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        call.run(
+            erase_client(id, typed.get_untracked(), keep_texts.get_untracked()),
+            move |_| {
+                erasing.set(None);
+                on_change();
+            },
+        );
+    };
+    view! {
+        <form class="card form erase" on:submit=submit aria-labelledby="erase-title">
+            <h2 id="erase-title">{t(Msg::EraseClientTitle)}</h2>
+            <p><strong>{client.full_name.clone()}</strong> " · " <code>{username.clone()}</code></p>
+            <p class="warning">{t(Msg::EraseClientHelp)}</p>
+            <label class="check">
+                <input type="checkbox" bind:checked=keep_texts/>
+                {t(Msg::KeepTicketTexts)}
+            </label>
+            <TextField id="erase-confirm" label=Msg::TypeUsernameToConfirm value=typed required=true/>
+            <ErrorNote message=call.message()/>
+            <p class="actions">
+                <button type="button" on:click=move |_| erasing.set(None)>{t(Msg::Cancel)}</button>
+                <button type="submit" class="primary" disabled=move || call.busy() || !matches()>{t(Msg::EraseForGood)}</button>
+            </p>
         </form>
     }
 }
@@ -202,6 +251,7 @@ fn InstallLicence(on_installed: impl Fn(AccountList) + Copy + 'static) -> impl I
 fn AccountTable(
     accounts: Vec<Account>,
     issued: RwSignal<Option<IssuedCredentials>>,
+    erasing: RwSignal<Option<Account>>,
     call: FormCall,
     on_change: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
@@ -256,6 +306,7 @@ fn AccountTable(
                         let disabled = a.disabled;
                         let role = a.role;
                         let factor = a.second_factor;
+                        let client = (role == Role::Client).then(|| a.clone());
                         view! {
                             <tr>
                                 <td data-label=t(Msg::Name)>{a.full_name.clone()}</td>
@@ -276,6 +327,10 @@ fn AccountTable(
                                         <button type="button" on:click=move |_| toggle(id, !disabled)>
                                             {t(if disabled { Msg::Enable } else { Msg::Disable })}
                                         </button>
+                                        {client.map(|c| view! {
+                                            <a class="button" href=format!("/api/privacy/export/{id}") download="">{t(Msg::ExportData)}</a>
+                                            <button type="button" on:click=move |_| erasing.set(Some(c.clone()))>{t(Msg::Erase)}</button>
+                                        })}
                                     })}
                                     {(Some(id) == my_id).then(|| view! { <span class="hint">"(" {t(Msg::You)} ")"</span> })}
                                 </td>

@@ -2,11 +2,12 @@
 //! clients see of tickets, e-mail (with the mail
 //! held from the support mailbox), service levels, and the ticket categories.
 
+use app::api::privacy::{get_retention, preview_retention, set_retention};
 use app::api::session::me;
 use app::api::settings::{get_ticket_settings, set_company_name, set_ticket_settings};
 use app::api::two_factor::{require_second_factor, second_factor_roles};
 use app::dto::limits::COMPANY_NAME_MAX;
-use app::dto::{Role, TicketSettings};
+use app::dto::{Retention, Role, TicketSettings};
 use app::i18n::Msg;
 use app::ui::{label, t, use_ui, ErrorNote, FormCall, TextField};
 use leptos::prelude::*;
@@ -36,6 +37,7 @@ pub fn SettingsPage() -> impl IntoView {
         </form>
         <TwoFactorRolesCard/>
         <ClientViewCard/>
+        <RetentionCard/>
         <super::mail::MailCard/>
         <super::mail::HeldMailCard/>
         <super::service_levels::ServiceLevelsCard/>
@@ -144,6 +146,69 @@ fn TwoFactorRolesCard() -> impl IntoView {
                     {label(role, Role::label)}
                 </label>
             }).collect_view()}
+            <ErrorNote message=call.message()/>
+            <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
+        </section>
+    }
+}
+
+/// How long closed tickets keep their texts and files: the days typed are checked first (how
+/// many closed tickets they would erase now), then saved; empty keeps them for ever.
+#[component]
+fn RetentionCard() -> impl IntoView {
+    let ui = use_ui();
+    let days = RwSignal::new(String::new());
+    let shown = RwSignal::new(None::<Retention>);
+    let checked = RwSignal::new(None::<(i64, i64)>);
+    let saved = RwSignal::new(false);
+    let call = FormCall::new();
+    let show = move |r: Retention| {
+        days.set(r.days.map(|d| d.to_string()).unwrap_or_default());
+        shown.set(Some(r));
+    };
+    call.run(get_retention(), show);
+    // Not a number: 0, which the server refuses with the allowed range.
+    let typed = move || {
+        let text = days.get_untracked();
+        (!text.trim().is_empty()).then(|| text.trim().parse().unwrap_or(0))
+    };
+    let check = move |_| {
+        if let Some(d) = typed() {
+            checked.set(None);
+            call.run(preview_retention(d), move |n| checked.set(Some((d, n))));
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        call.run(set_retention(typed()), move |r| {
+            show(r);
+            saved.set(true);
+        });
+    };
+    let due = move || {
+        let lang = ui.lang.get();
+        match (checked.get(), shown.get()) {
+            (Some((d, n)), _) => Some(app::i18n::retention_due(d, n, lang)),
+            (None, Some(Retention { days: Some(d), due })) => {
+                Some(app::i18n::retention_due(d, due, lang))
+            }
+            (None, Some(Retention { days: None, .. })) => {
+                Some(Msg::KeptForEver.text(lang).to_string())
+            }
+            (None, None) => None,
+        }
+    };
+    view! {
+        <section class="card form" aria-labelledby="retention-title">
+            <h2 id="retention-title">{t(Msg::Retention)}</h2>
+            <p class="hint">{t(Msg::RetentionHint)}</p>
+            <form class="form row" on:submit=submit>
+                <TextField id="retention-days" label=Msg::RetentionDays value=days kind="number"/>
+                <button type="button" on:click=check disabled=move || call.busy()>{t(Msg::CheckFirst)}</button>
+                <button type="submit" disabled=move || shown.get().is_none() || call.busy()>{t(Msg::Save)}</button>
+            </form>
+            <p class="retention-due" role="status">{due}</p>
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
         </section>

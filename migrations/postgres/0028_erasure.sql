@@ -28,3 +28,8 @@ BEGIN
     RAISE EXCEPTION 'the audit log is append-only';
 END;
 $$;
+
+-- When a ticket's personal data was erased (its client's erasure, or the retention period
+-- passing since it closed): the ticket stays for the statistics; the retention job skips it.
+ALTER TABLE tickets ADD COLUMN erased_at BIGINT;
+CREATE INDEX tickets_to_retain ON tickets (closed_at) WHERE status = 'closed' AND erased_at IS NULL;

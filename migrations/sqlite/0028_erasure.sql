@@ -31,3 +31,8 @@ END;
 
 -- Rows deleted from the search index leave no trace of their words in it (SQLite 3.44+).
 INSERT INTO ticket_text (ticket_text, rank) VALUES ('secure-delete', 1);
+
+-- When a ticket's personal data was erased (its client's erasure, or the retention period
+-- passing since it closed): the ticket stays for the statistics; the retention job skips it.
+ALTER TABLE tickets ADD COLUMN erased_at INTEGER;
+CREATE INDEX tickets_to_retain ON tickets (closed_at) WHERE status = 'closed' AND erased_at IS NULL;

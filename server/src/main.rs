@@ -577,6 +577,10 @@ async fn serve(
     tokio::spawn(app::server::assignment::keep_assigning(state.clone()));
     // Uploads never attached to anything go after a day.
     tokio::spawn(app::server::attachments::keep_tidy(state.clone()));
+    // Closed tickets past the admin's retention period lose their texts and files.
+    tokio::spawn(app::server::privacy::retention::keep_retaining(
+        state.clone(),
+    ));
     // Idempotency keys are forgotten after a week.
     tokio::spawn(app::server::replay::keep_tidy(state.clone()));
     // The statistics' status moves are counted per slot, a few seconds behind.

@@ -1,9 +1,9 @@
-//! Erasing a client's data (an admin's act). The export is a download, so it is a plain route
+//! Erasing a client's data (an admin's act), and how long closed tickets keep theirs. The export is a download, so it is a plain route
 //! of the server crate (`server/src/privacy.rs`) that goes through the same access function.
 
 #[cfg(feature = "ssr")]
 use crate::audit::Action;
-use crate::dto::Erased;
+use crate::dto::{Erased, Retention};
 
 endpoint! {
     /// Erases client `client_id` for good: `confirm` is their username, typed again; with
@@ -15,5 +15,29 @@ endpoint! {
         let detail = format!("{} tickets, {} files, {texts}", erased.tickets, erased.files);
         caller.audit(Action::ClientErased, Some(client), &detail).await?;
         Ok(erased)
+    }
+}
+
+endpoint! {
+    /// How long closed tickets keep their texts and files, and how many are past it now.
+    "privacy/retention" for Admin => pub async fn get_retention() -> Retention |caller| {
+        crate::server::privacy::retention::retention(&caller.state).await
+    }
+}
+
+endpoint! {
+    /// The dry run: how many closed tickets `days` would erase now.
+    "privacy/retention_preview" for Admin => pub async fn preview_retention(days: i64) -> i64 |caller| {
+        crate::server::privacy::retention::preview(&caller.state, days).await
+    }
+}
+
+endpoint! {
+    /// Sets the period (none: kept for ever); the hourly job applies it.
+    "privacy/set_retention" for Admin => pub async fn set_retention(days: Option<i64>) -> Retention |caller| {
+        let set = crate::server::privacy::retention::set(&caller.state, days).await?;
+        let detail = days.map_or_else(|| "for ever".to_string(), |d| format!("{d} days"));
+        caller.audit(Action::RetentionSet, None, &detail).await?;
+        Ok(set)
     }
 }

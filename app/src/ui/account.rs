@@ -1,11 +1,12 @@
 //! The account page: one's password (forced after a one-time password, or by choice), one's
-//! second factor (`two_factor`), where one is signed in (and ending the other sessions), e-mail address and which e-mails one gets.
+//! second factor (`two_factor`), where one is signed in (and ending the other sessions), e-mail
+//! address and which e-mails one gets, and for a client their own data as a download.
 
 use super::{t, use_ui, ErrorNote, FormCall, TextField, When};
 use crate::api::mail::{get_mail_choices, set_mail_choices};
 use crate::api::session::{change_password, end_sessions, my_sessions};
 use crate::dto::limits::{EMAIL_MAX, PASSWORD_MAX};
-use crate::dto::{MailChoices, Notice, PasswordChange, SessionInfo};
+use crate::dto::{MailChoices, Notice, PasswordChange, Role, SessionInfo};
 use crate::i18n::Msg;
 use leptos::prelude::*;
 
@@ -83,6 +84,19 @@ pub fn AccountPage() -> impl IntoView {
         <super::TwoFactorCard/>
         <SessionsCard/>
         <MailChoicesCard/>
+        {move || (ui.me.get().map(|m| m.role) == Some(Role::Client)).then(|| view! { <PrivacyCard/> })}
+    }
+}
+
+/// A client's own data, downloaded as one zip file.
+#[component]
+fn PrivacyCard() -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="privacy-title">
+            <h2 id="privacy-title">{t(Msg::Privacy)}</h2>
+            <p class="hint">{t(Msg::ExportMyDataHelp)}</p>
+            <a class="button" href="/api/privacy/export" download="">{t(Msg::ExportMyData)}</a>
+        </section>
     }
 }
 

@@ -19,6 +19,8 @@ const READS: &[&str] = &[
     "/api/mail/held",
     "/api/mail/outbox",
     "/api/mail/settings",
+    "/api/privacy/retention",
+    "/api/privacy/retention_preview",
     "/api/settings/ticket_settings",
     "/api/sla/levels",
     "/api/stats/overview",

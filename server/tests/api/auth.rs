@@ -29,6 +29,8 @@ pub fn sample_body(path: &str) -> Value {
             "priority": "normal", "earlier_ticket_id": null, "idempotency_key": "probe-0001"}})
         }
         "/api/tickets/search" => json!({"words": "probe"}),
+        "/api/privacy/retention_preview" => json!({"days": 30}),
+        "/api/privacy/set_retention" => json!({"days": 30}),
         "/api/privacy/erase" => {
             json!({"client_id": 999_999, "confirm": "probe", "keep_texts": false})
         }

@@ -4,8 +4,8 @@
 //! while every ticket and every figure stays — on SQLite and PostgreSQL.
 
 use crate::common::{
-    assign, code, fresh_database, open_ticket, post_ok, step_ok, test_config, Backend, Browser,
-    TestApp,
+    assign, code, desk, fresh_database, new_ticket, open_ticket, post_ok, step_ok, test_config,
+    Backend, Browser, TestApp,
 };
 use serde_json::{json, Value};
 use std::io::Read;
@@ -18,6 +18,13 @@ async fn export(who: &Browser, client: Option<i64>) -> (u16, Vec<u8>) {
     let path = client.map(|c| format!("/{c}")).unwrap_or_default();
     let (status, _, body) = who.get(&format!("/api/privacy/export{path}")).await;
     (status, body)
+}
+
+/// A new ticket's input with one file.
+fn with_file(subject: &str, key: &str, file: i64) -> Value {
+    let mut body = new_ticket(subject, key);
+    body["input"]["attachments"] = json!([file]);
+    body
 }
 
 /// The zip's entries by name.
@@ -150,9 +157,7 @@ async fn a_client_is_exported_whole_and_erased_without_a_trace(backend: Backend)
     let (status, created) = b
         .call(
             "tickets/create",
-            json!({"input": {"subject": "zqxbeta printer", "description": "zqxbeta details",
-                "category_id": null, "priority": "high", "earlier_ticket_id": null,
-                "idempotency_key": "b-1", "attachments": [b_file]}}),
+            with_file("zqxbeta printer", "b-1", b_file),
         )
         .await;
     assert_eq!(status, 200, "{created}");
@@ -325,7 +330,95 @@ async fn an_erasure_may_keep_the_texts_of_the_tickets(backend: Backend) {
     app.stop().await;
 }
 
+async fn closed_tickets_past_the_retention_period_are_erased(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, operator_id) = desk(&app).await;
+    let close = |id: i64| {
+        let (admin, operator) = (&admin, &operator);
+        async move {
+            assign(admin, id, operator_id).await;
+            step_ok(operator, id, "start", None).await;
+            step_ok(operator, id, "close", Some("Done.")).await;
+        }
+    };
+    let file = client.upload_ok("zqxold.txt", b"zqxold file").await;
+    let (status, created) = client
+        .call("tickets/create", with_file("zqxold printer", "old-1", file))
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let old = created["ticket"]["id"].as_i64().unwrap();
+    close(old).await;
+    let still_open = open_ticket(&client, "zqxopen question", "open-1").await;
+
+    // Forty days later, a new ticket closes.
+    app.state.clock.advance_ms(40 * 24 * 3_600_000);
+    admin
+        .sign_in_ok("admin", crate::common::ADMIN_PASSWORD, "admin")
+        .await;
+    for (who, name, role) in [
+        (&client, "ana.kovac", "client"),
+        (&operator, "djordje.saric", "operator"),
+    ] {
+        who.sign_in_ok(name, crate::common::USER_PASSWORD, role)
+            .await;
+    }
+    let new = open_ticket(&client, "zqxnew question", "new-1").await;
+    close(new).await;
+
+    // The dry run first, then the period; the job erases only what is past it.
+    let (status, due) = admin
+        .call("privacy/retention_preview", json!({"days": 30}))
+        .await;
+    assert_eq!((status, due), (200, json!(1)));
+    let (status, body) = admin
+        .call("privacy/retention_preview", json!({"days": 1}))
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("retention_days"))
+    );
+    let (status, set) = admin
+        .call("privacy/set_retention", json!({"days": 30}))
+        .await;
+    assert_eq!((status, set), (200, json!({"days": 30, "due": 1})));
+    let files = app.stored_files();
+    assert_eq!(
+        app::server::privacy::retention::apply(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        rows_holding(&app, backend, "zqxold").await,
+        Vec::<String>::new()
+    );
+    assert!(!rows_holding(&app, backend, "zqxnew").await.is_empty());
+    assert!(!rows_holding(&app, backend, "zqxopen").await.is_empty());
+    assert_eq!(app.stored_files(), files - 1);
+    let (_, seen) = admin.call("tickets/view", json!({"ticket_id": old})).await;
+    assert_eq!(
+        (&seen["ticket"]["status"], &seen["ticket"]["subject"]),
+        (&json!("closed"), &json!("[erased]"))
+    );
+    let (_, seen) = admin
+        .call("tickets/view", json!({"ticket_id": still_open}))
+        .await;
+    assert_eq!(seen["ticket"]["subject"], "zqxopen question");
+    let (_, now) = admin.call("privacy/retention", json!({})).await;
+    assert_eq!(now, json!({"days": 30, "due": 0}));
+    let (status, off) = admin
+        .call("privacy/set_retention", json!({"days": null}))
+        .await;
+    assert_eq!((status, off), (200, json!({"days": null, "due": 0})));
+    let (_, log) = admin
+        .call("audit/list", json!({"query": {"action": "retention_set"}}))
+        .await;
+    assert_eq!(log["entries"].as_array().unwrap().len(), 2, "{log}");
+    app.stop().await;
+}
+
 on_both_databases!(
+    closed_tickets_past_the_retention_period_are_erased,
     a_client_is_exported_whole_and_erased_without_a_trace,
     an_erasure_may_keep_the_texts_of_the_tickets,
 );

@@ -64,39 +64,30 @@ pub async fn erase(
                 if open > 0 {
                     return Err(AppError::invalid(Field::Client, Problem::StillOpen));
                 }
-                const THEIRS: &str = "(SELECT id FROM tickets WHERE client_id = $1)";
-                let tickets: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE client_id = $1")
+                let tickets: Vec<i64> =
+                    sqlx::query_scalar("SELECT id FROM tickets WHERE client_id = $1")
                         .bind(client_id)
-                        .fetch_one(&mut *conn)
+                        .fetch_all(&mut *conn)
                         .await?;
-                let stored: Vec<String> = sqlx::query_scalar(&format!(
-                    "SELECT storage_name FROM attachments WHERE ticket_id IN {THEIRS} \
-                     OR (uploader_id = $1 AND ticket_id IS NULL AND article_id IS NULL)"
-                ))
-                .bind(client_id)
-                .fetch_all(&mut *conn)
-                .await?;
+                let mut stored = erase_tickets(conn, &tickets, keep_texts, now).await?;
+                stored.extend(
+                    sqlx::query_scalar::<_, String>(
+                        "SELECT storage_name FROM attachments WHERE uploader_id = $1 \
+                         AND ticket_id IS NULL AND article_id IS NULL",
+                    )
+                    .bind(client_id)
+                    .fetch_all(&mut *conn)
+                    .await?,
+                );
                 let statements = [
-                    format!(
-                        "UPDATE attachments SET name = '{ERASED}', size = 0, \
-                         storage_name = 'erased-' || id WHERE ticket_id IN {THEIRS}"
-                    ),
                     "DELETE FROM attachments WHERE uploader_id = $1 AND ticket_id IS NULL \
                      AND article_id IS NULL"
                         .to_string(),
                     format!(
-                        "UPDATE ticket_events SET to_value = '{ERASED}' \
-                         WHERE kind = 'attachment' AND ticket_id IN {THEIRS}"
+                        "UPDATE users SET username = 'erased-' || id, full_name = '{ERASED}', \
+                         email = NULL, password_hash = '!', disabled = 1, mail_muted = '', \
+                         otp_expires_at = NULL WHERE id = $1"
                     ),
-                    format!(
-                        "UPDATE ticket_events SET reason = '{ERASED}' WHERE kind = 'rated' \
-                         AND reason IS NOT NULL AND ticket_id IN {THEIRS}"
-                    ),
-                    "UPDATE users SET username = 'erased-' || id, full_name = '[erased]', \
-                     email = NULL, password_hash = '!', disabled = 1, mail_muted = '', \
-                     otp_expires_at = NULL WHERE id = $1"
-                        .to_string(),
                     "DELETE FROM sessions WHERE user_id = $1".to_string(),
                     "DELETE FROM second_factors WHERE user_id = $1".to_string(),
                     "DELETE FROM recovery_codes WHERE user_id = $1".to_string(),
@@ -104,7 +95,6 @@ pub async fn erase(
                     "DELETE FROM kb_searches WHERE user_id = $1".to_string(),
                     "UPDATE kb_feedback SET comment = NULL WHERE user_id = $1".to_string(),
                     "DELETE FROM outbox WHERE recipient_id = $1".to_string(),
-                    format!("DELETE FROM mail_in WHERE ticket_id IN {THEIRS}"),
                     format!(
                         "UPDATE audit_log SET actor = '{ERASED}', address = '{ERASED}' \
                          WHERE actor_id = $1"
@@ -115,26 +105,6 @@ pub async fn erase(
                         .bind(client_id)
                         .execute(&mut *conn)
                         .await?;
-                }
-                if !keep_texts {
-                    let texts = [
-                        format!(
-                            "UPDATE tickets SET subject = '{ERASED}', \
-                             description = '{ERASED}' WHERE client_id = $1"
-                        ),
-                        format!("UPDATE messages SET body = '{ERASED}' WHERE ticket_id IN {THEIRS}"),
-                        format!("DELETE FROM ticket_text WHERE ticket_id IN {THEIRS}"),
-                        format!(
-                            "UPDATE ticket_events SET reason = '{ERASED}' WHERE reason IS NOT NULL \
-                             AND kind IN ('status', 'forced', 'escalated') AND ticket_id IN {THEIRS}"
-                        ),
-                    ];
-                    for statement in &texts {
-                        sqlx::query(statement)
-                            .bind(client_id)
-                            .execute(&mut *conn)
-                            .await?;
-                    }
                 }
                 // Their sign-in name in failed attempts and in details naming them.
                 sqlx::query("DELETE FROM signin_failures WHERE username = $1")
@@ -166,16 +136,81 @@ pub async fn erase(
                     .bind(now)
                     .execute(&mut *conn)
                     .await?;
-                let files = stored.len() as i64;
-                Ok((Erased { tickets, files }, stored))
+                let erased = Erased {
+                    tickets: tickets.len() as i64,
+                    files: stored.len() as i64,
+                };
+                Ok((erased, stored))
             })
         })
         .await?;
-    // The rows no longer point at the files: now they go.
+    remove_files(state, stored).await;
+    Ok(erased)
+}
+
+/// Erases what tickets `ids` hold of people, keeping the tickets: their files (the rows stay,
+/// named `[erased]`, for the history), the client's words in ratings, mail received on them,
+/// and — unless `keep_texts` — the subject, description, every message and note and every
+/// reason written on them, and their place in the search index. Marks them erased at `now`.
+/// The storage names of the files, to delete once this has committed.
+pub(super) async fn erase_tickets(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+    keep_texts: bool,
+    now: i64,
+) -> Result<Vec<String>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let these = format!("({list})");
+    let stored: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT storage_name FROM attachments WHERE ticket_id IN {these} \
+         AND storage_name NOT LIKE 'erased-%'"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut statements = vec![
+        format!(
+            "UPDATE attachments SET name = '{ERASED}', size = 0, \
+             storage_name = 'erased-' || id WHERE ticket_id IN {these}"
+        ),
+        format!(
+            "UPDATE ticket_events SET to_value = '{ERASED}' \
+             WHERE kind = 'attachment' AND ticket_id IN {these}"
+        ),
+        format!(
+            "UPDATE ticket_events SET reason = '{ERASED}' WHERE kind = 'rated' \
+             AND reason IS NOT NULL AND ticket_id IN {these}"
+        ),
+        format!("DELETE FROM mail_in WHERE ticket_id IN {these}"),
+        format!("UPDATE tickets SET erased_at = {now} WHERE id IN {these}"),
+    ];
+    if !keep_texts {
+        statements.extend([
+            format!(
+                "UPDATE tickets SET subject = '{ERASED}', description = '{ERASED}' \
+                 WHERE id IN {these}"
+            ),
+            format!("UPDATE messages SET body = '{ERASED}' WHERE ticket_id IN {these}"),
+            format!("DELETE FROM ticket_text WHERE ticket_id IN {these}"),
+            format!(
+                "UPDATE ticket_events SET reason = '{ERASED}' WHERE reason IS NOT NULL \
+                 AND kind IN ('status', 'forced', 'escalated') AND ticket_id IN {these}"
+            ),
+        ]);
+    }
+    for statement in &statements {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    Ok(stored)
+}
+
+/// Deletes erased files from the disk, once no row points at them any more.
+pub(super) async fn remove_files(state: &AppState, stored: Vec<String>) {
     for name in stored {
         let _ = tokio::fs::remove_file(state.config.files_dir.join(name)).await;
     }
-    Ok(erased)
 }
 
 #[cfg(test)]

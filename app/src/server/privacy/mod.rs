@@ -4,11 +4,15 @@
 //! a placeholder, their files deleted, the texts of their tickets removed or kept as the admin
 //! chooses, the tickets themselves kept without a name so the statistics stay right (`erase`).
 //!
+//! **Retention** (`retention`): closed tickets past the admin's period lose their texts and
+//! files the same way, by an hourly job, after a dry run showed how many it would take.
+//!
 //! Who may: `access::client_data` (a client their own data, an admin anyone's), for the export
 //! route and the erasure function alike.
 
 mod erase;
 mod export;
+pub mod retention;
 
 pub use erase::erase;
 pub use export::{export, Export};
