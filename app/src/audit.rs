@@ -61,6 +61,7 @@ actions! {
     ClientDataExported = "client_data_exported",
     ClientErased = "client_erased",
     RetentionSet = "retention_set",
+    PrivacyNoticeSet = "privacy_notice_set",
 }
 
 impl Action {

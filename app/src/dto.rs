@@ -293,6 +293,8 @@ pub struct Account {
     pub must_change_password: bool,
     /// Whether the person signs in with a second factor.
     pub second_factor: bool,
+    /// When a client accepted the privacy notice in force (Unix milliseconds).
+    pub notice_accepted_at: Option<i64>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -886,6 +888,19 @@ pub struct Rate {
     pub ticket_id: i64,
     pub good: bool,
     pub comment: Option<String>,
+}
+
+/// The privacy notice the admin wrote, as a reader sees it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PrivacyNotice {
+    /// The admin's Markdown (for the admin's form).
+    pub text: String,
+    /// The same, rendered safely.
+    pub html: String,
+    /// The moment it last changed: what a client accepts.
+    pub version: String,
+    /// When the caller accepted this version (Unix milliseconds); none when not signed in or not yet.
+    pub accepted_at: Option<i64>,
 }
 
 /// How long closed tickets keep what people wrote and sent (none: for ever), and how many

@@ -57,6 +57,8 @@ pub enum Field {
     Confirmation,
     /// How long closed tickets keep their texts and files.
     RetentionDays,
+    /// The privacy notice's text.
+    PrivacyNotice,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -257,6 +257,13 @@ messages! {
     KeepTicketTexts => "Keep the texts of their tickets (subjects, messages, notes)", "Zadrži tekstove tiketa (naslove, poruke, bilješke)";
     TypeUsernameToConfirm => "Type their username to confirm", "Upišite korisničko ime klijenta za potvrdu";
     EraseForGood => "Erase for good", "Trajno obriši";
+    PrivacyNotice => "Privacy notice", "Obavijest o privatnosti";
+    PrivacyNoticeHint => "What you do with clients' data and why, in Markdown. Clients read it from the sign-in page and accept it once before using the portal; a changed notice is asked again. Empty: none.", "Šta radite s podacima klijenata i zašto, u Markdownu. Klijenti je čitaju sa stranice za prijavu i prihvataju jednom prije korištenja portala; izmijenjena obavijest se traži ponovo. Prazno: nema je.";
+    AcceptNotice => "I accept", "Prihvatam";
+    AcceptNoticeIntro => "Please read how your data is handled, then accept to continue.", "Molimo pročitajte kako se postupa s vašim podacima, zatim prihvatite da nastavite.";
+    NoticeAccepted => "You accepted the privacy notice on", "Obavijest o privatnosti ste prihvatili";
+    NoticeAcceptedColumn => "Privacy notice", "Obavijest o privatnosti";
+    NotYet => "not yet", "još ne";
     Retention => "How long closed tickets are kept", "Koliko dugo se čuvaju zatvoreni tiketi";
     RetentionHint => "Past this many days after closing, a ticket's texts and files are erased every hour; the ticket itself stays, without them, so the statistics stay right. Empty: kept for ever.", "Nakon ovoliko dana od zatvaranja, tekstovi i datoteke tiketa se brišu svakog sata; sam tiket ostaje, bez njih, da statistika ostane tačna. Prazno: čuva se zauvijek.";
     RetentionDays => "Days after closing", "Dana nakon zatvaranja";
@@ -866,6 +873,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Client => Msg::Client,
         Field::Confirmation => Msg::TypeUsernameToConfirm,
         Field::RetentionDays => Msg::RetentionDays,
+        Field::PrivacyNotice => Msg::PrivacyNotice,
         Field::Language => Msg::Language,
     }
     .text(lang)
@@ -918,6 +926,10 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
         A::LicenceInstalled => ("Licence installed", "Instaliranje licence"),
         A::ClientDataExported => ("Client's data exported", "Izvoz podataka klijenta"),
         A::ClientErased => ("Client erased", "Brisanje klijenta"),
+        A::PrivacyNoticeSet => (
+            "Privacy notice changed",
+            "Promjena obavijesti o privatnosti",
+        ),
         A::RetentionSet => (
             "How long closed tickets are kept",
             "Promjena roka čuvanja zatvorenih tiketa",

@@ -2,8 +2,12 @@
 // erase a client with a ticket still open (said on screen), and once it is closed erases them for
 // good — the username typed again before the button does it — and the row shows no name. axe on
 // the account page and on the erase panel. The admin's retention period: a dry run, then saved.
+// The privacy notice (on a server of its own, since it stands before every client's portal):
+// the admin writes it, the sign-in page links it, a client accepts it once, the admin sees when.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { PORT } from '../playwright.config';
+import { startSalter } from '../server';
 import { accessible, adminContext, call, person } from './helpers';
 
 test('a client downloads their data and an admin erases them', async ({ browser }) => {
@@ -84,4 +88,43 @@ test('the admin checks what a retention period would erase, then sets it', async
   await card.getByLabel('Days after closing').fill('');
   await card.getByRole('button', { name: 'Save' }).click();
   await expect(card.locator('.retention-due')).toHaveText('Closed tickets are kept for ever.');
+});
+
+test('a client reads the privacy notice at sign-in and accepts it once', async ({ browser }) => {
+  const server = await startSalter(PORT + 6, ['--manual-assignment']);
+  try {
+    const adminCtx = await adminContext(browser, { baseURL: server.base, otp: server.otp });
+    const admin = await adminCtx.newPage();
+    await admin.goto('/admin/settings');
+    const card = admin.locator('form', { has: admin.getByRole('heading', { name: 'Privacy notice' }) });
+    await card.getByLabel('Privacy notice').fill('We keep **your tickets** for a year.');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect(card.getByText('Saved')).toBeVisible();
+    await accessible(admin, 'the settings page with the privacy notice');
+
+    // Linked from the sign-in page, for anyone.
+    const visitor = await (await browser.newContext({ baseURL: server.base })).newPage();
+    await visitor.goto('/');
+    await visitor.getByText('Privacy notice').click();
+    await expect(visitor.locator('.notice-text strong')).toHaveText('your tickets');
+
+    // A client accepts it before the portal opens, once.
+    const { page: client, username } = await person(browser, adminCtx, 'Notice Reader', 'client', server.base);
+    await expect(client.getByRole('heading', { name: 'Privacy notice' })).toBeVisible();
+    await expect(client.getByRole('link', { name: 'My tickets' })).toHaveCount(0);
+    await accessible(client, 'the privacy notice to accept');
+    await client.getByRole('button', { name: 'I accept' }).click();
+    await expect(client.getByRole('link', { name: 'My tickets' })).toBeVisible();
+    await client.reload();
+    await expect(client.getByRole('link', { name: 'My tickets' })).toBeVisible();
+    await client.goto('/account');
+    await expect(client.locator('.notice-accepted')).toContainText('You accepted the privacy notice on');
+
+    await admin.goto('/admin/accounts');
+    const row = admin.locator('tr', { hasText: username });
+    await expect(row.locator('td[data-label="Privacy notice"]')).not.toHaveText('not yet');
+    await expect(row.locator('td[data-label="Privacy notice"]')).not.toHaveText('');
+  } finally {
+    await server.stop();
+  }
 });

@@ -14,7 +14,7 @@ use app::dto::{
 };
 use app::i18n::Msg;
 use app::ui::{
-    choices, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextArea, TextField,
+    choices, label, t, use_ui, ErrorNote, FormCall, Loading, Select, TextArea, TextField, When,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -296,6 +296,7 @@ fn AccountTable(
                     <th scope="col">{t(Msg::Role)}</th>
                     <th scope="col">{t(Msg::Status)}</th>
                     <th scope="col">{t(Msg::TwoFactorShort)}</th>
+                    <th scope="col">{t(Msg::NoticeAcceptedColumn)}</th>
                     <th scope="col">{t(Msg::Actions)}</th>
                 </tr></thead>
                 <tbody>
@@ -307,6 +308,7 @@ fn AccountTable(
                         let role = a.role;
                         let factor = a.second_factor;
                         let client = (role == Role::Client).then(|| a.clone());
+                        let accepted = (role == Role::Client).then_some(a.notice_accepted_at);
                         view! {
                             <tr>
                                 <td data-label=t(Msg::Name)>{a.full_name.clone()}</td>
@@ -317,6 +319,12 @@ fn AccountTable(
                                     <span class=if factor { "badge on" } else { "badge off" }>
                                         {t(if factor { Msg::StateOn } else { Msg::StateOff })}
                                     </span>
+                                </td>
+                                <td data-label=t(Msg::NoticeAcceptedColumn)>
+                                    {accepted.map(|at| match at {
+                                        Some(at) => view! { <When at=at/> }.into_any(),
+                                        None => view! { <span class="hint">{t(Msg::NotYet)}</span> }.into_any(),
+                                    })}
                                 </td>
                                 <td class="actions" data-label=t(Msg::Actions)>
                                     {(Some(id) != my_id).then(|| view! {

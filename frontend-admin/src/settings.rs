@@ -2,14 +2,16 @@
 //! clients see of tickets, e-mail (with the mail
 //! held from the support mailbox), service levels, and the ticket categories.
 
-use app::api::privacy::{get_retention, preview_retention, set_retention};
+use app::api::privacy::{
+    get_retention, preview_retention, read_privacy_notice, set_privacy_notice, set_retention,
+};
 use app::api::session::me;
 use app::api::settings::{get_ticket_settings, set_company_name, set_ticket_settings};
 use app::api::two_factor::{require_second_factor, second_factor_roles};
-use app::dto::limits::COMPANY_NAME_MAX;
+use app::dto::limits::{COMPANY_NAME_MAX, TEXT_MAX};
 use app::dto::{Retention, Role, TicketSettings};
 use app::i18n::Msg;
-use app::ui::{label, t, use_ui, ErrorNote, FormCall, TextField};
+use app::ui::{label, t, use_ui, ErrorNote, FormCall, TextArea, TextField};
 use leptos::prelude::*;
 
 #[component]
@@ -38,6 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
         <TwoFactorRolesCard/>
         <ClientViewCard/>
         <RetentionCard/>
+        <PrivacyNoticeCard/>
         <super::mail::MailCard/>
         <super::mail::HeldMailCard/>
         <super::service_levels::ServiceLevelsCard/>
@@ -212,5 +215,33 @@ fn RetentionCard() -> impl IntoView {
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
         </section>
+    }
+}
+
+/// The privacy notice clients read from the sign-in page and accept once per version.
+#[component]
+fn PrivacyNoticeCard() -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let saved = RwSignal::new(false);
+    let call = FormCall::new();
+    call.run(read_privacy_notice(), move |n| {
+        text.set(n.map(|n| n.text).unwrap_or_default())
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        call.run(set_privacy_notice(text.get_untracked()), move |_| {
+            saved.set(true)
+        });
+    };
+    view! {
+        <form class="card form" on:submit=submit aria-labelledby="notice-title">
+            <h2 id="notice-title">{t(Msg::PrivacyNotice)}</h2>
+            <p class="hint">{t(Msg::PrivacyNoticeHint)}</p>
+            <TextArea id="privacy-notice" label=Msg::PrivacyNotice value=text maxlength=TEXT_MAX/>
+            <ErrorNote message=call.message()/>
+            <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
+            <button type="submit" disabled=move || call.busy()>{t(Msg::Save)}</button>
+        </form>
     }
 }

@@ -33,3 +33,12 @@ $$;
 -- passing since it closed): the ticket stays for the statistics; the retention job skips it.
 ALTER TABLE tickets ADD COLUMN erased_at BIGINT;
 CREATE INDEX tickets_to_retain ON tickets (closed_at) WHERE status = 'closed' AND erased_at IS NULL;
+
+-- The privacy notice the admin writes (settings 'privacy_notice', its version the moment it was
+-- last changed, 'privacy_notice_version'): when each client accepted which version.
+CREATE TABLE privacy_acceptances (
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    version TEXT NOT NULL,
+    accepted_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, version)
+);

@@ -36,3 +36,12 @@ INSERT INTO ticket_text (ticket_text, rank) VALUES ('secure-delete', 1);
 -- passing since it closed): the ticket stays for the statistics; the retention job skips it.
 ALTER TABLE tickets ADD COLUMN erased_at INTEGER;
 CREATE INDEX tickets_to_retain ON tickets (closed_at) WHERE status = 'closed' AND erased_at IS NULL;
+
+-- The privacy notice the admin writes (settings 'privacy_notice', its version the moment it was
+-- last changed, 'privacy_notice_version'): when each client accepted which version.
+CREATE TABLE privacy_acceptances (
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    version TEXT NOT NULL,
+    accepted_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, version)
+);

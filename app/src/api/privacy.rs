@@ -3,7 +3,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::audit::Action;
-use crate::dto::{Erased, Retention};
+use crate::dto::{Erased, PrivacyNotice, Retention};
 
 endpoint! {
     /// Erases client `client_id` for good: `confirm` is their username, typed again; with
@@ -39,5 +39,29 @@ endpoint! {
         let detail = days.map_or_else(|| "for ever".to_string(), |d| format!("{d} days"));
         caller.audit(Action::RetentionSet, None, &detail).await?;
         Ok(set)
+    }
+}
+
+endpoint! {
+    /// The privacy notice (none until the admin writes one), with when the caller accepted it.
+    "privacy/notice" for Public => pub async fn read_privacy_notice() -> Option<PrivacyNotice> |caller| {
+        crate::server::privacy::notice::notice(&caller.state, caller.session.as_ref()).await
+    }
+}
+
+endpoint! {
+    /// Writes the privacy notice (empty: none); clients accept the new version once.
+    "privacy/set_notice" for Admin => pub async fn set_privacy_notice(text: String) -> Option<PrivacyNotice> |caller| {
+        let notice = crate::server::privacy::notice::set(&caller.state, &text).await?;
+        let detail = notice.as_ref().map(|n| n.version.clone()).unwrap_or_default();
+        caller.audit(Action::PrivacyNoticeSet, None, &detail).await?;
+        Ok(notice)
+    }
+}
+
+endpoint! {
+    /// The client accepts `version` of the privacy notice.
+    "privacy/accept_notice" for Client => pub async fn accept_privacy_notice(version: String) -> PrivacyNotice |caller| {
+        crate::server::privacy::notice::accept(&caller.state, caller.session()?, &version).await
     }
 }

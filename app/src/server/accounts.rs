@@ -19,6 +19,7 @@ struct AccountRow {
     disabled: i64,
     must_change_password: i64,
     second_factor: i64,
+    notice_accepted_at: Option<i64>,
     created_at: i64,
 }
 
@@ -34,6 +35,7 @@ impl AccountRow {
             disabled: flag(self.disabled),
             must_change_password: flag(self.must_change_password),
             second_factor: flag(self.second_factor),
+            notice_accepted_at: self.notice_accepted_at,
             created_at: self.created_at,
         })
     }
@@ -42,7 +44,10 @@ impl AccountRow {
 const ACCOUNT_COLUMNS: &str =
     "id, username, full_name, email, role, disabled, must_change_password, created_at, \
      (SELECT COUNT(*) FROM second_factors f \
-      WHERE f.user_id = users.id AND f.confirmed_at IS NOT NULL) AS second_factor";
+      WHERE f.user_id = users.id AND f.confirmed_at IS NOT NULL) AS second_factor, \
+     (SELECT p.accepted_at FROM privacy_acceptances p WHERE p.user_id = users.id \
+      AND p.version = (SELECT value FROM settings WHERE key = 'privacy_notice_version')) \
+      AS notice_accepted_at";
 
 pub(super) fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
     let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
@@ -319,6 +324,12 @@ pub async fn set_language(state: &AppState, user: i64, lang: Lang) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_accounts_read_the_notice_version_the_notice_writes() {
+        let key = crate::server::privacy::notice::VERSION;
+        assert!(ACCOUNT_COLUMNS.contains(&format!("key = '{key}'")));
+    }
 
     #[test]
     fn emails_are_optional_but_well_formed() {

@@ -4,9 +4,10 @@
 
 use super::{t, use_ui, ErrorNote, FormCall, TextField, When};
 use crate::api::mail::{get_mail_choices, set_mail_choices};
+use crate::api::privacy::read_privacy_notice;
 use crate::api::session::{change_password, end_sessions, my_sessions};
 use crate::dto::limits::{EMAIL_MAX, PASSWORD_MAX};
-use crate::dto::{MailChoices, Notice, PasswordChange, Role, SessionInfo};
+use crate::dto::{MailChoices, Notice, PasswordChange, PrivacyNotice, Role, SessionInfo};
 use crate::i18n::Msg;
 use leptos::prelude::*;
 
@@ -88,12 +89,19 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// A client's own data, downloaded as one zip file.
+/// A client's own data, downloaded as one zip file, and the privacy notice they accepted.
 #[component]
 fn PrivacyCard() -> impl IntoView {
+    let notice = RwSignal::new(None::<PrivacyNotice>);
+    let call = FormCall::new();
+    call.run(read_privacy_notice(), move |n| notice.set(n));
     view! {
         <section class="card" aria-labelledby="privacy-title">
             <h2 id="privacy-title">{t(Msg::Privacy)}</h2>
+            {move || notice.get().map(|n| view! {
+                {n.accepted_at.map(|at| view! { <p class="notice-accepted">{t(Msg::NoticeAccepted)} " " <When at=at/></p> })}
+                <super::NoticeText notice=n/>
+            })}
             <p class="hint">{t(Msg::ExportMyDataHelp)}</p>
             <a class="button" href="/api/privacy/export" download="">{t(Msg::ExportMyData)}</a>
         </section>

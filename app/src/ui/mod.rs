@@ -19,7 +19,7 @@ pub use fields::{choices, id_options, ErrorNote, Options, Select, TextArea, Text
 pub use files::{add_files, FileLinks, FilePicker};
 pub use kb::{kb_path, AsTyped, KbArticlePage, KbPage, Library};
 pub use nav::Link;
-pub use shell::{common_page, start, NavItem, NotFound};
+pub use shell::{common_page, start, NavItem, NotFound, NoticeText};
 pub use tickets::{
     follow, ticket_path, Since, StaffTicketView, StatusBadge, TicketLink, TicketList, TicketView,
     When,

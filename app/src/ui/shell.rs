@@ -1,14 +1,16 @@
 //! The frame of every app: header, language, and what to show before the app's own pages —
-//! loading, sign-in (with a code where the account has a second factor), the forced password
-//! change, the forced set-up of a second factor, or the refusal of an account of another role.
+//! loading, sign-in (with a code where the account has a second factor, and in the portal the
+//! privacy notice), the forced password change, the forced set-up of a second factor, the
+//! privacy notice a client has not accepted yet, or the refusal of an account of another role.
 
 use super::Link;
 use super::{
     label, t, use_ui, ErrorNote, FormCall, Loading, PasswordForm, SetUpSecondFactor, TextField, Ui,
 };
+use crate::api::privacy::{accept_privacy_notice, read_privacy_notice};
 use crate::api::session::{me, set_language, sign_in, sign_out};
 use crate::api::settings::public_info;
-use crate::dto::{Credentials, Role};
+use crate::dto::{Credentials, PrivacyNotice, Role};
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
 use leptos::prelude::AnyView;
@@ -28,6 +30,7 @@ enum Stage {
     SignIn,
     MustChange,
     MustSetUp,
+    MustAccept,
     WrongApp(Role),
     Ready,
 }
@@ -66,14 +69,37 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         answered.update(|n| *n += 1);
     });
     let loaded = Memo::new(move |_| answered.get() == 2);
+    // The portal's privacy notice, and whom it was read for (none: not signed in): read again
+    // for each person, who must have accepted it before the pages.
+    let notice = RwSignal::new(None::<(Option<i64>, Option<PrivacyNotice>)>);
+    if app == Role::Client {
+        Effect::new(move |_| {
+            let who = ui.me.get().map(|m| m.id);
+            spawn_local(async move {
+                // Unreadable: no notice stands in the way (the server keeps no portal shut).
+                let read = read_privacy_notice().await.ok().flatten();
+                // An answer for someone else (read before the sign-in finished) is not theirs.
+                if ui.me.get_untracked().map(|m| m.id) == who {
+                    notice.set(Some((who, read)));
+                }
+            });
+        });
+    }
+    let notice_stage = move |id: i64| match notice.get() {
+        _ if app != Role::Client => Stage::Ready,
+        Some((Some(who), Some(n))) if who == id && n.accepted_at.is_none() => Stage::MustAccept,
+        Some((Some(who), _)) if who == id => Stage::Ready,
+        _ => Stage::Loading,
+    };
     let stage = Memo::new(move |_| match (loaded.get(), ui.me.get()) {
         (false, _) => Stage::Loading,
         (true, None) => Stage::SignIn,
         (true, Some(m)) if m.role != app => Stage::WrongApp(m.role),
         (true, Some(m)) if m.must_change_password => Stage::MustChange,
         (true, Some(m)) if m.must_set_up_second_factor => Stage::MustSetUp,
-        (true, Some(_)) => Stage::Ready,
+        (true, Some(m)) => notice_stage(m.id),
     });
+    let shown_notice = Signal::derive(move || notice.get().and_then(|(_, n)| n));
     // Live updates while the app is in use.
     super::live::Live::keep(ui, Memo::new(move |_| stage.get() == Stage::Ready));
     // The account reads its e-mail in the language its person reads the app in.
@@ -119,7 +145,20 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         <main id="main" class="page">
             {move || match stage.get() {
                 Stage::Loading => view! { <Loading/> }.into_any(),
-                Stage::SignIn => view! { <SignInForm app=app/> }.into_any(),
+                Stage::SignIn => view! { <SignInForm app=app notice=shown_notice/> }.into_any(),
+                Stage::MustAccept => {
+                    let accepted = move |n: PrivacyNotice| {
+                        notice.update(|now| {
+                            if let Some((_, shown)) = now {
+                                *shown = Some(n);
+                            }
+                        })
+                    };
+                    shown_notice
+                        .get_untracked()
+                        .map(|n| view! { <AcceptNotice notice=n on_accepted=accepted/> })
+                        .into_any()
+                }
                 Stage::MustChange => view! { <PasswordForm forced=true/> }.into_any(),
                 Stage::MustSetUp => {
                     let done = Callback::new(move |_| {
@@ -156,8 +195,41 @@ fn LangPicker() -> impl IntoView {
     }
 }
 
+/// The privacy notice a client accepts before the portal opens.
 #[component]
-fn SignInForm(app: Role) -> impl IntoView {
+fn AcceptNotice(
+    notice: PrivacyNotice,
+    on_accepted: impl Fn(PrivacyNotice) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let call = FormCall::new();
+    let version = notice.version.clone();
+    let accept = move |_| call.run(accept_privacy_notice(version.clone()), on_accepted);
+    view! {
+        <section class="card narrow notice" aria-labelledby="notice-title">
+            <h1 id="notice-title">{t(Msg::PrivacyNotice)}</h1>
+            <p class="hint">{t(Msg::AcceptNoticeIntro)}</p>
+            <div class="notice-text" inner_html=notice.html/>
+            <ErrorNote message=call.message()/>
+            <button type="button" class="primary" disabled=move || call.busy() on:click=accept>
+                {t(Msg::AcceptNotice)}
+            </button>
+        </section>
+    }
+}
+
+/// The privacy notice to read, folded (the sign-in page and the account page show it).
+#[component]
+pub fn NoticeText(notice: PrivacyNotice) -> impl IntoView {
+    view! {
+        <details class="fold notice">
+            <summary>{t(Msg::PrivacyNotice)}</summary>
+            <div class="notice-text" inner_html=notice.html/>
+        </details>
+    }
+}
+
+#[component]
+fn SignInForm(app: Role, notice: Signal<Option<PrivacyNotice>>) -> impl IntoView {
     let ui = use_ui();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -198,6 +270,7 @@ fn SignInForm(app: Role) -> impl IntoView {
             </Show>
             <ErrorNote message=call.message()/>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::SignIn)}</button>
+            {move || notice.get().map(|n| view! { <NoticeText notice=n/> })}
         </form>
     }
 }

@@ -19,6 +19,7 @@ const READS: &[&str] = &[
     "/api/mail/held",
     "/api/mail/outbox",
     "/api/mail/settings",
+    "/api/privacy/notice",
     "/api/privacy/retention",
     "/api/privacy/retention_preview",
     "/api/settings/ticket_settings",

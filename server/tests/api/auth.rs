@@ -30,6 +30,8 @@ pub fn sample_body(path: &str) -> Value {
         }
         "/api/tickets/search" => json!({"words": "probe"}),
         "/api/privacy/retention_preview" => json!({"days": 30}),
+        "/api/privacy/set_notice" => json!({"text": "We keep your tickets."}),
+        "/api/privacy/accept_notice" => json!({"version": "1"}),
         "/api/privacy/set_retention" => json!({"days": 30}),
         "/api/privacy/erase" => {
             json!({"client_id": 999_999, "confirm": "probe", "keep_texts": false})

@@ -417,7 +417,90 @@ async fn closed_tickets_past_the_retention_period_are_erased(backend: Backend) {
     app.stop().await;
 }
 
+async fn clients_accept_the_privacy_notice_once_per_version(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, operator, _) = desk(&app).await;
+    let (_, none) = app.browser().call("privacy/notice", json!({})).await;
+    assert_eq!(none, Value::Null, "none until the admin writes one");
+    let (status, set) = admin
+        .call(
+            "privacy/set_notice",
+            json!({"text": "We keep **tickets** for a year."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{set}");
+    let version = set["version"].as_str().unwrap().to_string();
+
+    // Anyone reads it (the sign-in page links it); the client accepts this version once.
+    let (_, public) = app.browser().call("privacy/notice", json!({})).await;
+    assert!(
+        public["html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>tickets</strong>"),
+        "{public}"
+    );
+    assert_eq!(public["accepted_at"], Value::Null);
+    let (_, seen) = client.call("privacy/notice", json!({})).await;
+    assert_eq!(seen["accepted_at"], Value::Null);
+    let (status, body) = client
+        .call("privacy/accept_notice", json!({"version": "1"}))
+        .await;
+    assert_eq!((status, code(&body)), (409, "stale"), "an old version");
+    let (status, accepted) = client
+        .call("privacy/accept_notice", json!({"version": version}))
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    let at = accepted["accepted_at"].as_i64().expect("a date");
+    let (_, again) = client
+        .call("privacy/accept_notice", json!({"version": version}))
+        .await;
+    assert_eq!(again["accepted_at"], at, "the first acceptance stands");
+    let (status, _) = operator
+        .call("privacy/accept_notice", json!({"version": version}))
+        .await;
+    assert_eq!(status, 403);
+    let accepted_of = |list: &Value| {
+        list["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["username"] == "ana.kovac")
+            .unwrap()["notice_accepted_at"]
+            .clone()
+    };
+    let (_, list) = admin.call("accounts/overview", json!({})).await;
+    assert_eq!(accepted_of(&list), at);
+
+    // A changed notice is asked again; an empty one is none.
+    app.state.clock.advance_ms(1000);
+    let (_, changed) = admin
+        .call(
+            "privacy/set_notice",
+            json!({"text": "We keep tickets for two years."}),
+        )
+        .await;
+    assert_ne!(changed["version"], version);
+    let (_, seen) = client.call("privacy/notice", json!({})).await;
+    assert_eq!(seen["accepted_at"], Value::Null);
+    let (_, list) = admin.call("accounts/overview", json!({})).await;
+    assert_eq!(accepted_of(&list), Value::Null);
+    let (status, cleared) = admin
+        .call("privacy/set_notice", json!({"text": "  "}))
+        .await;
+    assert_eq!((status, cleared), (200, Value::Null));
+    let (_, log) = admin
+        .call(
+            "audit/list",
+            json!({"query": {"action": "privacy_notice_set"}}),
+        )
+        .await;
+    assert_eq!(log["entries"].as_array().unwrap().len(), 3);
+    app.stop().await;
+}
+
 on_both_databases!(
+    clients_accept_the_privacy_notice_once_per_version,
     closed_tickets_past_the_retention_period_are_erased,
     a_client_is_exported_whole_and_erased_without_a_trace,
     an_erasure_may_keep_the_texts_of_the_tickets,

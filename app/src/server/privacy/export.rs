@@ -22,6 +22,8 @@ struct Data {
     /// When this export was made (Unix milliseconds).
     exported_at: i64,
     account: Account,
+    /// When they accepted each version of the privacy notice (Unix milliseconds).
+    privacy_notice_accepted_at: Vec<i64>,
     tickets: Vec<Ticket>,
 }
 
@@ -139,9 +141,16 @@ pub async fn export(state: &AppState, client_id: i64) -> Result<Export, AppError
         .ring(&state.config.files_dir)
         .await
         .map_err(key_error)?;
+    let privacy_notice_accepted_at = sqlx::query_scalar(
+        "SELECT accepted_at FROM privacy_acceptances WHERE user_id = $1 ORDER BY accepted_at",
+    )
+    .bind(client_id)
+    .fetch_all(pool)
+    .await?;
     let mut data = Data {
         exported_at: state.clock.now_ms(),
         account,
+        privacy_notice_accepted_at,
         tickets: Vec::with_capacity(tickets.len()),
     };
     for (id, subject, description, status, priority, category, created_at, closed_at) in tickets {

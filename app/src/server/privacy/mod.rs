@@ -7,11 +7,15 @@
 //! **Retention** (`retention`): closed tickets past the admin's period lose their texts and
 //! files the same way, by an hourly job, after a dry run showed how many it would take.
 //!
+//! **The privacy notice** (`notice`): the admin's text, linked from sign-in, accepted by each
+//! client once per version, with the date kept.
+//!
 //! Who may: `access::client_data` (a client their own data, an admin anyone's), for the export
 //! route and the erasure function alike.
 
 mod erase;
 mod export;
+pub mod notice;
 pub mod retention;
 
 pub use erase::erase;
