@@ -319,10 +319,18 @@ async fn history_cannot_be_rewritten(backend: Backend) {
         .call("tickets/create", new_ticket("History", "key-history-1"))
         .await;
     let pool = &app.state.db.pool;
-    assert!(sqlx::query("UPDATE ticket_events SET reason = 'rewritten'")
+    for sql in [
+        "UPDATE ticket_events SET reason = 'rewritten'",
+        "UPDATE ticket_events SET kind = 'note', reason = '[erased]'",
+        "UPDATE ticket_events SET from_value = '[erased]'",
+    ] {
+        assert!(sqlx::query(sql).execute(pool).await.is_err(), "{sql}");
+    }
+    // The one change allowed: an erased person's words replaced.
+    sqlx::query("UPDATE ticket_events SET reason = '[erased]', to_value = '[erased]'")
         .execute(pool)
         .await
-        .is_err());
+        .expect("an erasure's change");
     assert!(sqlx::query("DELETE FROM ticket_events")
         .execute(pool)
         .await
