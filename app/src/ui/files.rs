@@ -27,8 +27,11 @@ async fn upload_all(
         );
         let moved = move |p| uploading.update(|u| u.iter_mut().take(1).for_each(|f| f.1 = Some(p)));
         let file: Attachment = client::decode(&client::upload(&url, &file, moved).await?)?;
+        // Another batch may have ended meanwhile and cleared the list (a refused file does).
         uploading.update(|u| {
-            u.remove(0);
+            if !u.is_empty() {
+                u.remove(0);
+            }
         });
         stored(file);
     }
