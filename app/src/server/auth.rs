@@ -45,10 +45,15 @@ impl UserRecord {
         flag(self.second_factor)
     }
 
+    /// Whether the person's role must sign in with a second factor.
+    pub fn second_factor_required(&self) -> Result<bool, AppError> {
+        let required = two_factor::roles_of(self.two_factor_roles.as_deref());
+        Ok(required.contains(&self.role()?))
+    }
+
     /// Whether the person's role must sign in with a second factor and they have none yet.
     pub fn must_set_up_second_factor(&self) -> Result<bool, AppError> {
-        let required = two_factor::roles_of(self.two_factor_roles.as_deref());
-        Ok(!self.has_second_factor() && required.contains(&self.role()?))
+        Ok(!self.has_second_factor() && self.second_factor_required()?)
     }
 
     pub fn me(&self) -> Result<CurrentUser, AppError> {

@@ -62,7 +62,7 @@ pub async fn status(state: &AppState, session: &Session) -> Result<TwoFactorStat
     .await?;
     Ok(TwoFactorStatus {
         on: user.has_second_factor(),
-        required: roles_of(user.two_factor_roles.as_deref()).contains(&user.role()?),
+        required: user.second_factor_required()?,
         recovery_codes_left: if user.has_second_factor() { left } else { 0 },
     })
 }
@@ -157,7 +157,7 @@ pub async fn turn_off(state: &AppState, session: &Session, code: &str) -> Result
     if !user.has_second_factor() {
         return Ok(());
     }
-    if roles_of(user.two_factor_roles.as_deref()).contains(&user.role()?) {
+    if user.second_factor_required()? {
         return Err(AppError::Forbidden);
     }
     if !accept(state, user.id, code).await? {
@@ -293,6 +293,12 @@ async fn store_recovery_codes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_signed_in_user_reads_the_roles_setting_this_module_writes() {
+        let columns = crate::server::auth::USER_COLUMNS;
+        assert!(columns.contains(&format!("key = '{ROLES_SETTING}'")));
+    }
 
     #[test]
     fn admins_must_by_default_and_the_setting_names_the_roles() {
