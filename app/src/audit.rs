@@ -65,6 +65,15 @@ actions! {
 }
 
 impl Action {
+    /// The acts done to one account: their target is the account, their detail names it.
+    pub const ON_ACCOUNTS: &'static [Action] = &[
+        Action::AccountCreated,
+        Action::PasswordReset,
+        Action::AccountDisabled,
+        Action::AccountEnabled,
+        Action::SecondFactorReset,
+    ];
+
     pub fn parse(code: &str) -> Option<Action> {
         Action::ALL.iter().copied().find(|a| a.code() == code)
     }

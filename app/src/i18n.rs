@@ -931,7 +931,7 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
             "Promjena obavijesti o privatnosti",
         ),
         A::RetentionSet => (
-            "How long closed tickets are kept",
+            "Retention period changed",
             "Promjena roka čuvanja zatvorenih tiketa",
         ),
         A::FilesKeyRotated => (

@@ -302,6 +302,9 @@ async fn an_erasure_may_keep_the_texts_of_the_tickets(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
     let (client, name) = app.user(&admin, "Zqxgamma Person", "client").await;
+    // A neighbour whose username contains the erased one's.
+    let (_, neighbour) = app.user(&admin, "Zqxgamma Person", "client").await;
+    assert_eq!(neighbour, format!("{name}2"));
     let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
     let id = open_ticket(&client, "The printer on floor 2", "c-1").await;
     assign(&admin, id, operator.id().await).await;
@@ -326,6 +329,28 @@ async fn an_erasure_may_keep_the_texts_of_the_tickets(backend: Backend) {
     assert!(
         found.to_string().contains("floor 2"),
         "still found: {found}"
+    );
+    // The audit log forgets the erased name only: the neighbour's account is still named.
+    let (_, log) = admin
+        .call(
+            "audit/list",
+            json!({"query": {"action": "account_created"}}),
+        )
+        .await;
+    let details: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["detail"].as_str())
+        .collect();
+    assert!(
+        details.contains(&format!("{neighbour} (client)").as_str()),
+        "{details:?}"
+    );
+    assert!(details.contains(&"[erased]"), "{details:?}");
+    assert!(
+        !details.iter().any(|d| d.starts_with(&format!("{name} "))),
+        "{details:?}"
     );
     app.stop().await;
 }

@@ -189,7 +189,8 @@ async fn reseal(path: &Path, ring: &Ring) -> Result<bool, KeyError> {
         return Ok(false);
     }
     let mut plain = open(path, ring).await?;
-    let aside = path.with_extension("reseal");
+    // A name of its own: two processes starting at once may both reseal the same file.
+    let aside = path.with_extension(format!("reseal{:08x}", rand::random::<u32>()));
     let written = async {
         let mut file = tokio::fs::File::create(&aside).await?;
         let mut sealer = Sealer::new(ring.current());

@@ -11,23 +11,18 @@
 //!   every message and note and every reason written on them become `[erased]` and leave the
 //!   search index; with it on, those texts stay (the admin judged them free of personal data).
 //!   Their own words in ratings go either way.
-//! - **The audit log** keeps every act, with their name, address and any detail naming them
-//!   replaced. The append-only triggers allow exactly that change and no other (migration 0028).
+//! - **The audit log** keeps every act: where they acted or tried to sign in as themselves,
+//!   their name and address become `[erased]`, and so does the detail of each act done to their
+//!   account (`Action::ON_ACCOUNTS`, which names it) and of test e-mail sent to their address —
+//!   exact matches, never a neighbour whose name contains theirs. The append-only triggers allow
+//!   exactly that change and no other (migration 0028).
 
 use super::ERASED;
-use crate::dto::Erased;
+use crate::audit::Action;
+use crate::dto::{Erased, Role};
 use crate::error::{AppError, Field, Problem};
 use crate::server::AppState;
 use crate::tickets::Status;
-
-/// `%text%` for `LIKE … ESCAPE '\'`, matching `text` literally.
-fn containing(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
 
 /// Erases client `client_id`: `confirm` must be their username (the second confirmation, typed
 /// by the admin). Refused, changing nothing, for someone who is not a client (`NotFound`), a
@@ -38,14 +33,14 @@ pub async fn erase(
     confirm: &str,
     keep_texts: bool,
 ) -> Result<Erased, AppError> {
-    let person: (String, String, Option<String>) = sqlx::query_as(
-        "SELECT username, full_name, email FROM users WHERE id = $1 AND role = 'client'",
-    )
-    .bind(client_id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let (username, full_name, email) = person;
+    let person: (String, Option<String>) =
+        sqlx::query_as("SELECT username, email FROM users WHERE id = $1 AND role = $2")
+            .bind(client_id)
+            .bind(Role::Client.as_str())
+            .fetch_optional(&state.db.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let (username, email) = person;
     if confirm.trim() != username {
         return Err(AppError::invalid(Field::Confirmation, Problem::Wrong));
     }
@@ -86,7 +81,7 @@ pub async fn erase(
                     format!(
                         "UPDATE users SET username = 'erased-' || id, full_name = '{ERASED}', \
                          email = NULL, password_hash = '!', disabled = 1, mail_muted = '', \
-                         otp_expires_at = NULL WHERE id = $1"
+                         otp_expires_at = NULL, updated_at = {now} WHERE id = $1"
                     ),
                     "DELETE FROM sessions WHERE user_id = $1".to_string(),
                     "DELETE FROM second_factors WHERE user_id = $1".to_string(),
@@ -106,7 +101,9 @@ pub async fn erase(
                         .execute(&mut *conn)
                         .await?;
                 }
-                // Their sign-in name in failed attempts and in details naming them.
+                // Their sign-in name in failed attempts, the acts done to their account (whose
+                // detail names it), test e-mail sent to them and mail they sent: exact matches,
+                // so a neighbour's name that merely contains theirs is left alone.
                 sqlx::query("DELETE FROM signin_failures WHERE username = $1")
                     .bind(&username)
                     .execute(&mut *conn)
@@ -118,24 +115,31 @@ pub async fn erase(
                 .bind(&username)
                 .execute(&mut *conn)
                 .await?;
-                let named = [Some(username), Some(full_name), email];
-                for name in named.iter().flatten().filter(|n| !n.is_empty()) {
+                let on_account = Action::ON_ACCOUNTS
+                    .iter()
+                    .map(|a| format!("'{}'", a.code()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                sqlx::query(&format!(
+                    "UPDATE audit_log SET detail = '{ERASED}' \
+                     WHERE target_id = $1 AND action IN ({on_account})"
+                ))
+                .bind(client_id)
+                .execute(&mut *conn)
+                .await?;
+                if let Some(email) = email {
                     sqlx::query(&format!(
-                        "UPDATE audit_log SET detail = '{ERASED}' WHERE detail LIKE $1 ESCAPE '\\'"
+                        "UPDATE audit_log SET detail = '{ERASED}' WHERE action = '{}' AND detail = $1",
+                        Action::TestMailSent.code()
                     ))
-                    .bind(containing(name))
+                    .bind(&email)
                     .execute(&mut *conn)
                     .await?;
-                    sqlx::query("DELETE FROM mail_in WHERE from_address = $1 OR from_name = $1")
-                        .bind(name)
+                    sqlx::query("DELETE FROM mail_in WHERE lower(from_address) = lower($1)")
+                        .bind(&email)
                         .execute(&mut *conn)
                         .await?;
                 }
-                sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1")
-                    .bind(client_id)
-                    .bind(now)
-                    .execute(&mut *conn)
-                    .await?;
                 let erased = Erased {
                     tickets: tickets.len() as i64,
                     files: stored.len() as i64,
@@ -210,15 +214,5 @@ pub(super) async fn erase_tickets(
 pub(super) async fn remove_files(state: &AppState, stored: Vec<String>) {
     for name in stored {
         let _ = tokio::fs::remove_file(state.config.files_dir.join(name)).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::containing;
-
-    #[test]
-    fn a_name_is_matched_literally() {
-        assert_eq!(containing("ana_k%1\\"), "%ana\\_k\\%1\\\\%");
     }
 }

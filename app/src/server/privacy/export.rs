@@ -3,6 +3,7 @@
 //! received it. Internal notes and their files are staff's and stay out; so does everything of
 //! any other client.
 
+use crate::dto::Role;
 use crate::error::AppError;
 use crate::server::attachments::{keys::KeyError, seal};
 use crate::server::AppState;
@@ -92,9 +93,10 @@ pub async fn export(state: &AppState, client_id: i64) -> Result<Export, AppError
     let pool = &state.db.pool;
     let account: Account = sqlx::query_as(
         "SELECT id, username, full_name, email, language, created_at FROM users \
-         WHERE id = $1 AND role = 'client'",
+         WHERE id = $1 AND role = $2",
     )
     .bind(client_id)
+    .bind(Role::Client.as_str())
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
