@@ -154,8 +154,9 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
                             }
                         })
                     };
+                    // A newer notice than the one accepted comes back unaccepted: shown anew.
                     shown_notice
-                        .get_untracked()
+                        .get()
                         .map(|n| view! { <AcceptNotice notice=n on_accepted=accepted/> })
                         .into_any()
                 }

@@ -56,7 +56,8 @@ pub async fn set(state: &AppState, text: &str) -> Result<Option<PrivacyNotice>, 
 }
 
 /// The client accepts `version` of the notice (again: nothing changes); the notice as they now
-/// see it. A version that is no longer the notice's is refused: they read the new one first.
+/// see it. A version that is no longer the notice's records nothing: the answer is the new one,
+/// not accepted, for them to read first.
 pub async fn accept(
     state: &AppState,
     session: &Session,
@@ -66,9 +67,9 @@ pub async fn accept(
         .await?
         .ok_or(AppError::NotFound)?;
     if current != version {
-        return Err(AppError::Stale {
-            version: current.parse().unwrap_or_default(),
-        });
+        return notice(state, Some(session))
+            .await?
+            .ok_or(AppError::NotFound);
     }
     let (user, version, now) = (session.user.id, current, state.clock.now_ms());
     state
