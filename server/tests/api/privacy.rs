@@ -429,6 +429,12 @@ async fn closed_tickets_past_the_retention_period_are_erased(backend: Backend) {
         .call("tickets/view", json!({"ticket_id": still_open}))
         .await;
     assert_eq!(seen["ticket"]["subject"], "zqxopen question");
+    // The client's export still answers, without the file that is gone.
+    let (status, zip) = export(&client, None).await;
+    assert_eq!(status, 200);
+    let entries = unzip(&zip);
+    assert_eq!(entries.len(), 1, "data.json alone");
+    assert!(!String::from_utf8_lossy(&entries[0].1).contains("zqxold"));
     let (_, now) = admin.call("privacy/retention", json!({})).await;
     assert_eq!(now, json!({"days": 30, "due": 0}));
     let (status, off) = admin

@@ -154,6 +154,18 @@ pub async fn open(
     Ok(chunks.boxed())
 }
 
+/// As `open`, but `None` for a file that is no longer on the disk (an erased one: its row stays
+/// for the history).
+pub async fn open_kept(
+    path: &Path,
+    ring: &Ring,
+) -> Result<Option<BoxStream<'static, std::io::Result<Bytes>>>, KeyError> {
+    match open(path, ring).await {
+        Err(KeyError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        opened => opened.map(Some),
+    }
+}
+
 /// Whether the files directory holds a sealed file, and its key id (the first one found).
 pub async fn any_sealed(dir: &Path) -> Option<KeyId> {
     for path in stored_files(dir).await.ok()? {

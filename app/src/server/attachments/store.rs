@@ -230,13 +230,11 @@ pub async fn open(state: &AppState, caller: &Session, id: i64) -> Result<Downloa
     }
     let dir = &state.config.files_dir;
     let ring = state.config.files_key.ring(dir).await.map_err(key_error)?;
-    // An erased client's files are gone from the disk; their rows stay for the history.
-    let content = match seal::open(&dir.join(&row.storage_name), &ring).await {
-        Err(KeyError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(AppError::NotFound)
-        }
-        opened => opened.map_err(key_error)?,
-    };
+    // An erased file is gone from the disk; its row stays for the history.
+    let content = seal::open_kept(&dir.join(&row.storage_name), &ring)
+        .await
+        .map_err(key_error)?
+        .ok_or(AppError::NotFound)?;
     Ok(Download {
         name: row.name,
         media_type: row.media_type,

@@ -1,5 +1,5 @@
-//! One client's data as a zip: `data.json` (account, tickets with the messages and history the
-//! client can read, files, ratings) and each file of theirs under `files/`, as they uploaded or
+//! One client's data as a zip: `data.json` (account, privacy-notice acceptances, tickets with
+//! the messages the client can read, their files and ratings) and each file of theirs under `files/`, as they uploaded or
 //! received it. Internal notes and their files are staff's and stay out; so does everything of
 //! any other client.
 
@@ -162,10 +162,7 @@ pub async fn export(state: &AppState, client_id: i64) -> Result<Export, AppError
             subject,
             description,
             status,
-            priority: Priority::ALL
-                .into_iter()
-                .find(|p| p.rank() == priority)
-                .map_or("", Priority::as_str),
+            priority: Priority::from_rank(priority).as_str(),
             category,
             created_at,
             closed_at,
@@ -193,7 +190,13 @@ pub async fn export(state: &AppState, client_id: i64) -> Result<Export, AppError
         {
             let path = format!("files/{reference}/{file_id}-{name}");
             let path_in_store = state.config.files_dir.join(storage_name);
-            let mut content = seal::open(&path_in_store, &ring).await.map_err(key_error)?;
+            // A file erased since (the retention period passed) is no longer there to give.
+            let Some(mut content) = seal::open_kept(&path_in_store, &ring)
+                .await
+                .map_err(key_error)?
+            else {
+                continue;
+            };
             zip.start_file(path.as_str(), options).map_err(zip_error)?;
             while let Some(chunk) = content.next().await {
                 let chunk = chunk.map_err(|e| key_error(e.into()))?;
