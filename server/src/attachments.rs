@@ -5,9 +5,8 @@
 
 use app::dto::Attachment;
 use app::error::{AppError, Field, Problem};
-use app::server::access::{self, Policy};
+use app::server::access::Policy;
 use app::server::attachments;
-use app::server::auth::Session;
 use app::server::{gateway, AppState};
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
@@ -15,7 +14,7 @@ use axum::http::header::{
     CACHE_CONTROL, CONNECTION, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY,
     CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
 };
-use axum::http::{request::Parts, HeaderValue};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -26,13 +25,6 @@ use serde::Deserialize;
 pub struct UploadQuery {
     name: Option<String>,
     key: Option<String>,
-}
-
-/// The signed-in caller (password replaced), as every server function finds it.
-async fn caller(state: &AppState, parts: &Parts) -> Result<Session, AppError> {
-    let caller = gateway::caller_from(state.clone(), parts).await?;
-    access::check(caller.session.as_ref(), Policy::AnyRole)?;
-    caller.session.ok_or(AppError::Unauthenticated)
 }
 
 /// `POST /api/attachments?name=…&key=…`: stores a pending attachment of the caller. A refusal may
@@ -60,7 +52,8 @@ async fn store_upload(
     req: Request,
 ) -> Result<Attachment, AppError> {
     let (parts, body) = req.into_parts();
-    let session = caller(&state, &parts).await?;
+    let caller = gateway::admit(state.clone(), &parts, Policy::AnyRole).await?;
+    let session = caller.session()?;
     let name = query
         .name
         .ok_or(AppError::invalid(Field::Attachment, Problem::Required))?;
@@ -71,7 +64,7 @@ async fn store_upload(
         .and_then(|v| v.parse::<i64>().ok());
     let stream = body.into_data_stream();
     let key = query.key.as_deref();
-    attachments::upload(&state, &session, &name, declared, key, stream).await
+    attachments::upload(&state, session, &name, declared, key, stream).await
 }
 
 /// `GET /api/attachments/<id>`: the file, as a download, for those who may see it.
@@ -81,8 +74,9 @@ pub async fn download(
     req: Request,
 ) -> Result<Response, AppError> {
     let (parts, _) = req.into_parts();
-    let session = caller(&state, &parts).await?;
-    let file = attachments::open(&state, &session, id).await?;
+    let caller = gateway::admit(state.clone(), &parts, Policy::AnyRole).await?;
+    let session = caller.session()?;
+    let file = attachments::open(&state, session, id).await?;
     let body = Body::from_stream(file.content);
     Ok((
         [

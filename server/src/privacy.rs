@@ -29,10 +29,8 @@ pub async fn of_client(
 
 async fn export(state: AppState, client: Option<i64>, req: Request) -> Result<Response, AppError> {
     let (parts, _) = req.into_parts();
-    let caller = gateway::caller_from(state.clone(), &parts).await?;
-    let session = access::check(caller.session.as_ref(), Policy::AnyRole)?
-        .ok_or(AppError::Unauthenticated)?;
-    let client = access::client_data(session, client)?;
+    let caller = gateway::admit(state.clone(), &parts, Policy::AnyRole).await?;
+    let client = access::client_data(caller.session()?, client)?;
     let export = privacy::export(&state, client).await?;
     caller
         .audit(Action::ClientDataExported, Some(client), "")

@@ -105,6 +105,18 @@ async fn caller() -> Result<Caller, AppError> {
     caller_from(state, &parts).await
 }
 
+/// The caller of a plain HTTP handler (attachments, a client's export), admitted by `policy`
+/// exactly as a server function's caller is.
+pub async fn admit(
+    state: AppState,
+    parts: &http::request::Parts,
+    policy: Policy,
+) -> Result<Caller, AppError> {
+    let caller = caller_from(state, parts).await?;
+    access::check(caller.session.as_ref(), policy)?;
+    Ok(caller)
+}
+
 /// The caller of a request: for server functions (through `run`) and the plain HTTP handlers
 /// (attachments) alike.
 pub async fn caller_from(
