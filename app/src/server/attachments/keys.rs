@@ -131,7 +131,7 @@ impl Ring {
             .ok_or_else(|| KeyError::Unknown(id_text(id)))
     }
 
-    /// The ids of the old keys.
+    /// The old keys, still read.
     pub fn old(&self) -> impl Iterator<Item = &FileKey> {
         self.0.iter().skip(1)
     }
