@@ -62,6 +62,8 @@ actions! {
     ClientErased = "client_erased",
     RetentionSet = "retention_set",
     PrivacyNoticeSet = "privacy_notice_set",
+    ApiTokenCreated = "api_token_created",
+    ApiTokenRevoked = "api_token_revoked",
 }
 
 impl Action {

@@ -57,6 +57,43 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
+/// An API token as its account's owner and the admins see it: never its secret.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    /// The account it acts as, and its username.
+    pub account_id: i64,
+    pub account: String,
+    pub scopes: Vec<crate::tokens::Scope>,
+    pub created_at: i64,
+    /// Who made it (username): the account's owner, or an admin.
+    pub created_by: String,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub last_used_from: Option<String>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A token to make: for oneself, or (admins) for the account an integration acts as.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct NewApiToken {
+    pub name: String,
+    pub scopes: Vec<crate::tokens::Scope>,
+    /// 1 to `tokens::MAX_DAYS`; none: it never expires.
+    pub expires_in_days: Option<i64>,
+    /// None: the caller's own account.
+    #[serde(default)]
+    pub account_id: Option<i64>,
+}
+
+/// A token just made, with its secret: the one answer that carries a secret, shown once.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IssuedToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
 /// What anyone may know before signing in.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct PublicSettings {

@@ -59,6 +59,14 @@ pub enum Field {
     RetentionDays,
     /// The privacy notice's text.
     PrivacyNotice,
+    /// An API token's name.
+    TokenName,
+    /// What an API token may be used for.
+    Scopes,
+    /// How many days an API token lasts.
+    ExpiryDays,
+    /// The account an API token acts as.
+    Account,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -258,6 +258,28 @@ messages! {
     TypeUsernameToConfirm => "Type their username to confirm", "Upišite korisničko ime klijenta za potvrdu";
     EraseForGood => "Erase for good", "Trajno obriši";
     PrivacyNotice => "Privacy notice", "Obavijest o privatnosti";
+    ApiTokens => "API tokens", "API tokeni";
+    ApiTokensHint => "A token lets another program use Šalter's REST API (/api/v1) as you, within the scopes you tick. It is shown once; keep it like a password, and revoke it when the program no longer needs it.", "Token omogućava drugom programu da koristi Šalterov REST API (/api/v1) u vaše ime, u okviru označenih ovlasti. Prikazuje se jednom; čuvajte ga kao lozinku i opozovite ga kada programu više ne treba.";
+    ApiTokensAdminHint => "Every token in use. A token for an integration acts as the account you choose and can never do more than that account could.", "Svi tokeni u upotrebi. Token za integraciju radi u ime računa koji odaberete i nikada ne može više od tog računa.";
+    NoApiTokens => "No tokens yet.", "Još nema tokena.";
+    TokenName => "Token name", "Naziv tokena";
+    TokenScopes => "Scopes", "Ovlasti";
+    TokenExpiry => "Expires after (days)", "Ističe nakon (dana)";
+    TokenExpiryHint => "Empty: it does not expire.", "Prazno: ne ističe.";
+    TokenAccount => "Acts as", "Radi u ime";
+    CreateToken => "Create token", "Napravi token";
+    TokenCreated => "Copy this token now; it will not be shown again:", "Kopirajte ovaj token sada; više se neće prikazati:";
+    RevokeToken => "Revoke", "Opozovi";
+    TokenRevoked => "revoked", "opozvan";
+    TokenExpired => "expired", "istekao";
+    TokenNeverUsed => "never used", "nije korišten";
+    TokenNeverExpires => "never", "nikad";
+    LastUsed => "Last used", "Zadnje korištenje";
+    Expires => "Expires", "Ističe";
+    ScopeTicketsRead => "read tickets", "čitanje tiketa";
+    ScopeTicketsWrite => "write tickets", "pisanje tiketa";
+    ScopeAccountsRead => "read accounts", "čitanje računa";
+    ScopeAccountsManage => "manage accounts", "upravljanje računima";
     PrivacyNoticeHint => "What you do with clients' data and why, in Markdown. Clients read it from the sign-in page and accept it once before using the portal; a changed notice is asked again. Empty: none.", "Šta radite s podacima klijenata i zašto, u Markdownu. Klijenti je čitaju sa stranice za prijavu i prihvataju jednom prije korištenja portala; izmijenjena obavijest se traži ponovo. Prazno: nema je.";
     AcceptNotice => "I accept", "Prihvatam";
     AcceptNoticeIntro => "Please read how your data is handled, then accept to continue.", "Molimo pročitajte kako se postupa s vašim podacima, zatim prihvatite da nastavite.";
@@ -874,6 +896,10 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Confirmation => Msg::TypeUsernameToConfirm,
         Field::RetentionDays => Msg::RetentionDays,
         Field::PrivacyNotice => Msg::PrivacyNotice,
+        Field::TokenName => Msg::TokenName,
+        Field::Scopes => Msg::TokenScopes,
+        Field::ExpiryDays => Msg::TokenExpiry,
+        Field::Account => Msg::TokenAccount,
         Field::Language => Msg::Language,
     }
     .text(lang)
@@ -926,6 +952,8 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
         A::LicenceInstalled => ("Licence installed", "Instaliranje licence"),
         A::ClientDataExported => ("Client's data exported", "Izvoz podataka klijenta"),
         A::ClientErased => ("Client erased", "Brisanje klijenta"),
+        A::ApiTokenCreated => ("API token created", "Izrada API tokena"),
+        A::ApiTokenRevoked => ("API token revoked", "Opoziv API tokena"),
         A::PrivacyNoticeSet => (
             "Privacy notice changed",
             "Promjena obavijesti o privatnosti",

@@ -19,5 +19,6 @@ pub mod roles;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tickets;
+pub mod tokens;
 #[cfg(feature = "csr")]
 pub mod ui;

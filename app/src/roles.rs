@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kind of account, and so the app it signs in to.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Client,

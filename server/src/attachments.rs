@@ -7,6 +7,7 @@ use app::dto::Attachment;
 use app::error::{AppError, Field, Problem};
 use app::server::access::Policy;
 use app::server::attachments;
+use app::server::auth::Session;
 use app::server::{gateway, AppState};
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
@@ -21,9 +22,12 @@ use serde::Deserialize;
 
 /// The file's name (checked after the caller, so a stranger learns nothing from the refusal),
 /// and the upload's idempotency key.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
+    /// The file's name, as the person sees it.
     name: Option<String>,
+    /// An idempotency key: a retried upload answers the first one's file.
     key: Option<String>,
 }
 
@@ -53,7 +57,18 @@ async fn store_upload(
 ) -> Result<Attachment, AppError> {
     let (parts, body) = req.into_parts();
     let caller = gateway::admit(state.clone(), &parts, Policy::AnyRole).await?;
-    let session = caller.session()?;
+    upload_as(&state, caller.session()?, query, &parts, body).await
+}
+
+/// Stores the request's body as a pending attachment of `session`'s account: for the apps'
+/// route and the REST API's alike.
+pub async fn upload_as(
+    state: &AppState,
+    session: &Session,
+    query: UploadQuery,
+    parts: &http::request::Parts,
+    body: Body,
+) -> Result<Attachment, AppError> {
     let name = query
         .name
         .ok_or(AppError::invalid(Field::Attachment, Problem::Required))?;
@@ -64,7 +79,7 @@ async fn store_upload(
         .and_then(|v| v.parse::<i64>().ok());
     let stream = body.into_data_stream();
     let key = query.key.as_deref();
-    attachments::upload(&state, session, &name, declared, key, stream).await
+    attachments::upload(state, session, &name, declared, key, stream).await
 }
 
 /// `GET /api/attachments/<id>`: the file, as a download, for those who may see it.
@@ -75,8 +90,17 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let (parts, _) = req.into_parts();
     let caller = gateway::admit(state.clone(), &parts, Policy::AnyRole).await?;
-    let session = caller.session()?;
-    let file = attachments::open(&state, session, id).await?;
+    download_as(&state, caller.session()?, id).await
+}
+
+/// File `id` as a download, if `session`'s account may see it: for the apps' route and the REST
+/// API's alike.
+pub async fn download_as(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+) -> Result<Response, AppError> {
+    let file = attachments::open(state, session, id).await?;
     let body = Body::from_stream(file.content);
     Ok((
         [

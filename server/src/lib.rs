@@ -8,6 +8,7 @@ pub mod edge;
 pub mod live;
 pub mod privacy;
 pub mod security;
+pub mod v1;
 
 use app::server::AppState;
 use axum::body::Body;
@@ -66,6 +67,7 @@ pub fn router(state: AppState, site_dir: &Path, bound: SocketAddr) -> Router {
         .route("/api/attachments/{id}", get(attachments::download))
         .route("/api/privacy/export", get(privacy::own))
         .route("/api/privacy/export/{client}", get(privacy::of_client))
+        .merge(v1::router(state.clone()))
         .layer(DefaultBodyLimit::max(security::API_BODY_MAX))
         .layer(middleware::from_fn(security::json_calls))
         .layer(middleware::from_fn_with_state(

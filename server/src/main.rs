@@ -228,6 +228,9 @@ struct ServeArgs {
     /// On SIGTERM, give the requests under way this long to finish, then exit.
     #[arg(long, env = "SALTER_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     shutdown_grace_secs: u64,
+    /// Calls each API token may make per minute on the REST API (/api/v1), per process.
+    #[arg(long, env = "SALTER_API_CALLS_PER_MINUTE", default_value_t = 600)]
+    api_calls_per_minute: u32,
     /// The SMTP server e-mail goes out through: `smtp://user:password@host:587?tls=required`
     /// (STARTTLS), `smtps://user:password@host` (TLS) or `smtp://host:25` (plain, a local
     /// relay). Stored like the admin console's setting, which it replaces at each start.
@@ -293,6 +296,7 @@ impl ServeArgs {
             header_timeout: secs(self.header_timeout_secs.max(1)),
             body_min_rate: self.body_min_rate.max(1),
             shutdown_grace: secs(self.shutdown_grace_secs),
+            api_calls_per_minute: self.api_calls_per_minute.max(1),
             ..defaults
         })
     }

@@ -21,8 +21,8 @@ use std::net::SocketAddr;
 pub const API_BODY_MAX: usize = 256 * 1024;
 /// The longest URL (path and query) accepted.
 pub const URI_MAX: usize = 8 * 1024;
-/// The one route whose body is not JSON: the attachment upload.
-const UPLOAD: &str = "/api/attachments";
+/// The routes whose body is a file, not JSON: the apps' upload and the REST API's.
+const UPLOADS: [&str; 2] = ["/api/attachments", "/api/v1/attachments"];
 
 /// `https://Help.Example.com:443/x` → `https://help.example.com`: a URL's origin, with the
 /// scheme's default port left out; None unless it is http(s) with a host.
@@ -173,7 +173,7 @@ pub async fn check_request_line(State(site): State<Site>, req: Request, next: Ne
 
 /// A server-function call is JSON with a declared length within `API_BODY_MAX`.
 pub async fn json_calls(req: Request, next: Next) -> Response {
-    if req.method() == Method::POST && req.uri().path() != UPLOAD {
+    if req.method() == Method::POST && !UPLOADS.contains(&req.uri().path()) {
         let media_type = header(&req, CONTENT_TYPE.as_str())
             .and_then(|v| v.split(';').next())
             .map(|v| v.trim().to_ascii_lowercase());

@@ -64,6 +64,7 @@ pub mod settings;
 pub mod sla;
 pub mod stats;
 pub mod tickets;
+pub mod tokens;
 pub mod two_factor;
 
 /// One server function in the access matrix: its path and its guard, as declared.

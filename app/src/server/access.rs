@@ -74,6 +74,17 @@ pub fn client_data(session: &Session, client: Option<i64>) -> Result<i64, AppErr
     }
 }
 
+/// API tokens: the tokens acting as one's own account are one's own to see, make and revoke;
+/// an admin may do so for every account (an integration's). Anyone else's token does not exist
+/// for the caller (`NotFound`, like tickets).
+pub fn api_token(session: &Session, account_id: i64) -> Result<(), AppError> {
+    if session.user.id == account_id || session.user.role()? == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// Work histories: an operator reads their own (`None` or their id), an admin anyone's (an id
 /// is required); any other history does not exist for the caller (`NotFound`, like tickets).
 /// Returns the operator whose history it is.

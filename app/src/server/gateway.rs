@@ -5,6 +5,7 @@
 use super::access::{self, Policy};
 use super::audit;
 use super::auth::{self, Session};
+use super::tokens;
 use super::AppState;
 use crate::audit::Action;
 use crate::error::AppError;
@@ -127,6 +128,34 @@ pub async fn caller_from(
         Some(token) => auth::resolve_session(&state, token).await?,
         None => None,
     };
+    Ok(caller_with(state, parts, session))
+}
+
+/// The caller of a REST API request (`/api/v1`): the account its `Authorization: Bearer` token
+/// acts as — admitted by `policy` exactly as that account's session would be, so a token never
+/// does more than its account could — and what the token grants. The session cookie is not
+/// read: the API is for programs, and a browser page of another site cannot send a bearer token.
+pub async fn admit_bearer(
+    state: AppState,
+    parts: &http::request::Parts,
+    policy: Policy,
+) -> Result<(Caller, tokens::Grant), AppError> {
+    let secret = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(AppError::Unauthenticated)?;
+    let ip = client_address(&state, parts);
+    let (session, grant) = tokens::resolve(&state, secret, ip)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    access::check(Some(&session), policy)?;
+    Ok((caller_with(state, parts, Some(session)), grant))
+}
+
+fn caller_with(state: AppState, parts: &http::request::Parts, session: Option<Session>) -> Caller {
     let ip = client_address(&state, parts);
     let agent = parts
         .headers
@@ -143,13 +172,13 @@ pub async fn caller_from(
             .headers
             .get("x-forwarded-proto")
             .is_some_and(|v| v.as_bytes() == b"https");
-    Ok(Caller {
+    Caller {
         state,
         session,
         ip,
         agent,
         secure,
-    })
+    }
 }
 
 /// Where the request came from: the connection's peer, or behind a reverse proxy

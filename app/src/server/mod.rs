@@ -45,6 +45,7 @@ pub mod stats;
 pub mod ticket;
 pub mod tickets;
 pub mod tiers;
+pub mod tokens;
 pub mod totp;
 pub mod two_factor;
 pub mod username;
@@ -120,6 +121,8 @@ pub struct Config {
     /// A live socket is pinged this often, its session checked, and dropped when it did not
     /// answer the previous ping.
     pub live_heartbeat: std::time::Duration,
+    /// Calls per API token per minute on the REST API (`tokens::RateLimiter`).
+    pub api_calls_per_minute: u32,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -171,6 +174,7 @@ impl Default for Config {
             header_timeout: std::time::Duration::from_secs(10),
             body_min_rate: 1_024,
             shutdown_grace: std::time::Duration::from_secs(30),
+            api_calls_per_minute: 600,
         }
     }
 }
@@ -221,6 +225,8 @@ pub struct AppState {
     pub seen: Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
     /// Live updates: the tail's fan-out to the sockets (`live`).
     pub live: Arc<live::Live>,
+    /// Each API token's calls this minute (`tokens::RateLimiter`).
+    pub api_calls: Arc<tokens::RateLimiter>,
 }
 
 impl AppState {
@@ -233,6 +239,7 @@ impl AppState {
             assign: Arc::default(),
             seen: Arc::default(),
             live: Arc::default(),
+            api_calls: Arc::default(),
         }
     }
 }

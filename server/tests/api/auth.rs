@@ -29,6 +29,11 @@ pub fn sample_body(path: &str) -> Value {
             "priority": "normal", "earlier_ticket_id": null, "idempotency_key": "probe-0001"}})
         }
         "/api/tickets/search" => json!({"words": "probe"}),
+        "/api/tokens/list" => json!({"all": true}),
+        "/api/tokens/create" => {
+            json!({"input": {"name": "probe", "scopes": ["tickets:read"], "expires_in_days": 1}})
+        }
+        "/api/tokens/revoke" => json!({"id": 999_999}),
         "/api/privacy/retention_preview" => json!({"days": 30}),
         "/api/privacy/set_notice" => json!({"text": "We keep your tickets."}),
         "/api/privacy/accept_notice" => json!({"version": "1"}),

@@ -24,6 +24,7 @@ mod mail_in;
 mod multiprocess;
 mod privacy;
 mod reliability;
+mod rest;
 mod satisfaction;
 mod schema;
 mod site;

@@ -2,7 +2,7 @@
 //!
 //! - **Their account** stays as a row (tickets and the statistics point at it) with its name,
 //!   username, e-mail and password replaced and disabled; their sessions, second factor,
-//!   recovery codes, idempotency keys, sign-in failures, searches, feedback comments, queued
+//!   recovery codes, API tokens, idempotency keys, sign-in failures, searches, feedback comments, queued
 //!   e-mail and received mail go.
 //! - **Their files** — every file on their tickets, internal ones too, and their pending
 //!   uploads — are deleted; a ticket's file rows stay, named `[erased]`, so the history holds.
@@ -86,6 +86,7 @@ pub async fn erase(
                     "DELETE FROM sessions WHERE user_id = $1".to_string(),
                     "DELETE FROM second_factors WHERE user_id = $1".to_string(),
                     "DELETE FROM recovery_codes WHERE user_id = $1".to_string(),
+                    "DELETE FROM api_tokens WHERE account_id = $1 OR created_by = $1".to_string(),
                     "DELETE FROM request_keys WHERE user_id = $1".to_string(),
                     "DELETE FROM kb_searches WHERE user_id = $1".to_string(),
                     "UPDATE kb_feedback SET comment = NULL WHERE user_id = $1".to_string(),
