@@ -23,8 +23,12 @@ export class MailServer {
       ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', join(dir, 'maildir')],
       { stdio: 'ignore' });
     const server = new MailServer(port, dir, child);
-    for (let i = 0; i < 200 && !(await server.listening()); i++) {
+    for (let i = 0; i < 400 && !(await server.listening()); i++) {
       await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!(await server.listening())) {
+      await server.stop();
+      throw new Error(`the test SMTP server did not start on port ${port}`);
     }
     return server;
   }

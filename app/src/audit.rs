@@ -64,6 +64,11 @@ actions! {
     PrivacyNoticeSet = "privacy_notice_set",
     ApiTokenCreated = "api_token_created",
     ApiTokenRevoked = "api_token_revoked",
+    WebhookCreated = "webhook_created",
+    WebhookPaused = "webhook_paused",
+    WebhookResumed = "webhook_resumed",
+    WebhookDeleted = "webhook_deleted",
+    WebhookRedelivered = "webhook_redelivered",
 }
 
 impl Action {

@@ -94,6 +94,68 @@ pub struct IssuedToken {
     pub secret: String,
 }
 
+/// A webhook as the admin sees it: never its secret.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: i64,
+    pub url: String,
+    pub topics: Vec<crate::webhooks::Topic>,
+    /// A loopback, link-local or private address was allowed for it.
+    pub allow_private: bool,
+    pub created_at: i64,
+    pub created_by: String,
+    /// Attempts failed in a row.
+    pub failing: i64,
+    /// Paused since; its deliveries wait.
+    pub paused_at: Option<i64>,
+    /// Paused by the sender because it kept failing (not by an admin).
+    pub paused_by_failures: bool,
+    /// Deliveries waiting to be sent, and given up.
+    pub waiting: i64,
+    pub failed: i64,
+}
+
+/// A webhook to register.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct NewWebhook {
+    pub url: String,
+    pub topics: Vec<crate::webhooks::Topic>,
+    /// Allow an address on this machine or a private network (refused otherwise).
+    #[serde(default)]
+    pub allow_private: bool,
+}
+
+/// A webhook just registered, with the secret its deliveries are signed with, shown once.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct IssuedWebhook {
+    pub webhook: Webhook,
+    pub secret: String,
+}
+
+/// One delivery of a webhook, with every attempt to post it, newest first.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub topic: crate::webhooks::Topic,
+    pub ticket_id: i64,
+    pub at: i64,
+    pub delivered_at: Option<i64>,
+    pub failed_at: Option<i64>,
+    /// When it is tried next, while it waits.
+    pub next_at: Option<i64>,
+    pub attempts: Vec<WebhookAttempt>,
+}
+
+/// One post of a delivery: the receiver's HTTP status (none: it did not answer), how long it
+/// took, and why it failed.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WebhookAttempt {
+    pub at: i64,
+    pub status: Option<i64>,
+    pub ms: i64,
+    pub error: Option<String>,
+}
+
 /// What anyone may know before signing in.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct PublicSettings {
@@ -140,10 +202,12 @@ pub enum Notice {
     SlaBreached,
     /// The admin's "send a test e-mail".
     Test,
+    /// To the admins: a webhook's receiver kept failing and was paused.
+    WebhookPaused,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 11] = [
+    pub const ALL: [Notice; 12] = [
         Notice::Received,
         Notice::Answered,
         Notice::Returned,
@@ -155,6 +219,7 @@ impl Notice {
         Notice::SlaWarning,
         Notice::SlaBreached,
         Notice::Test,
+        Notice::WebhookPaused,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -170,6 +235,7 @@ impl Notice {
             Notice::SlaWarning => "sla_warning",
             Notice::SlaBreached => "sla_breached",
             Notice::Test => "test",
+            Notice::WebhookPaused => "webhook_paused",
         }
     }
 
@@ -195,7 +261,7 @@ impl Notice {
                 Notice::SlaWarning,
                 Notice::SlaBreached,
             ],
-            Role::Admin => &[Notice::SlaBreached],
+            Role::Admin => &[Notice::SlaBreached, Notice::WebhookPaused],
         }
     }
 }
@@ -1084,6 +1150,7 @@ pub enum Period {
 /// The time step of a chart.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Bucket {
     Hour,
     Day,
@@ -1143,6 +1210,7 @@ pub struct StatsBucket {
 
 /// Median and 90th percentile (nearest rank) of some durations, in ms.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Durations {
     pub count: i64,
     pub median_ms: Option<i64>,
@@ -1153,6 +1221,7 @@ pub struct Durations {
 /// response (of those created) and resolution (of those closed), and the ratings of those
 /// closed.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Figures {
     pub created: i64,
     pub closed: i64,
@@ -1167,6 +1236,7 @@ pub struct Figures {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryFigures {
     /// `None`: tickets without a category.
     pub category: Option<String>,
@@ -1174,6 +1244,7 @@ pub struct CategoryFigures {
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PriorityFigures {
     pub priority: crate::tickets::Priority,
     pub figures: Figures,
@@ -1182,6 +1253,7 @@ pub struct PriorityFigures {
 /// An operator's figures: tickets assigned to them in the period (`handled`); closed — by
 /// the operator holding the ticket at its close —; first responses they wrote.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OperatorFigures {
     pub operator_id: i64,
     pub name: String,

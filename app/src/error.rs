@@ -67,6 +67,10 @@ pub enum Field {
     ExpiryDays,
     /// The account an API token acts as.
     Account,
+    /// Where a webhook posts.
+    WebhookUrl,
+    /// The kinds of event a webhook hears of.
+    Topics,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +102,10 @@ pub enum Problem {
     Placeholder,
     /// A client with tickets not closed yet (an erasure waits for them).
     StillOpen,
+    /// A host name that resolves to no address.
+    NotFound,
+    /// An address on this machine or a private network, where it is not allowed (SSRF).
+    Internal,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]

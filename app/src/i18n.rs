@@ -267,6 +267,8 @@ messages! {
     TokenExpiry => "Expires after (days)", "Ističe nakon (dana)";
     TokenExpiryHint => "Empty: it does not expire.", "Prazno: ne ističe.";
     TokenAccount => "Acts as", "Radi u ime";
+    TokenForMe => "Me", "Ja";
+    TokenStatus => "State", "Stanje";
     CreateToken => "Create token", "Napravi token";
     TokenCreated => "Copy this token now; it will not be shown again:", "Kopirajte ovaj token sada; više se neće prikazati:";
     RevokeToken => "Revoke", "Opozovi";
@@ -280,6 +282,41 @@ messages! {
     ScopeTicketsWrite => "write tickets", "pisanje tiketa";
     ScopeAccountsRead => "read accounts", "čitanje računa";
     ScopeAccountsManage => "manage accounts", "upravljanje računima";
+    ScopeArticlesRead => "read articles", "čitanje članaka";
+    ScopeStatisticsRead => "read statistics", "čitanje statistike";
+    ApiReference => "The API's reference: every operation, its scope and its answers", "Referenca API-ja: svaka operacija, njen opseg i njeni odgovori";
+    Webhooks => "Webhooks", "Webhooks";
+    WebhooksHint => "Šalter posts each chosen kind of ticket event to these addresses as it happens, as JSON signed with the webhook's secret (the Salter-Signature header: t=<Unix seconds>,v1=<HMAC-SHA256 of \"<t>.<body>\" in hex>). A receiver that does not answer is tried again for a day; one that keeps failing is paused and you are told.", "Šalter šalje svaku odabranu vrstu događaja na tiketu na ove adrese čim se desi, kao JSON potpisan tajnom webhooka (zaglavlje Salter-Signature: t=<Unix sekunde>,v1=<HMAC-SHA256 od \"<t>.<tijelo>\" heksadecimalno>). Primalac koji ne odgovori pokušava se ponovo jedan dan; onaj koji stalno ne uspijeva pauzira se i dobijate obavijest.";
+    NoWebhooks => "No webhooks yet.", "Još nema webhookova.";
+    WebhookUrl => "Receiver URL", "URL primaoca";
+    WebhookTopics => "Events", "Događaji";
+    WebhookAllowPrivate => "Allow an address on this machine or a private network", "Dozvoli adresu na ovom računaru ili u privatnoj mreži";
+    WebhookAllowPrivateHint => "Only for a receiver you run yourself inside your network: otherwise such addresses are refused, so that no one can use Šalter to reach what is behind it.", "Samo za primaoca kojeg sami vodite u svojoj mreži: inače se takve adrese odbijaju, da niko ne bi preko Šaltera dosegao ono što je iza njega.";
+    AddWebhook => "Add webhook", "Dodaj webhook";
+    WebhookCreated => "Copy the secret now to verify signatures; it will not be shown again:", "Kopirajte tajnu sada za provjeru potpisa; više se neće prikazati:";
+    WebhookActive => "Active", "Aktivan";
+    WebhookPausedByAdmin => "Paused", "Pauziran";
+    WebhookPausedByFailures => "Paused: its receiver kept failing", "Pauziran: primalac stalno nije uspijevao";
+    WebhookFailing => "Failed attempts in a row", "Neuspjelih pokušaja zaredom";
+    PauseWebhook => "Pause", "Pauziraj";
+    ResumeWebhook => "Resume", "Nastavi";
+    DeleteWebhook => "Delete", "Obriši";
+    ShowDeliveries => "Deliveries", "Isporuke";
+    NoDeliveries => "Nothing sent yet.", "Još ništa nije poslano.";
+    Delivered => "Delivered", "Isporučeno";
+    DeliveryWaiting => "Waiting", "Čeka";
+    DeliveryFailed => "Given up", "Odustano";
+    Attempts => "Attempts", "Pokušaji";
+    NoAnswer => "no answer", "bez odgovora";
+    SendAgain => "Send again", "Pošalji ponovo";
+    SentAgain => "Queued to be sent again.", "Stavljeno u red za ponovno slanje.";
+    TopicCreated => "ticket opened", "tiket otvoren";
+    TopicStatusChanged => "status changed", "status promijenjen";
+    TopicAssigned => "assigned", "dodijeljen";
+    TopicMessage => "message", "poruka";
+    TopicNote => "internal note", "interna bilješka";
+    TopicSlaBreached => "service-level target missed", "cilj nivoa usluge propušten";
+    TopicRated => "rated by the client", "ocijenjen od klijenta";
     PrivacyNoticeHint => "What you do with clients' data and why, in Markdown. Clients read it from the sign-in page and accept it once before using the portal; a changed notice is asked again. Empty: none.", "Šta radite s podacima klijenata i zašto, u Markdownu. Klijenti je čitaju sa stranice za prijavu i prihvataju jednom prije korištenja portala; izmijenjena obavijest se traži ponovo. Prazno: nema je.";
     AcceptNotice => "I accept", "Prihvatam";
     AcceptNoticeIntro => "Please read how your data is handled, then accept to continue.", "Molimo pročitajte kako se postupa s vašim podacima, zatim prihvatite da nastavite.";
@@ -455,6 +492,7 @@ messages! {
     NoticeAssigned => "A ticket was assigned to me", "Dodijeljen mi je tiket";
     NoticeClientAnswered => "A client answered on my ticket", "Klijent je odgovorio na mom tiketu";
     NoticeTest => "A test e-mail", "Probna e-poruka";
+    NoticeWebhookPaused => "A webhook kept failing and was paused", "Webhook stalno nije uspijevao i pauziran je";
     NoticeSlaWarning => "A service-level target of my ticket is near", "Cilj nivoa usluge mog tiketa je blizu";
     NoticeSlaBreached => "A service-level target was missed", "Cilj nivoa usluge je propušten";
     EventSlaWarned => "warned that a target is near:", "upozorio da je cilj blizu:";
@@ -746,6 +784,37 @@ impl crate::kb::ArticleState {
     }
 }
 
+impl crate::webhooks::Topic {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::webhooks::Topic::*;
+        match self {
+            Created => Msg::TopicCreated,
+            StatusChanged => Msg::TopicStatusChanged,
+            Assigned => Msg::TopicAssigned,
+            Message => Msg::TopicMessage,
+            Note => Msg::TopicNote,
+            SlaBreached => Msg::TopicSlaBreached,
+            Rated => Msg::TopicRated,
+        }
+        .text(lang)
+    }
+}
+
+impl crate::tokens::Scope {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::tokens::Scope::*;
+        match self {
+            TicketsRead => Msg::ScopeTicketsRead,
+            TicketsWrite => Msg::ScopeTicketsWrite,
+            AccountsRead => Msg::ScopeAccountsRead,
+            AccountsManage => Msg::ScopeAccountsManage,
+            ArticlesRead => Msg::ScopeArticlesRead,
+            StatisticsRead => Msg::ScopeStatisticsRead,
+        }
+        .text(lang)
+    }
+}
+
 impl crate::kb::ArticleStep {
     pub fn label(self, lang: Lang) -> &'static str {
         use crate::kb::ArticleStep::*;
@@ -789,6 +858,7 @@ impl crate::dto::Notice {
             SlaWarning => Msg::NoticeSlaWarning,
             SlaBreached => Msg::NoticeSlaBreached,
             Test => Msg::NoticeTest,
+            WebhookPaused => Msg::NoticeWebhookPaused,
         }
         .text(lang)
     }
@@ -900,6 +970,8 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Scopes => Msg::TokenScopes,
         Field::ExpiryDays => Msg::TokenExpiry,
         Field::Account => Msg::TokenAccount,
+        Field::WebhookUrl => Msg::WebhookUrl,
+        Field::Topics => Msg::WebhookTopics,
         Field::Language => Msg::Language,
     }
     .text(lang)
@@ -954,6 +1026,14 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
         A::ClientErased => ("Client erased", "Brisanje klijenta"),
         A::ApiTokenCreated => ("API token created", "Izrada API tokena"),
         A::ApiTokenRevoked => ("API token revoked", "Opoziv API tokena"),
+        A::WebhookCreated => ("Webhook added", "Dodavanje webhooka"),
+        A::WebhookPaused => ("Webhook paused", "Pauziranje webhooka"),
+        A::WebhookResumed => ("Webhook resumed", "Nastavak webhooka"),
+        A::WebhookDeleted => ("Webhook deleted", "Brisanje webhooka"),
+        A::WebhookRedelivered => (
+            "Webhook delivery sent again",
+            "Ponovno slanje isporuke webhooka",
+        ),
         A::PrivacyNoticeSet => (
             "Privacy notice changed",
             "Promjena obavijesti o privatnosti",
@@ -1092,6 +1172,14 @@ fn invalid_text(field: Field, problem: Problem, lang: Lang) -> String {
         (Problem::StillOpen, Lang::Bs) => {
             format!("{name}: ima tikete koji još nisu zatvoreni; prvo ih zatvorite.")
         }
+        (Problem::NotFound, Lang::En) => format!("{name}: this name has no address."),
+        (Problem::NotFound, Lang::Bs) => format!("{name}: ovo ime nema adresu."),
+        (Problem::Internal, Lang::En) => format!(
+            "{name}: an address on this machine or a private network; allow it below if you mean it."
+        ),
+        (Problem::Internal, Lang::Bs) => format!(
+            "{name}: adresa na ovom računaru ili u privatnoj mreži; dozvolite je ispod ako je to namjera."
+        ),
         (Problem::Placeholder, Lang::En) => {
             format!("{name}: uses a placeholder that does not exist. Use {PLACEHOLDERS}.")
         }

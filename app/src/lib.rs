@@ -9,6 +9,7 @@ pub mod audit;
 pub mod canned;
 #[cfg(feature = "csr")]
 pub mod client;
+pub mod codes;
 pub mod dto;
 pub mod error;
 pub mod events;
@@ -22,3 +23,4 @@ pub mod tickets;
 pub mod tokens;
 #[cfg(feature = "csr")]
 pub mod ui;
+pub mod webhooks;

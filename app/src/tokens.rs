@@ -2,6 +2,7 @@
 //! account it acts as — a token never does more than its account could, and no more than its
 //! scopes say. Both sides need them: the server checks them, the apps offer them.
 
+use crate::codes::Code;
 use crate::roles::Role;
 use serde::{Deserialize, Serialize};
 
@@ -21,53 +22,47 @@ pub enum Scope {
     /// Create accounts (admins' accounts only).
     #[serde(rename = "accounts:manage")]
     AccountsManage,
+    /// Read the knowledge base's articles the account may read.
+    #[serde(rename = "articles:read")]
+    ArticlesRead,
+    /// Read the statistics (admins' accounts only).
+    #[serde(rename = "statistics:read")]
+    StatisticsRead,
 }
 
-impl Scope {
-    pub const ALL: [Scope; 4] = [
+impl Code for Scope {
+    const ALL: &'static [Scope] = &[
         Scope::TicketsRead,
         Scope::TicketsWrite,
+        Scope::ArticlesRead,
         Scope::AccountsRead,
         Scope::AccountsManage,
+        Scope::StatisticsRead,
     ];
 
-    pub const fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             Scope::TicketsRead => "tickets:read",
             Scope::TicketsWrite => "tickets:write",
             Scope::AccountsRead => "accounts:read",
             Scope::AccountsManage => "accounts:manage",
+            Scope::ArticlesRead => "articles:read",
+            Scope::StatisticsRead => "statistics:read",
         }
     }
+}
 
-    pub fn parse(code: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// Whether an account of `role` may hold a token with this scope: the accounts scopes are
-    /// an admin's (no one else may read or make accounts).
+impl Scope {
+    /// Whether an account of `role` may hold a token with this scope: the accounts and
+    /// statistics scopes are an admin's (no one else may read or make accounts, or read the
+    /// statistics).
     pub fn allowed_for(self, role: Role) -> bool {
         match self {
-            Scope::TicketsRead | Scope::TicketsWrite => true,
-            Scope::AccountsRead | Scope::AccountsManage => role == Role::Admin,
+            Scope::TicketsRead | Scope::TicketsWrite | Scope::ArticlesRead => true,
+            Scope::AccountsRead | Scope::AccountsManage | Scope::StatisticsRead => {
+                role == Role::Admin
+            }
         }
-    }
-
-    /// The scopes as stored: their codes, comma-separated, in a fixed order.
-    pub fn join(scopes: &[Scope]) -> String {
-        let mut codes: Vec<Scope> = scopes.to_vec();
-        codes.sort();
-        codes.dedup();
-        codes
-            .into_iter()
-            .map(Scope::code)
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-
-    /// The scopes stored by `join`; a code no version wrote is dropped (it grants nothing).
-    pub fn split(stored: &str) -> Vec<Scope> {
-        stored.split(',').filter_map(Scope::parse).collect()
     }
 }
 
@@ -77,24 +72,25 @@ pub const MAX_DAYS: i64 = 730;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes;
 
     #[test]
     fn scopes_travel_and_are_stored_as_their_codes() {
-        for scope in Scope::ALL {
+        for &scope in Scope::ALL {
             assert_eq!(
                 serde_json::to_value(scope).unwrap(),
                 serde_json::json!(scope.code())
             );
             assert_eq!(Scope::parse(scope.code()), Some(scope));
         }
-        let stored = Scope::join(&[Scope::TicketsWrite, Scope::TicketsRead, Scope::TicketsWrite]);
+        let stored = codes::join(&[Scope::TicketsWrite, Scope::TicketsRead, Scope::TicketsWrite]);
         assert_eq!(stored, "tickets:read,tickets:write");
         assert_eq!(
-            Scope::split(&stored),
+            codes::split::<Scope>(&stored),
             vec![Scope::TicketsRead, Scope::TicketsWrite]
         );
         assert_eq!(
-            Scope::split("tickets:read,admin:all,"),
+            codes::split::<Scope>("tickets:read,admin:all,"),
             vec![Scope::TicketsRead]
         );
     }

@@ -90,6 +90,7 @@ test('a client answers by e-mail, and the admin accepts a stranger\'s mail', asy
     await card.getByLabel('Support mailbox (IMAP)').fill(imap.url);
     await card.getByRole('button', { name: 'Save' }).click();
     await expect(card.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    await expect(card.getByLabel('SMTP server')).toHaveValue(smtp.url);
     // The mailbox's password is never shown again.
     await expect(card.getByLabel('Support mailbox (IMAP)')).toHaveValue(/\*\*\*\*\*\*\*\*@127\.0\.0\.1/);
 
@@ -102,6 +103,8 @@ test('a client answers by e-mail, and the admin accepts a stranger\'s mail', asy
       idempotency_key: 'mail-in-1' } });
     expect(created.status).toBe(200);
     const id = created.body.ticket.id;
+    // Mail goes out to the server just set.
+    await expect.poll(() => smtp.messages().filter((m) => m.to.includes('jasna@client.example')).length).toBe(1);
     const { page: operator } = await person(browser, adminCtx, 'Amer Begić', 'operator');
     const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
     const move = async (ctx: typeof adminCtx, step: string, text: string | null, operator_id: number | null) =>

@@ -27,6 +27,8 @@ mod ticket_tools;
 #[cfg(target_arch = "wasm32")]
 mod tickets;
 #[cfg(target_arch = "wasm32")]
+mod webhooks;
+#[cfg(target_arch = "wasm32")]
 mod week;
 
 #[cfg(target_arch = "wasm32")]
@@ -69,6 +71,10 @@ mod pages {
             label: Msg::Settings,
         },
         NavItem {
+            path: "/webhooks",
+            label: Msg::Webhooks,
+        },
+        NavItem {
             path: "/audit",
             label: Msg::AuditLog,
         },
@@ -93,6 +99,7 @@ mod pages {
             "/kb" => Suspend::new(kb_page()).into_any(),
             "/kb/new" => Suspend::new(kb_article(None)).into_any(),
             "/audit" => Suspend::new(audit_page()).into_any(),
+            "/webhooks" => Suspend::new(webhooks_page()).into_any(),
             _ => match ticket_path(path) {
                 Some(id) => Suspend::new(ticket_page(id)).into_any(),
                 None => match app::ui::kb_path(path) {
@@ -116,6 +123,11 @@ mod pages {
     #[lazy]
     fn audit_page() -> AnyView {
         view! { <super::audit::AuditLogPage/> }.into_any()
+    }
+
+    #[lazy]
+    fn webhooks_page() -> AnyView {
+        view! { <super::webhooks::WebhooksPage/> }.into_any()
     }
 
     #[lazy]

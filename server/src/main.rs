@@ -593,6 +593,11 @@ async fn serve(
     tokio::spawn(app::server::tickets::keep_lapsing(state.clone()));
     // E-mail goes out as the events that cause it settle; failures are tried again.
     tokio::spawn(app::server::mail::outbox::keep_sending(state.clone()));
+    // Webhook deliveries are posted as the events that cause them settle; failures are tried
+    // again, and a receiver that keeps failing is paused.
+    tokio::spawn(app::server::webhooks::outbox::keep_delivering(
+        state.clone(),
+    ));
     // Mail to the support mailbox becomes tickets and replies as it arrives.
     tokio::spawn(app::server::mail::inbox::keep_fetching(state.clone()));
     // Service-level warnings and breaches are noted as their moments pass.

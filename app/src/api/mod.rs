@@ -66,6 +66,7 @@ pub mod stats;
 pub mod tickets;
 pub mod tokens;
 pub mod two_factor;
+pub mod webhooks;
 
 /// One server function in the access matrix: its path and its guard, as declared.
 #[cfg(feature = "ssr")]

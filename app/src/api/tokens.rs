@@ -14,7 +14,7 @@ endpoint! {
     "tokens/create" for AnyRole => pub async fn create_api_token(input: NewApiToken) -> IssuedToken |caller| {
         let issued = crate::server::tokens::create(&caller.state, caller.session()?, &input).await?;
         let token = &issued.token;
-        let scopes = crate::tokens::Scope::join(&token.scopes);
+        let scopes = crate::codes::join(&token.scopes);
         let what = format!("{} ({}) as {}: {scopes}", token.name, token.id, token.account);
         caller.audit(crate::audit::Action::ApiTokenCreated, Some(token.account_id), &what).await?;
         Ok(issued)

@@ -162,8 +162,8 @@ impl Columns {
 }
 
 /// Appends one event to its ticket's history, applies it to the ticket's facts
-/// (`facts::apply`), notes it if it is a move (`moves::note`) and queues the e-mail it makes
-/// (`mail::notify`); its id.
+/// (`facts::apply`), notes it if it is a move (`moves::note`), queues the e-mail it makes
+/// (`mail::notify`) and the webhook deliveries (`webhooks::outbox`); its id.
 pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppError> {
     let columns = Columns::of(&event.what);
     let id = sqlx::query_scalar(
@@ -185,6 +185,7 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppEr
     facts::apply(&mut *conn, event.ticket, event.step()).await?;
     super::moves::note(&mut *conn, id, event.at, &event.what).await?;
     super::mail::notify::on_event(&mut *conn, &event).await?;
+    super::webhooks::outbox::on_event(&mut *conn, id, &event).await?;
     Ok(id)
 }
 

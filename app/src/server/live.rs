@@ -117,6 +117,8 @@ pub struct Live {
     pub mail: Notify,
     /// Wakes the e-mail fetcher (`mail::inbox`) when the mailbox setting changed.
     pub mail_in: Notify,
+    /// Wakes the webhook sender (`webhooks::outbox`) for a delivery queued again or resumed.
+    pub webhooks: Notify,
     closing: watch::Sender<bool>,
     /// Who is on which ticket now (`presence`).
     pub presence: Presence,
@@ -131,6 +133,7 @@ impl Default for Live {
             wake: Notify::new(),
             mail: Notify::new(),
             mail_in: Notify::new(),
+            webhooks: Notify::new(),
             closing: watch::channel(false).0,
             presence: Presence::default(),
         }

@@ -37,6 +37,7 @@ pub mod passwords;
 pub mod presence;
 pub mod privacy;
 pub mod replay;
+pub mod retry;
 pub mod satisfaction;
 pub mod sessions;
 pub mod settings;
@@ -49,6 +50,7 @@ pub mod tokens;
 pub mod totp;
 pub mod two_factor;
 pub mod username;
+pub mod webhooks;
 
 use crate::error::AppError;
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -11,6 +11,7 @@ use super::access;
 use super::auth::{hash_token, new_token, Session, UserRecord, USER_COLUMNS};
 use super::input::clean_line;
 use super::AppState;
+use crate::codes;
 use crate::dto::{ApiToken, IssuedToken, NewApiToken};
 use crate::error::{AppError, Field, Problem};
 use crate::tokens::{Scope, MAX_DAYS};
@@ -69,7 +70,7 @@ impl From<Row> for ApiToken {
             name: r.name,
             account_id: r.account_id,
             account: r.account,
-            scopes: Scope::split(&r.scopes),
+            scopes: codes::split(&r.scopes),
             created_at: r.created_at,
             created_by: r.created_by,
             expires_at: r.expires_at,
@@ -133,7 +134,7 @@ pub async fn create(
     .bind(account_id)
     .bind(session.user.id)
     .bind(&name)
-    .bind(Scope::join(&input.scopes))
+    .bind(codes::join(&input.scopes))
     .bind(hash_token(&secret))
     .bind(now)
     .bind(expires_at)
@@ -246,7 +247,7 @@ pub async fn resolve(
     }
     let grant = Grant {
         id,
-        scopes: Scope::split(&held.scopes),
+        scopes: codes::split(&held.scopes),
     };
     Ok(Some((Session { token_hash, user }, grant)))
 }

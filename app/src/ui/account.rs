@@ -1,6 +1,7 @@
 //! The account page: one's password (forced after a one-time password, or by choice), one's
 //! second factor (`two_factor`), where one is signed in (and ending the other sessions), e-mail
-//! address and which e-mails one gets, and for a client their own data as a download.
+//! address and which e-mails one gets, one's API tokens (`tokens`), and for a client their own
+//! data as a download.
 
 use super::{t, use_ui, ErrorNote, FormCall, TextField, When};
 use crate::api::mail::{get_mail_choices, set_mail_choices};
@@ -85,6 +86,7 @@ pub fn AccountPage() -> impl IntoView {
         <super::TwoFactorCard/>
         <SessionsCard/>
         <MailChoicesCard/>
+        <super::tokens::TokensCard/>
         {move || (ui.me.get().map(|m| m.role) == Some(Role::Client)).then(|| view! { <PrivacyCard/> })}
     }
 }

@@ -1,7 +1,8 @@
 //! Form pieces: a labelled field, and an error line screen readers announce.
 
 use super::{t, use_ui};
-use crate::i18n::Msg;
+use crate::codes::Code;
+use crate::i18n::{Lang, Msg};
 use leptos::prelude::*;
 
 /// A labelled input bound to a signal, with an optional hint under it.
@@ -116,5 +117,36 @@ pub fn Select(
                 }).collect_view()}
             </select>
         </div>
+    }
+}
+
+/// A set of checkboxes under a legend, one per option (its code the box's name, its label in
+/// the reader's language); `chosen` holds the options ticked.
+#[component]
+pub fn Checks<T: Code + Send + Sync>(
+    legend: Msg,
+    #[prop(into)] options: Signal<Vec<T>>,
+    chosen: RwSignal<Vec<T>>,
+    label: fn(T, Lang) -> &'static str,
+) -> impl IntoView {
+    let lang = use_ui().lang;
+    view! {
+        <fieldset>
+            <legend>{t(legend)}</legend>
+            {move || options.get().into_iter().map(|option| view! {
+                <label class="check">
+                    <input type="checkbox" name=option.code()
+                        prop:checked=move || chosen.with(|l| l.contains(&option))
+                        on:change=move |_| chosen.update(|l| {
+                            if let Some(i) = l.iter().position(|x| *x == option) {
+                                l.remove(i);
+                            } else {
+                                l.push(option);
+                            }
+                        })/>
+                    {move || label(option, lang.get())}
+                </label>
+            }).collect_view()}
+        </fieldset>
     }
 }

@@ -10,12 +10,13 @@ mod live;
 mod nav;
 mod shell;
 mod tickets;
+mod tokens;
 mod two_factor;
 mod work;
 
 pub use account::{AccountPage, PasswordForm};
 pub use canned::CannedPage;
-pub use fields::{choices, id_options, ErrorNote, Options, Select, TextArea, TextField};
+pub use fields::{choices, id_options, Checks, ErrorNote, Options, Select, TextArea, TextField};
 pub use files::{add_files, FileLinks, FilePicker};
 pub use kb::{kb_path, AsTyped, KbArticlePage, KbPage, Library};
 pub use nav::Link;

@@ -15,6 +15,8 @@
 //!   its entry in the document (`utoipa_axum::routes!`), so the two cannot differ.
 
 pub mod accounts;
+pub mod articles;
+pub mod statistics;
 pub mod tickets;
 
 use app::error::AppError;
@@ -59,7 +61,7 @@ impl Api {
 #[openapi(
     info(
         title = "Šalter REST API",
-        description = "Tickets, accounts and categories of a Šalter help desk, for programs. \
+        description = "Tickets, accounts, articles and statistics of a Šalter help desk, for programs. \
             Every call carries `Authorization: Bearer <token>`; a token is made on the account \
             page (one's own) or by an admin (an integration's) and acts as one account, within \
             its scopes. Errors are JSON `{\"code\": …}` with the HTTP status that fits. Lists \
@@ -72,6 +74,8 @@ impl Api {
     tags(
         (name = "tickets", description = "Tickets, their threads and moves"),
         (name = "accounts", description = "Who is calling; clients, operators and admins"),
+        (name = "articles", description = "The knowledge base"),
+        (name = "statistics", description = "Figures over a period"),
     )
 )]
 struct ApiDoc;
@@ -98,6 +102,8 @@ fn operations() -> (Router<AppState>, Document) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(tickets::routes())
         .merge(accounts::routes())
+        .merge(articles::routes())
+        .merge(statistics::routes())
         .split_for_parts()
 }
 

@@ -29,6 +29,8 @@ const READS: &[&str] = &[
     "/api/stats/reports",
     "/api/stats/sla",
     "/api/two_factor/roles",
+    "/api/webhooks/deliveries",
+    "/api/webhooks/list",
 ];
 
 async fn rows(app: &TestApp) -> i64 {

@@ -34,6 +34,12 @@ pub fn sample_body(path: &str) -> Value {
             json!({"input": {"name": "probe", "scopes": ["tickets:read"], "expires_in_days": 1}})
         }
         "/api/tokens/revoke" => json!({"id": 999_999}),
+        "/api/webhooks/create" => {
+            json!({"input": {"url": "http://127.0.0.1:9/probe", "topics": ["ticket.created"]}})
+        }
+        "/api/webhooks/set_paused" => json!({"id": 999_999, "paused": true}),
+        "/api/webhooks/delete" | "/api/webhooks/deliveries" => json!({"id": 999_999}),
+        "/api/webhooks/redeliver" => json!({"delivery_id": 999_999}),
         "/api/privacy/retention_preview" => json!({"days": 30}),
         "/api/privacy/set_notice" => json!({"text": "We keep your tickets."}),
         "/api/privacy/accept_notice" => json!({"version": "1"}),

@@ -270,6 +270,17 @@ async fn a_mail_server_that_is_down_gets_the_mail_when_it_is_back(backend: Backe
     assert_eq!(smtp.wait_for(1).await.len(), 1);
     assert_eq!(deliver_due(&app.state).await.unwrap(), 0, "once");
 
+    // Mail that failed waits for its backoff — unless the admin saves the server again (having
+    // corrected it): then it goes at once.
+    smtp.stop();
+    open_ticket(&client, "Toner low", "down-0003").await;
+    assert_eq!(deliver_due(&app.state).await.unwrap(), 0);
+    smtp.resume().await;
+    assert_eq!(deliver_due(&app.state).await.unwrap(), 0, "backoff");
+    set_mail(&admin, &smtp.url()).await;
+    assert_eq!(deliver_due(&app.state).await.unwrap(), 1, "at once");
+    assert_eq!(smtp.wait_for(2).await.len(), 2);
+
     // A server that stays away: given up after about a day, and shown to the admin.
     smtp.stop();
     open_ticket(&client, "Scanner too", "down-0002").await;

@@ -33,3 +33,4 @@ mod solutions;
 mod stats;
 mod tickets;
 mod two_factor;
+mod webhooks;

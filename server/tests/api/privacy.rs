@@ -126,6 +126,16 @@ async fn a_client_is_exported_whole_and_erased_without_a_trace(backend: Backend)
     let (url, guard) = fresh_database(backend).await;
     let app = TestApp::spawn_on(&url, guard, test_config()).await;
     let admin = app.admin().await;
+    // A webhook hearing of everything: its deliveries carry the texts too.
+    let (status, body) = admin
+        .call(
+            "webhooks/create",
+            json!({"input": {"url": "http://127.0.0.1:9/hook", "allow_private": true,
+                "topics": ["ticket.created", "ticket.status_changed", "ticket.message",
+                    "ticket.note", "ticket.rated"]}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
     let (a, _) = app.user(&admin, "Ana Kovač", "client").await;
     let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
     let operator_id = operator.id().await;

@@ -446,7 +446,103 @@ async fn creation_through_the_api_is_idempotent(backend: Backend) {
     app.stop().await;
 }
 
+/// An article saved by `who` (English, for clients); its id and version.
+async fn draft(who: &Browser, title: &str) -> (i64, i64) {
+    let (status, saved) = who
+        .call(
+            "kb/save",
+            json!({"input": {"id": null, "section_id": null, "language": "En",
+                "translation_of": null, "staff_only": false, "title": title,
+                "body": format!("{title}: step by step"), "tags": [], "seen": null}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    (
+        saved["summary"]["id"].as_i64().unwrap(),
+        saved["summary"]["version"].as_i64().unwrap(),
+    )
+}
+
+async fn articles_and_statistics_through_the_api(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, _, _) = desk(&app).await;
+    let (published, version) = draft(&admin, "Resetting the router").await;
+    let (status, body) = admin
+        .call(
+            "kb/step",
+            json!({"input": {"id": published, "step": "publish", "version": version}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (hidden, _) = draft(&admin, &format!("{A} unreleased")).await;
+
+    let (reader, _) = program(&app, &client, &["articles:read"], None, None).await;
+    let (status, list) = reader.get("/articles").await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only the published one: {list}"
+    );
+    assert_eq!(list[0]["language"], "en");
+    assert_eq!(list[0]["state"], "published");
+    let (_, found) = reader.get("/articles?q=rout&lang=bs").await;
+    assert_eq!(found[0]["id"], published, "{found}");
+    assert_eq!(reader.get("/articles?q=x&lang=fr").await.0, 422);
+    let (status, article) = reader.get(&format!("/articles/{published}")).await;
+    assert_eq!(status, 200, "{article}");
+    assert!(article["html"].as_str().unwrap().contains("step by step"));
+    let (status, body) = reader.get(&format!("/articles/{hidden}")).await;
+    assert_eq!(status, 404, "a draft does not exist for a client");
+    assert!(!body.to_string().contains(A));
+    let (staff, _) = program(&app, &admin, &["articles:read"], None, None).await;
+    assert_eq!(staff.get("/articles").await.1.as_array().unwrap().len(), 2);
+
+    // Statistics: the admin's, with the figures the console shows.
+    let (p, _) = program(&app, &client, BOTH, None, None).await;
+    p.open("Counted", "s-1").await;
+    let (status, body) = make_token(&client, &["statistics:read"], None, None).await;
+    assert_eq!(
+        (status, code(&body)),
+        (422, "invalid"),
+        "a client may not read them"
+    );
+    let (figures, _) = program(&app, &admin, &["statistics:read"], None, None).await;
+    let today = jiff::Timestamp::from_millisecond(app.state.clock.now_ms())
+        .unwrap()
+        .to_zoned(app.state.config.time_zone.clone())
+        .date();
+    let (status, stats) = figures
+        .get(&format!("/statistics?from={today}&to={today}&step=hour"))
+        .await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["totals"]["created"], 1, "{stats}");
+    assert_eq!(stats["steps"].as_array().unwrap().len(), 24, "{stats}");
+    let console = admin
+        .call(
+            "stats/report",
+            json!({"query": {"period": {"custom": {"from": today.to_string(), "to": today.to_string()}},
+                "bucket": "hour"}}),
+        )
+        .await
+        .1;
+    assert_eq!(stats["totals"], console["totals"], "the console's figures");
+    let (status, body) = figures
+        .get("/statistics?from=2026-13-01&to=2026-12-01")
+        .await;
+    assert_eq!((status, code(&body)), (422, "invalid"), "{body}");
+    assert_eq!(
+        staff
+            .get(&format!("/statistics?from={today}&to={today}"))
+            .await
+            .0,
+        403
+    );
+    app.stop().await;
+}
+
 on_both_databases!(
+    articles_and_statistics_through_the_api,
     tokens_act_as_their_account_until_revoked_or_expired,
     a_token_sees_no_more_than_its_account_and_its_scopes,
     creation_through_the_api_is_idempotent,
@@ -547,7 +643,7 @@ async fn the_document_describes_every_route_and_only_those() {
     }
 
     // Every operation the document names is routed (and wants a token), with its method.
-    assert!(operations.len() >= 11, "{operations:?}");
+    assert!(operations.len() >= 14, "{operations:?}");
     let http = reqwest::Client::new();
     for (method, path) in &operations {
         let url = format!("{}/api/v1{}", app.base, path.replace("{id}", "1"));

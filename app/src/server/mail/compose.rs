@@ -110,7 +110,10 @@ pub fn compose(letter: &Letter) -> Composed {
     // new one) or a test.
     if letter.replies
         && letter.ticket.is_some()
-        && !matches!(letter.notice, Notice::Closed | Notice::Test)
+        && !matches!(
+            letter.notice,
+            Notice::Closed | Notice::Test | Notice::WebhookPaused
+        )
     {
         text.push_str(&plain(Text::ReplyByMail));
         text.push_str("\n\n");

@@ -24,7 +24,7 @@ pub const fn weight(notice: Notice) -> i64 {
     match notice {
         Notice::Test | Notice::Received | Notice::Assigned => 1,
         Notice::Answered | Notice::ClientAnswered | Notice::SlaWarning => 2,
-        Notice::SlaBreached => 3,
+        Notice::SlaBreached | Notice::WebhookPaused => 3,
         Notice::Returned | Notice::Proposed => 3,
         Notice::Closed | Notice::Reopened => 4,
     }
@@ -193,8 +193,9 @@ pub async fn set_from_flags(state: &AppState, flags: Servers) -> Result<(), AppE
     store(state, servers).await
 }
 
-/// Checks the server URLs and writes all four settings; `None` clears one. Wakes the fetcher,
-/// which then reads from the mailbox now set.
+/// Checks the server URLs and writes all four settings; `None` clears one. Mail waiting for a
+/// retry is tried again at once (the server it failed on may be the one just corrected), and
+/// the fetcher reads from the mailbox now set.
 async fn store(state: &AppState, servers: Servers) -> Result<(), AppError> {
     if let Some(url) = &servers.smtp {
         transport(url)?;
@@ -213,6 +214,23 @@ async fn store(state: &AppState, servers: Servers) -> Result<(), AppError> {
             None => settings::clear(state, key).await?,
         }
     }
+    let now = state.clock.now_ms();
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "UPDATE outbox SET next_at = $1 WHERE sent_at IS NULL AND failed_at IS NULL \
+                     AND next_at > $1",
+                )
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    state.live.mail.notify_one();
     state.live.mail_in.notify_one();
     Ok(())
 }

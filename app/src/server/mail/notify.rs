@@ -78,11 +78,7 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Event) -> Result<(), App
             .fetch_one(&mut *conn)
             .await?;
     let admins: Vec<i64> = match event.what {
-        EventKind::Sla { breached: true, .. } => {
-            sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' AND disabled = 0")
-                .fetch_all(&mut *conn)
-                .await?
-        }
+        EventKind::Sla { breached: true, .. } => admin_ids(conn).await?,
         _ => Vec::new(),
     };
     let parties = Parties {
@@ -94,36 +90,66 @@ pub async fn on_event(conn: &mut AnyConnection, event: &Event) -> Result<(), App
         if event.actor == Some(whom) && notice != Notice::Received {
             continue;
         }
-        let reader: Option<(Option<String>, String, i64)> =
-            sqlx::query_as("SELECT email, mail_muted, disabled FROM users WHERE id = $1")
-                .bind(whom)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let Some((Some(address), muted, 0)) = reader else {
-            continue;
-        };
-        if muted.split(',').any(|code| code == notice.code()) {
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO outbox (recipient_id, address, notice, weight, ticket_id, message_id, at, \
-             header_id, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) \
-             ON CONFLICT (recipient_id, ticket_id, at) DO UPDATE SET \
-             notice = CASE WHEN excluded.weight > outbox.weight THEN excluded.notice ELSE outbox.notice END, \
-             weight = CASE WHEN excluded.weight > outbox.weight THEN excluded.weight ELSE outbox.weight END, \
-             message_id = COALESCE(outbox.message_id, excluded.message_id)",
-        )
-        .bind(whom)
-        .bind(address)
-        .bind(notice.code())
-        .bind(super::weight(notice))
-        .bind(event.ticket)
-        .bind(message)
-        .bind(event.at)
-        .bind(super::outbox::header_id())
-        .execute(&mut *conn)
-        .await?;
+        queue(conn, notice, whom, Some(event.ticket), message, event.at).await?;
     }
+    Ok(())
+}
+
+/// Tells every admin `notice` (of no ticket), at `at`.
+pub async fn to_admins(conn: &mut AnyConnection, notice: Notice, at: i64) -> Result<(), AppError> {
+    for admin in admin_ids(conn).await? {
+        queue(conn, notice, admin, None, None, at).await?;
+    }
+    Ok(())
+}
+
+async fn admin_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' AND disabled = 0")
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// Writes one outbox row for `whom`, unless they have no address, are disabled, or turned the
+/// notice off.
+async fn queue(
+    conn: &mut AnyConnection,
+    notice: Notice,
+    whom: i64,
+    ticket: Option<i64>,
+    message: Option<i64>,
+    at: i64,
+) -> Result<(), AppError> {
+    let reader: Option<(Option<String>, String, i64)> =
+        sqlx::query_as("SELECT email, mail_muted, disabled FROM users WHERE id = $1")
+            .bind(whom)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((Some(address), muted, 0)) = reader else {
+        return Ok(());
+    };
+    if muted.split(',').any(|code| code == notice.code()) {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO outbox (recipient_id, address, notice, weight, ticket_id, message_id, at, \
+         header_id, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) \
+         ON CONFLICT (recipient_id, ticket_id, at) DO UPDATE SET \
+         notice = CASE WHEN excluded.weight > outbox.weight THEN excluded.notice ELSE outbox.notice END, \
+         weight = CASE WHEN excluded.weight > outbox.weight THEN excluded.weight ELSE outbox.weight END, \
+         message_id = COALESCE(outbox.message_id, excluded.message_id)",
+    )
+    .bind(whom)
+    .bind(address)
+    .bind(notice.code())
+    .bind(super::weight(notice))
+    .bind(ticket)
+    .bind(message)
+    .bind(at)
+    .bind(super::outbox::header_id())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -13,12 +13,12 @@ use super::{servers, transport, weight, Transport};
 use crate::dto::Notice;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::server::retry::{backoff_ms, keep_going, GIVE_UP_AFTER};
 use crate::server::{settings, AppState};
 use futures_util::StreamExt;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{header, Mailbox, MultiPart};
 use lettre::{AsyncTransport, Message};
-use std::time::Duration;
 
 /// Rows taken at once.
 const BATCH: i64 = 50;
@@ -26,25 +26,10 @@ const BATCH: i64 = 50;
 const PARALLEL: usize = 8;
 /// How long a sender may take over a row before another may.
 const LEASE_MS: i64 = 120_000;
-/// A failed row is tried again after 30 s, then twice as long each time, at most an hour apart…
-const FIRST_RETRY_MS: i64 = 30_000;
-const LONGEST_WAIT_MS: i64 = 3_600_000;
-/// …and given up after this many tries (about a day of trying).
-const GIVE_UP_AFTER: i64 = 30;
-/// Rows waiting for a retry are looked at this often even when nothing happens.
-const POLL: Duration = Duration::from_secs(5);
 
 /// A new Message-ID.
 pub fn header_id() -> String {
     format!("<{:032x}@salter>", rand::random::<u128>())
-}
-
-/// How long after failing `attempts` times a row is tried again.
-pub fn backoff_ms(attempts: i64) -> i64 {
-    let doublings = (attempts - 1).clamp(0, 20) as u32;
-    FIRST_RETRY_MS
-        .saturating_mul(1 << doublings)
-        .min(LONGEST_WAIT_MS)
 }
 
 /// `Auto-Submitted: auto-generated` (RFC 3834): mail robots, vacation replies among them, do
@@ -300,17 +285,13 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
 /// The sender of one server process: sends as soon as events settle (in any process), and
 /// looks again every few seconds for retries.
 pub async fn keep_sending(state: AppState) {
-    let mut settled = state.live.settled();
-    loop {
-        if let Err(e) = deliver_due(&state).await {
-            tracing::warn!(error = %e, "sending e-mail failed");
-        }
-        tokio::select! {
-            _ = settled.changed() => {}
-            _ = state.live.mail.notified() => {}
-            _ = tokio::time::sleep(POLL) => {}
-        }
-    }
+    keep_going(
+        state,
+        |live| &live.mail,
+        "sending e-mail",
+        |state| async move { deliver_due(&state).await },
+    )
+    .await
 }
 
 /// Queues the admin's test e-mail to `address`, in the admin's language.
@@ -375,19 +356,6 @@ pub async fn state_of(state: &AppState) -> Result<crate::dto::OutboxState, AppEr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retries_wait_longer_each_time_and_give_up_after_about_a_day() {
-        assert_eq!(backoff_ms(1), 30_000);
-        assert_eq!(backoff_ms(2), 60_000);
-        assert_eq!(backoff_ms(8), LONGEST_WAIT_MS);
-        assert_eq!(backoff_ms(60), LONGEST_WAIT_MS);
-        let waited: i64 = (1..GIVE_UP_AFTER).map(backoff_ms).sum();
-        assert!(
-            (20 * 3_600_000..30 * 3_600_000).contains(&waited),
-            "{waited}"
-        );
-    }
 
     #[test]
     fn links_open_the_readers_own_app() {

@@ -62,6 +62,9 @@ texts! {
     SlaBreachedLead => "A service-level target of {ref} from {client} was missed.",
         "Cilj nivoa usluge za tiket {ref} od klijenta {client} je propušten.";
     TestSubject => "Test e-mail", "Probna e-poruka";
+    WebhookPausedSubject => "A webhook was paused", "Webhook je pauziran";
+    WebhookPausedLead => "Deliveries to one of {company}'s webhooks kept failing, so it was paused; they wait. Look at its deliveries under Webhooks in the admin console and resume it when its receiver works again.",
+        "Isporuke jednom od webhookova podrške {company} stalno nisu uspijevale, pa je pauziran; one čekaju. Pogledajte njegove isporuke pod Webhooks u administratorskoj konzoli i nastavite ga kad njegov primalac ponovo radi.";
     TestLead => "This is a test e-mail from {company}'s help desk. E-mail goes out.",
         "Ovo je probna e-poruka podrške {company}. E-pošta odlazi.";
 }
@@ -80,6 +83,7 @@ pub fn of(notice: Notice) -> (Text, Text) {
         Notice::SlaWarning => (Text::SlaWarningSubject, Text::SlaWarningLead),
         Notice::SlaBreached => (Text::SlaBreachedSubject, Text::SlaBreachedLead),
         Notice::Test => (Text::TestSubject, Text::TestLead),
+        Notice::WebhookPaused => (Text::WebhookPausedSubject, Text::WebhookPausedLead),
     }
 }
 

@@ -189,6 +189,12 @@ pub(super) async fn erase_tickets(
              AND reason IS NOT NULL AND ticket_id IN {these}"
         ),
         format!("DELETE FROM mail_in WHERE ticket_id IN {these}"),
+        // Webhook deliveries carry the ticket's texts: gone, sent or not.
+        format!(
+            "DELETE FROM webhook_attempts WHERE delivery_id IN \
+             (SELECT id FROM webhook_deliveries WHERE ticket_id IN {these})"
+        ),
+        format!("DELETE FROM webhook_deliveries WHERE ticket_id IN {these}"),
         format!("UPDATE tickets SET erased_at = {now} WHERE id IN {these}"),
     ];
     if !keep_texts {

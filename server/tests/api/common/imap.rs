@@ -3,6 +3,7 @@
 //! configuration, on a port of its own, holding one mailbox (`support`). A test delivers mail
 //! by writing it into the mailbox's Maildir, as a mail server's delivery agent does.
 
+use super::free_port;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -49,13 +50,6 @@ fn my_uid() -> u32 {
 fn id(args: &[&str]) -> String {
     let out = Command::new("id").args(args).output().expect("id");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 impl ImapServer {

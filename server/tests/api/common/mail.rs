@@ -24,7 +24,9 @@ pub struct Mail {
     pub html: String,
 }
 
-fn free_port() -> u16 {
+/// A port nothing listens on now (the test's own servers start there; the benchmark that
+/// includes this file too).
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")

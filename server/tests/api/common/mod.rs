@@ -4,6 +4,9 @@
 
 pub mod imap;
 pub mod mail;
+pub mod receiver;
+
+pub use mail::free_port;
 
 use app::server::attachments::keys::KeySource;
 use app::server::{accounts, licence, two_factor, AppState, Config, Db};
