@@ -268,7 +268,7 @@ messages! {
     TokenExpiryHint => "Empty: it does not expire.", "Prazno: ne ističe.";
     TokenAccount => "Acts as", "Radi u ime";
     TokenForMe => "Me", "Ja";
-    TokenStatus => "State", "Stanje";
+    State => "State", "Stanje";
     CreateToken => "Create token", "Napravi token";
     TokenCreated => "Copy this token now; it will not be shown again:", "Kopirajte ovaj token sada; više se neće prikazati:";
     RevokeToken => "Revoke", "Opozovi";

@@ -76,7 +76,7 @@ fn WebhookTable(
             <tr>
                 <td data-label=Msg::WebhookUrl.text(lang)><code>{hook.url.clone()}</code></td>
                 <td data-label=Msg::WebhookTopics.text(lang)>{topics}</td>
-                <td data-label=Msg::TokenStatus.text(lang)>
+                <td data-label=Msg::State.text(lang)>
                     <span class="badge" class:off=paused>{t(state)}</span>
                     {(hook.failing > 0).then(|| view! {
                         " " <span class="hint">{t(Msg::WebhookFailing)} ": " {hook.failing}</span>
@@ -102,7 +102,7 @@ fn WebhookTable(
                 <thead><tr>
                     <th scope="col">{t(Msg::WebhookUrl)}</th>
                     <th scope="col">{t(Msg::WebhookTopics)}</th>
-                    <th scope="col">{t(Msg::TokenStatus)}</th>
+                    <th scope="col">{t(Msg::State)}</th>
                     <th scope="col">{t(Msg::DeliveryWaiting)}</th>
                     <th scope="col">{t(Msg::DeliveryFailed)}</th>
                     <th scope="col"><span class="visually-hidden">{t(Msg::Actions)}</span></th>
@@ -160,7 +160,7 @@ fn Deliveries(id: i64, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
                 <td data-label=Msg::WebhookTopics.text(lang)><code>{d.topic.code()}</code></td>
                 <td data-label=Msg::Reference.text(lang)><TicketLink id=d.ticket_id reference=reference(d.ticket_id)/></td>
                 <td data-label=Msg::AuditTime.text(lang)><When at=d.at/></td>
-                <td data-label=Msg::TokenStatus.text(lang)>{state}</td>
+                <td data-label=Msg::State.text(lang)>{state}</td>
                 <td data-label=Msg::Attempts.text(lang)>
                     <ul class="attempts">{d.attempts.into_iter().map(attempt).collect_view()}</ul>
                 </td>
@@ -185,7 +185,7 @@ fn Deliveries(id: i64, on_change: impl Fn() + Copy + Send + Sync + 'static) -> i
                                 <th scope="col">{t(Msg::WebhookTopics)}</th>
                                 <th scope="col">{t(Msg::Reference)}</th>
                                 <th scope="col">{t(Msg::AuditTime)}</th>
-                                <th scope="col">{t(Msg::TokenStatus)}</th>
+                                <th scope="col">{t(Msg::State)}</th>
                                 <th scope="col">{t(Msg::Attempts)}</th>
                                 <th scope="col"><span class="visually-hidden">{t(Msg::Actions)}</span></th>
                             </tr></thead>

@@ -212,10 +212,12 @@ pub fn hash_token(token: &str) -> String {
 /// The SHA-256 of `text` in hex: stored tokens, and the fingerprints of requests that carry an
 /// idempotency key.
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// Bytes in lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn new_token() -> String {

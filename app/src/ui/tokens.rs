@@ -54,7 +54,7 @@ pub fn TokensCard() -> impl IntoView {
                     Some(at) => view! { <When at=at/> }.into_any(),
                     None => view! { {t(Msg::TokenNeverExpires)} }.into_any(),
                 }}</td>
-                <td data-label=Msg::TokenStatus.text(lang)>{match state {
+                <td data-label=Msg::State.text(lang)>{match state {
                     Some(state) => view! { <span class="badge">{t(state)}</span> }.into_any(),
                     None => view! {
                         <button type="button" class="link danger" disabled=move || revoke.busy()
@@ -82,7 +82,7 @@ pub fn TokensCard() -> impl IntoView {
                                 <th scope="col">{t(Msg::TokenScopes)}</th>
                                 <th scope="col">{t(Msg::LastUsed)}</th>
                                 <th scope="col">{t(Msg::Expires)}</th>
-                                <th scope="col">{t(Msg::TokenStatus)}</th>
+                                <th scope="col">{t(Msg::State)}</th>
                             </tr></thead>
                             // Rebuilt when the language changes, with the labels in it.
                             <tbody>{move || { ui.lang.track(); list.get().into_iter().map(row).collect_view() }}</tbody>

@@ -15,6 +15,7 @@ use crate::codes::Code;
 use crate::dto::Notice;
 use crate::error::AppError;
 use crate::events::EventKind;
+use crate::server::auth::hex;
 use crate::server::history::Event;
 use crate::server::retry::{backoff_ms, keep_going, GIVE_UP_AFTER};
 use crate::server::AppState;
@@ -33,8 +34,6 @@ const LEASE_MS: i64 = 60_000;
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// Failed attempts in a row after which a receiver is paused.
 pub const PAUSE_AFTER: i64 = 20;
-/// The most of a receiver's error kept per attempt.
-const ERROR_MAX: usize = 300;
 
 /// Writes a delivery of `event` (history row `event_id`) for each webhook that hears of its
 /// topic; nothing when none does. Paused webhooks get theirs too: they wait.
@@ -162,11 +161,7 @@ fn hmac_hex(key: &str, data: &str) -> String {
         return String::new();
     };
     mac.update(data.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&mac.finalize().into_bytes())
 }
 
 #[derive(sqlx::FromRow)]
@@ -252,15 +247,23 @@ async fn post(state: &AppState, due: &Due) -> Outcome {
         }) => return failed("refused: an internal address".into()),
         Err(_) => return failed("the host has no address".into()),
     };
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(TIMEOUT)
-        .resolve_to_addrs(url.host_str().unwrap_or_default(), &addresses)
-        .user_agent("Salter-Webhooks/1")
-        .build();
+    // Building a client reads the system's root certificates from disk: off the runtime.
+    let host = url.host_str().unwrap_or_default().to_string();
+    let client = tokio::task::spawn_blocking(move || {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(TIMEOUT)
+            .resolve_to_addrs(&host, &addresses)
+            .user_agent("Salter-Webhooks/1")
+            .build()
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|built| built);
     let client = match client {
         Ok(client) => client,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return failed(e),
     };
     let unix = state.clock.now_ms() / 1000;
     let sent = client
@@ -294,12 +297,7 @@ async fn post(state: &AppState, due: &Due) -> Outcome {
             if let Some(source) = std::error::Error::source(&e) {
                 error = format!("{error}: {source}");
             }
-            failed(
-                crate::error::excerpt(&error)
-                    .chars()
-                    .take(ERROR_MAX)
-                    .collect(),
-            )
+            failed(crate::error::excerpt(&error))
         }
     }
 }
