@@ -58,6 +58,8 @@ actions! {
     ReportDeleted = "report_deleted",
     TicketForced = "ticket_forced",
     FilesKeyRotated = "files_key_rotated",
+    DataImported = "data_imported",
+    DataExported = "data_exported",
     ClientDataExported = "client_data_exported",
     ClientErased = "client_erased",
     RetentionSet = "retention_set",

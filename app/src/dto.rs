@@ -964,6 +964,9 @@ pub struct TicketDetail {
     pub description_html: String,
     /// The earlier ticket this one refers to: its id and reference.
     pub earlier_ticket: Option<(i64, String)>,
+    /// Its reference in the help desk it was imported from (`salter import`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_ref: Option<String>,
     pub messages: Vec<ThreadMessage>,
     pub attachments: Vec<Attachment>,
     pub history: Vec<TicketEvent>,
@@ -1509,6 +1512,7 @@ mod tests {
             description: String::new(),
             description_html: String::new(),
             earlier_ticket: None,
+            original_ref: None,
             messages: vec![message],
             attachments: Vec::new(),
             history: history.clone(),

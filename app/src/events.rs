@@ -60,6 +60,8 @@ pub enum Why {
     OperatorGone,
     /// The ticket was escalated to the next support tier: back to the queue for its operators.
     Escalated,
+    /// As it stood in the help desk the ticket was imported from (`salter import`).
+    Imported,
     /// An admin forced the change, in their own words.
     Forced(String),
 }
@@ -76,6 +78,7 @@ impl Why {
             Why::Manual => "manual".into(),
             Why::OperatorGone => "operator-gone".into(),
             Why::Escalated => "escalated".into(),
+            Why::Imported => "imported".into(),
             Why::Forced(words) => format!("forced:{words}"),
         }
     }
@@ -98,6 +101,7 @@ impl Why {
             "manual" => Some(Why::Manual),
             "operator-gone" => Some(Why::OperatorGone),
             "escalated" => Some(Why::Escalated),
+            "imported" => Some(Why::Imported),
             _ => None,
         }
     }
@@ -130,10 +134,18 @@ pub enum Via {
     NotSolved,
     /// Returned → closed by itself: the client said nothing for the set days.
     Silence,
+    /// Open → its status in the help desk it was imported from (`salter import`).
+    Imported,
 }
 
 impl Via {
-    pub const ALL: [Via; 4] = [Via::Proposal, Via::Confirmed, Via::NotSolved, Via::Silence];
+    pub const ALL: [Via; 5] = [
+        Via::Proposal,
+        Via::Confirmed,
+        Via::NotSolved,
+        Via::Silence,
+        Via::Imported,
+    ];
 
     pub const fn code(self) -> &'static str {
         match self {
@@ -141,6 +153,7 @@ impl Via {
             Via::Confirmed => "confirmed",
             Via::NotSolved => "not_solved",
             Via::Silence => "silence",
+            Via::Imported => "imported",
         }
     }
 
@@ -263,6 +276,7 @@ mod tests {
             Why::Manual,
             Why::OperatorGone,
             Why::Escalated,
+            Why::Imported,
             Why::Forced("Training: skip the queue".into()),
             // An admin's words that look like a code stay the admin's words.
             Why::Forced("manual".into()),

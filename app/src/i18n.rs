@@ -236,6 +236,7 @@ messages! {
     Request => "Request", "Zahtjev";
     Category => "Category", "Kategorija";
     EarlierTicket => "Earlier ticket", "Raniji tiket";
+    OriginalReference => "Reference before import", "Referenca prije uvoza";
     Tickets => "Tickets", "Tiketi";
     MyTickets => "My tickets", "Moji tiketi";
     Queue => "My queue", "Moj red";
@@ -380,6 +381,7 @@ messages! {
     EventConfirmed => "confirmed the solution", "potvrda rješenja";
     EventNotSolved => "said it is not solved", "nije riješeno";
     EventSilence => "closed it (no answer to the proposed solution)", "zatvoreno (bez odgovora na prijedlog rješenja)";
+    EventImported => "brought the ticket over from the help desk used before, as it stood there", "preuzimanje tiketa iz ranijeg sistema, u stanju u kojem je bio";
     NeedsReason => "Why reopen?", "Zašto ponovo otvarate?";
     WhyEscalate => "Why escalate?", "Zašto prosljeđujete?";
     ForceTitle => "Force a status", "Prisilna promjena statusa";
@@ -593,6 +595,7 @@ messages! {
     AutoLowestLoad => "automatic: lowest load", "automatski: najmanje opterećenje";
     OffDutyReason => "the operator went off duty", "operater je van dužnosti";
     ManualReason => "by hand", "ručno";
+    WhyImported => "as it stood in the help desk it came from", "kako je stajalo u sistemu iz kojeg je preuzeto";
     OperatorGoneReason => "its operator is no longer active", "njegov operater više nije aktivan";
     WorkHours => "Working hours", "Radno vrijeme";
     DaysOff => "Days off", "Slobodni dani";
@@ -1046,6 +1049,8 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
             "Attachments' key replaced",
             "Zamjena ključa za šifrovanje priloga",
         ),
+        A::DataImported => ("Data imported", "Uvoz podataka"),
+        A::DataExported => ("Everything exported", "Izvoz svih podataka"),
         A::PlanSet => ("Operator's plan changed", "Promjena plana operatera"),
         A::CategorySaved => ("Category saved", "Spremanje kategorije"),
         A::SectionSaved => (
@@ -1243,6 +1248,7 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
                     Via::Confirmed => Msg::EventConfirmed,
                     Via::NotSolved => Msg::EventNotSolved,
                     Via::Silence => Msg::EventSilence,
+                    Via::Imported => Msg::EventImported,
                 }),
                 from.label(lang),
                 to.label(lang),
@@ -1350,6 +1356,7 @@ fn why_text(why: &Why, lang: Lang) -> String {
         Why::Manual => Msg::ManualReason.text(lang).to_string(),
         Why::OperatorGone => Msg::OperatorGoneReason.text(lang).to_string(),
         Why::Escalated => Msg::WhyEscalated.text(lang).to_string(),
+        Why::Imported => Msg::WhyImported.text(lang).to_string(),
         Why::Forced(words) => words.clone(),
     }
 }

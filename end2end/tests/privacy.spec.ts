@@ -34,9 +34,9 @@ test('a client downloads their data and an admin erases them', async ({ browser 
   expect(zip.subarray(0, 2).toString()).toBe('PK');
   // Stored, not compressed: the JSON is readable in the bytes.
   const text = zip.toString('utf8');
-  expect(text).toContain('data.json');
+  expect(text).toContain('tickets.jsonl');
   expect(text).toContain('Probe printer on floor 7');
-  expect(text).toContain(`"username": "${username}"`);
+  expect(text).toContain(`"username":"${username}"`);
 
   // The admin: not while a ticket is open.
   const admin = await adminCtx.newPage();

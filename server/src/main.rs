@@ -3,7 +3,7 @@
 use anyhow::Context;
 use app::audit::Action;
 use app::server::attachments::{keys::KeySource, seal};
-use app::server::{accounts, backup, licence, AppState, Config, Db};
+use app::server::{accounts, backup, licence, moving, AppState, Config, Db};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -75,6 +75,60 @@ enum Command {
     /// The attachments' encryption key.
     #[command(subcommand)]
     Files(FilesCommand),
+    /// Write everything — accounts, categories, tickets with their threads, files and ratings —
+    /// into a new directory, in the format `salter import export` reads (docs/moving.md).
+    Export { dir: PathBuf },
+    /// Bring in the help desk used before: an export, CSV files or an osTicket database. Safe to
+    /// run again: nothing comes twice. New accounts get one-time passwords, written to a file
+    /// for you to hand out.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A directory in the moving format: made by `salter export`, or by a program of yours.
+    Export {
+        dir: PathBuf,
+        #[command(flatten)]
+        handed: Handed,
+    },
+    /// CSV files: accounts (ref,full_name,email,role,username) and tickets without threads
+    /// (ref,client,subject,description,category,priority,status,operator,created_at,closed_at).
+    Csv {
+        #[arg(long)]
+        accounts: Option<PathBuf>,
+        #[arg(long)]
+        tickets: Option<PathBuf>,
+        /// Names these files' data, so that a second run knows what the first brought.
+        #[arg(long, default_value = "csv")]
+        source: String,
+        #[command(flatten)]
+        handed: Handed,
+    },
+    /// osTicket 1.x, read from its MySQL or MariaDB database.
+    Osticket {
+        /// mysql://USER:PASSWORD@HOST/DATABASE
+        #[arg(long, env = "SALTER_OSTICKET_URL")]
+        from: String,
+        /// The prefix of osTicket's tables.
+        #[arg(long, default_value = "ost_")]
+        prefix: String,
+        #[command(flatten)]
+        handed: Handed,
+    },
+}
+
+/// Where the new accounts' one-time passwords go, and how long they work.
+#[derive(Args)]
+struct Handed {
+    /// A new CSV file (username, full name, role, one-time password), readable by you only;
+    /// default: salter-passwords-<time>.csv here.
+    #[arg(long)]
+    passwords: Option<PathBuf>,
+    /// How long the new accounts' one-time passwords sign in.
+    #[arg(long, default_value_t = 720)]
+    otp_ttl_hours: i64,
 }
 
 #[derive(Subcommand)]
@@ -390,6 +444,205 @@ async fn run() -> anyhow::Result<()> {
         ),
         Command::License(command) => license(&url, command).await,
         Command::Files(command) => files(&url, &cli.files_dir, &files_key, command).await,
+        Command::Export { dir } => export(&url, cli.files_dir, files_key, &dir).await,
+        Command::Import(command) => import(&url, cli.files_dir, files_key, command).await,
+    }
+}
+
+/// The state the moving commands work with: the database, the files and their key.
+async fn moving_state(
+    url: &str,
+    files_dir: PathBuf,
+    files_key: KeySource,
+    otp_ttl_hours: i64,
+) -> anyhow::Result<AppState> {
+    let config = Config {
+        files_dir,
+        files_key,
+        otp_ttl_ms: otp_ttl_hours.max(1) * 3_600_000,
+        ..Config::default()
+    };
+    Ok(AppState::new(open(url).await?, config))
+}
+
+async fn export(
+    url: &str,
+    files_dir: PathBuf,
+    files_key: KeySource,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let state = moving_state(url, files_dir, files_key, 1).await?;
+    let counts = moving::export_to(&state, dir)
+        .await
+        .with_context(|| format!("exporting into {}", dir.display()))?;
+    let detail = format!(
+        "{} tickets, {} messages, {} files, {} accounts into {}",
+        counts.tickets,
+        counts.messages,
+        counts.files,
+        counts.accounts,
+        dir.display()
+    );
+    machine_did(&state, Action::DataExported, None, &detail).await?;
+    println!("exported {detail}");
+    println!("it holds e-mail addresses and every ticket's words: keep it as safe as the database");
+    Ok(())
+}
+
+async fn import(
+    url: &str,
+    files_dir: PathBuf,
+    files_key: KeySource,
+    command: ImportCommand,
+) -> anyhow::Result<()> {
+    let handed = match &command {
+        ImportCommand::Export { handed, .. }
+        | ImportCommand::Csv { handed, .. }
+        | ImportCommand::Osticket { handed, .. } => handed,
+    };
+    let passwords = handed.passwords.clone().unwrap_or_else(|| {
+        let now = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string();
+        PathBuf::from(format!("salter-passwords-{now}.csv"))
+    });
+    let state = moving_state(url, files_dir, files_key, handed.otp_ttl_hours).await?;
+    let mut bar = ProgressBar::new();
+    let mut progress = |done, total| bar.show(done, total);
+    let summary = match &command {
+        ImportCommand::Export { dir, .. } => {
+            moving::import_export(&state, dir, &mut progress).await
+        }
+        ImportCommand::Csv {
+            accounts,
+            tickets,
+            source,
+            ..
+        } => {
+            moving::import_csv(
+                &state,
+                source,
+                accounts.as_deref(),
+                tickets.as_deref(),
+                &mut progress,
+            )
+            .await
+        }
+        ImportCommand::Osticket { from, prefix, .. } => {
+            moving::import_osticket(&state, from, prefix, &mut progress).await
+        }
+    };
+    bar.end();
+    let summary = summary.context("importing")?;
+    let detail = format!(
+        "{} tickets ({} messages, {} files), {} accounts new, {} matched, {} already there",
+        summary.tickets_imported,
+        summary.messages,
+        summary.files,
+        summary.accounts_created,
+        summary.accounts_matched,
+        summary.already_there
+    );
+    machine_did(&state, Action::DataImported, None, &detail).await?;
+    println!("imported {detail}");
+    println!(
+        "categories: {} new, {} matched by name",
+        summary.categories_created, summary.categories_matched
+    );
+    if !summary.disabled_by_limit.is_empty() {
+        println!(
+            "disabled, the edition's limit being reached (a licence lifts it): {}",
+            summary.disabled_by_limit.join(", ")
+        );
+    }
+    if !summary.left_out.is_empty() {
+        println!("left out ({}):", summary.left_out.len());
+        for why in &summary.left_out {
+            println!("  {why}");
+        }
+    }
+    if !summary.passwords.is_empty() {
+        write_passwords(&passwords, &summary.passwords)?;
+        println!(
+            "{} one-time passwords (they work for {} hours) are in {}: hand them out, then delete it",
+            summary.passwords.len(),
+            handed.otp_ttl_hours,
+            passwords.display()
+        );
+    }
+    Ok(())
+}
+
+/// The new accounts' one-time passwords, in a new file only its owner may read.
+fn write_passwords(
+    path: &std::path::Path,
+    issued: &[moving::import::Issued],
+) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    let mut out = csv::Writer::from_writer(file);
+    out.write_record(["username", "full_name", "role", "one_time_password"])?;
+    for i in issued {
+        out.write_record([
+            i.username.as_str(),
+            i.full_name.as_str(),
+            i.role.as_str(),
+            i.one_time_password.as_str(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `tickets [########------------] 4,000/10,000  40%  1,234/s` on standard error, redrawn at
+/// most five times a second.
+struct ProgressBar {
+    started: std::time::Instant,
+    drawn: Option<std::time::Instant>,
+}
+
+impl ProgressBar {
+    fn new() -> ProgressBar {
+        ProgressBar {
+            started: std::time::Instant::now(),
+            drawn: None,
+        }
+    }
+
+    fn show(&mut self, done: u64, total: Option<u64>) {
+        let now = std::time::Instant::now();
+        let last = total.is_some_and(|t| done >= t);
+        if !last
+            && self
+                .drawn
+                .is_some_and(|d| now - d < std::time::Duration::from_millis(200))
+        {
+            return;
+        }
+        self.drawn = Some(now);
+        let rate = done as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+        let line = match total {
+            Some(total) if total > 0 => {
+                let filled = (done * 20 / total).min(20) as usize;
+                format!(
+                    "tickets [{}{}] {done}/{total} {:3}%  {rate:.0}/s",
+                    "#".repeat(filled),
+                    "-".repeat(20 - filled),
+                    done * 100 / total
+                )
+            }
+            _ => format!("tickets {done}  {rate:.0}/s"),
+        };
+        eprint!("\r{line}");
+    }
+
+    fn end(&self) {
+        if self.drawn.is_some() {
+            eprintln!();
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub fn all(root: &Path) -> Result<()> {
     site::build(root, true)?;
     site::size(root)?;
     ensure_mail_server()?;
+    ensure_mariadb()?;
     // Unit and integration tests, SQLite and PostgreSQL; builds the `salter` binary too.
     run(cargo().args(["test", "--workspace", "--locked"]))?;
     end_to_end(root)
@@ -44,6 +45,21 @@ pub fn ensure_chromium() -> Result<()> {
 /// The SMTP server the e-mail tests and benchmark send to, and the IMAP server they fetch from.
 pub fn ensure_mail_server() -> Result<()> {
     ensure_packages(MAIL_PACKAGES)
+}
+
+/// The MariaDB the osTicket import is tested against (`SALTER_TEST_MARIADB_URL`, by default root
+/// on 127.0.0.1:3306): when nothing answers there, installed through apt (as root) and started.
+fn ensure_mariadb() -> Result<()> {
+    let listening = || std::net::TcpStream::connect(("127.0.0.1", 3306)).is_ok();
+    if std::env::var_os("SALTER_TEST_MARIADB_URL").is_some() || listening() {
+        return Ok(());
+    }
+    ensure_packages(&[("/usr/sbin/mariadbd", "mariadb-server")])?;
+    run(Command::new("service").args(["mariadb", "start"]))?;
+    if !listening() {
+        bail!("MariaDB does not answer on 127.0.0.1:3306 after `service mariadb start`");
+    }
+    Ok(())
 }
 
 /// Installs the packages whose file is missing, through apt when we are root; otherwise stops

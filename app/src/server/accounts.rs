@@ -49,7 +49,7 @@ const ACCOUNT_COLUMNS: &str =
       AND p.version = (SELECT value FROM settings WHERE key = 'privacy_notice_version')) \
       AS notice_accepted_at";
 
-pub(super) fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
+pub(crate) fn clean_email(email: Option<&str>) -> Result<Option<String>, AppError> {
     let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
         return Ok(None);
     };
@@ -69,6 +69,14 @@ pub(super) fn clean_email(email: Option<&str>) -> Result<Option<String>, AppErro
         return Err(AppError::invalid(Field::Email, Problem::Malformed));
     }
     Ok(Some(email))
+}
+
+/// How many more active accounts of `role` the edition allows; `None`: no limit.
+pub async fn room(state: &AppState, role: Role) -> Result<Option<i64>, AppError> {
+    Ok(match licence::standing(state).await?.limit(role) {
+        Some(limit) => Some((limit - active_count(state, role).await?).max(0)),
+        None => None,
+    })
 }
 
 async fn active_count(state: &AppState, role: Role) -> Result<i64, AppError> {
@@ -99,14 +107,30 @@ pub async fn account(state: &AppState, id: i64) -> Result<Account, AppError> {
         .into_account()
 }
 
-/// Inserts an account under the first free username, with a fresh one-time password.
-async fn insert(
-    state: &AppState,
-    full_name: &str,
-    email: Option<&str>,
-    role: Role,
-    username_base: &str,
-) -> Result<IssuedCredentials, AppError> {
+/// An account about to be inserted.
+pub struct NewRow<'a> {
+    pub full_name: &'a str,
+    pub email: Option<&'a str>,
+    pub role: Role,
+    /// The username wanted; a number is appended when it is taken.
+    pub username_base: &'a str,
+    /// When it was made: now, or where it came from (`salter import`).
+    pub created_at: i64,
+    pub disabled: bool,
+}
+
+/// Inserts an account under the first free username, with a fresh one-time password. No
+/// limit is checked here: `create` checks the edition's, and `moving::import` brings accounts
+/// beyond it in disabled.
+pub async fn insert(state: &AppState, row: NewRow<'_>) -> Result<IssuedCredentials, AppError> {
+    let NewRow {
+        full_name,
+        email,
+        role,
+        username_base,
+        created_at,
+        disabled,
+    } = row;
     let otp = passwords::generate_one_time_password();
     let hash = passwords::hash(&otp).await?;
     let now = state.clock.now_ms();
@@ -123,8 +147,8 @@ async fn insert(
         let username = username::first_free(username_base, &taken);
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO users (username, full_name, email, role, password_hash, \
-             must_change_password, otp_expires_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) \
+             must_change_password, otp_expires_at, created_at, updated_at, disabled) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9) \
              ON CONFLICT (username) DO NOTHING RETURNING id",
         )
         .bind(&username)
@@ -133,7 +157,9 @@ async fn insert(
         .bind(role.as_str())
         .bind(&hash)
         .bind(expires_at)
+        .bind(created_at)
         .bind(now)
+        .bind(i64::from(disabled))
         .fetch_optional(&state.db.pool)
         .await?;
         if let Some(id) = inserted {
@@ -188,10 +214,14 @@ pub async fn create(state: &AppState, input: &NewAccount) -> Result<IssuedCreden
     check_limit(state, input.role).await?;
     insert(
         state,
-        &full_name,
-        email.as_deref(),
-        input.role,
-        &username::base(&full_name),
+        NewRow {
+            full_name: &full_name,
+            email: email.as_deref(),
+            role: input.role,
+            username_base: &username::base(&full_name),
+            created_at: state.clock.now_ms(),
+            disabled: false,
+        },
     )
     .await
 }

@@ -165,6 +165,15 @@ impl Columns {
 /// (`facts::apply`), notes it if it is a move (`moves::note`), queues the e-mail it makes
 /// (`mail::notify`) and the webhook deliveries (`webhooks::outbox`); its id.
 pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppError> {
+    let id = append(&mut *conn, &event).await?;
+    super::mail::notify::on_event(&mut *conn, &event).await?;
+    super::webhooks::outbox::on_event(&mut *conn, id, &event).await?;
+    Ok(id)
+}
+
+/// Appends an event that happened elsewhere — a ticket's past, brought over by `salter import`
+/// (`moving`) — with its facts and its move, telling nobody: its people heard of it then.
+pub async fn append(conn: &mut AnyConnection, event: &Event) -> Result<i64, AppError> {
     let columns = Columns::of(&event.what);
     let id = sqlx::query_scalar(
         "INSERT INTO ticket_events (ticket_id, actor_id, at, kind, from_value, to_value, reason, \
@@ -184,8 +193,6 @@ pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppEr
     .await?;
     facts::apply(&mut *conn, event.ticket, event.step()).await?;
     super::moves::note(&mut *conn, id, event.at, &event.what).await?;
-    super::mail::notify::on_event(&mut *conn, &event).await?;
-    super::webhooks::outbox::on_event(&mut *conn, id, &event).await?;
     Ok(id)
 }
 

@@ -35,7 +35,7 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Whether a reader would see anything of `text`.
-fn shows_something(text: &str) -> bool {
+pub fn shows_something(text: &str) -> bool {
     text.chars()
         .any(|c| !(c.is_whitespace() || is_invisible(c) || is_direction_control(c)))
 }

@@ -33,6 +33,7 @@ pub mod live;
 pub mod mail;
 pub mod markdown;
 pub mod moves;
+pub mod moving;
 pub mod passwords;
 pub mod presence;
 pub mod privacy;

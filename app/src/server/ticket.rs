@@ -22,6 +22,8 @@ pub struct TicketRow {
     pub proposed_at: Option<i64>,
     /// The support tier it is at (`server::tiers`).
     pub tier: i64,
+    /// Its reference where it was imported from (`moving`).
+    pub original_ref: Option<String>,
 }
 
 /// Whose a ticket is — its client and its operator — which is all the access rules read of it
@@ -57,7 +59,8 @@ impl TicketRow {
 }
 
 const ROW: &str = "SELECT id, subject, description, priority, status, client_id, operator_id, \
-     earlier_ticket_id, category_id, closed_at, proposed_at, tier FROM tickets WHERE id = $1";
+     earlier_ticket_id, category_id, closed_at, proposed_at, tier, original_ref FROM tickets \
+     WHERE id = $1";
 
 pub async fn ticket_row(state: &AppState, id: i64) -> Result<TicketRow, AppError> {
     sqlx::query_as::<_, TicketRow>(ROW)

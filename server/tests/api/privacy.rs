@@ -40,6 +40,18 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// The records of a JSON Lines file in the zip.
+fn lines(entries: &[(String, Vec<u8>)], name: &str) -> Vec<Value> {
+    let (_, bytes) = entries
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} is in the zip"));
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
 /// How many values of any column of any table hold `text` (either case of its first letter).
 async fn rows_holding(app: &TestApp, backend: Backend, text: &str) -> Vec<String> {
     let pool = &app.state.db.pool;
@@ -190,17 +202,20 @@ async fn a_client_is_exported_whole_and_erased_without_a_trace(backend: Backend)
     let (status, own) = export(&b, None).await;
     assert_eq!(status, 200);
     let entries = unzip(&own);
-    let data = &entries
+    let text: String = entries
         .iter()
-        .find(|(n, _)| n == "data.json")
-        .expect("data.json")
-        .1;
-    let data: Value = serde_json::from_slice(data).unwrap();
-    let text = data.to_string();
-    assert_eq!(data["account"]["username"], b_name);
-    assert_eq!(data["account"]["email"], "zqxbeta@example.com");
-    assert_eq!(data["tickets"].as_array().unwrap().len(), 2);
-    let first = &data["tickets"][0];
+        .filter(|(n, _)| !n.starts_with("files/"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).to_string())
+        .collect();
+    let me = &lines(&entries, "accounts.jsonl")
+        .into_iter()
+        .find(|a| a["role"] == "client")
+        .expect("their account");
+    assert_eq!(me["username"], b_name);
+    assert_eq!(me["email"], "zqxbeta@example.com");
+    let tickets = lines(&entries, "tickets.jsonl");
+    assert_eq!(tickets.len(), 2);
+    let first = &tickets[0];
     assert_eq!(first["subject"], "zqxbeta printer");
     assert_eq!(first["priority"], "high");
     assert_eq!(first["ratings"][0]["comment"], "zqxbeta liked it");
@@ -212,17 +227,21 @@ async fn a_client_is_exported_whole_and_erased_without_a_trace(backend: Backend)
     let path = first["files"][0]["path"].as_str().unwrap();
     let file = &entries.iter().find(|(n, _)| n == path).expect("the file").1;
     assert_eq!(file, b"zqxbeta secret notes");
-    let (status, by_admin) = export(&admin, Some(b_id)).await;
-    assert_eq!(status, 200);
-    let again: Value = serde_json::from_slice(
-        &unzip(&by_admin)
-            .into_iter()
-            .find(|(n, _)| n == "data.json")
-            .unwrap()
+    let privacy: Value = serde_json::from_slice(
+        &entries
+            .iter()
+            .find(|(n, _)| n == "privacy.json")
+            .expect("privacy.json")
             .1,
     )
     .unwrap();
-    assert_eq!(again["tickets"], data["tickets"]);
+    assert!(
+        privacy["privacy_notice_accepted_at"].is_array(),
+        "{privacy}"
+    );
+    let (status, by_admin) = export(&admin, Some(b_id)).await;
+    assert_eq!(status, 200);
+    assert_eq!(lines(&unzip(&by_admin), "tickets.jsonl"), tickets);
     assert_eq!(
         export(&a, Some(b_id)).await.0,
         404,
@@ -443,8 +462,14 @@ async fn closed_tickets_past_the_retention_period_are_erased(backend: Backend) {
     let (status, zip) = export(&client, None).await;
     assert_eq!(status, 200);
     let entries = unzip(&zip);
-    assert_eq!(entries.len(), 1, "data.json alone");
-    assert!(!String::from_utf8_lossy(&entries[0].1).contains("zqxold"));
+    assert!(
+        entries.iter().all(|(n, _)| !n.starts_with("files/")),
+        "no file: {:?}",
+        entries.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    assert!(entries
+        .iter()
+        .all(|(_, bytes)| !String::from_utf8_lossy(bytes).contains("zqxold")));
     let (_, now) = admin.call("privacy/retention", json!({})).await;
     assert_eq!(now, json!({"days": 30, "due": 0}));
     let (status, off) = admin

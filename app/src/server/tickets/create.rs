@@ -170,6 +170,7 @@ impl Opened {
             description_html: markdown::render(&self.description),
             description: self.description,
             earlier_ticket: self.earlier.map(|id| (id, reference(id))),
+            original_ref: None,
             messages: Vec::new(),
             attachments: Vec::new(),
             history: vec![TicketEvent {

@@ -294,6 +294,7 @@ async fn view_as(
         description_html: markdown::render(&row.description),
         description: row.description,
         earlier_ticket: row.earlier_ticket_id.map(|id| (id, reference(id))),
+        original_ref: row.original_ref,
         messages: messages.into_iter().map(MessageRow::into_message).collect(),
         attachments: attachments::of_ticket(state, id, staff).await?,
         history,

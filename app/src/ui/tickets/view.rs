@@ -148,6 +148,9 @@ fn TicketBody(
                 {detail.earlier_ticket.clone().map(|(id, reference)| view! {
                     <dt>{t(Msg::EarlierTicket)}</dt><dd><TicketLink id=id reference=reference/></dd>
                 })}
+                {detail.original_ref.clone().map(|reference| view! {
+                    <dt>{t(Msg::OriginalReference)}</dt><dd><code>{reference}</code></dd>
+                })}
             </dl>
             <div class="text" inner_html=detail.description_html.clone()></div>
             <FileLinks files=files_of(None)/>

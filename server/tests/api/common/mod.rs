@@ -55,27 +55,33 @@ impl Drop for DbGuard {
     fn drop(&mut self) {
         if let DbGuard::Postgres { admin_url, name } = self {
             let (admin_url, name) = (admin_url.clone(), name.clone());
-            // Drop runs outside any runtime we may block: use a thread with its own.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build();
-                if let Ok(rt) = rt {
-                    rt.block_on(async {
-                        if let Ok(mut conn) = connect_admin(&admin_url).await {
-                            use sqlx::Executor;
-                            let _ = conn
-                                .execute(
-                                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
-                                )
-                                .await;
-                        }
-                    });
+            on_a_runtime_of_its_own(|| async move {
+                if let Ok(mut conn) = connect_admin(&admin_url).await {
+                    use sqlx::Executor;
+                    let _ = conn
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
                 }
-            })
-            .join();
+            });
         }
     }
+}
+
+/// Runs `work` to its end in a thread with a runtime of its own: a `Drop` may run inside a
+/// runtime it must not block.
+pub fn on_a_runtime_of_its_own<F>(work: impl FnOnce() -> F + Send + 'static)
+where
+    F: std::future::Future<Output = ()>,
+{
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        if let Ok(rt) = rt {
+            rt.block_on(work());
+        }
+    })
+    .join();
 }
 
 async fn connect_admin(url: &str) -> Result<sqlx::PgConnection, sqlx::Error> {
