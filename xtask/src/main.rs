@@ -28,6 +28,9 @@ cargo xtask <command>
   bench kb [N] [--sqlite|--postgres] [--samples N]
                       N published articles (default 100000): the Help search and the suggestions
                       beside a new ticket, p50/p99
+  bench import [N] [--sqlite|--postgres]
+                      import an export of N tickets (default 100000) with five messages each:
+                      tickets/s, messages/s; then again (nothing twice)
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
   bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per
@@ -39,11 +42,12 @@ Each benchmark also writes target/bench/<name>.json (metric, value, unit, target
 ";
 
 /// Every benchmark, and the arguments of its small run.
-const BENCHES: [(&str, &[&str]); 8] = [
+const BENCHES: [(&str, &[&str]); 9] = [
     ("tickets", &["2000"]),
     ("stats", &["20000"]),
     ("email", &["1000"]),
     ("kb", &["2000", "--samples", "100"]),
+    ("import", &["2000"]),
     ("assignment", &[]),
     ("memory", &[]),
     ("live", &["1000"]),

@@ -165,35 +165,54 @@ impl Columns {
 /// (`facts::apply`), notes it if it is a move (`moves::note`), queues the e-mail it makes
 /// (`mail::notify`) and the webhook deliveries (`webhooks::outbox`); its id.
 pub async fn record(conn: &mut AnyConnection, event: Event) -> Result<i64, AppError> {
-    let id = append(&mut *conn, &event).await?;
+    let ids = append(&mut *conn, std::slice::from_ref(&event)).await?;
+    let id = ids.first().copied().ok_or(AppError::Internal)?;
     super::mail::notify::on_event(&mut *conn, &event).await?;
     super::webhooks::outbox::on_event(&mut *conn, id, &event).await?;
     Ok(id)
 }
 
-/// Appends an event that happened elsewhere — a ticket's past, brought over by `salter import`
-/// (`moving`) — with its facts and its move, telling nobody: its people heard of it then.
-pub async fn append(conn: &mut AnyConnection, event: &Event) -> Result<i64, AppError> {
-    let columns = Columns::of(&event.what);
-    let id = sqlx::query_scalar(
+/// Appends events in the order given — in one statement —, each applied to its ticket's
+/// facts and noted if it is a move; their ids. Alone, it tells nobody: `salter import`
+/// (`moving`) brings a ticket's past with it, whose people heard of it then.
+pub async fn append(conn: &mut AnyConnection, events: &[Event]) -> Result<Vec<i64>, AppError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| {
+            let n: Vec<String> = (1..=10).map(|c| format!("${}", i * 10 + c)).collect();
+            format!("({})", n.join(", "))
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO ticket_events (ticket_id, actor_id, at, kind, from_value, to_value, reason, \
-         message_id, internal, via) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(event.ticket)
-    .bind(event.actor)
-    .bind(event.at)
-    .bind(event.what.code())
-    .bind(columns.from)
-    .bind(columns.to)
-    .bind(columns.reason)
-    .bind(columns.message)
-    .bind(i64::from(event.what.internal()))
-    .bind(columns.via)
-    .fetch_one(&mut *conn)
-    .await?;
-    facts::apply(&mut *conn, event.ticket, event.step()).await?;
-    super::moves::note(&mut *conn, id, event.at, &event.what).await?;
-    Ok(id)
+         message_id, internal, via) VALUES {} RETURNING id",
+        rows.join(", ")
+    );
+    let mut insert = sqlx::query_scalar::<_, i64>(&sql);
+    for event in events {
+        let columns = Columns::of(&event.what);
+        insert = insert
+            .bind(event.ticket)
+            .bind(event.actor)
+            .bind(event.at)
+            .bind(event.what.code())
+            .bind(columns.from)
+            .bind(columns.to)
+            .bind(columns.reason)
+            .bind(columns.message)
+            .bind(i64::from(event.what.internal()))
+            .bind(columns.via);
+    }
+    let mut ids = insert.fetch_all(&mut *conn).await?;
+    // The rows take their ids in the order written; RETURNING gives them in any order.
+    ids.sort_unstable();
+    for (event, id) in events.iter().zip(&ids) {
+        facts::apply(&mut *conn, event.ticket, event.step()).await?;
+        super::moves::note(&mut *conn, *id, event.at, &event.what).await?;
+    }
+    Ok(ids)
 }
 
 impl Event {

@@ -1,7 +1,7 @@
 //! The importer: records of the moving format (`format`), from whichever `Reader`, into this
 //! installation — accounts, categories, then tickets in batches. Safe to run again: every
 //! account, category and ticket brought in is noted in `imported` under its source and `ref`
-//! (a ticket in its own transaction's savepoint), and what is noted is not brought again.
+//! (a ticket in the transaction that writes it), and what is noted is not brought again.
 //!
 //! - An account already here (the same role and e-mail address, else the same role and
 //!   username) is taken as the same person; a new one gets a one-time password, listed in the
@@ -26,11 +26,12 @@ use crate::server::{username, AppState};
 use crate::tickets::Status;
 use futures_util::{stream, StreamExt};
 use serde::Serialize;
-use sqlx::{Acquire, AnyConnection};
+use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
-/// Tickets per transaction: each in a savepoint of its own, one flush to disk for all.
+/// Tickets per transaction, each checked before the transaction begins: one flush to disk for
+/// all of them.
 const BATCH: usize = 200;
 /// The largest file brought over (a file there may be larger than uploads here allow).
 const FILE_MAX: i64 = 100 * 1_048_576;
@@ -131,26 +132,35 @@ pub(crate) async fn run<R: Reader>(
 
 /// What earlier runs brought from this source: its refs and the rows they became.
 struct Known {
-    accounts: HashMap<String, i64>,
+    /// Each account's id here and role.
+    accounts: HashMap<String, (i64, Role)>,
     categories: HashMap<String, i64>,
     tickets: HashSet<String>,
 }
 
 impl Known {
     async fn load(state: &AppState, source: &str) -> Result<Known, ImportError> {
-        let rows: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT kind, ref, local_id FROM imported WHERE source = $1")
-                .bind(source)
-                .fetch_all(&state.db.pool)
-                .await?;
+        let rows: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT i.kind, i.ref, i.local_id, u.role FROM imported i \
+             LEFT JOIN users u ON i.kind = 'account' AND u.id = i.local_id WHERE i.source = $1",
+        )
+        .bind(source)
+        .fetch_all(&state.db.pool)
+        .await?;
         let mut known = Known {
             accounts: HashMap::new(),
             categories: HashMap::new(),
             tickets: HashSet::new(),
         };
-        for (kind, id, local) in rows {
+        for (kind, id, local, role) in rows {
             match kind.as_str() {
-                "account" => known.accounts.insert(id, local).map(|_| ()),
+                "account" => {
+                    let role = role
+                        .as_deref()
+                        .and_then(Role::parse)
+                        .ok_or(AppError::Internal)?;
+                    known.accounts.insert(id, (local, role)).map(|_| ())
+                }
                 "category" => known.categories.insert(id, local).map(|_| ()),
                 _ => known.tickets.insert(id).then_some(()),
             };
@@ -210,8 +220,9 @@ fn kept_username(given: Option<&str>) -> Option<String> {
     fine.then_some(name)
 }
 
-/// An account made: its ref there, its id here, and its password unless it came disabled.
-type Made = (String, i64, Option<Issued>);
+/// An account made: its ref there, its id and role here, and its password unless it came
+/// disabled.
+type Made = (String, (i64, Role), Option<Issued>);
 
 async fn bring_accounts(
     state: &AppState,
@@ -230,7 +241,7 @@ async fn bring_accounts(
         let email = accounts::clean_email(a.email.as_deref()).ok().flatten();
         if let Some(id) = same_person(state, &a, email.as_deref()).await? {
             note(&state.db.pool, source, "account", &a.id, id).await?;
-            known.accounts.insert(a.id, id);
+            known.accounts.insert(a.id, (id, a.role));
             summary.accounts_matched += 1;
             continue;
         }
@@ -289,7 +300,7 @@ async fn bring_accounts(
                 role: a.role,
                 one_time_password: issued.one_time_password,
             });
-            Ok((a.id, id, handed))
+            Ok((a.id, (id, a.role), handed))
         })
         .buffer_unordered(4)
         .collect()
@@ -391,6 +402,9 @@ struct Kept {
     stored: Stored,
 }
 
+/// Tickets whose check passed: each with its plan and its files on disk.
+type Ready<'t> = Vec<(&'t Ticket, Plan, Vec<Kept>)>;
+
 async fn bring_tickets<R: Reader>(
     state: &AppState,
     source: &str,
@@ -399,12 +413,16 @@ async fn bring_tickets<R: Reader>(
     known: &mut Known,
     summary: &mut Summary,
 ) -> Result<(), ImportError> {
-    if tickets.is_empty() {
-        return Ok(());
-    }
-    // The files go to disk first (a row never points at a file that is not there).
-    let mut kept: Vec<Vec<Kept>> = Vec::with_capacity(tickets.len());
+    let mut ready: Ready<'_> = Vec::with_capacity(tickets.len());
     for t in &tickets {
+        let plan = match check(known, t) {
+            Ok(plan) => plan,
+            Err(why) => {
+                summary.left_out.push(format!("ticket {}: {why}", t.id));
+                continue;
+            }
+        };
+        // The files go to disk first (a row never points at a file that is not there).
         let mut files = Vec::new();
         let all = t.files.iter().map(|f| (None, f)).chain(
             t.messages
@@ -421,41 +439,34 @@ async fn bring_tickets<R: Reader>(
                 });
             }
         }
-        kept.push(files);
+        ready.push((t, plan, files));
     }
-    let mut tx = state.db.begin_write().await?;
-    let mut unused: Vec<String> = Vec::new();
-    let mut brought = Vec::new();
-    for (t, files) in tickets.iter().zip(&kept) {
-        let mut point = tx.begin().await?;
-        match put_ticket(&mut point, source, known, t, files).await {
-            Ok(Put::Done { messages }) => {
-                point.commit().await?;
-                brought.push((t.id.clone(), messages, files.len() as u64));
-            }
-            Ok(Put::Refused(why)) => {
-                point.rollback().await?;
-                summary.left_out.push(format!("ticket {}: {why}", t.id));
-                unused.extend(files.iter().map(|f| f.stored.storage_name.clone()));
-            }
-            Err(e) => {
-                drop(point);
-                drop(tx);
-                forget_files(state, kept.iter().flatten().map(|f| &f.stored.storage_name)).await;
-                return Err(e.into());
-            }
+    if ready.is_empty() {
+        return Ok(());
+    }
+    // One transaction for the batch: every ticket in it, or (the database failing) none.
+    let written = async {
+        let mut tx = state.db.begin_write().await?;
+        for (t, plan, files) in &ready {
+            put_ticket(&mut tx, source, t, plan, files).await?;
         }
+        state.db.commit(tx).await?;
+        Ok::<_, AppError>(())
     }
-    if let Err(e) = state.db.commit(tx).await {
-        forget_files(state, kept.iter().flatten().map(|f| &f.stored.storage_name)).await;
+    .await;
+    if let Err(e) = written {
+        let names = ready
+            .iter()
+            .flat_map(|(_, _, f)| f)
+            .map(|f| &f.stored.storage_name);
+        forget_files(state, names).await;
         return Err(e.into());
     }
-    forget_files(state, unused.iter()).await;
-    for (id, messages, files) in brought {
-        known.tickets.insert(id);
+    for (t, _, files) in ready {
+        known.tickets.insert(t.id.clone());
         summary.tickets_imported += 1;
-        summary.messages += messages;
-        summary.files += files;
+        summary.messages += t.messages.len() as u64;
+        summary.files += files.len() as u64;
     }
     Ok(())
 }
@@ -497,60 +508,46 @@ async fn keep_file<R: Reader>(
     }
 }
 
-enum Put {
-    Done { messages: u64 },
-    Refused(String),
+/// What a ticket becomes here, checked before anything is written.
+struct Plan {
+    client: i64,
+    operator: Option<i64>,
+    category: Option<i64>,
+    subject: String,
+    description: String,
+    status: Status,
+    /// Each message's author here.
+    authors: Vec<i64>,
 }
 
-/// One ticket, its thread, files and history, in the caller's savepoint.
-async fn put_ticket(
-    conn: &mut AnyConnection,
-    source: &str,
-    known: &Known,
-    t: &Ticket,
-    files: &[Kept],
-) -> Result<Put, AppError> {
+/// Whether `t` can come, and as what; the reason when it cannot.
+fn check(known: &Known, t: &Ticket) -> Result<Plan, String> {
     let account = |id: &str| known.accounts.get(id).copied();
-    let Some(client) = account(&t.client) else {
-        return Ok(Put::Refused(format!(
-            "no account {} for its client",
-            t.client
-        )));
+    let client = match account(&t.client) {
+        Some((id, Role::Client)) => id,
+        Some(_) => return Err(format!("account {} is not a client", t.client)),
+        None => return Err(format!("no account {} for its client", t.client)),
     };
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
-        .bind(client)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if role.as_deref() != Some(Role::Client.as_str()) {
-        return Ok(Put::Refused(format!(
-            "account {} is not a client",
-            t.client
-        )));
-    }
     let operator = match &t.operator {
         Some(id) => match account(id) {
-            Some(local) => Some(local),
-            None => return Ok(Put::Refused(format!("no account {id} for its operator"))),
+            Some((local, Role::Operator | Role::Admin)) => Some(local),
+            Some(_) => return Err(format!("account {id} is not staff")),
+            None => return Err(format!("no account {id} for its operator")),
         },
         None => None,
     };
     let category = match &t.category {
         Some(id) => match known.categories.get(id) {
             Some(local) => Some(*local),
-            None => return Ok(Put::Refused(format!("no category {id}"))),
+            None => return Err(format!("no category {id}")),
         },
         None => None,
     };
-    let Some(subject) = fit_line(&t.subject, SUBJECT_MAX) else {
-        return Ok(Put::Refused("no subject".into()));
-    };
+    let subject = fit_line(&t.subject, SUBJECT_MAX).ok_or("no subject")?;
     let status = match (t.status, operator) {
         (Status::Open, Some(_)) => Status::Assigned,
         (Status::Assigned | Status::InProgress | Status::ReturnedToClient, None) => {
-            return Ok(Put::Refused(format!(
-                "status {} without an operator",
-                t.status.as_str()
-            )))
+            return Err(format!("status {} without an operator", t.status.as_str()))
         }
         (status, _) => status,
     };
@@ -558,6 +555,35 @@ async fn put_ticket(
         text if text.is_empty() => subject.clone(),
         text => text,
     };
+    let authors = t
+        .messages
+        .iter()
+        .map(|m| {
+            account(&m.author)
+                .map(|(id, _)| id)
+                .ok_or_else(|| format!("no account {} for a message", m.author))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Plan {
+        client,
+        operator,
+        category,
+        subject,
+        description,
+        status,
+        authors,
+    })
+}
+
+/// One ticket, its thread, files and history, as `plan` says.
+async fn put_ticket(
+    conn: &mut AnyConnection,
+    source: &str,
+    t: &Ticket,
+    plan: &Plan,
+    files: &[Kept],
+) -> Result<(), AppError> {
+    let client = plan.client;
     let created = t.created_at.as_millisecond();
     let latest = t
         .messages
@@ -566,7 +592,7 @@ async fn put_ticket(
         .chain(t.updated_at.map(|u| u.as_millisecond()))
         .chain(t.closed_at.map(|c| c.as_millisecond()))
         .fold(created, i64::max);
-    let closed_at = (status == Status::Closed).then(|| {
+    let closed_at = (plan.status == Status::Closed).then(|| {
         t.closed_at
             .map_or(latest, |c| c.as_millisecond().max(created))
     });
@@ -576,13 +602,13 @@ async fn put_ticket(
          original_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10, $11, $12) \
          RETURNING id",
     )
-    .bind(&subject)
-    .bind(&description)
-    .bind(category)
+    .bind(&plan.subject)
+    .bind(&plan.description)
+    .bind(plan.category)
     .bind(t.priority.rank())
-    .bind(status.as_str())
+    .bind(plan.status.as_str())
     .bind(client)
-    .bind(operator)
+    .bind(plan.operator)
     .bind(format!("import:{source}:{}", t.id))
     .bind(created)
     .bind(latest)
@@ -591,34 +617,56 @@ async fn put_ticket(
     .fetch_one(&mut *conn)
     .await?;
 
+    // The thread, in one statement.
+    let ats: Vec<i64> = t
+        .messages
+        .iter()
+        .map(|m| m.at.as_millisecond().max(created))
+        .collect();
+    let message_ids = if t.messages.is_empty() {
+        Vec::new()
+    } else {
+        let rows: Vec<String> = (0..t.messages.len())
+            .map(|i| {
+                let n = i * 5;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO messages (ticket_id, author_id, body, internal, created_at) VALUES {} \
+             RETURNING id",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query_scalar::<_, i64>(&sql);
+        for ((m, author), at) in t.messages.iter().zip(&plan.authors).zip(&ats) {
+            insert = insert
+                .bind(id)
+                .bind(*author)
+                .bind(fit_text(&m.body))
+                .bind(i64::from(m.internal))
+                .bind(*at);
+        }
+        let mut ids = insert.fetch_all(&mut *conn).await?;
+        // The rows take their ids in the order written; RETURNING gives them in any order.
+        ids.sort_unstable();
+        ids
+    };
+
     // The history, in the order it happened (the opening first).
     let mut events: Vec<(i64, Option<i64>, EventKind)> = Vec::new();
-    let mut message_ids = Vec::with_capacity(t.messages.len());
     let mut first_staff_word = None;
-    for m in &t.messages {
-        let Some(author) = account(&m.author) else {
-            return Ok(Put::Refused(format!(
-                "no account {} for a message",
-                m.author
-            )));
-        };
-        let at = m.at.as_millisecond().max(created);
-        let body = fit_text(&m.body);
-        let message: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (ticket_id, author_id, body, internal, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(id)
-        .bind(author)
-        .bind(&body)
-        .bind(i64::from(m.internal))
-        .bind(at)
-        .fetch_one(&mut *conn)
-        .await?;
+    let thread = t.messages.iter().zip(&plan.authors).zip(&ats);
+    for (((m, &author), &at), &message) in thread.zip(&message_ids) {
         if author != client && first_staff_word.is_none() {
             first_staff_word = Some(at);
         }
-        message_ids.push((message, author, at, m.internal));
         let what = if m.internal {
             EventKind::Note { id: message }
         } else {
@@ -628,10 +676,12 @@ async fn put_ticket(
     }
     for f in files {
         let (message, uploader, at, internal) = match f.message {
-            Some(i) => {
-                let (message, author, at, internal) = message_ids[i];
-                (Some(message), author, at, internal)
-            }
+            Some(i) => (
+                Some(message_ids[i]),
+                plan.authors[i],
+                ats[i],
+                t.messages[i].internal,
+            ),
             None => (None, client, created, false),
         };
         sqlx::query(
@@ -656,7 +706,7 @@ async fn put_ticket(
         };
         events.push((at, Some(uploader), what));
     }
-    if let Some(op) = operator {
+    if let Some(op) = plan.operator {
         let what = EventKind::Assigned {
             from: None,
             to: Some(op),
@@ -665,10 +715,10 @@ async fn put_ticket(
         };
         events.push((first_staff_word.unwrap_or(created), None, what));
     }
-    if status != Status::Open {
+    if plan.status != Status::Open {
         let what = EventKind::Status {
             from: Status::Open,
-            to: status,
+            to: plan.status,
             reason: None,
             via: Some(Via::Imported),
         };
@@ -688,20 +738,17 @@ async fn put_ticket(
         at: created,
         what: EventKind::Created,
     };
-    history::append(&mut *conn, &opened).await?;
-    for (at, actor, what) in events {
-        let event = Event {
+    let history: Vec<Event> = std::iter::once(opened)
+        .chain(events.into_iter().map(|(at, actor, what)| Event {
             ticket: id,
             actor,
             at,
             what,
-        };
-        history::append(&mut *conn, &event).await?;
-    }
+        }))
+        .collect();
+    history::append(&mut *conn, &history).await?;
     note(&mut *conn, source, "ticket", &t.id, id).await?;
-    Ok(Put::Done {
-        messages: t.messages.len() as u64,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
