@@ -18,6 +18,11 @@ export interface Started {
   restart: () => Promise<void>;
   /// A licence signed by the key this server trusts: `salter license issue` with these flags.
   issueLicence: (flags: string[]) => string;
+  /// Runs another `salter` command on this server's database and files (`salter import …`);
+  /// what it printed.
+  command: (args: string[]) => string;
+  /// A temporary directory of this server's, removed with it.
+  dir: string;
 }
 
 /// `twoFactor`: the roles that must sign in with a second factor (`--require-two-factor`); none
@@ -85,6 +90,10 @@ export async function startSalter(port: number, extraArgs: string[],
       await healthy(base);
     },
     issueLicence,
+    command: (args: string[]) =>
+      execFileSync(bin, [...args, '--files-dir', join(dir, 'files')],
+        { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString(),
+    dir,
   };
 }
 

@@ -3,7 +3,8 @@
 //! notes, files, ratings, statuses and times — and again brings nothing twice; CSV files come
 //! in, and a bad one changes nothing; an osTicket database on a real MariaDB (tables the test
 //! creates as osTicket 1.x has them) comes in with its numbers, threads and files; the
-//! `salter import` command shows its progress, prints its summary and writes the passwords.
+//! `salter import` command shows its progress, prints its summary and writes the passwords;
+//! one client's download from the console imports as it is.
 
 use crate::common::{
     add_category, assign, desk, open_ticket, post_ok, step_ok, Backend, Browser, TestApp, SALTER,
@@ -233,6 +234,38 @@ async fn an_export_imports_into_a_new_installation_unchanged(backend: Backend) {
     ] {
         assert!(text(&dir_b).contains(words), "{words}");
     }
+    // One client's download from the console imports too: their tickets, without the note.
+    let (status, _, zip) = admin
+        .get(&format!("/api/privacy/export/{}", client.id().await))
+        .await;
+    assert_eq!(status, 200);
+    let theirs = out.path().join("client");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a zip");
+    archive.extract(&theirs).expect("unzipped");
+    let c = TestApp::spawn(backend).await;
+    let c_admin = c.admin().await;
+    let summary = import_dir(&c, &theirs).await;
+    assert_eq!(
+        (summary.tickets_imported, summary.files),
+        (2, 1),
+        "{summary:?}"
+    );
+    let seen = all_tickets(&c_admin).await;
+    assert_eq!(
+        seen.iter()
+            .map(|v| v["ticket"]["subject"].clone())
+            .collect::<Vec<_>>(),
+        [json!("VPN drops at noon"), json!("Printer jammed")]
+    );
+    assert!(
+        !seen[1].to_string().contains("Driver is old"),
+        "no internal note"
+    );
+    assert_eq!(
+        seen[1]["messages"][0]["body"],
+        "Open tray 2 and pull gently."
+    );
+    c.stop().await;
     b.stop().await;
     a.stop().await;
 }
