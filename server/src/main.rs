@@ -114,6 +114,10 @@ enum ImportCommand {
         /// The prefix of osTicket's tables.
         #[arg(long, default_value = "ost_")]
         prefix: String,
+        /// osTicket's attachment folder (its filesystem storage's base folder), for the files
+        /// it keeps on disk rather than in the database.
+        #[arg(long)]
+        uploads: Option<PathBuf>,
         #[command(flatten)]
         handed: Handed,
     },
@@ -526,9 +530,12 @@ async fn import(
             )
             .await
         }
-        ImportCommand::Osticket { from, prefix, .. } => {
-            moving::import_osticket(&state, from, prefix, &mut progress).await
-        }
+        ImportCommand::Osticket {
+            from,
+            prefix,
+            uploads,
+            ..
+        } => moving::import_osticket(&state, from, prefix, uploads.as_deref(), &mut progress).await,
     };
     bar.end();
     let summary = summary.context("importing")?;

@@ -1,7 +1,8 @@
 //! `salter import osticket`, against a real MariaDB: the test makes a database of its own with
 //! osTicket 1.x's tables (the columns the importer reads, as osTicket declares them) holding a
-//! small help desk — HTML messages, a response, an internal note, a file kept in the database
-//! and one kept on osTicket's disk, an inactive agent, a deleted ticket — and imports it on
+//! small help desk — HTML messages, a response, an internal note, a file kept in the database,
+//! one on osTicket's disk and one lost from it, an inactive agent, a deleted ticket — and
+//! imports it on
 //! SQLite and on PostgreSQL, twice.
 
 use crate::common::{on_a_runtime_of_its_own, Backend, Browser, TestApp};
@@ -88,8 +89,13 @@ INSERT INTO ost_thread_entry (id, thread_id, staff_id, user_id, type, body, form
   (8, 4, 0, 1, 'M', 'Here is the receipt', 'text', '2024-02-05 09:10:00', '2024-02-05 09:10:00'),
   (9, 5, 0, 1, 'M', 'a task, not a ticket', 'text', '2024-02-01 10:00:00', '2024-02-01 10:00:00');
 INSERT INTO ost_file VALUES (1, 'T', 'D', 'image/png', 35, 'k1', '', 'scan.png', '2024-02-01 10:00:00'),
-  (2, 'T', 'F', 'application/pdf', 900, 'k2', '', 'receipt.pdf', '2024-02-05 09:10:00');
-INSERT INTO ost_attachment VALUES (1, 1, 'H', 1, 'scan.png', 0), (2, 8, 'H', 2, NULL, 0)";
+  (2, 'T', 'F', 'application/pdf', 20, 'Rk2x_9', '', 'receipt.pdf', '2024-02-05 09:10:00'),
+  (3, 'T', 'F', 'application/pdf', 20, 'Gone77', '', 'lost.pdf', '2024-02-05 09:10:00');
+INSERT INTO ost_attachment VALUES (1, 1, 'H', 1, 'scan.png', 0), (2, 8, 'H', 2, NULL, 0),
+  (3, 8, 'H', 3, NULL, 0)";
+
+/// A file osTicket's filesystem storage keeps: `<uploads>/R/Rk2x_9`.
+const PDF: &[u8] = b"%PDF-1.4 a receipt";
 
 /// A MariaDB database of the test's own, dropped afterwards.
 struct OsTicketDb {
@@ -177,10 +183,19 @@ async fn osticket_comes_in_with_numbers_threads_and_files(backend: Backend) {
     let ost = OsTicketDb::create().await;
     let app = TestApp::spawn(backend).await;
     let admin = app.admin().await;
+    let uploads = tempfile::tempdir().unwrap();
+    std::fs::create_dir(uploads.path().join("R")).unwrap();
+    std::fs::write(uploads.path().join("R/Rk2x_9"), PDF).unwrap();
     let import = || async {
-        moving::import_osticket(&app.state, &ost.url, "ost_", &mut |_, _| {})
-            .await
-            .expect("the import")
+        moving::import_osticket(
+            &app.state,
+            &ost.url,
+            "ost_",
+            Some(uploads.path()),
+            &mut |_, _| {},
+        )
+        .await
+        .expect("the import")
     };
     let summary = import().await;
     assert_eq!(
@@ -191,12 +206,12 @@ async fn osticket_comes_in_with_numbers_threads_and_files(backend: Backend) {
             summary.files,
             summary.messages
         ),
-        (3, 4, 2, 1, 4),
+        (3, 4, 2, 2, 4),
         "{summary:?}"
     );
     assert_eq!(
         summary.left_out,
-        vec!["ticket 481519: file ost_file:2 is missing".to_string()]
+        vec!["ticket 481519: file ost_fs:Gone77 is missing".to_string()]
     );
     // The inactive agent is a disabled operator, and has no password to hand out.
     let names: Vec<&str> = summary
@@ -291,6 +306,10 @@ async fn osticket_comes_in_with_numbers_threads_and_files(backend: Backend) {
         (&json!("open"), &Value::Null, &json!("normal"))
     );
     assert_eq!(order["messages"][0]["body"], "Here is the receipt");
+    let receipt = &order["attachments"][0];
+    assert_eq!(receipt["name"], "receipt.pdf");
+    let (status, _, bytes) = admin.download(receipt["id"].as_i64().unwrap()).await;
+    assert_eq!((status, bytes.as_slice()), (200, PDF));
 
     let list = accounts(&admin).await;
     let old = list["accounts"]

@@ -62,14 +62,16 @@ pub async fn import_csv(
     import::run(state, &mut reader, progress).await
 }
 
-/// Imports an osTicket 1.x database (`mysql://…`), its tables named with `prefix`.
+/// Imports an osTicket 1.x database (`mysql://…`), its tables named with `prefix`, the files
+/// its filesystem storage kept read from `uploads`.
 pub async fn import_osticket(
     state: &AppState,
     url: &str,
     prefix: &str,
+    uploads: Option<&Path>,
     progress: Progress<'_>,
 ) -> Result<Summary, ImportError> {
-    let mut reader = osticket::OsTicket::connect(url, prefix).await?;
+    let mut reader = osticket::OsTicket::connect(url, prefix, uploads).await?;
     import::run(state, &mut reader, progress).await
 }
 

@@ -2,8 +2,9 @@
 //! records: users → clients, staff → operators (inactive ones disabled), departments →
 //! categories, tickets with their numbers (the original reference), subjects, priorities and
 //! times, their thread — the first message is the description, then messages, responses and
-//! internal notes, HTML made text — and attachments kept in the database (`ost_file_chunk`;
-//! files osTicket kept on its disk are named in the summary as missing). Statuses map by their
+//! internal notes, HTML made text — and attachments, kept in the database (`ost_file_chunk`) or
+//! on osTicket's disk by its filesystem storage (`<uploads>/<first letter of the key>/<key>`,
+//! when the folder is given). Statuses map by their
 //! state: open with no agent → open; with an agent → in progress, or returned to the client when
 //! osTicket marked it answered; closed and archived → closed; deleted tickets stay behind.
 //! Times are read as UTC.
@@ -16,6 +17,7 @@ use jiff::Timestamp;
 use sqlx::mysql::MySqlConnection;
 use sqlx::Connection;
 use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
 pub struct OsTicket {
     conn: MySqlConnection,
@@ -25,6 +27,8 @@ pub struct OsTicket {
     after: i64,
     users: HashSet<i64>,
     staff: Vec<i64>,
+    /// osTicket's attachment folder, for the files its filesystem storage keeps.
+    uploads: Option<PathBuf>,
 }
 
 fn failed(e: sqlx::Error) -> ImportError {
@@ -71,8 +75,12 @@ type EntryRow = (
 
 impl OsTicket {
     /// Connects to `url` (`mysql://user:password@host/database`); osTicket's tables are named
-    /// with `prefix` (`ost_` by default).
-    pub async fn connect(url: &str, prefix: &str) -> Result<OsTicket, ImportError> {
+    /// with `prefix` (`ost_` by default); files on osTicket's disk are read from `uploads`.
+    pub async fn connect(
+        url: &str,
+        prefix: &str,
+        uploads: Option<&Path>,
+    ) -> Result<OsTicket, ImportError> {
         if !prefix
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -102,6 +110,7 @@ impl OsTicket {
             after: 0,
             users: HashSet::new(),
             staff: Vec::new(),
+            uploads: uploads.map(Path::to_path_buf),
         })
     }
 
@@ -227,8 +236,9 @@ impl Reader for OsTicket {
         .fetch_all(&mut self.conn)
         .await
         .map_err(failed)?;
-        let files: Vec<(i64, i64, String)> = sqlx::query_as(&self.sql(
-            "SELECT CAST(a.object_id AS SIGNED), CAST(f.id AS SIGNED), COALESCE(a.name, f.name) \
+        let files: Vec<(i64, i64, String, String, String)> = sqlx::query_as(&self.sql(
+            "SELECT CAST(a.object_id AS SIGNED), CAST(f.id AS SIGNED), COALESCE(a.name, f.name), \
+             CAST(f.bk AS CHAR CHARACTER SET utf8mb4), CAST(f.`key` AS CHAR CHARACTER SET utf8mb4) \
              FROM {p}attachment a JOIN {p}file f ON f.id = a.file_id \
              JOIN {p}thread_entry e ON e.id = a.object_id JOIN {p}thread th ON th.id = e.thread_id \
              WHERE a.type = 'H' AND th.object_type = 'T' AND th.object_id BETWEEN ? AND ? \
@@ -240,11 +250,13 @@ impl Reader for OsTicket {
         .await
         .map_err(failed)?;
         let mut files_of: BTreeMap<i64, Vec<File>> = BTreeMap::new();
-        for (entry, file, name) in files {
-            files_of.entry(entry).or_default().push(File {
-                name,
-                path: format!("ost_file:{file}"),
-            });
+        for (entry, file, name, backend, key) in files {
+            // "F": osTicket's filesystem storage; anything else is read from the database.
+            let path = match backend.as_str() {
+                "F" => format!("ost_fs:{key}"),
+                _ => format!("ost_file:{file}"),
+            };
+            files_of.entry(entry).or_default().push(File { name, path });
         }
         let mut thread_of: BTreeMap<i64, Vec<EntryRow>> = BTreeMap::new();
         for entry in entries {
@@ -320,6 +332,9 @@ impl Reader for OsTicket {
     }
 
     async fn file(&mut self, path: &str) -> Result<Option<Vec<u8>>, ImportError> {
+        if let Some(key) = path.strip_prefix("ost_fs:") {
+            return read_upload(self.uploads.as_deref(), key).await;
+        }
         let Some(id) = path
             .strip_prefix("ost_file:")
             .and_then(|id| id.parse::<i64>().ok())
@@ -334,6 +349,23 @@ impl Reader for OsTicket {
         .await
         .map_err(failed)?;
         Ok((!chunks.is_empty()).then(|| chunks.concat()))
+    }
+}
+
+/// A file of osTicket's filesystem storage: `<uploads>/<first letter of the key>/<key>`; `None`
+/// without the folder, for a key that is not one, or when the file is not there.
+async fn read_upload(uploads: Option<&Path>, key: &str) -> Result<Option<Vec<u8>>, ImportError> {
+    let fine = key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='));
+    let (Some(uploads), Some(first), true) = (uploads, key.chars().next(), fine) else {
+        return Ok(None);
+    };
+    let path = uploads.join(first.to_string()).join(key);
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ImportError::Source(format!("{}: {e}", path.display()))),
     }
 }
 
