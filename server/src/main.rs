@@ -509,6 +509,19 @@ async fn import(
         PathBuf::from(format!("salter-passwords-{now}.csv"))
     });
     let state = moving_state(url, files_dir, files_key, handed.otp_ttl_hours).await?;
+    // Imported before the first start, the installation still gets its administrator: the
+    // first `serve` makes one only into an empty database.
+    if let Some(issued) = accounts::bootstrap(&state)
+        .await
+        .map_err(anyhow::Error::msg)?
+    {
+        print_credentials(
+            "created the administrator account",
+            &issued.account.username,
+            &issued.one_time_password,
+            handed.otp_ttl_hours,
+        );
+    }
     let mut bar = ProgressBar::new();
     let mut progress = |done, total| bar.show(done, total);
     let summary = match &command {

@@ -404,6 +404,10 @@ fn csv_files_come_in_through_the_command() {
         "{stderr}"
     );
     assert!(stdout.contains("imported 2 tickets"), "{stdout}");
+    assert!(
+        stdout.contains("created the administrator account"),
+        "imported before the first start, the installation still gets its admin: {stdout}"
+    );
     assert!(stdout.contains("categories: 2 new"), "{stdout}");
     let handed = std::fs::read_to_string(&passwords).unwrap();
     assert!(handed.starts_with("username,full_name,role,one_time_password\n"));
@@ -425,6 +429,7 @@ fn csv_files_come_in_through_the_command() {
     assert!(stdout.contains("imported 0 tickets"), "{stdout}");
     assert!(stdout.contains("6 already there"), "{stdout}");
     assert!(!stdout.contains("one-time passwords"), "{stdout}");
+    assert!(!stdout.contains("administrator"), "{stdout}");
 
     // A bad row: named, nothing imported.
     std::fs::write(
