@@ -379,6 +379,22 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Makes the administrator account in an empty database, and prints its one-time password.
+async fn bootstrap(state: &AppState, otp_ttl_hours: i64) -> anyhow::Result<()> {
+    if let Some(issued) = accounts::bootstrap(state)
+        .await
+        .map_err(anyhow::Error::msg)?
+    {
+        print_credentials(
+            "created the administrator account",
+            &issued.account.username,
+            &issued.one_time_password,
+            otp_ttl_hours,
+        );
+    }
+    Ok(())
+}
+
 /// Printed on standard output only, never through the log.
 fn print_credentials(what: &str, username: &str, password: &str, hours: i64) {
     println!();
@@ -511,17 +527,7 @@ async fn import(
     let state = moving_state(url, files_dir, files_key, handed.otp_ttl_hours).await?;
     // Imported before the first start, the installation still gets its administrator: the
     // first `serve` makes one only into an empty database.
-    if let Some(issued) = accounts::bootstrap(&state)
-        .await
-        .map_err(anyhow::Error::msg)?
-    {
-        print_credentials(
-            "created the administrator account",
-            &issued.account.username,
-            &issued.one_time_password,
-            handed.otp_ttl_hours,
-        );
-    }
+    bootstrap(&state, handed.otp_ttl_hours).await?;
     let mut bar = ProgressBar::new();
     let mut progress = |done, total| bar.show(done, total);
     let summary = match &command {
@@ -824,17 +830,7 @@ async fn serve(
             .await
             .map_err(|e| anyhow::anyhow!("--require-two-factor: {e}"))?;
     }
-    if let Some(issued) = accounts::bootstrap(&state)
-        .await
-        .map_err(anyhow::Error::msg)?
-    {
-        print_credentials(
-            "created the administrator account",
-            &issued.account.username,
-            &issued.one_time_password,
-            args.otp_ttl_hours,
-        );
-    }
+    bootstrap(&state, args.otp_ttl_hours).await?;
     // Statistics read one row of facts per ticket; tickets older than that table get theirs.
     let made = app::server::stats::backfill(&state.db)
         .await
