@@ -446,6 +446,17 @@ fn csv_files_come_in_through_the_command() {
         stderr.contains("row 2") && stderr.contains("urgent"),
         "{stderr}"
     );
+    let nothing = std::process::Command::new(SALTER)
+        .args(["import", "csv"])
+        .env("SALTER_DATABASE_URL", &url)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!nothing.status.success());
+    assert!(
+        String::from_utf8_lossy(&nothing.stderr).contains("--accounts"),
+        "says what to give"
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let count: i64 = rt.block_on(async {
         let db = app::server::Db::open(&url).await.unwrap();

@@ -225,6 +225,12 @@ impl Csv {
         accounts: Option<&Path>,
         tickets: Option<&Path>,
     ) -> Result<Csv, ImportError> {
+        if accounts.is_none() && tickets.is_none() {
+            return Err(ImportError::Source(
+                "name the accounts' file (--accounts), the tickets' file (--tickets) or both"
+                    .into(),
+            ));
+        }
         let mut people = Vec::new();
         if let Some(path) = accounts {
             for (n, row) in rows::<AccountRow>(path)?.into_iter().enumerate() {

@@ -431,12 +431,19 @@ async fn bring_tickets<R: Reader>(
                 .flat_map(|(i, m)| m.files.iter().map(move |f| (Some(i), f))),
         );
         for (message, file) in all {
-            if let Some(stored) = keep_file(state, reader, &t.id, file, summary).await? {
-                files.push(Kept {
+            match keep_file(state, reader, &t.id, file, summary).await {
+                Ok(Some(stored)) => files.push(Kept {
                     message,
                     name: display_name(&file.name, stored.kind),
                     stored,
-                });
+                }),
+                Ok(None) => {}
+                Err(e) => {
+                    // No row will point at what this batch stored: take it away again.
+                    let stored = ready.iter().flat_map(|(_, _, f)| f).chain(&files);
+                    forget_files(state, stored.map(|f| &f.stored.storage_name)).await;
+                    return Err(e);
+                }
             }
         }
         ready.push((t, plan, files));
