@@ -37,17 +37,24 @@ pub async fn list(state: &AppState, session: &Session) -> Result<Vec<Category>, 
         .collect())
 }
 
+/// The category named `name`, whatever its case (names are unique that way).
+pub(crate) async fn named<'c, E>(conn: E, name: &str) -> Result<Option<i64>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_scalar("SELECT id FROM categories WHERE lower(name) = lower($1)")
+        .bind(name)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn save(
     state: &AppState,
     session: &Session,
     input: &CategoryInput,
 ) -> Result<Vec<Category>, AppError> {
     let name = clean_line(Field::Category, &input.name, CATEGORY_MAX)?;
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM categories WHERE lower(name) = lower($1)")
-            .bind(&name)
-            .fetch_optional(&state.db.pool)
-            .await?;
+    let taken = named(&state.db.pool, &name).await?;
     if taken.is_some_and(|id| Some(id) != input.id) {
         return Err(AppError::invalid(Field::Category, Problem::Taken));
     }

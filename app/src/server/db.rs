@@ -406,6 +406,27 @@ pub fn settled(backend: Backend) -> &'static str {
     }
 }
 
+/// The placeholders of an insert of `rows` rows of `columns` values each, numbered in order:
+/// `($1, $2), ($3, $4)` — the `VALUES` of one statement that writes many rows.
+pub fn rows_of(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The ids an insert of many rows `RETURNING id` gave, in the order its rows were written:
+/// they took their ids in that order, and `RETURNING` may give them in any.
+pub fn in_written_order(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids
+}
+
 /// Many rows of whole numbers read as one value: the SQL aggregate that writes each row's
 /// `columns` (empty for NULL) joined by spaces, and the rows joined by commas. Decoding a row of
 /// `sqlx`'s `Any` costs far more than the database's work for it: tens of thousands of rows,
@@ -553,6 +574,13 @@ pub fn flag(v: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_rows_are_numbered_in_order() {
+        assert_eq!(rows_of(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(rows_of(1, 1), "($1)");
+        assert_eq!(in_written_order(vec![9, 7, 8]), [7, 8, 9]);
+    }
 
     #[test]
     fn packed_rows_read_back_with_their_nulls() {

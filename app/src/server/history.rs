@@ -179,16 +179,10 @@ pub async fn append(conn: &mut AnyConnection, events: &[Event]) -> Result<Vec<i6
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<String> = (0..events.len())
-        .map(|i| {
-            let n: Vec<String> = (1..=10).map(|c| format!("${}", i * 10 + c)).collect();
-            format!("({})", n.join(", "))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO ticket_events (ticket_id, actor_id, at, kind, from_value, to_value, reason, \
          message_id, internal, via) VALUES {} RETURNING id",
-        rows.join(", ")
+        super::db::rows_of(events.len(), 10)
     );
     let mut insert = sqlx::query_scalar::<_, i64>(&sql);
     for event in events {
@@ -205,9 +199,7 @@ pub async fn append(conn: &mut AnyConnection, events: &[Event]) -> Result<Vec<i6
             .bind(i64::from(event.what.internal()))
             .bind(columns.via);
     }
-    let mut ids = insert.fetch_all(&mut *conn).await?;
-    // The rows take their ids in the order written; RETURNING gives them in any order.
-    ids.sort_unstable();
+    let ids = super::db::in_written_order(insert.fetch_all(&mut *conn).await?);
     for (event, id) in events.iter().zip(&ids) {
         facts::apply(&mut *conn, event.ticket, event.step()).await?;
         super::moves::note(&mut *conn, *id, event.at, &event.what).await?;

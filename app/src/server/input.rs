@@ -51,6 +51,11 @@ pub fn single_line(value: &str) -> String {
         .to_string()
 }
 
+/// Every new line (`\r\n`, `\r`) as `\n`.
+pub fn unix_newlines(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
 /// A single-line text a person typed: without direction controls, trimmed, required (something
 /// visible), bounded, without control characters.
 pub fn clean_line(field: Field, value: &str, max: usize) -> Result<String, AppError> {
@@ -60,7 +65,7 @@ pub fn clean_line(field: Field, value: &str, max: usize) -> Result<String, AppEr
 /// Multi-line text a person wrote: new lines as `\n`, trimmed, required (something visible),
 /// bounded, without control characters but new lines and tabs.
 pub fn clean_text(field: Field, text: &str, max: usize) -> Result<String, AppError> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = unix_newlines(text);
     checked(field, text.trim().to_string(), max, |c| {
         c == '\n' || c == '\t'
     })

@@ -10,6 +10,7 @@ use crate::error::{AppError, Field, Problem};
 const COMPANY_NAME: &str = "company_name";
 const FORCED_REASONS_TO_CLIENTS: &str = "forced_reasons_to_clients";
 const SOLUTION_DAYS: &str = "solution_days";
+const INSTALLATION_ID: &str = "installation_id";
 
 pub(super) async fn get(state: &AppState, key: &str) -> Result<Option<String>, AppError> {
     Ok(
@@ -42,6 +43,30 @@ pub(super) async fn put(
             })
         })
         .await
+}
+
+/// This installation's id, made when first asked for (by its first export): every export of
+/// it names the same source, so importing two of them brings nothing twice.
+pub async fn installation_id(state: &AppState) -> Result<String, AppError> {
+    if let Some(id) = get(state, INSTALLATION_ID).await? {
+        return Ok(id);
+    }
+    let made = format!("{:032x}", rand::random::<u128>());
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                // Another process asking at once: the first one's stays.
+                sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                    .bind(INSTALLATION_ID)
+                    .bind(made)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    get(state, INSTALLATION_ID).await?.ok_or(AppError::Internal)
 }
 
 /// Removes one setting, through the one writer.

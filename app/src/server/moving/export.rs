@@ -8,7 +8,7 @@ use super::format::{self, Account, Category, Counts, File, Manifest, Message, Ra
 use crate::error::AppError;
 use crate::roles::Role;
 use crate::server::attachments::{keys::KeyError, seal};
-use crate::server::AppState;
+use crate::server::{settings, AppState};
 use crate::tickets::{reference, Priority, Status};
 use axum::body::Bytes;
 use futures_util::stream::BoxStream;
@@ -45,7 +45,7 @@ impl From<sqlx::Error> for ExportError {
 /// Where an export goes: a directory (`salter export`) or a zip.
 pub(crate) trait Sink {
     /// Appends one line to the JSON Lines file `name`.
-    fn line(&mut self, name: &str, line: Vec<u8>) -> std::io::Result<()>;
+    fn line(&mut self, name: &str, line: Vec<u8>) -> impl Future<Output = std::io::Result<()>>;
     /// Writes a file at `path` from its chunks.
     fn file(
         &mut self,
@@ -58,20 +58,6 @@ pub(crate) trait Sink {
 
 fn json<T: serde::Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(std::io::Error::other)
-}
-
-/// The installation's id, made at its first export: every export of it names the same source.
-async fn installation_id(state: &AppState) -> Result<String, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('installation_id', $1) \
-         ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(format!("{:032x}", rand::random::<u128>()))
-    .execute(&state.db.pool)
-    .await?;
-    sqlx::query_scalar("SELECT value FROM settings WHERE key = 'installation_id'")
-        .fetch_one(&state.db.pool)
-        .await
 }
 
 type AccountRow = (i64, String, String, Option<String>, String, i64, i64);
@@ -152,7 +138,7 @@ pub(crate) async fn write<S: Sink>(
             disabled: disabled != 0,
             created_at: whole.then(|| format::time(created_at)),
         };
-        sink.line(format::ACCOUNTS, json(&account)?)?;
+        sink.line(format::ACCOUNTS, json(&account)?).await?;
         counts.accounts += 1;
     }
     let categories: Vec<(i64, String, i64)> =
@@ -165,7 +151,7 @@ pub(crate) async fn write<S: Sink>(
             name,
             active: active != 0,
         };
-        sink.line(format::CATEGORIES, json(&category)?)?;
+        sink.line(format::CATEGORIES, json(&category)?).await?;
         counts.categories += 1;
     }
     let ring = state.config.files_key.ring(&state.config.files_dir).await?;
@@ -281,13 +267,13 @@ pub(crate) async fn write<S: Sink>(
         for t in &tickets {
             counts.tickets += 1;
             counts.messages += t.messages.len() as u64;
-            sink.line(format::TICKETS, json(t)?)?;
+            sink.line(format::TICKETS, json(t)?).await?;
         }
     }
     let manifest = Manifest {
         format: format::FORMAT.into(),
         version: format::VERSION,
-        source: format!("salter:{}", installation_id(state).await?),
+        source: format!("salter:{}", settings::installation_id(state).await?),
         exported_at: format::time(state.clock.now_ms()),
         counts: counts.clone(),
     };

@@ -1,7 +1,7 @@
 //! Readers of files: an export's directory in the moving format (`Directory`), and CSV files of
 //! accounts and of tickets without threads (`Csv`). Each reads everything once before the
 //! first write: a line the format does not allow stops the import with its file and line,
-//! and nothing is imported.
+//! and nothing is imported. Files are read on the blocking pool (`off_runtime`).
 
 use super::format::{self, Account, Category, Manifest, Ticket};
 use super::import::{ImportError, Reader};
@@ -10,6 +10,15 @@ use crate::tickets::{Priority, Status};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Lines};
 use std::path::{Component, Path, PathBuf};
+
+/// Reading files blocks: it runs on the blocking pool, off the async runtime.
+pub async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ImportError> + Send + 'static,
+) -> Result<T, ImportError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ImportError::Source(format!("reading the files: {e}")))?
+}
 
 fn unreadable(path: &Path, e: impl std::fmt::Display) -> ImportError {
     ImportError::Source(format!("{}: {e}", path.display()))
@@ -105,11 +114,13 @@ impl Reader for Directory {
     }
 
     async fn accounts(&mut self) -> Result<Vec<Account>, ImportError> {
-        read_all(&self.dir.join(format::ACCOUNTS))
+        let path = self.dir.join(format::ACCOUNTS);
+        off_runtime(move || read_all(&path)).await
     }
 
     async fn categories(&mut self) -> Result<Vec<Category>, ImportError> {
-        read_all(&self.dir.join(format::CATEGORIES))
+        let path = self.dir.join(format::CATEGORIES);
+        off_runtime(move || read_all(&path)).await
     }
 
     async fn ticket_count(&mut self) -> Result<Option<u64>, ImportError> {
@@ -118,24 +129,30 @@ impl Reader for Directory {
 
     async fn tickets(&mut self, n: usize) -> Result<Vec<Ticket>, ImportError> {
         let path = self.dir.join(format::TICKETS);
-        if self.lines.is_none() {
-            match std::fs::File::open(&path) {
-                Ok(file) => self.lines = Some(BufReader::new(file).lines()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-                Err(e) => return Err(unreadable(&path, e)),
+        let lines = self.lines.take();
+        let (lines, batch) = off_runtime(move || {
+            let mut lines = match lines {
+                Some(lines) => lines,
+                None => match std::fs::File::open(&path) {
+                    Ok(file) => BufReader::new(file).lines(),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        return Ok((None, Vec::new()))
+                    }
+                    Err(e) => return Err(unreadable(&path, e)),
+                },
+            };
+            let mut batch = Vec::with_capacity(n);
+            while batch.len() < n {
+                let Some(line) = lines.next() else { break };
+                let line = line.map_err(|e| unreadable(&path, e))?;
+                if !line.trim().is_empty() {
+                    batch.push(serde_json::from_str(&line).map_err(|e| unreadable(&path, e))?);
+                }
             }
-        }
-        let mut batch = Vec::with_capacity(n);
-        let Some(lines) = self.lines.as_mut() else {
-            return Ok(batch);
-        };
-        while batch.len() < n {
-            let Some(line) = lines.next() else { break };
-            let line = line.map_err(|e| unreadable(&path, e))?;
-            if !line.trim().is_empty() {
-                batch.push(serde_json::from_str(&line).map_err(|e| unreadable(&path, e))?);
-            }
-        }
+            Ok((Some(lines), batch))
+        })
+        .await?;
+        self.lines = lines;
         Ok(batch)
     }
 

@@ -21,11 +21,10 @@ use crate::roles::Role;
 use crate::server::accounts::{self, NewRow};
 use crate::server::attachments::{display_name, store, Stored};
 use crate::server::history::{self, Event};
-use crate::server::input::{shows_something, single_line};
-use crate::server::{username, AppState};
+use crate::server::input::{shows_something, single_line, unix_newlines};
+use crate::server::{categories, db, username, AppState};
 use crate::tickets::Status;
 use futures_util::{stream, StreamExt};
-use serde::Serialize;
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -67,7 +66,7 @@ pub(crate) trait Reader {
 }
 
 /// A new account's one-time password, for the admin to hand out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug)]
 pub struct Issued {
     pub username: String,
     pub full_name: String,
@@ -76,7 +75,7 @@ pub struct Issued {
 }
 
 /// What a run did.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
 pub struct Summary {
     pub accounts_created: u64,
     /// Taken as accounts already here (same role, e-mail or username).
@@ -200,8 +199,7 @@ pub(crate) fn fit_line(text: &str, max: usize) -> Option<String> {
 
 /// A text as it may be stored: new lines as `\n`, no control characters but new lines and tabs.
 fn fit_text(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .replace('\r', "\n")
+    unix_newlines(text)
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .collect::<String>()
@@ -366,12 +364,7 @@ async fn bring_categories(
             continue;
         };
         let mut tx = state.db.begin_write().await?;
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM categories WHERE LOWER(name) = LOWER($1)")
-                .bind(&name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let id = match found {
+        let id = match categories::named(&mut *tx, &name).await? {
             Some(id) => {
                 summary.categories_matched += 1;
                 id
@@ -633,23 +626,10 @@ async fn put_ticket(
     let message_ids = if t.messages.is_empty() {
         Vec::new()
     } else {
-        let rows: Vec<String> = (0..t.messages.len())
-            .map(|i| {
-                let n = i * 5;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5
-                )
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO messages (ticket_id, author_id, body, internal, created_at) VALUES {} \
              RETURNING id",
-            rows.join(", ")
+            db::rows_of(t.messages.len(), 5)
         );
         let mut insert = sqlx::query_scalar::<_, i64>(&sql);
         for ((m, author), at) in t.messages.iter().zip(&plan.authors).zip(&ats) {
@@ -660,10 +640,7 @@ async fn put_ticket(
                 .bind(i64::from(m.internal))
                 .bind(*at);
         }
-        let mut ids = insert.fetch_all(&mut *conn).await?;
-        // The rows take their ids in the order written; RETURNING gives them in any order.
-        ids.sort_unstable();
-        ids
+        db::in_written_order(insert.fetch_all(&mut *conn).await?)
     };
 
     // The history, in the order it happened (the opening first).

@@ -16,15 +16,15 @@ use format::{Counts, Manifest};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use import::{ImportError, Progress, Summary};
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
 /// Writes everything into `dir`, which must be new or empty.
 pub async fn export_to(state: &AppState, dir: &Path) -> Result<Counts, ExportError> {
-    if let Ok(mut entries) = std::fs::read_dir(dir) {
-        if entries.next().is_some() {
+    if let Ok(mut entries) = tokio::fs::read_dir(dir).await {
+        if entries.next_entry().await?.is_some() {
             return Err(std::io::Error::other(format!(
                 "{} is not empty: export into a new directory",
                 dir.display()
@@ -32,7 +32,7 @@ pub async fn export_to(state: &AppState, dir: &Path) -> Result<Counts, ExportErr
             .into());
         }
     }
-    std::fs::create_dir_all(dir)?;
+    tokio::fs::create_dir_all(dir).await?;
     let mut folder = Folder {
         dir: dir.to_path_buf(),
         open: HashMap::new(),
@@ -46,7 +46,8 @@ pub async fn import_export(
     dir: &Path,
     progress: Progress<'_>,
 ) -> Result<Summary, ImportError> {
-    let mut reader = files::Directory::open(dir)?;
+    let dir = dir.to_path_buf();
+    let mut reader = files::off_runtime(move || files::Directory::open(&dir)).await?;
     import::run(state, &mut reader, progress).await
 }
 
@@ -58,7 +59,15 @@ pub async fn import_csv(
     tickets: Option<&Path>,
     progress: Progress<'_>,
 ) -> Result<Summary, ImportError> {
-    let mut reader = files::Csv::open(&format!("csv:{source}"), accounts, tickets)?;
+    let source = format!("csv:{source}");
+    let (accounts, tickets) = (
+        accounts.map(Path::to_path_buf),
+        tickets.map(Path::to_path_buf),
+    );
+    let mut reader = files::off_runtime(move || {
+        files::Csv::open(&source, accounts.as_deref(), tickets.as_deref())
+    })
+    .await?;
     import::run(state, &mut reader, progress).await
 }
 
@@ -78,21 +87,20 @@ pub async fn import_osticket(
 /// An export's directory: the JSON Lines files kept open while they grow.
 struct Folder {
     dir: PathBuf,
-    open: HashMap<String, std::io::BufWriter<std::fs::File>>,
+    open: HashMap<String, tokio::io::BufWriter<tokio::fs::File>>,
 }
 
 impl Sink for Folder {
-    fn line(&mut self, name: &str, mut line: Vec<u8>) -> std::io::Result<()> {
-        if !self.open.contains_key(name) {
-            let file = std::fs::File::create(self.dir.join(name))?;
-            self.open
-                .insert(name.to_string(), std::io::BufWriter::new(file));
-        }
+    async fn line(&mut self, name: &str, mut line: Vec<u8>) -> std::io::Result<()> {
+        let file = match self.open.entry(name.to_string()) {
+            Entry::Occupied(open) => open.into_mut(),
+            Entry::Vacant(new) => {
+                let file = tokio::fs::File::create(self.dir.join(name)).await?;
+                new.insert(tokio::io::BufWriter::new(file))
+            }
+        };
         line.push(b'\n');
-        match self.open.get_mut(name) {
-            Some(file) => file.write_all(&line),
-            None => Err(std::io::Error::other("unopened file")),
-        }
+        file.write_all(&line).await
     }
 
     async fn file(
@@ -114,14 +122,15 @@ impl Sink for Folder {
     async fn finish(&mut self, manifest: &Manifest) -> std::io::Result<()> {
         for name in [format::ACCOUNTS, format::CATEGORIES, format::TICKETS] {
             if !self.open.contains_key(name) {
-                std::fs::File::create(self.dir.join(name))?;
+                tokio::fs::File::create(self.dir.join(name)).await?;
             }
         }
-        for (_, file) in self.open.drain() {
-            file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        for (_, mut file) in self.open.drain() {
+            file.flush().await?;
+            file.into_inner().sync_all().await?;
         }
         let text = serde_json::to_vec_pretty(manifest).map_err(std::io::Error::other)?;
-        std::fs::write(self.dir.join(format::MANIFEST), text)
+        tokio::fs::write(self.dir.join(format::MANIFEST), text).await
     }
 }
 
@@ -165,7 +174,7 @@ impl Zipped {
 }
 
 impl Sink for Zipped {
-    fn line(&mut self, name: &str, mut line: Vec<u8>) -> std::io::Result<()> {
+    async fn line(&mut self, name: &str, mut line: Vec<u8>) -> std::io::Result<()> {
         line.push(b'\n');
         self.lines.entry(name.to_string()).or_default().extend(line);
         Ok(())
