@@ -173,6 +173,14 @@ pub struct TicketSettings {
     /// After how many days without a word from the client a proposed solution closes the
     /// ticket by itself (`limits::SOLUTION_DAYS`).
     pub solution_days: u32,
+    /// How many tickets a live chat under way counts as in its operator's load
+    /// (`limits::CHAT_WEIGHT`).
+    #[serde(default = "chat_weight_default")]
+    pub chat_weight: u32,
+}
+
+fn chat_weight_default() -> u32 {
+    limits::CHAT_WEIGHT_DEFAULT
 }
 
 /// What an e-mail tells its reader. The code is the outbox's `notice` column and the word a
@@ -472,6 +480,9 @@ pub mod limits {
     /// The days a proposed solution may wait for the client: the range, and the default.
     pub const SOLUTION_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
     pub const SOLUTION_DAYS_DEFAULT: u32 = 7;
+    /// How many tickets a live chat counts as in its operator's load.
+    pub const CHAT_WEIGHT: std::ops::RangeInclusive<u32> = 1..=5;
+    pub const CHAT_WEIGHT_DEFAULT: u32 = 2;
     /// How long closed tickets keep their texts and files, when the admin sets a period.
     pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 7..=3650;
     pub const REPORT_NAME_MAX: usize = 80;
@@ -986,6 +997,9 @@ pub struct TicketDetail {
     /// For staff: the support tier it is at (`None` for clients).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<i64>,
+    /// A live chat: its own state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ChatState>,
 }
 
 /// A client's rating of the help on a closed ticket: good or bad, and perhaps a comment.
@@ -1377,14 +1391,72 @@ pub struct Present {
     pub user_id: i64,
     pub name: String,
     pub typing: bool,
+    /// On a live chat, for its client and its operator: the last of the other side's messages
+    /// their tab has (`got`) and has shown while visible (`read`); 0 otherwise.
+    #[serde(default)]
+    pub got: i64,
+    #[serde(default)]
+    pub read: i64,
 }
 
-/// What an app tells its live socket: the ticket its tab shows (if any), and whether its
-/// person is writing on it. Said again whenever either changes.
+/// What an app tells its live socket: the ticket its tab shows (if any), whether its person is
+/// writing on it (`note`: an internal note, which a client never hears of), and on a live chat
+/// how far it has received and read the thread (`Present::got`, `Present::read`). Said again
+/// whenever any of it changes.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Say {
     pub viewing: Option<i64>,
     pub typing: bool,
+    #[serde(default)]
+    pub note: bool,
+    #[serde(default)]
+    pub got: i64,
+    #[serde(default)]
+    pub read: i64,
+}
+
+/// What only a live chat has beside its ticket (`server::chat`): while it lasts, and how far
+/// each side has received and read the other's messages (message ids; 0: none).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChatState {
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub client_got: i64,
+    pub client_read: i64,
+    pub staff_got: i64,
+    pub staff_read: i64,
+}
+
+/// Whether a client may start a chat now — someone is on duty — and when support is staffed
+/// (the working week of the service levels; empty: not set).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ChatAvailability {
+    pub staffed: bool,
+    pub hours: Vec<WorkHours>,
+}
+
+/// A client's first words in a new chat (they become the ticket's subject and description).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct NewChat {
+    pub text: String,
+    pub idempotency_key: String,
+}
+
+/// An operator hands their live chat to a colleague on duty, with a note for them (an internal
+/// note on the ticket).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ChatTransfer {
+    pub ticket_id: i64,
+    pub operator_id: i64,
+    pub note: String,
+    pub idempotency_key: String,
+}
+
+/// A colleague a chat may be handed to: on duty now.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Colleague {
+    pub id: i64,
+    pub full_name: String,
 }
 
 /// A step with a ticket: the move, and the message, resolution or reason it needs.

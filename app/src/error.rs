@@ -32,6 +32,8 @@ pub enum Field {
     Comment,
     Period,
     SolutionDays,
+    ChatWeight,
+    ChatText,
     ReportName,
     Measures,
     SmtpUrl,
@@ -156,6 +158,9 @@ pub enum AppError {
     /// A rating comes after the close, within `tickets::RATING_DAYS`.
     #[error("the ticket was closed too long ago to rate")]
     RatingWindowPassed,
+    /// A chat asked for while no operator is on duty (the portal offers a ticket then).
+    #[error("nobody is on duty for a chat now")]
+    NobodyOnDuty,
     /// The same idempotency key with a different request.
     #[error("the idempotency key was used for another request")]
     IdempotencyConflict,
@@ -386,6 +391,7 @@ mod wire {
                 },
                 "reopen_window_passed" => AppError::ReopenWindowPassed,
                 "rating_window_passed" => AppError::RatingWindowPassed,
+                "nobody_on_duty" => AppError::NobodyOnDuty,
                 "idempotency_conflict" => AppError::IdempotencyConflict,
                 "cross_origin" => AppError::CrossOrigin,
                 "file_too_large" => AppError::FileTooLarge {
@@ -431,6 +437,7 @@ impl AppError {
             AppError::Stale { .. } => "stale",
             AppError::ReopenWindowPassed => "reopen_window_passed",
             AppError::RatingWindowPassed => "rating_window_passed",
+            AppError::NobodyOnDuty => "nobody_on_duty",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::CrossOrigin => "cross_origin",
             AppError::FileTooLarge { .. } => "file_too_large",
@@ -473,6 +480,7 @@ impl AppError {
             | AppError::Stale { .. }
             | AppError::ReopenWindowPassed
             | AppError::RatingWindowPassed
+            | AppError::NobodyOnDuty
             | AppError::IdempotencyConflict => 409,
             AppError::Invalid { .. } | AppError::Licence { .. } => 422,
             AppError::TooManyAttempts { .. } => 429,

@@ -62,6 +62,8 @@ pub enum Why {
     Escalated,
     /// As it stood in the help desk the ticket was imported from (`salter import`).
     Imported,
+    /// Its operator handed a live chat to a colleague (with a note to them).
+    Transferred,
     /// An admin forced the change, in their own words.
     Forced(String),
 }
@@ -79,6 +81,7 @@ impl Why {
             Why::OperatorGone => "operator-gone".into(),
             Why::Escalated => "escalated".into(),
             Why::Imported => "imported".into(),
+            Why::Transferred => "transferred".into(),
             Why::Forced(words) => format!("forced:{words}"),
         }
     }
@@ -102,6 +105,7 @@ impl Why {
             "operator-gone" => Some(Why::OperatorGone),
             "escalated" => Some(Why::Escalated),
             "imported" => Some(Why::Imported),
+            "transferred" => Some(Why::Transferred),
             _ => None,
         }
     }
@@ -159,6 +163,34 @@ impl Via {
 
     pub fn parse(code: &str) -> Option<Via> {
         Via::ALL.into_iter().find(|v| v.code() == code)
+    }
+}
+
+/// A step in a live chat's life (`server::chat`); stored as its code.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatStep {
+    /// The client started the chat from the portal (the ticket's first row after `Created`).
+    Started,
+    /// Its client or staff ended it (the row's actor says who).
+    Ended,
+    /// The client left and did not come back in time: the system ended it.
+    ClientLeft,
+}
+
+impl ChatStep {
+    pub const ALL: [ChatStep; 3] = [ChatStep::Started, ChatStep::Ended, ChatStep::ClientLeft];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            ChatStep::Started => "started",
+            ChatStep::Ended => "ended",
+            ChatStep::ClientLeft => "client_left",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ChatStep> {
+        ChatStep::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -227,6 +259,8 @@ pub enum EventKind {
     /// by its operator, saying why, or by the system after a missed target (`reason` none).
     /// Staff only.
     Escalated { tier: i64, reason: Option<String> },
+    /// A live chat started or ended (the ticket itself goes on through its statuses).
+    Chat { step: ChatStep },
 }
 
 impl EventKind {
@@ -245,6 +279,7 @@ impl EventKind {
             EventKind::Rated { .. } => "rated",
             EventKind::Sla { .. } => "sla",
             EventKind::Escalated { .. } => "escalated",
+            EventKind::Chat { .. } => "chat",
         }
     }
 
@@ -277,6 +312,7 @@ mod tests {
             Why::OperatorGone,
             Why::Escalated,
             Why::Imported,
+            Why::Transferred,
             Why::Forced("Training: skip the queue".into()),
             // An admin's words that look like a code stay the admin's words.
             Why::Forced("manual".into()),
@@ -331,6 +367,10 @@ mod tests {
             assert_eq!(Via::parse(via.code()), Some(via));
         }
         assert_eq!(Via::parse("manual"), None);
+        for step in ChatStep::ALL {
+            assert_eq!(ChatStep::parse(step.code()), Some(step));
+        }
+        assert_eq!(ChatStep::parse("left"), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::canned::PLACEHOLDERS;
 use crate::dto::{Edition, Role, TicketEvent};
 use crate::error::{AppError, Field, LicenceFault, Problem, Refusal};
-use crate::events::{EventKind, Via, Why};
+use crate::events::{ChatStep, EventKind, Via, Why};
 use crate::tickets::{Status, RATING_DAYS};
 use serde::{Deserialize, Serialize};
 
@@ -376,6 +376,9 @@ messages! {
     ProposedClosesOn => "Without your answer the ticket closes by itself on", "Bez vašeg odgovora tiket se sam zatvara";
     ProposedUntil => "Proposed solution, waiting for the client until", "Predloženo rješenje, čeka klijenta do";
     SolutionDays => "Days a proposed solution waits for the client", "Dani koje predloženo rješenje čeka klijenta";
+    ChatWeight => "A live chat counts in its operator's load as", "Chat uživo se u opterećenje operatera računa kao";
+    ChatWeightHint => "tickets (1–5): an operator in a chat answers at once, so it weighs more than a ticket.", "tiketa (1–5): operater u chatu odgovara odmah, pa chat teži više od tiketa.";
+    ChatFirstWords => "How can we help?", "Kako možemo pomoći?";
     SolutionDaysHint => "Without the client's answer in this many days (1–90) the ticket closes by itself.", "Bez odgovora klijenta u ovoliko dana (1–90) tiket se sam zatvara.";
     EventProposed => "proposed a solution", "prijedlog rješenja";
     EventConfirmed => "confirmed the solution", "potvrda rješenja";
@@ -597,6 +600,10 @@ messages! {
     ManualReason => "by hand", "ručno";
     WhyImported => "as it stood in the help desk it came from", "kako je stajalo u sistemu iz kojeg je preuzeto";
     OperatorGoneReason => "its operator is no longer active", "njegov operater više nije aktivan";
+    WhyTransferred => "chat handed over by its operator", "chat je predao njegov operater";
+    EventChatStarted => "started a live chat", "započeo chat uživo";
+    EventChatEnded => "ended the live chat", "završio chat uživo";
+    EventChatClientLeft => "ended the live chat: the client left", "završio chat uživo: klijent je otišao";
     WorkHours => "Working hours", "Radno vrijeme";
     DaysOff => "Days off", "Slobodni dani";
     CategoriesHint => "Clients choose a category when they open a ticket. A category in use is deactivated, not deleted: its tickets keep it.", "Klijenti biraju kategoriju kada otvaraju tiket. Kategorija u upotrebi se deaktivira, ne briše: njeni tiketi je zadržavaju.";
@@ -948,6 +955,8 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::Comment => Msg::RatingComment,
         Field::Period => Msg::Period,
         Field::SolutionDays => Msg::SolutionDays,
+        Field::ChatWeight => Msg::ChatWeight,
+        Field::ChatText => Msg::ChatFirstWords,
         Field::ReportName => Msg::ReportName,
         Field::Measures => Msg::Measures,
         Field::SmtpUrl => Msg::SmtpUrl,
@@ -1119,6 +1128,8 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::ReopenWindowPassed, Bs) => "Ovaj tiket je zatvoren prije previše vremena da bi se ponovo otvorio. Otvorite novi tiket koji se na njega poziva.".into(),
         (AppError::RatingWindowPassed, En) => format!("A ticket can be rated for {RATING_DAYS} days after it was closed; that time has passed."),
         (AppError::RatingWindowPassed, Bs) => format!("Tiket se može ocijeniti {RATING_DAYS} dana nakon zatvaranja; to vrijeme je prošlo."),
+        (AppError::NobodyOnDuty, En) => "Nobody is on duty to chat right now. Please open a ticket instead: we answer it as soon as we are back.".into(),
+        (AppError::NobodyOnDuty, Bs) => "Trenutno niko nije na dužnosti za chat. Molimo otvorite tiket: odgovorićemo čim se vratimo.".into(),
         (AppError::IdempotencyConflict, En) => "This request was already sent with different content. Reload and try again.".into(),
         (AppError::IdempotencyConflict, Bs) => "Ovaj zahtjev je već poslan s drugačijim sadržajem. Osvježite i pokušajte ponovo.".into(),
         (AppError::NotFound, En) => "It no longer exists.".into(),
@@ -1297,6 +1308,11 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             ),
             ..Sentence::of(Msg::EventEscalated)
         },
+        EventKind::Chat { step } => Sentence::of(match step {
+            ChatStep::Started => Msg::EventChatStarted,
+            ChatStep::Ended => Msg::EventChatEnded,
+            ChatStep::ClientLeft => Msg::EventChatClientLeft,
+        }),
         EventKind::Sla { target, breached } => Sentence {
             to: Some(target.label(lang)),
             ..Sentence::of(if *breached {
@@ -1357,6 +1373,7 @@ fn why_text(why: &Why, lang: Lang) -> String {
         Why::OperatorGone => Msg::OperatorGoneReason.text(lang).to_string(),
         Why::Escalated => Msg::WhyEscalated.text(lang).to_string(),
         Why::Imported => Msg::WhyImported.text(lang).to_string(),
+        Why::Transferred => Msg::WhyTransferred.text(lang).to_string(),
         Why::Forced(words) => words.clone(),
     }
 }

@@ -74,7 +74,8 @@ impl Topic {
             | EventKind::Attachment { .. }
             | EventKind::Priority { .. }
             | EventKind::Category { .. }
-            | EventKind::Escalated { .. } => None,
+            | EventKind::Escalated { .. }
+            | EventKind::Chat { .. } => None,
         }
     }
 }

@@ -15,9 +15,8 @@ use app::error::AppError;
 use app::server::access::{self, Policy};
 use app::server::auth::{self, Session};
 use app::server::live::{self, start_note};
-use app::server::presence::{self, Saying};
-use app::server::ticket::Parties;
-use app::server::{assignment, gateway, AppState};
+use app::server::presence::{self, OnTicket, Saying};
+use app::server::{assignment, chat, gateway, AppState};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -86,12 +85,13 @@ async fn close(mut ws: WebSocket, code: u16) {
     let _ = ws.send(Message::Close(Some(frame))).await;
 }
 
-/// What a socket's tab shows, as it last said, and the ticket's parties as read then (`None`:
-/// no ticket, or one it may not see).
+/// What a socket's tab shows, as it last said, the ticket as read then (`None`: no ticket, or
+/// one it may not see), and on a chat the marks kept for it (`chat::mark`).
 struct Tab {
     key: (u64, u64),
     say: Say,
-    on: Option<Parties>,
+    on: Option<OnTicket>,
+    marks: (i64, i64),
 }
 
 impl Tab {
@@ -104,14 +104,37 @@ impl Tab {
     }
 
     fn saying(&self, session: &Session) -> Saying {
+        let parties = self.on.map(|on| on.parties);
         Saying {
             socket: self.key,
             ticket: self.on.and(self.say.viewing),
-            client_id: self.on.map_or(0, |p| p.client_id),
-            operator_id: self.on.and_then(|p| p.operator_id),
+            client_id: parties.map_or(0, |p| p.client_id),
+            operator_id: parties.and_then(|p| p.operator_id),
             user_id: session.user.id,
             name: session.user.full_name.clone(),
             typing: self.say.typing,
+            note: self.say.note,
+            chat: self.on.is_some_and(|on| on.chat),
+            got: self.marks.0,
+            read: self.marks.1,
+        }
+    }
+
+    /// Keeps the marks the tab says, on a chat; whether they changed.
+    async fn mark(&mut self, state: &AppState) -> bool {
+        let (Some(on), Some(ticket)) = (self.on, self.say.viewing) else {
+            return false;
+        };
+        match chat::mark(state, &on, ticket, self.say.got, self.say.read).await {
+            Ok(kept) if kept != self.marks => {
+                self.marks = kept;
+                true
+            }
+            Ok(_) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not keep a chat's marks");
+                false
+            }
         }
     }
 }
@@ -125,6 +148,7 @@ async fn serve(ws: WebSocket, state: AppState, session: Session, after: Option<C
         ),
         say: Say::default(),
         on: None,
+        marks: (0, 0),
     };
     run(ws, &state, &session, after, &mut tab).await;
     if tab.on.is_some() {
@@ -245,14 +269,19 @@ async fn run(
                     answered = true;
                     match serde_json::from_str::<Say>(&text) {
                         Ok(say) if say != tab.say => {
-                            let was = tab.on;
+                            let was = tab.on.is_some();
                             let moved = say.viewing != tab.say.viewing;
+                            let marked = (say.got, say.read) != (tab.say.got, tab.say.read);
                             tab.say = say;
                             // Writing or not changes no ticket: read only when it moved.
                             if moved {
+                                tab.marks = (0, 0);
                                 tab.look(state, session).await;
                             }
-                            if was.is_some() || tab.on.is_some() {
+                            if moved || marked {
+                                tab.mark(state).await;
+                            }
+                            if was || tab.on.is_some() {
                                 presence::say(state, tab.saying(session)).await;
                             }
                         }

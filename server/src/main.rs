@@ -871,6 +871,8 @@ async fn serve(
     tokio::spawn(app::server::mail::inbox::keep_fetching(state.clone()));
     // Service-level warnings and breaches are noted as their moments pass.
     tokio::spawn(app::server::sla::watch::keep_watching(state.clone()));
+    // Live chats whose client left (and did not come back in time) end.
+    tokio::spawn(app::server::chat::keep_sweeping(state.clone()));
     server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
     Ok(())
 }

@@ -55,6 +55,7 @@ pub mod assignment;
 pub mod audit;
 pub mod canned;
 pub mod categories;
+pub mod chat;
 pub mod kb;
 pub mod mail;
 pub mod privacy;

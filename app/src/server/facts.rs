@@ -94,7 +94,8 @@ impl Facts {
                 | EventKind::Priority { .. }
                 | EventKind::Category { .. }
                 | EventKind::Sla { .. }
-                | EventKind::Escalated { .. } => {}
+                | EventKind::Escalated { .. }
+                | EventKind::Chat { .. } => {}
             }
         }
         facts

@@ -5,7 +5,7 @@
 use super::facts;
 use crate::dto::TicketEvent;
 use crate::error::AppError;
-use crate::events::{EventKind, SlaTarget, Via, Why};
+use crate::events::{ChatStep, EventKind, SlaTarget, Via, Why};
 use crate::tickets::{Priority, Status};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -86,6 +86,10 @@ impl Columns {
                 reason: reason.clone(),
                 ..Columns::default()
             },
+            EventKind::Chat { step } => Columns {
+                to: Some(step.code().to_string()),
+                ..Columns::default()
+            },
             EventKind::Sla { target, breached } => Columns {
                 from: Some(target.code().to_string()),
                 to: Some(if *breached { "breach" } else { "warning" }.to_string()),
@@ -147,6 +151,9 @@ impl Columns {
             "escalated" => EventKind::Escalated {
                 tier: self.to?.parse().ok()?,
                 reason: self.reason,
+            },
+            "chat" => EventKind::Chat {
+                step: ChatStep::parse(self.to.as_deref()?)?,
             },
             "sla" => EventKind::Sla {
                 target: SlaTarget::parse(self.from.as_deref()?)?,
@@ -447,6 +454,12 @@ mod tests {
             EventKind::Escalated {
                 tier: 3,
                 reason: None,
+            },
+            EventKind::Chat {
+                step: ChatStep::Started,
+            },
+            EventKind::Chat {
+                step: ChatStep::ClientLeft,
             },
         ];
         for what in all {

@@ -22,6 +22,7 @@ pub mod auth;
 pub mod backup;
 pub mod canned;
 pub mod categories;
+pub mod chat;
 pub mod db;
 pub mod facts;
 pub mod gateway;
@@ -124,6 +125,9 @@ pub struct Config {
     /// A live socket is pinged this often, its session checked, and dropped when it did not
     /// answer the previous ping.
     pub live_heartbeat: std::time::Duration,
+    /// A live chat whose client has been away this long ends (`chat::keep_sweeping`); coming
+    /// back sooner resumes it.
+    pub chat_resume_window: std::time::Duration,
     /// Calls per API token per minute on the REST API (`tokens::RateLimiter`).
     pub api_calls_per_minute: u32,
 }
@@ -174,6 +178,7 @@ impl Default for Config {
             keep_started_when_off_duty: true,
             request_timeout: std::time::Duration::from_secs(10),
             live_heartbeat: std::time::Duration::from_secs(25),
+            chat_resume_window: std::time::Duration::from_secs(5 * 60),
             header_timeout: std::time::Duration::from_secs(10),
             body_min_rate: 1_024,
             shutdown_grace: std::time::Duration::from_secs(30),

@@ -10,11 +10,13 @@
 //! heard directly. Nothing of it is stored: presence is what is, now.
 //!
 //! Who hears it is decided at delivery like for events (`seen_by`): staff who may see the
-//! ticket. Clients never hear of presence (their own is shown to staff).
+//! ticket, and on a live chat its client too — who is there and writing (never an internal
+//! note being written), and how far the operator has received and read the chat. On other
+//! tickets clients never hear of presence (their own is shown to staff).
 
 use super::access::{self, TicketRole};
 use super::auth::Session;
-use super::db;
+use super::{chat, db};
 use super::ticket::{ticket_row, Parties};
 use super::AppState;
 use crate::dto::{Here, Present};
@@ -42,14 +44,25 @@ pub struct Saying {
     pub user_id: i64,
     pub name: String,
     pub typing: bool,
+    /// Writing an internal note (staff only hear of it).
+    pub note: bool,
+    /// The ticket is a live chat (its client hears of it too).
+    pub chat: bool,
+    /// On a chat, for its client or its operator: how far the tab has received and read it.
+    pub got: i64,
+    pub read: i64,
 }
 
 impl Saying {
-    fn parties(&self) -> Parties {
-        Parties {
-            client_id: self.client_id,
-            operator_id: self.operator_id,
-        }
+    fn changed(&self) -> Option<Changed> {
+        Some(Changed {
+            ticket: self.ticket?,
+            parties: Parties {
+                client_id: self.client_id,
+                operator_id: self.operator_id,
+            },
+            chat: self.chat,
+        })
     }
 }
 
@@ -66,8 +79,14 @@ pub struct Presence {
     changed: broadcast::Sender<Changed>,
 }
 
-/// A ticket whose people changed, with its parties (for who may hear of it).
-pub type Changed = (i64, Parties);
+/// A ticket whose people changed, with its parties and whether it is a chat (for who may hear
+/// of it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub ticket: i64,
+    pub parties: Parties,
+    pub chat: bool,
+}
 
 impl Default for Presence {
     fn default() -> Presence {
@@ -90,24 +109,45 @@ impl Presence {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Who is on `ticket`, one line per person.
+    /// Who is on `ticket`, one line per person, as staff hear it.
     pub fn here(&self, ticket: i64) -> Here {
+        self.gather(ticket, |s| s.clone())
+    }
+
+    /// Who is on `ticket` as its client hears it: writing an internal note is not writing.
+    pub fn here_for_client(&self, ticket: i64) -> Here {
+        self.gather(ticket, |s| Saying {
+            typing: s.typing && !s.note,
+            ..s.clone()
+        })
+    }
+
+    fn gather(&self, ticket: i64, heard: impl Fn(&Saying) -> Saying) -> Here {
         let entries = self.entries();
-        let mut on: Vec<&Saying> = entries
+        let on: Vec<Saying> = entries
             .values()
             .map(|e| &e.saying)
             .filter(|s| s.ticket == Some(ticket))
+            .map(heard)
             .collect();
+        let mut on: Vec<&Saying> = on.iter().collect();
         on.sort_by_key(|s| (s.user_id, !s.typing));
         let mut people: Vec<Present> = Vec::new();
         for s in on {
-            // One line per person, however many tabs: writing in any is writing.
+            // One line per person, however many tabs: writing in any is writing, and the
+            // furthest tab counts for the marks.
             match people.last_mut() {
-                Some(p) if p.user_id == s.user_id => p.typing |= s.typing,
+                Some(p) if p.user_id == s.user_id => {
+                    p.typing |= s.typing;
+                    p.got = p.got.max(s.got);
+                    p.read = p.read.max(s.read);
+                }
                 _ => people.push(Present {
                     user_id: s.user_id,
                     name: s.name.clone(),
                     typing: s.typing,
+                    got: s.got,
+                    read: s.read,
                 }),
             }
         }
@@ -122,11 +162,18 @@ impl Presence {
         let mut tickets: Vec<Changed> = self
             .entries()
             .values()
-            .filter_map(|e| Some((e.saying.ticket?, e.saying.parties())))
+            .filter_map(|e| e.saying.changed())
             .collect();
-        tickets.sort_unstable_by_key(|t| t.0);
-        tickets.dedup_by_key(|t| t.0);
+        tickets.sort_unstable_by_key(|t| t.ticket);
+        tickets.dedup_by_key(|t| t.ticket);
         tickets
+    }
+
+    /// Whether `user` has `ticket` open in some tab now.
+    pub fn is_on(&self, ticket: i64, user: i64) -> bool {
+        self.entries()
+            .values()
+            .any(|e| e.saying.ticket == Some(ticket) && e.saying.user_id == user)
     }
 
     /// Takes in a saying; the tickets whose people it changed are announced.
@@ -152,9 +199,9 @@ impl Presence {
             let mut touched: Vec<Changed> = [before.as_ref(), Some(&saying)]
                 .into_iter()
                 .flatten()
-                .filter_map(|s| Some((s.ticket?, s.parties())))
+                .filter_map(Saying::changed)
                 .collect();
-            touched.dedup_by_key(|t| t.0);
+            touched.dedup_by_key(|t| t.ticket);
             touched
         };
         for ticket in touched {
@@ -169,7 +216,7 @@ impl Presence {
         self.entries().retain(|_, e| {
             let holds = e.until > now;
             if !holds {
-                gone.extend(e.saying.ticket.map(|t| (t, e.saying.parties())));
+                gone.extend(e.saying.changed());
             }
             holds
         });
@@ -180,21 +227,40 @@ impl Presence {
 }
 
 /// The ticket a tab says it shows, if its session may see it: its parties (for who may hear
-/// that someone is on it). Any other ticket puts nobody anywhere.
-pub async fn may_be_on(state: &AppState, session: &Session, ticket: i64) -> Option<Parties> {
+/// that someone is on it), whether it is a chat, and how the session sees it. Any other ticket
+/// puts nobody anywhere.
+pub async fn may_be_on(state: &AppState, session: &Session, ticket: i64) -> Option<OnTicket> {
     let row = ticket_row(state, ticket).await.ok()?;
-    access::ticket(session, &row).ok()?;
-    Some(Parties::from(&row))
+    let seen_as = access::ticket(session, &row).ok()?;
+    let chat = chat::is_chat(state, ticket).await.ok()?;
+    Some(OnTicket {
+        parties: Parties::from(&row),
+        chat,
+        seen_as,
+    })
 }
 
-/// Who is on a ticket, for `session`: only staff who may see the ticket hear it (an empty
-/// list included: nobody is left).
-pub fn here_for(state: &AppState, session: &Session, (ticket, parties): Changed) -> Option<Here> {
-    matches!(
-        access::ticket(session, parties),
-        Ok(TicketRole::Operator | TicketRole::Admin)
-    )
-    .then(|| state.live.presence.here(ticket))
+/// A ticket a tab shows, as read when it said so.
+#[derive(Clone, Copy, Debug)]
+pub struct OnTicket {
+    pub parties: Parties,
+    pub chat: bool,
+    pub seen_as: TicketRole,
+}
+
+/// Who is on a ticket, for `session`: staff who may see the ticket hear it, and a chat's
+/// client hears who else is on their chat (an empty list included: nobody is left) — never
+/// that someone writes an internal note.
+pub fn here_for(state: &AppState, session: &Session, changed: Changed) -> Option<Here> {
+    match access::ticket(session, changed.parties) {
+        Ok(TicketRole::Operator | TicketRole::Admin) => Some(state.live.presence.here(changed.ticket)),
+        Ok(TicketRole::Client) if changed.chat => {
+            let mut here = state.live.presence.here_for_client(changed.ticket);
+            here.people.retain(|p| p.user_id != session.user.id);
+            Some(here)
+        }
+        _ => None,
+    }
 }
 
 /// Says a saying to every process (this one included).

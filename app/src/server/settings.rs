@@ -3,7 +3,7 @@
 
 use super::input::clean_line;
 use super::AppState;
-use crate::dto::limits::{COMPANY_NAME_MAX, SOLUTION_DAYS_DEFAULT};
+use crate::dto::limits::{CHAT_WEIGHT_DEFAULT, COMPANY_NAME_MAX, SOLUTION_DAYS_DEFAULT};
 use crate::dto::{PublicSettings, TicketSettings};
 use crate::error::{AppError, Field, Problem};
 
@@ -11,6 +11,7 @@ const COMPANY_NAME: &str = "company_name";
 const FORCED_REASONS_TO_CLIENTS: &str = "forced_reasons_to_clients";
 const SOLUTION_DAYS: &str = "solution_days";
 const INSTALLATION_ID: &str = "installation_id";
+const CHAT_WEIGHT: &str = "chat_weight";
 
 pub(super) async fn get(state: &AppState, key: &str) -> Result<Option<String>, AppError> {
     Ok(
@@ -111,21 +112,39 @@ pub async fn ticket_settings(state: &AppState) -> Result<TicketSettings, AppErro
         solution_days: days
             .and_then(|d| d.parse().ok())
             .unwrap_or(SOLUTION_DAYS_DEFAULT),
+        chat_weight: chat_weight(state).await?,
     })
+}
+
+/// How many tickets a live chat under way counts as in its operator's load.
+pub async fn chat_weight(state: &AppState) -> Result<u32, AppError> {
+    Ok(get(state, CHAT_WEIGHT)
+        .await?
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(CHAT_WEIGHT_DEFAULT))
 }
 
 pub async fn set_ticket_settings(
     state: &AppState,
     input: &TicketSettings,
 ) -> Result<TicketSettings, AppError> {
-    let allowed = crate::dto::limits::SOLUTION_DAYS;
-    if !allowed.contains(&input.solution_days) {
+    let in_range = |field, value, allowed: std::ops::RangeInclusive<u32>| {
+        if allowed.contains(&value) {
+            return Ok(());
+        }
         let (min, max) = (i64::from(*allowed.start()), i64::from(*allowed.end()));
-        return Err(AppError::invalid(
-            Field::SolutionDays,
-            Problem::OutOfRange { min, max },
-        ));
-    }
+        Err(AppError::invalid(field, Problem::OutOfRange { min, max }))
+    };
+    in_range(
+        Field::SolutionDays,
+        input.solution_days,
+        crate::dto::limits::SOLUTION_DAYS,
+    )?;
+    in_range(
+        Field::ChatWeight,
+        input.chat_weight,
+        crate::dto::limits::CHAT_WEIGHT,
+    )?;
     let shown = if input.forced_reasons_to_clients {
         "1"
     } else {
@@ -133,5 +152,6 @@ pub async fn set_ticket_settings(
     };
     put(state, FORCED_REASONS_TO_CLIENTS, shown.into()).await?;
     put(state, SOLUTION_DAYS, input.solution_days.to_string()).await?;
+    put(state, CHAT_WEIGHT, input.chat_weight.to_string()).await?;
     ticket_settings(state).await
 }

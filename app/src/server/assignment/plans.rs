@@ -8,6 +8,7 @@ use crate::dto::{Floor, OperatorDuty, OperatorPlan};
 use crate::error::{AppError, Field, Problem};
 use crate::server::auth::Session;
 use crate::server::db::flag;
+use crate::server::{chat, settings};
 use crate::server::AppState;
 use std::collections::{HashMap, HashSet};
 
@@ -16,9 +17,11 @@ pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool.acquire().await?;
     let roster = Roster::read(&mut conn, state, now).await?;
+    // A chat under way weighs the admin's `chat_weight` tickets.
     let loads: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT operator_id, COUNT(*), SUM(CASE WHEN status = 'assigned' THEN 1 ELSE 0 END) \
+        "SELECT operator_id, {}, SUM(CASE WHEN status = 'assigned' THEN 1 ELSE 0 END) \
          FROM tickets WHERE operator_id IS NOT NULL AND {} GROUP BY operator_id",
+        chat::load_sum(settings::chat_weight(state).await?),
         load_condition(state)
     ))
     .fetch_all(&mut *conn)

@@ -8,6 +8,7 @@ use crate::assignment::{plan, Operator, Waiting};
 use crate::error::AppError;
 use crate::events::{EventKind, Why};
 use crate::server::db::flag;
+use crate::server::{chat, settings};
 use crate::server::history::{self, Event};
 use crate::server::AppState;
 use crate::tickets::Status;
@@ -20,6 +21,8 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
     if !state.config.automatic_assignment {
         return Ok(0);
     }
+    // Read before the write: the step's transaction reads nothing through the pool.
+    let weight = settings::chat_weight(state).await?;
     let state = state.clone();
     let lock = crate::server::db::assignment_lock(state.db.backend);
     let db = state.db.clone();
@@ -28,16 +31,18 @@ pub async fn run(state: &AppState) -> Result<usize, AppError> {
             if let Some(sql) = lock {
                 sqlx::query(sql).execute(&mut *conn).await?;
             }
-            step(conn, &state).await
+            step(conn, &state, weight).await
         })
     })
     .await
 }
 
-async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppError> {
+/// The step in the writer's transaction; `weight`: what a chat under way counts in a load.
+async fn step(conn: &mut AnyConnection, state: &AppState, weight: u32) -> Result<usize, AppError> {
     let now = state.clock.now_ms();
     let roster = Roster::read(conn, state, now).await?;
     let load = load_condition(state);
+    let sum = chat::load_sum(weight);
     let mut on_duty = Vec::new();
     for op in &roster.operators {
         let duty = roster.on_duty(op, state, now);
@@ -50,8 +55,9 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
         if duty {
             let capacity = op.capacity.unwrap_or(DEFAULT_CAPACITY);
             // Counted only up to the capacity: beyond it the operator takes nothing anyway.
+            // A chat under way weighs the admin's `chat_weight` tickets.
             let current: i64 = sqlx::query_scalar(&format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE operator_id = $1 AND {load} \
+                "SELECT {sum} FROM (SELECT id FROM tickets WHERE operator_id = $1 AND {load} \
                  LIMIT $2) AS active"
             ))
             .bind(op.id)
@@ -60,7 +66,7 @@ async fn step(conn: &mut AnyConnection, state: &AppState) -> Result<usize, AppEr
             .await?;
             on_duty.push(Operator {
                 id: op.id,
-                load: u32::try_from(current).unwrap_or(u32::MAX),
+                load: u32::try_from(current.min(capacity)).unwrap_or(u32::MAX),
                 capacity: u32::try_from(capacity).unwrap_or(0),
                 skills: roster.skills.get(&op.id).cloned().unwrap_or_default(),
                 last_assigned_at: op.last_assigned_at,

@@ -65,7 +65,8 @@ fn notices(event: &Event, parties: Parties) -> Vec<(Notice, i64, Option<i64>)> {
         | EventKind::Priority { .. }
         | EventKind::Category { .. }
         | EventKind::Rated { .. }
-        | EventKind::Escalated { .. } => Vec::new(),
+        | EventKind::Escalated { .. }
+        | EventKind::Chat { .. } => Vec::new(),
     }
 }
 

@@ -4,11 +4,12 @@
 
 use super::active_category;
 use crate::dto::limits::{REASON_MAX, TEXT_MAX};
-use crate::dto::{ForcedChange, Role, TicketEdit, TicketMessage, TicketMove};
+use crate::dto::{ChatTransfer, ForcedChange, Role, TicketEdit, TicketMessage, TicketMove};
 use crate::error::{AppError, Field, Problem};
 use crate::events::{EventKind, Via, Why};
 use crate::server::access::{self, TicketRole};
 use crate::server::attachments;
+use crate::server::chat;
 use crate::server::auth::Session;
 use crate::server::db::Backend;
 use crate::server::history::{self, Event};
@@ -410,6 +411,40 @@ pub(super) async fn post(
         .await?;
     replay.remember(&mut tx, row.id, now).await?;
     state.db.commit(tx).await?;
+    Ok(row.id)
+}
+
+/// Its operator hands a live chat under way to a colleague on duty, with a note for them: the
+/// ticket keeps its status and thread; the assignment (`Why::Transferred`) and the note are
+/// its history rows, in one transaction.
+pub(super) async fn transfer(
+    state: &AppState,
+    session: &Session,
+    input: &ChatTransfer,
+    replay: Replay,
+) -> Result<i64, AppError> {
+    let row = ticket_row(state, input.ticket_id).await?;
+    if access::ticket(session, &row)? != TicketRole::Operator {
+        return Err(AppError::Forbidden);
+    }
+    if !chat::under_way(state, row.id).await? || row.status()? == Status::Closed {
+        return Err(AppError::MoveNotAllowed);
+    }
+    let note = clean_text(Field::Text, &input.note, TEXT_MAX)?;
+    let on_duty = chat::colleagues(state, session).await?;
+    if !on_duty.iter().any(|c| c.id == input.operator_id) {
+        return Err(AppError::invalid(Field::Operator, Problem::Malformed));
+    }
+    let now = state.clock.now_ms();
+    let me = session.user.id;
+    let mut tx = state.db.begin_write().await?;
+    let stage = row.stage()?;
+    let to = Some(input.operator_id);
+    set_state(&mut tx, &row, stage, to, Some(me), now, Why::Transferred).await?;
+    insert_message(&mut tx, row.id, me, &note, true, now).await?;
+    replay.remember(&mut tx, row.id, now).await?;
+    state.db.commit(tx).await?;
+    crate::server::assignment::wake(state);
     Ok(row.id)
 }
 

@@ -33,6 +33,18 @@ pub async fn create(
     session: &Session,
     input: &NewTicket,
 ) -> Result<TicketDetail, AppError> {
+    open(state, session, input, false).await
+}
+
+/// Opens a ticket — a live chat with `chat` (`server::chat::start`, which checks first that
+/// someone is on duty): its row in `chats` and the `Chat { Started }` row come in the same
+/// transaction.
+pub(crate) async fn open(
+    state: &AppState,
+    session: &Session,
+    input: &NewTicket,
+    chat: bool,
+) -> Result<TicketDetail, AppError> {
     let client_id = session.user.id;
     let subject = clean_line(Field::Subject, &input.subject, SUBJECT_MAX)?;
     let description = clean_text(Field::Description, &input.description, TEXT_MAX)?;
@@ -93,6 +105,9 @@ pub async fn create(
                 };
                 let event = history::record(conn, created).await?;
                 attachments::claim(conn, &files, client_id, id, None, false, now).await?;
+                if chat {
+                    crate::server::chat::begin(conn, id, client_id, now).await?;
+                }
                 Ok(Some((id, event)))
             })
         })
@@ -100,7 +115,7 @@ pub async fn create(
     let id = match inserted {
         Some((id, event)) => {
             crate::server::assignment::wake(state);
-            if input.attachments.is_empty() {
+            if input.attachments.is_empty() && !chat {
                 let opened = Opened {
                     id,
                     event,
@@ -185,6 +200,7 @@ impl Opened {
             operator_id: None,
             sla: Vec::new(),
             tier: None,
+            chat: None,
         }
     }
 }

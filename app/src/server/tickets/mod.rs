@@ -9,12 +9,13 @@ mod read;
 
 pub use change::{keep_lapsing, lapse};
 pub use create::create;
+pub(crate) use create::open;
 pub use read::{list, search, view};
 
 use super::auth::Session;
 use super::replay::{self, Replay};
 use super::AppState;
-use crate::dto::{ForcedChange, TicketDetail, TicketEdit, TicketMessage, TicketMove};
+use crate::dto::{ChatTransfer, ForcedChange, TicketDetail, TicketEdit, TicketMessage, TicketMove};
 use crate::error::{AppError, Field, Problem};
 use crate::tickets::Move;
 use std::future::Future;
@@ -34,6 +35,18 @@ where
     let replay = Replay::new(session.user.id, key, request)?;
     let ticket = replay::once(state, replay, change).await?;
     view(state, session, ticket).await
+}
+
+/// Its operator hands a live chat to a colleague (`change::transfer`). The ticket leaves them:
+/// the answer is the ticket as they last held it.
+pub async fn transfer(
+    state: &AppState,
+    session: &Session,
+    input: &ChatTransfer,
+) -> Result<TicketDetail, AppError> {
+    let replay = Replay::new(session.user.id, Some(&input.idempotency_key), input)?;
+    let ticket = replay::once(state, replay, |r| change::transfer(state, session, input, r)).await?;
+    read::view_escalated(state, ticket).await
 }
 
 /// One step of the state machine, by the ticket's client, its operator, or an admin assigning.

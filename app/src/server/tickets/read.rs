@@ -303,6 +303,7 @@ async fn view_as(
         proposed_until,
         sla,
         tier: staff.then_some(row.tier),
+        chat: crate::server::chat::state_of(state, id).await?,
     })
 }
 
