@@ -1593,6 +1593,7 @@ mod tests {
             operator_id: None,
             sla: Vec::new(),
             tier: None,
+            chat: None,
         };
         assert_eq!(
             detail.story(),

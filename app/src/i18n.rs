@@ -379,6 +379,23 @@ messages! {
     ChatWeight => "A live chat counts in its operator's load as", "Chat uživo se u opterećenje operatera računa kao";
     ChatWeightHint => "tickets (1–5): an operator in a chat answers at once, so it weighs more than a ticket.", "tiketa (1–5): operater u chatu odgovara odmah, pa chat teži više od tiketa.";
     ChatFirstWords => "How can we help?", "Kako možemo pomoći?";
+    ChatWithUs => "Chat with us", "Razgovarajte s nama";
+    ResumeChat => "Back to your chat", "Nazad na vaš chat";
+    StartChat => "Start the chat", "Započni chat";
+    ChatClosed => "Nobody is on duty to chat right now. Open a ticket instead: we answer it as soon as we are back.", "Trenutno niko nije na dužnosti za chat. Otvorite tiket: odgovorićemo čim se vratimo.";
+    ChatHours => "Support is staffed:", "Podrška radi:";
+    LiveChat => "Live chat", "Chat uživo";
+    ChatUnderWay => "Messages arrive as they are written. The conversation stays on this ticket.", "Poruke stižu dok se pišu. Razgovor ostaje na ovom tiketu.";
+    ChatEnded => "This chat has ended. The conversation stays on this ticket, and the ticket goes on.", "Ovaj chat je završen. Razgovor ostaje na ovom tiketu, a tiket ide dalje.";
+    EndChat => "End the chat", "Završi chat";
+    IsTyping => "is typing…", "piše…";
+    MarkSent => "sent", "poslano";
+    MarkDelivered => "delivered", "isporučeno";
+    MarkRead => "read", "pročitano";
+    HandOverChat => "Hand the chat over", "Predaj chat";
+    HandOverTo => "To a colleague on duty", "Kolegi na dužnosti";
+    PickColleague => "choose a colleague", "izaberite kolegu";
+    HandOverNote => "A note for them (only staff read it)", "Napomena za njih (čita je samo osoblje)";
     SolutionDaysHint => "Without the client's answer in this many days (1–90) the ticket closes by itself.", "Bez odgovora klijenta u ovoliko dana (1–90) tiket se sam zatvara.";
     EventProposed => "proposed a solution", "prijedlog rješenja";
     EventConfirmed => "confirmed the solution", "potvrda rješenja";
@@ -1342,6 +1359,17 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
     }
     text
 }
+
+/// The weekdays' names, Monday first (`WorkHours::weekday` 1 is Monday).
+pub const WEEKDAYS: [Msg; 7] = [
+    Msg::Monday,
+    Msg::Tuesday,
+    Msg::Wednesday,
+    Msg::Thursday,
+    Msg::Friday,
+    Msg::Saturday,
+    Msg::Sunday,
+];
 
 /// A duration, rounded to what a reader needs: "45 s" under a minute, "12 min", "3 h 20 min",
 /// "2 d 4 h" — the same units in both languages.

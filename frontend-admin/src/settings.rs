@@ -48,16 +48,18 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// What clients see of their tickets (the switch saves at once), and how long a proposed
-/// solution waits for them.
+/// What clients see of their tickets (the switch saves at once), how long a proposed solution
+/// waits for them, and what a live chat weighs in its operator's load.
 #[component]
 fn ClientViewCard() -> impl IntoView {
     let shown = RwSignal::new(None::<TicketSettings>);
     let days = RwSignal::new(String::new());
+    let weight = RwSignal::new(String::new());
     let saved = RwSignal::new(false);
     let call = FormCall::new();
     let show = move |s: TicketSettings| {
         days.set(s.solution_days.to_string());
+        weight.set(s.chat_weight.to_string());
         shown.set(Some(s));
     };
     call.run(get_ticket_settings(), show);
@@ -80,9 +82,11 @@ fn ClientViewCard() -> impl IntoView {
         ev.prevent_default();
         if let Some(now) = shown.get_untracked() {
             // Not a number: 0, which the server refuses with the allowed range.
-            let solution_days = days.get_untracked().trim().parse().unwrap_or(0);
+            let number =
+                |field: RwSignal<String>| field.get_untracked().trim().parse().unwrap_or(0);
             save(TicketSettings {
-                solution_days,
+                solution_days: number(days),
+                chat_weight: number(weight),
                 ..now
             });
         }
@@ -100,6 +104,8 @@ fn ClientViewCard() -> impl IntoView {
             <form class="form row" on:submit=submit>
                 <TextField id="solution-days" label=Msg::SolutionDays value=days kind="number"
                     hint=Msg::SolutionDaysHint required=true/>
+                <TextField id="chat-weight" label=Msg::ChatWeight value=weight kind="number"
+                    hint=Msg::ChatWeightHint required=true/>
                 <button type="submit" disabled=move || shown.get().is_none() || call.busy()>{t(Msg::Save)}</button>
             </form>
             <ErrorNote message=call.message()/>

@@ -2,19 +2,9 @@
 //! days off) and the service levels' calendar (working week, holidays).
 
 use app::dto::{clock, minute_of, WorkHours};
-use app::i18n::Msg;
+use app::i18n::{Msg, WEEKDAYS};
 use app::ui::{t, use_ui};
 use leptos::prelude::*;
-
-const WEEKDAYS: [Msg; 7] = [
-    Msg::Monday,
-    Msg::Tuesday,
-    Msg::Wednesday,
-    Msg::Thursday,
-    Msg::Friday,
-    Msg::Saturday,
-    Msg::Sunday,
-];
 
 /// Per weekday: "from" and "until" as typed, empty on a day without hours.
 #[derive(Clone)]

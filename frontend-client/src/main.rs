@@ -1,5 +1,5 @@
-//! The client portal: my tickets, a new ticket (lazy), one ticket (rated once closed; lazy),
-//! help (lazy), my account.
+//! The client portal: my tickets (with the offer of a chat), a new ticket (lazy), a chat's
+//! start (lazy), one ticket — a chat's too — (rated once closed; lazy), help (lazy), my account.
 
 #[cfg(target_arch = "wasm32")]
 mod help;
@@ -24,6 +24,10 @@ mod pages {
             label: Msg::NewTicket,
         },
         NavItem {
+            path: "/chat",
+            label: Msg::ChatWithUs,
+        },
+        NavItem {
             path: "/help",
             label: Msg::Help,
         },
@@ -36,12 +40,13 @@ mod pages {
     pub fn page(path: &str) -> AnyView {
         match path {
             "/" => view! {
-                <p class="actions cta"><app::ui::Link path="/new" label=Msg::NewTicket/></p>
+                <p class="actions cta"><app::ui::Link path="/new" label=Msg::NewTicket/> " " <app::ui::ChatOffer/></p>
                 <TicketList title=Msg::MyTickets empty=Msg::NoTicketsClient filter=true/>
             }
             .into_any(),
             "/new" => Suspend::new(new_ticket_page()).into_any(),
             "/help" => Suspend::new(help_page()).into_any(),
+            "/chat" => Suspend::new(chat_page()).into_any(),
             _ => match (ticket_path(path), super::help::help_path(path)) {
                 (Some(id), _) => Suspend::new(ticket_page(id)).into_any(),
                 (None, Some(id)) => Suspend::new(help_article(id)).into_any(),
@@ -63,6 +68,13 @@ mod pages {
     #[lazy]
     fn new_ticket_page() -> AnyView {
         view! { <super::new_ticket::NewTicketPage/> }.into_any()
+    }
+
+    /// A chat's start (or the hours when nobody is on duty) is lazy too; the chat itself is
+    /// its ticket's page.
+    #[lazy]
+    fn chat_page() -> AnyView {
+        view! { <app::ui::ChatStart/> }.into_any()
     }
 
     /// Help — its front page and each article — is lazy too.

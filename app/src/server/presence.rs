@@ -16,9 +16,9 @@
 
 use super::access::{self, TicketRole};
 use super::auth::Session;
-use super::{chat, db};
 use super::ticket::{ticket_row, Parties};
 use super::AppState;
+use super::{chat, db};
 use crate::dto::{Here, Present};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -253,7 +253,9 @@ pub struct OnTicket {
 /// that someone writes an internal note.
 pub fn here_for(state: &AppState, session: &Session, changed: Changed) -> Option<Here> {
     match access::ticket(session, changed.parties) {
-        Ok(TicketRole::Operator | TicketRole::Admin) => Some(state.live.presence.here(changed.ticket)),
+        Ok(TicketRole::Operator | TicketRole::Admin) => {
+            Some(state.live.presence.here(changed.ticket))
+        }
         Ok(TicketRole::Client) if changed.chat => {
             let mut here = state.live.presence.here_for_client(changed.ticket);
             here.people.retain(|p| p.user_id != session.user.id);

@@ -6,7 +6,9 @@
 //! `BACKOFF_MAX` — from the last place it applied, so nothing that happened meanwhile is missed.
 //! Whether it is connected is shown in the header and told to screen readers (`Ui::online`).
 //! It also tells the server which ticket the tab shows and whether its person is writing
-//! (`Ui::viewing`, `Ui::typing`), and hears who else is on tickets (`Ui::presence`, staff).
+//! (`Ui::viewing`, `Ui::typing`, `Ui::note`) and, on a live chat, how far it has received and
+//! read it (`Ui::marks`); it hears who else is on tickets (`Ui::presence`: staff, and a chat's
+//! client on their chat).
 
 use super::Ui;
 use crate::api::session::me;
@@ -69,15 +71,21 @@ impl Live {
         Effect::new(move |_| {
             ui.viewing.track();
             ui.typing.track();
+            ui.note.track();
+            ui.marks.track();
             live.say();
         });
     }
 
     /// Tells the server which ticket the tab shows and whether its person is writing.
     fn say(self) {
+        let (got, read) = self.ui.marks.get_untracked();
         let say = Say {
             viewing: self.ui.viewing.get_untracked(),
             typing: self.ui.typing.get_untracked(),
+            note: self.ui.note.get_untracked(),
+            got,
+            read,
         };
         if let (Some(socket), Ok(text)) = (self.socket.get_value(), client::encode(&say)) {
             if socket.ready_state() == web_sys::WebSocket::OPEN {

@@ -3,6 +3,7 @@
 
 mod account;
 mod canned;
+mod chat;
 mod fields;
 mod files;
 mod kb;
@@ -16,6 +17,7 @@ mod work;
 
 pub use account::{AccountPage, PasswordForm};
 pub use canned::CannedPage;
+pub use chat::{ChatOffer, ChatStart};
 pub use fields::{choices, id_options, Checks, ErrorNote, Options, Select, TextArea, TextField};
 pub use files::{add_files, FileLinks, FilePicker};
 pub use kb::{kb_path, AsTyped, KbArticlePage, KbPage, Library};
@@ -68,6 +70,10 @@ pub struct Ui {
     /// tells the server, which tells staff (presence).
     pub viewing: RwSignal<Option<i64>>,
     pub typing: RwSignal<bool>,
+    /// What is being written is an internal note (a chat's client never hears of it).
+    pub note: RwSignal<bool>,
+    /// On a live chat: how far the tab has received and read its thread (`dto::Say`).
+    pub marks: RwSignal<(i64, i64)>,
     /// Staff: who else is on which ticket now, as the live connection hears it.
     pub presence: RwSignal<Vec<Here>>,
 }
@@ -87,6 +93,8 @@ impl Ui {
             online: RwSignal::new(true),
             viewing: RwSignal::new(None),
             typing: RwSignal::new(false),
+            note: RwSignal::new(false),
+            marks: RwSignal::new((0, 0)),
             presence: RwSignal::new(Vec::new()),
         }
     }

@@ -48,6 +48,10 @@ pub fn sample_body(path: &str) -> Value {
             json!({"client_id": 999_999, "confirm": "probe", "keep_texts": false})
         }
         "/api/tickets/preview" => json!({"text": "probe"}),
+        "/api/chat/start" => json!({"input": {"text": "Probe", "idempotency_key": "probe-chat"}}),
+        "/api/chat/end" => json!({"ticket_id": 999_999}),
+        "/api/chat/transfer" => json!({"input": {"ticket_id": 999_999, "operator_id": 999_999,
+            "note": "Probe", "idempotency_key": "probe-transfer"}}),
         "/api/tickets/list" => json!({"query": {"status": null, "after": null}}),
         "/api/tickets/view" => json!({"ticket_id": 999_999}),
         "/api/tickets/move" => {

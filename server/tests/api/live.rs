@@ -18,14 +18,14 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 /// What an app's socket receives, as the tests read it.
 #[derive(Debug)]
-enum Frame {
+pub(crate) enum Frame {
     Note(Value),
     Closed(Option<u16>),
 }
 
 /// An app's live socket, read all the time (as a browser does: it answers the server's
 /// pings), its notes kept for the test.
-struct Socket {
+pub(crate) struct Socket {
     frames: tokio::sync::mpsc::UnboundedReceiver<Frame>,
     /// What the app says (`Say`).
     says: tokio::sync::mpsc::UnboundedSender<String>,
@@ -88,7 +88,7 @@ async fn connect(who: &Browser, origin: &str, after: Option<Cursor>) -> Result<S
     })
 }
 
-async fn open(who: &Browser, after: Option<Cursor>) -> Socket {
+pub(crate) async fn open(who: &Browser, after: Option<Cursor>) -> Socket {
     connect(who, &who.base, after).await.expect("socket")
 }
 
@@ -106,7 +106,7 @@ impl Socket {
     }
 
     /// The next note, if one comes within `wait`.
-    async fn next(&mut self, wait: Duration) -> Option<Value> {
+    pub(crate) async fn next(&mut self, wait: Duration) -> Option<Value> {
         match self.frame(wait).await? {
             Frame::Note(note) => Some(note),
             Frame::Closed(code) => panic!("closed ({code:?}) while a note was awaited"),
@@ -114,7 +114,7 @@ impl Socket {
     }
 
     /// The first note: where the app starts.
-    async fn hello(&mut self) -> Cursor {
+    pub(crate) async fn hello(&mut self) -> Cursor {
         let hello = self.next(Duration::from_secs(5)).await.expect("hello");
         assert_eq!(hello["ticket_id"], Value::Null, "{hello}");
         assert_eq!(hello["reload"], false, "{hello}");
@@ -125,6 +125,11 @@ impl Socket {
     fn say(&self, viewing: Option<i64>, typing: bool) {
         let say = json!({"viewing": viewing, "typing": typing}).to_string();
         self.says.send(say).expect("socket open");
+    }
+
+    /// The app says what its tab shows, as its own JSON (`Say` with every field).
+    pub(crate) fn say_json(&self, say: Value) {
+        self.says.send(say.to_string()).expect("socket open");
     }
 
     /// Who is on `ticket` by the next presence note about it.
@@ -141,7 +146,7 @@ impl Socket {
     }
 
     /// Every note until the socket has been quiet for a while.
-    async fn drain(&mut self) -> Vec<Value> {
+    pub(crate) async fn drain(&mut self) -> Vec<Value> {
         let mut notes = Vec::new();
         while let Some(note) = self.next(Duration::from_millis(700)).await {
             notes.push(note);

@@ -12,6 +12,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod canned;
+mod chat;
 mod cli;
 mod edge;
 mod history;

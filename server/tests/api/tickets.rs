@@ -299,14 +299,14 @@ async fn admins_force_any_status_with_a_reason_on_record(backend: Backend) {
         (status, shown),
         (
             200,
-            json!({"forced_reasons_to_clients": true, "solution_days": 7})
+            json!({"forced_reasons_to_clients": true, "solution_days": 7, "chat_weight": 2})
         )
     );
     assert_eq!(forced_as_client().await, json!("Training: skip the queue"));
     let (_, read) = admin.call("settings/ticket_settings", json!({})).await;
     assert_eq!(
         read,
-        json!({"forced_reasons_to_clients": true, "solution_days": 7})
+        json!({"forced_reasons_to_clients": true, "solution_days": 7, "chat_weight": 2})
     );
     app.stop().await;
 }

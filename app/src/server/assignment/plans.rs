@@ -8,8 +8,8 @@ use crate::dto::{Floor, OperatorDuty, OperatorPlan};
 use crate::error::{AppError, Field, Problem};
 use crate::server::auth::Session;
 use crate::server::db::flag;
-use crate::server::{chat, settings};
 use crate::server::AppState;
+use crate::server::{chat, settings};
 use std::collections::{HashMap, HashSet};
 
 /// The floor as the admin sees it.

@@ -45,7 +45,10 @@ pub async fn transfer(
     input: &ChatTransfer,
 ) -> Result<TicketDetail, AppError> {
     let replay = Replay::new(session.user.id, Some(&input.idempotency_key), input)?;
-    let ticket = replay::once(state, replay, |r| change::transfer(state, session, input, r)).await?;
+    let ticket = replay::once(state, replay, |r| {
+        change::transfer(state, session, input, r)
+    })
+    .await?;
     read::view_escalated(state, ticket).await
 }
 

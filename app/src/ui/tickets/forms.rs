@@ -292,6 +292,13 @@ pub(super) fn Reply(
         },
         true,
     );
+    // Writing a note is not writing to the client (a chat's client hears who writes to them).
+    Effect::new(move |_| {
+        let note = internal.get();
+        if ui.note.get_untracked() != note {
+            ui.note.set(note);
+        }
+    });
     // Staff on the ticket see that someone is writing, until a pause of `TYPING_PAUSE`.
     let typed = StoredValue::new(0u32);
     Effect::watch(

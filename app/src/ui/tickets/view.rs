@@ -8,6 +8,7 @@ use crate::api::tickets::view_ticket;
 use crate::dto::{Attachment, Category, Role, SlaTarget, Step, TicketDetail, TicketEvent};
 use crate::i18n::{event_text, Msg};
 use crate::tickets::{rule, Move, Needs, Status};
+use crate::ui::chat::{mark_of, other_side, ChatPanel};
 use crate::ui::{label, t, use_ui, ErrorNote, FileLinks, FormCall, Link, Loading};
 use leptos::prelude::*;
 
@@ -36,10 +37,29 @@ pub fn TicketView(
     let draft = Draft::new();
     // The server tells staff who is on this ticket.
     ui.viewing.set(Some(id));
+    // On a chat the tab says how far it has received the thread, and read it while visible.
+    let visible = RwSignal::new(!document().hidden());
+    let shown = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        visible.set(!document().hidden())
+    });
+    Effect::new(move |_| {
+        let last = detail.with(|d| {
+            d.as_ref()
+                .filter(|d| d.chat.is_some())
+                .and_then(|d| d.messages.last().map(|m| m.id))
+        });
+        if let Some(last) = last {
+            let (_, read) = ui.marks.get_untracked();
+            ui.marks
+                .set((last, if visible.get() { last } else { read }));
+        }
+    });
     on_cleanup(move || {
+        shown.remove();
         if ui.viewing.get_untracked() == Some(id) {
             ui.viewing.set(None);
             ui.typing.set(false);
+            ui.marks.set((0, 0));
         }
     });
     view! {
@@ -103,6 +123,10 @@ fn TicketBody(
     };
     let history = detail.history.clone();
     let version = detail.version();
+    let chat = detail.chat;
+    // On a chat, one's own messages carry the other side's marks.
+    let mine =
+        move |role: Role| chat.is_some() && (role == Role::Client) == (ui.app == Role::Client);
     // A send refused as stale: what others changed since the writing began.
     let since = draft.since;
     let changed_meanwhile = {
@@ -155,10 +179,12 @@ fn TicketBody(
             <div class="text" inner_html=detail.description_html.clone()></div>
             <FileLinks files=files_of(None)/>
         </section>
+        {chat.map(|chat| view! { <ChatPanel id=ticket.id chat=chat on_change=on_change/> })}
         <section class="card">
             <h2>{t(Msg::Thread)}</h2>
             {detail.messages.is_empty().then(|| view! { <p class="empty">{t(Msg::NoMessagesYet)}</p> })}
-            <ol class="thread">
+            // A chat's new messages are read out as they come.
+            <ol class="thread" aria-live=chat.map(|_| "polite")>
                 {detail.story().into_iter().map(|step| match step {
                     Step::Said(m) => view! {
                         <li class=if m.internal { "message note" } else { "message" }>
@@ -166,6 +192,12 @@ fn TicketBody(
                                 <strong>{m.author_name.clone()}</strong>
                                 {m.internal.then(|| view! { " · " <span class="note-label">{t(Msg::InternalNote)}</span> })}
                                 " · " <When at=m.created_at/>
+                                {(mine(m.author_role)).then(|| {
+                                    let (id, ticket) = (m.id, ticket.id);
+                                    move || chat.map(|c| view! {
+                                        " · " <span class="mark">{t(mark_of(id, other_side(ticket, c)))}</span>
+                                    })
+                                })}
                             </p>
                             <div class="text" inner_html=m.html.clone()></div>
                             <FileLinks files=files_of(Some(m.id))/>
