@@ -910,6 +910,9 @@ pub struct TicketSummary {
     /// For staff: the service-level clock that runs out first, if one runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<SlaClock>,
+    /// A live chat under way (`server::chat`): the lists mark it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub live_chat: bool,
 }
 
 /// One page of a ticket list, and where the next one starts (keyset, never OFFSET).
@@ -1580,6 +1583,7 @@ mod tests {
                 updated_at: 40,
                 closed_at: Some(40),
                 sla: None,
+                live_chat: false,
             },
             description: String::new(),
             description_html: String::new(),

@@ -41,7 +41,7 @@ fn main() {
     let mut report = Report::new("live");
     report.setting("database", "sqlite");
     report.setting("sockets", json!(counts));
-    let salter = Salter::start();
+    let salter = Salter::start(&[]);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let admin = salter.admin().await;

@@ -30,7 +30,7 @@ fn main() {
     report.setting("database", "sqlite");
     report.setting("tickets", TICKETS);
     report.setting("idle_connections", IDLE_CONNECTIONS);
-    let salter = Salter::start();
+    let salter = Salter::start(&[]);
     let base = salter.base.clone();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {

@@ -35,6 +35,8 @@ cargo xtask <command>
   bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
   bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per
                       socket; then an event → another browser's screen in Chromium (p50/p99)
+  bench chat [N]      N live chats (default 500) exchanging messages both ways: delivery p50/p99,
+                      server memory per chat
   bench app-start [RUNS]
                       each app from navigation to its first screen with data, in Chromium, on
                       loopback and with Slow 4G throttling (default 20 runs)
@@ -42,7 +44,7 @@ Each benchmark also writes target/bench/<name>.json (metric, value, unit, target
 ";
 
 /// Every benchmark, and the arguments of its small run.
-const BENCHES: [(&str, &[&str]); 9] = [
+const BENCHES: [(&str, &[&str]); 10] = [
     ("tickets", &["2000"]),
     ("stats", &["20000"]),
     ("email", &["1000"]),
@@ -51,6 +53,7 @@ const BENCHES: [(&str, &[&str]); 9] = [
     ("assignment", &[]),
     ("memory", &[]),
     ("live", &["1000"]),
+    ("chat", &["100"]),
     ("app-start", &["5"]),
 ];
 

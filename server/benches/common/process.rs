@@ -24,7 +24,8 @@ pub struct Person {
 }
 
 impl Salter {
-    pub fn start() -> Salter {
+    /// With `flags` for `salter serve` beside the benchmark's own.
+    pub fn start(flags: &[&str]) -> Salter {
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut child = Command::new(SALTER)
             .args([
@@ -36,6 +37,7 @@ impl Salter {
                 "--require-two-factor",
                 "none",
             ])
+            .args(flags)
             .arg("--files-dir")
             .arg(dir.path().join("files"))
             .env(

@@ -181,6 +181,7 @@ impl Opened {
                 updated_at: self.at,
                 closed_at: None,
                 sla: None,
+                live_chat: false,
             },
             description_html: markdown::render(&self.description),
             description: self.description,

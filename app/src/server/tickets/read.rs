@@ -22,8 +22,10 @@ const PAGE: i64 = 50;
 
 const SUMMARY_SELECT: &str = "SELECT t.id, t.subject, t.status, t.priority, c.name AS category, \
     cl.full_name AS client_name, cl.username AS client_username, op.full_name AS operator_name, t.created_at, t.updated_at, \
-    t.closed_at, t.client_id, t.category_id FROM tickets t \
+    t.closed_at, t.client_id, t.category_id, ch.started_at AS chat_started_at, \
+    ch.ended_at AS chat_ended_at FROM tickets t \
     JOIN users cl ON cl.id = t.client_id \
+    LEFT JOIN chats ch ON ch.ticket_id = t.id \
     LEFT JOIN users op ON op.id = t.operator_id \
     LEFT JOIN categories c ON c.id = t.category_id";
 
@@ -42,6 +44,8 @@ struct SummaryRow {
     closed_at: Option<i64>,
     client_id: i64,
     category_id: Option<i64>,
+    chat_started_at: Option<i64>,
+    chat_ended_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -96,6 +100,7 @@ impl SummaryRow {
             updated_at: self.updated_at,
             closed_at: self.closed_at,
             sla: None,
+            live_chat: self.chat_started_at.is_some() && self.chat_ended_at.is_none(),
         })
     }
 }

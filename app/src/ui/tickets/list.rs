@@ -148,6 +148,7 @@ fn TicketRow(
         <tr>
             <td data-label=t(Msg::Reference)><TicketLink id=row.id reference=row.reference.clone()/></td>
             <td data-label=t(Msg::Subject)>
+                {row.live_chat.then(|| view! { <span class="badge chat-badge">{t(Msg::LiveChat)}</span> " " })}
                 {row.subject.clone()}
                 {staff.then(|| view! { " " <OthersHere ticket=row.id/> })}
             </td>
