@@ -19,10 +19,10 @@ use crate::server::settings;
 use crate::server::ticket::{ticket_row, TicketRow};
 use crate::server::AppState;
 use crate::tickets::{rule, Move, Needs, Priority, Stage, Status, DAY_MS};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 async fn insert_message(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut AnyConnection,
     ticket_id: i64,
     author_id: i64,
     body: &str,
@@ -38,7 +38,7 @@ async fn insert_message(
     .bind(body)
     .bind(i64::from(internal))
     .bind(at)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await?;
     let what = if internal {
         EventKind::Note { id }
@@ -46,7 +46,7 @@ async fn insert_message(
         EventKind::Message { id }
     };
     history::record(
-        tx,
+        conn,
         Event {
             ticket: ticket_id,
             actor: Some(author_id),
@@ -63,7 +63,7 @@ async fn insert_message(
 /// PostgreSQL the ticket's row is locked first, so no other change slips in between this look
 /// and the commit; SQLite's one writer has it already.
 async fn fresh(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut AnyConnection,
     state: &AppState,
     ticket: i64,
     seen: Option<i64>,
@@ -76,7 +76,7 @@ async fn fresh(
     if state.db.backend == Backend::Postgres {
         sqlx::query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
             .bind(ticket)
-            .execute(&mut **tx)
+            .execute(&mut *conn)
             .await?;
     }
     let (version, changed): (Option<i64>, Option<i64>) = sqlx::query_as(
@@ -87,7 +87,7 @@ async fn fresh(
     .bind(seen)
     .bind(session.user.id)
     .bind(i64::from(seen_as != TicketRole::Client))
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await?;
     match changed {
         Some(_) => Err(AppError::Stale {
@@ -390,27 +390,29 @@ pub(super) async fn post(
     }
     let body = clean_text(Field::Text, &input.body, TEXT_MAX)?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin_write().await?;
-    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
     let me = session.user.id;
-    let message_id = insert_message(&mut tx, row.id, me, &body, input.internal, now).await?;
-    attachments::claim(
-        &mut tx,
-        &input.attachments,
-        me,
-        row.id,
-        Some(message_id),
-        input.internal,
-        now,
-    )
-    .await?;
-    sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(row.id)
-        .execute(&mut *tx)
+    let (ticket, seen, internal) = (row.id, input.seen, input.internal);
+    let files = input.attachments.clone();
+    let (state_in, session_in) = (state.clone(), session.clone());
+    // A message is the busiest write after creation (a chat is messages): it goes through the
+    // group commit, so writers queue instead of sleeping in SQLite's busy handler.
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                fresh(conn, &state_in, ticket, seen, &session_in, seen_as).await?;
+                let message_id = insert_message(conn, ticket, me, &body, internal, now).await?;
+                let message = Some(message_id);
+                attachments::claim(conn, &files, me, ticket, message, internal, now).await?;
+                sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(ticket)
+                    .execute(&mut *conn)
+                    .await?;
+                replay.remember(conn, ticket, now).await
+            })
+        })
         .await?;
-    replay.remember(&mut tx, row.id, now).await?;
-    state.db.commit(tx).await?;
     Ok(row.id)
 }
 
