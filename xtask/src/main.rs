@@ -53,7 +53,7 @@ const BENCHES: [(&str, &[&str]); 10] = [
     ("assignment", &[]),
     ("memory", &[]),
     ("live", &["1000"]),
-    ("chat", &["100"]),
+    ("chat", &["50"]),
     ("app-start", &["5"]),
 ];
 
