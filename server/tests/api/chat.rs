@@ -480,7 +480,36 @@ async fn a_chat_weighs_in_the_load_and_moves_between_operators(backend: Backend)
     app.stop().await;
 }
 
+/// Many at once asking whether a chat can start, and reading the floor (each reads the floor
+/// and the chat weight): all answered at once — none waits for a second pooled connection
+/// while holding one (found by the browser tests: the pool ran dry and calls hung until their
+/// time ran out).
+async fn many_at_once_ask_for_a_chat_and_the_floor(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin, client, _, _) = desk(&app).await;
+    let asks = (0..40).map(|n| {
+        let (who, endpoint) = if n % 2 == 0 {
+            (&client, "chat/availability")
+        } else {
+            (&admin, "assignment/floor")
+        };
+        who.call(endpoint, json!({}))
+    });
+    let started = Instant::now();
+    let answers = futures_util::future::join_all(asks).await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "{body}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    app.stop().await;
+}
+
 on_both_databases!(
+    many_at_once_ask_for_a_chat_and_the_floor,
     a_chat_is_talked_through_live_and_stays_on_its_ticket,
     a_chat_reaches_only_its_own_people,
     a_chat_weighs_in_the_load_and_moves_between_operators,

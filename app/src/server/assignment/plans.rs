@@ -15,13 +15,16 @@ use std::collections::{HashMap, HashSet};
 /// The floor as the admin sees it.
 pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
     let now = state.clock.now_ms();
+    // A chat under way weighs the admin's `chat_weight` tickets. Read before this call holds a
+    // connection of its own: a call never waits for a second one while holding one (under load,
+    // all of them holding one would leave none).
+    let weight = settings::chat_weight(state).await?;
     let mut conn = state.db.pool.acquire().await?;
     let roster = Roster::read(&mut conn, state, now).await?;
-    // A chat under way weighs the admin's `chat_weight` tickets.
     let loads: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT operator_id, {}, SUM(CASE WHEN status = 'assigned' THEN 1 ELSE 0 END) \
          FROM tickets WHERE operator_id IS NOT NULL AND {} GROUP BY operator_id",
-        chat::load_sum(settings::chat_weight(state).await?),
+        chat::load_sum(weight),
         load_condition(state)
     ))
     .fetch_all(&mut *conn)
