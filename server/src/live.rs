@@ -6,8 +6,9 @@
 //! ping; it closes with `SESSION_ENDED` once the session is over, and with `RESTARTING` when
 //! the server stops (the app comes back and catches up). An operator's open socket keeps them
 //! on duty (`assignment::seen` at every heartbeat). The app says which ticket its tab shows and
-//! whether its person is writing (`Say`); staff hear who is on the tickets they may see
-//! (`app::server::presence`). The rules — order, catch-up, who may see what — are
+//! whether its person is writing (`Say`) and, on a live chat, how far it has received and read
+//! it (kept by `app::server::chat::mark`); staff hear who is on the tickets they may see, a
+//! chat's client who is on their chat (`app::server::presence`). The rules — order, catch-up, who may see what — are
 //! `app::server::live`'s and `presence`'s; this is the HTTP side.
 
 use app::dto::{Cursor, LiveNote, Say};

@@ -19,7 +19,7 @@ use super::access::{self, TicketRole};
 use super::assignment;
 use super::auth::Session;
 use super::history::{self, Event};
-use super::input::clean_text;
+use super::input::{clean_text, cut};
 use super::presence::OnTicket;
 use super::AppState;
 use crate::dto::limits::TEXT_MAX;
@@ -73,9 +73,13 @@ pub async fn start(
     if !availability(state).await?.staffed {
         return Err(AppError::NobodyOnDuty);
     }
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let mut subject: String = first_line.trim().chars().take(SUBJECT_CHARS).collect();
-    if first_line.trim().chars().count() > SUBJECT_CHARS {
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut subject = cut(first_line, SUBJECT_CHARS);
+    if subject.len() < first_line.len() {
         subject.push('…');
     }
     let ticket = NewTicket {

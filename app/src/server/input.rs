@@ -115,6 +115,12 @@ pub fn checked_week(
         .collect()
 }
 
+/// At most `max` characters of `text` (a text taken from elsewhere — an e-mail, a chat's first
+/// words — made to fit a field).
+pub fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

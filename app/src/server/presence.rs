@@ -111,41 +111,37 @@ impl Presence {
 
     /// Who is on `ticket`, one line per person, as staff hear it.
     pub fn here(&self, ticket: i64) -> Here {
-        self.gather(ticket, |s| s.clone())
+        self.gather(ticket, |s| s.typing)
     }
 
     /// Who is on `ticket` as its client hears it: writing an internal note is not writing.
     pub fn here_for_client(&self, ticket: i64) -> Here {
-        self.gather(ticket, |s| Saying {
-            typing: s.typing && !s.note,
-            ..s.clone()
-        })
+        self.gather(ticket, |s| s.typing && !s.note)
     }
 
-    fn gather(&self, ticket: i64, heard: impl Fn(&Saying) -> Saying) -> Here {
+    /// One line per person on `ticket`, `typing` telling whether a tab's writing counts.
+    fn gather(&self, ticket: i64, typing: fn(&Saying) -> bool) -> Here {
         let entries = self.entries();
-        let on: Vec<Saying> = entries
+        let mut on: Vec<&Saying> = entries
             .values()
             .map(|e| &e.saying)
             .filter(|s| s.ticket == Some(ticket))
-            .map(heard)
             .collect();
-        let mut on: Vec<&Saying> = on.iter().collect();
-        on.sort_by_key(|s| (s.user_id, !s.typing));
+        on.sort_by_key(|s| (s.user_id, !typing(s)));
         let mut people: Vec<Present> = Vec::new();
         for s in on {
             // One line per person, however many tabs: writing in any is writing, and the
             // furthest tab counts for the marks.
             match people.last_mut() {
                 Some(p) if p.user_id == s.user_id => {
-                    p.typing |= s.typing;
+                    p.typing |= typing(s);
                     p.got = p.got.max(s.got);
                     p.read = p.read.max(s.read);
                 }
                 _ => people.push(Present {
                     user_id: s.user_id,
                     name: s.name.clone(),
-                    typing: s.typing,
+                    typing: typing(s),
                     got: s.got,
                     read: s.read,
                 }),

@@ -137,9 +137,6 @@ pub async fn view(
     let row = article_row(&mut conn, id).await?;
     row.check(session, ArticleUse::Read)?;
     let client = is_client(session)?;
-    if client {
-        usage::viewed(state, id, session.user.id, suggested).await?;
-    }
     let shown = if client {
         row.published_version.ok_or(AppError::NotFound)?
     } else {
@@ -195,6 +192,12 @@ pub async fn view(
             history,
         )
     };
+    // Its connection goes back before the calls that take their own (a call holding one while
+    // waiting for another could leave the pool empty under load).
+    drop(conn);
+    if client {
+        usage::viewed(state, id, session.user.id, suggested).await?;
+    }
     let mut summary = ArticleSummary {
         id: row.id,
         section_id: row.section_id,

@@ -18,6 +18,7 @@ use crate::dto::{Held, NewTicket, Role, TicketMessage};
 use crate::error::AppError;
 use crate::server::attachments;
 use crate::server::auth::{sha256_hex, Session, UserRecord, USER_COLUMNS};
+use crate::server::input::cut;
 use crate::server::ticket::ticket_row;
 use crate::server::{tickets, AppState};
 use crate::tickets::{Priority, Status};
@@ -162,11 +163,6 @@ impl Incoming {
 
 fn hex(raw: &[u8]) -> String {
     sha256_hex(&base64::engine::general_purpose::STANDARD.encode(raw))
-}
-
-/// At most `max` characters of `text`.
-fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
 }
 
 /// The sender's own words: the text above the e-mail they answer — cut at the first quoted
