@@ -373,7 +373,11 @@ impl Browser {
         ip: Option<[u8; 4]>,
         agent: Option<&str>,
     ) -> Browser {
-        let mut http = reqwest::Client::builder().cookie_provider(jar.clone());
+        // The server closes a connection idle for `Config::header_timeout` (10 s): a browser
+        // that reused one as it closes would see its request fail, so idle ones go sooner.
+        let mut http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .pool_idle_timeout(std::time::Duration::from_secs(5));
         if let Some(ip) = ip {
             http = http.local_address(std::net::IpAddr::from(ip));
         }
