@@ -48,6 +48,7 @@ actions! {
     PublisherSet = "publisher_set",
     CompanyNameSet = "company_name_set",
     TicketSettingsSet = "ticket_settings_set",
+    CallSettingsSet = "call_settings_set",
     ServiceLevelsSet = "service_levels_set",
     MailSettingsSet = "mail_settings_set",
     TestMailSent = "test_mail_sent",

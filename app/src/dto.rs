@@ -483,6 +483,8 @@ pub mod limits {
     /// How many tickets a live chat counts as in its operator's load.
     pub const CHAT_WEIGHT: std::ops::RangeInclusive<u32> = 1..=5;
     pub const CHAT_WEIGHT_DEFAULT: u32 = 2;
+    /// The admin's STUN and TURN servers, a few lines.
+    pub const ICE_SERVERS_MAX: usize = 2_000;
     /// How long closed tickets keep their texts and files, when the admin sets a period.
     pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 7..=3650;
     pub const REPORT_NAME_MAX: usize = 80;
@@ -1380,6 +1382,15 @@ pub struct LiveNote {
     pub floor: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub here: Option<Here>,
+    /// A call of this person's changed (rang, was answered, ended): the `Call` as it is now, as
+    /// JSON. Only the call screen reads it, a lazy chunk — so no app's first download carries
+    /// its decoder (about 4 KB gzip).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+    /// The other side of this person's call said something to their browser: the `Signal` as
+    /// JSON, for the call screen likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<String>,
 }
 
 /// Who has a ticket open now (the apps leave themselves out), and who of them is writing.
@@ -1416,6 +1427,94 @@ pub struct Say {
     pub got: i64,
     #[serde(default)]
     pub read: i64,
+    /// The call the tab has on screen (ringing out or talking): while some tab of each side
+    /// says so, the call goes on.
+    #[serde(default)]
+    pub call: Option<i64>,
+}
+
+/// What an app says over its live socket: what its tab shows, or a word for the browser on the
+/// other side of a call.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Up {
+    Say(Say),
+    Signal(Signal),
+}
+
+/// What two browsers in a call tell each other through the server (WebRTC signalling), for
+/// the call `call_id`. The server only checks who may say it and passes it on.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Signal {
+    pub call_id: i64,
+    pub data: SignalData,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalData {
+    /// A session description: an offer (`offer` true) or the answer to one.
+    Description { offer: bool, sdp: String },
+    /// A way to reach the sender's browser (an ICE candidate).
+    Candidate {
+        candidate: String,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+    },
+    /// What the sender sends now: its microphone, its camera, its screen.
+    Media {
+        muted: bool,
+        camera: bool,
+        sharing: bool,
+    },
+}
+
+/// A voice or video call on a ticket, as one of its two sides sees it (`server::calls`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub subject: String,
+    pub video: bool,
+    /// The other side's name.
+    pub with: String,
+    /// Whether this side called (the other side rang).
+    pub calling: bool,
+    pub rang_at: i64,
+    pub answered_at: Option<i64>,
+    pub ended_at: Option<i64>,
+}
+
+/// Starting a call on a ticket: with cameras or voice only.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewCall {
+    pub ticket_id: i64,
+    pub video: bool,
+}
+
+/// How calls are made, as the admin sets it: the STUN and TURN servers browsers use to reach
+/// each other through NAT — one per line, the address and, for TURN, its username and
+/// credential (none built in: on one network none are needed) — and whether clients may call.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallSettings {
+    pub ice_servers: String,
+    pub clients_may_call: bool,
+}
+
+/// What a browser needs to make or take a call (`CallSettings`, read).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallSetup {
+    pub ice_servers: Vec<IceServer>,
+    pub clients_may_call: bool,
+}
+
+/// One STUN or TURN server (`stun:`, `stuns:`, `turn:` or `turns:` address); TURN needs a
+/// username and credential.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct IceServer {
+    pub url: String,
+    pub username: Option<String>,
+    pub credential: Option<String>,
 }
 
 /// What only a live chat has beside its ticket (`server::chat`): while it lasts, and how far

@@ -34,6 +34,8 @@ pub enum Field {
     SolutionDays,
     ChatWeight,
     ChatText,
+    /// The STUN and TURN servers calls use.
+    IceServers,
     ReportName,
     Measures,
     SmtpUrl,
@@ -161,6 +163,15 @@ pub enum AppError {
     /// A chat asked for while no operator is on duty (the portal offers a ticket then).
     #[error("nobody is on duty for a chat now")]
     NobodyOnDuty,
+    /// A client asked for a call where the admin does not allow clients to call.
+    #[error("calls from clients are not allowed")]
+    CallsOff,
+    /// A client asked for a call on a ticket no operator holds.
+    #[error("nobody holds this ticket to take a call")]
+    NoOneToCall,
+    /// A call asked for on a ticket, or with someone, already in a call.
+    #[error("a call is already under way")]
+    CallUnderWay,
     /// The same idempotency key with a different request.
     #[error("the idempotency key was used for another request")]
     IdempotencyConflict,
@@ -392,6 +403,9 @@ mod wire {
                 "reopen_window_passed" => AppError::ReopenWindowPassed,
                 "rating_window_passed" => AppError::RatingWindowPassed,
                 "nobody_on_duty" => AppError::NobodyOnDuty,
+                "calls_off" => AppError::CallsOff,
+                "no_one_to_call" => AppError::NoOneToCall,
+                "call_under_way" => AppError::CallUnderWay,
                 "idempotency_conflict" => AppError::IdempotencyConflict,
                 "cross_origin" => AppError::CrossOrigin,
                 "file_too_large" => AppError::FileTooLarge {
@@ -438,6 +452,9 @@ impl AppError {
             AppError::ReopenWindowPassed => "reopen_window_passed",
             AppError::RatingWindowPassed => "rating_window_passed",
             AppError::NobodyOnDuty => "nobody_on_duty",
+            AppError::CallsOff => "calls_off",
+            AppError::NoOneToCall => "no_one_to_call",
+            AppError::CallUnderWay => "call_under_way",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::CrossOrigin => "cross_origin",
             AppError::FileTooLarge { .. } => "file_too_large",
@@ -473,6 +490,7 @@ impl AppError {
             | AppError::Forbidden
             | AppError::AccountDisabled
             | AppError::WrongApp { .. }
+            | AppError::CallsOff
             | AppError::CrossOrigin => 403,
             AppError::NotFound => 404,
             AppError::EditionLimit { .. }
@@ -481,6 +499,8 @@ impl AppError {
             | AppError::ReopenWindowPassed
             | AppError::RatingWindowPassed
             | AppError::NobodyOnDuty
+            | AppError::NoOneToCall
+            | AppError::CallUnderWay
             | AppError::IdempotencyConflict => 409,
             AppError::Invalid { .. } | AppError::Licence { .. } => 422,
             AppError::TooManyAttempts { .. } => 429,

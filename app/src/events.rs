@@ -194,6 +194,44 @@ impl ChatStep {
     }
 }
 
+/// A step in a call's life (`server::calls`); stored as its code.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum CallStep {
+    /// The row's actor called (the ticket's other side rang).
+    Rang,
+    /// The one called answered.
+    Answered,
+    /// An answered call ended (the row's actor hung up; the system when both sides were gone),
+    /// after `seconds` of talking.
+    Ended { seconds: i64 },
+    /// Never answered: declined (the row's actor), hung up while ringing, or not taken in time.
+    Missed,
+}
+
+impl CallStep {
+    /// The code the log keeps: `rang`, `answered`, `ended:SECONDS`, `missed`.
+    pub fn code(self) -> String {
+        match self {
+            CallStep::Rang => "rang".into(),
+            CallStep::Answered => "answered".into(),
+            CallStep::Ended { seconds } => format!("ended:{seconds}"),
+            CallStep::Missed => "missed".into(),
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CallStep> {
+        Some(match code {
+            "rang" => CallStep::Rang,
+            "answered" => CallStep::Answered,
+            "missed" => CallStep::Missed,
+            _ => CallStep::Ended {
+                seconds: code.strip_prefix("ended:")?.parse().ok()?,
+            },
+        })
+    }
+}
+
 /// One thing that happened to a ticket, with what that kind of event carries. Fields marked
 /// `skip` are the server's (kept in the log, used by its queries) and never leave it: clients
 /// see operators by name, not by id.
@@ -261,6 +299,9 @@ pub enum EventKind {
     Escalated { tier: i64, reason: Option<String> },
     /// A live chat started or ended (the ticket itself goes on through its statuses).
     Chat { step: ChatStep },
+    /// A step of a voice (`video` false) or video call on the ticket. Calls are never recorded:
+    /// this is all that is kept of one.
+    Call { step: CallStep, video: bool },
 }
 
 impl EventKind {
@@ -280,6 +321,7 @@ impl EventKind {
             EventKind::Sla { .. } => "sla",
             EventKind::Escalated { .. } => "escalated",
             EventKind::Chat { .. } => "chat",
+            EventKind::Call { .. } => "call",
         }
     }
 

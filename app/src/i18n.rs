@@ -4,7 +4,7 @@
 use crate::canned::PLACEHOLDERS;
 use crate::dto::{Edition, Role, TicketEvent};
 use crate::error::{AppError, Field, LicenceFault, Problem, Refusal};
-use crate::events::{ChatStep, EventKind, Via, Why};
+use crate::events::{CallStep, ChatStep, EventKind, Via, Why};
 use crate::tickets::{Status, RATING_DAYS};
 use serde::{Deserialize, Serialize};
 
@@ -377,6 +377,11 @@ messages! {
     ProposedUntil => "Proposed solution, waiting for the client until", "Predloženo rješenje, čeka klijenta do";
     SolutionDays => "Days a proposed solution waits for the client", "Dani koje predloženo rješenje čeka klijenta";
     ChatWeight => "A live chat counts in its operator's load as", "Chat uživo se u opterećenje operatera računa kao";
+    IceServers => "STUN and TURN servers", "STUN i TURN serveri";
+    IceServersHint => "One per line: the address (stun:, stuns:, turn: or turns:) and, for TURN, its username and credential. None are needed when both sides are on one network.", "Jedan po redu: adresa (stun:, stuns:, turn: ili turns:) i, za TURN, korisničko ime i lozinka. Nisu potrebni kada su obje strane na istoj mreži.";
+    ClientsMayCall => "Clients may ask for a call", "Klijenti mogu zatražiti poziv";
+    Calls => "Calls", "Pozivi";
+    CallsHint => "Voice and video calls go straight between the two browsers; nothing of them is recorded. The ticket keeps only when a call rang, was answered and ended.", "Glasovni i video pozivi idu direktno između dva preglednika; ništa od njih se ne snima. Tiket čuva samo kada je poziv zvonio, kada je odgovoren i kada je završen.";
     ChatWeightHint => "tickets (1–5): an operator in a chat answers at once, so it weighs more than a ticket.", "tiketa (1–5): operater u chatu odgovara odmah, pa chat teži više od tiketa.";
     ChatFirstWords => "How can we help?", "Kako možemo pomoći?";
     ChatWithUs => "Chat with us", "Razgovarajte s nama";
@@ -621,6 +626,11 @@ messages! {
     EventChatStarted => "started a live chat", "započeo chat uživo";
     EventChatEnded => "ended the live chat", "završio chat uživo";
     EventChatClientLeft => "ended the live chat: the client left", "završio chat uživo: klijent je otišao";
+    EventCallVideo => "started a video call", "započeo video poziv";
+    EventCallVoice => "started a voice call", "započeo glasovni poziv";
+    EventCallAnswered => "answered the call", "javio se na poziv";
+    EventCallEnded => "ended the call", "završio poziv";
+    EventCallMissed => "ended the call unanswered (missed)", "završio poziv bez odgovora (propušten)";
     WorkHours => "Working hours", "Radno vrijeme";
     DaysOff => "Days off", "Slobodni dani";
     CategoriesHint => "Clients choose a category when they open a ticket. A category in use is deactivated, not deleted: its tickets keep it.", "Klijenti biraju kategoriju kada otvaraju tiket. Kategorija u upotrebi se deaktivira, ne briše: njeni tiketi je zadržavaju.";
@@ -974,6 +984,7 @@ fn field_name(field: Field, lang: Lang) -> &'static str {
         Field::SolutionDays => Msg::SolutionDays,
         Field::ChatWeight => Msg::ChatWeight,
         Field::ChatText => Msg::ChatFirstWords,
+        Field::IceServers => Msg::IceServers,
         Field::ReportName => Msg::ReportName,
         Field::Measures => Msg::Measures,
         Field::SmtpUrl => Msg::SmtpUrl,
@@ -1086,6 +1097,7 @@ pub fn action_text(action: crate::audit::Action, lang: Lang) -> &'static str {
         A::PublisherSet => ("Publishing right changed", "Promjena prava objavljivanja"),
         A::CompanyNameSet => ("Company name changed", "Promjena naziva kompanije"),
         A::TicketSettingsSet => ("Ticket settings changed", "Promjena postavki tiketa"),
+        A::CallSettingsSet => ("Call settings changed", "Promjena postavki poziva"),
         A::ServiceLevelsSet => ("Service levels changed", "Promjena nivoa usluge"),
         A::MailSettingsSet => ("E-mail settings changed", "Promjena postavki e-pošte"),
         A::TestMailSent => ("Test e-mail sent", "Slanje probne e-pošte"),
@@ -1146,6 +1158,12 @@ pub fn error_text(err: &AppError, lang: Lang) -> String {
         (AppError::RatingWindowPassed, En) => format!("A ticket can be rated for {RATING_DAYS} days after it was closed; that time has passed."),
         (AppError::RatingWindowPassed, Bs) => format!("Tiket se može ocijeniti {RATING_DAYS} dana nakon zatvaranja; to vrijeme je prošlo."),
         (AppError::NobodyOnDuty, En) => "Nobody is on duty to chat right now. Please open a ticket instead: we answer it as soon as we are back.".into(),
+        (AppError::CallsOff, En) => "Calls are made by our staff: write on the ticket to ask for one.".into(),
+        (AppError::CallsOff, Bs) => "Pozive upućuje naše osoblje: napišite na tiketu da ga zatražite.".into(),
+        (AppError::NoOneToCall, En) => "Nobody holds this ticket yet to take a call.".into(),
+        (AppError::NoOneToCall, Bs) => "Niko još ne drži ovaj tiket da bi primio poziv.".into(),
+        (AppError::CallUnderWay, En) => "A call is already under way: end it first.".into(),
+        (AppError::CallUnderWay, Bs) => "Poziv je već u toku: prvo ga završite.".into(),
         (AppError::NobodyOnDuty, Bs) => "Trenutno niko nije na dužnosti za chat. Molimo otvorite tiket: odgovorićemo čim se vratimo.".into(),
         (AppError::IdempotencyConflict, En) => "This request was already sent with different content. Reload and try again.".into(),
         (AppError::IdempotencyConflict, Bs) => "Ovaj zahtjev je već poslan s drugačijim sadržajem. Osvježite i pokušajte ponovo.".into(),
@@ -1254,8 +1272,12 @@ impl<'a> Sentence<'a> {
 /// A history row as a sentence in the reader's language: who, what, and the change — system
 /// reasons translated, words people wrote as they wrote them.
 pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
-    let tier_text = match &e.what {
+    let count_text = match &e.what {
         EventKind::Escalated { tier, .. } => tier.to_string(),
+        EventKind::Call {
+            step: CallStep::Ended { seconds },
+            ..
+        } => duration_text(seconds * 1000),
         _ => String::new(),
     };
     let s = match &e.what {
@@ -1317,7 +1339,7 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             ..Sentence::of(Msg::EventRated)
         },
         EventKind::Escalated { reason, .. } => Sentence {
-            to: Some(tier_text.as_str()),
+            to: Some(count_text.as_str()),
             why: Some(
                 reason
                     .clone()
@@ -1330,6 +1352,16 @@ pub fn event_text(e: &TicketEvent, lang: Lang) -> String {
             ChatStep::Ended => Msg::EventChatEnded,
             ChatStep::ClientLeft => Msg::EventChatClientLeft,
         }),
+        EventKind::Call { step, video } => match step {
+            CallStep::Rang if *video => Sentence::of(Msg::EventCallVideo),
+            CallStep::Rang => Sentence::of(Msg::EventCallVoice),
+            CallStep::Answered => Sentence::of(Msg::EventCallAnswered),
+            CallStep::Ended { .. } => Sentence {
+                to: Some(count_text.as_str()),
+                ..Sentence::of(Msg::EventCallEnded)
+            },
+            CallStep::Missed => Sentence::of(Msg::EventCallMissed),
+        },
         EventKind::Sla { target, breached } => Sentence {
             to: Some(target.label(lang)),
             ..Sentence::of(if *breached {

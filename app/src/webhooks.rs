@@ -75,7 +75,8 @@ impl Topic {
             | EventKind::Priority { .. }
             | EventKind::Category { .. }
             | EventKind::Escalated { .. }
-            | EventKind::Chat { .. } => None,
+            | EventKind::Chat { .. }
+            | EventKind::Call { .. } => None,
         }
     }
 }

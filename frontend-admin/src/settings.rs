@@ -1,15 +1,16 @@
 //! Installation settings: the company name, which roles must sign in with a second factor, what
-//! clients see of tickets, e-mail (with the mail
+//! clients see of tickets, how calls are made, e-mail (with the mail
 //! held from the support mailbox), service levels, and the ticket categories.
 
+use app::api::calls::{get_call_settings, set_call_settings};
 use app::api::privacy::{
     get_retention, preview_retention, read_privacy_notice, set_privacy_notice, set_retention,
 };
 use app::api::session::me;
 use app::api::settings::{get_ticket_settings, set_company_name, set_ticket_settings};
 use app::api::two_factor::{require_second_factor, second_factor_roles};
-use app::dto::limits::{COMPANY_NAME_MAX, TEXT_MAX};
-use app::dto::{Retention, Role, TicketSettings};
+use app::dto::limits::{COMPANY_NAME_MAX, ICE_SERVERS_MAX, TEXT_MAX};
+use app::dto::{CallSettings, Retention, Role, TicketSettings};
 use app::i18n::Msg;
 use app::ui::{label, t, use_ui, ErrorNote, FormCall, TextArea, TextField};
 use leptos::prelude::*;
@@ -39,6 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
         </form>
         <TwoFactorRolesCard/>
         <ClientViewCard/>
+        <CallsCard/>
         <RetentionCard/>
         <PrivacyNoticeCard/>
         <super::mail::MailCard/>
@@ -111,6 +113,50 @@ fn ClientViewCard() -> impl IntoView {
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
         </section>
+    }
+}
+
+/// How calls are made: the STUN and TURN servers browsers use to reach each other, and whether
+/// clients may ask for a call.
+#[component]
+fn CallsCard() -> impl IntoView {
+    let servers = RwSignal::new(String::new());
+    let may_call = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let call = FormCall::new();
+    let show = move |s: CallSettings| {
+        servers.set(s.ice_servers);
+        may_call.set(s.clients_may_call);
+        loaded.set(true);
+    };
+    call.run(get_call_settings(), show);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let input = CallSettings {
+            ice_servers: servers.get_untracked(),
+            clients_may_call: may_call.get_untracked(),
+        };
+        call.run(set_call_settings(input), move |s| {
+            show(s);
+            saved.set(true);
+        });
+    };
+    view! {
+        <form class="card form" on:submit=submit aria-labelledby="calls-title">
+            <h2 id="calls-title">{t(Msg::Calls)}</h2>
+            <p class="hint">{t(Msg::CallsHint)}</p>
+            <TextArea id="ice-servers" label=Msg::IceServers value=servers maxlength=ICE_SERVERS_MAX/>
+            <p class="hint">{t(Msg::IceServersHint)}</p>
+            <label class="check">
+                <input type="checkbox" id="clients-may-call" bind:checked=may_call/>
+                {t(Msg::ClientsMayCall)}
+            </label>
+            <ErrorNote message=call.message()/>
+            <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
+            <button type="submit" disabled=move || !loaded.get() || call.busy()>{t(Msg::Save)}</button>
+        </form>
     }
 }
 

@@ -135,7 +135,7 @@ fn main() {
         let mut all = Vec::with_capacity(chats);
         for (ticket, client, mut ws) in started {
             // The portal shows the chat: presence and marks as the app says them.
-            let say = json!({"viewing": ticket, "typing": false}).to_string();
+            let say = json!({"say": {"viewing": ticket, "typing": false}}).to_string();
             ws.send(tokio_tungstenite::tungstenite::Message::Text(say.into())).await.expect("say");
             let (to_client, client_notes) = unbounded_channel();
             route(ws, HashMap::from([(ticket, to_client)]));

@@ -11,13 +11,13 @@
 //! chat's client who is on their chat (`app::server::presence`). The rules — order, catch-up, who may see what — are
 //! `app::server::live`'s and `presence`'s; this is the HTTP side.
 
-use app::dto::{Cursor, LiveNote, Say};
+use app::dto::{Cursor, LiveNote, Say, Up};
 use app::error::AppError;
 use app::server::access::{self, Policy};
 use app::server::auth::{self, Session};
 use app::server::live::{self, start_note};
 use app::server::presence::{self, OnTicket, Saying};
-use app::server::{assignment, chat, gateway, AppState};
+use app::server::{assignment, calls, chat, gateway, AppState};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -28,9 +28,11 @@ use tokio::sync::broadcast::error::RecvError;
 pub const SESSION_ENDED: u16 = 4401;
 /// Close code: the server is stopping — the app reconnects (to it or another) and catches up.
 pub const RESTARTING: u16 = 1012;
-/// An app sends only pongs and what its tab shows (`Say`): small frames, small buffers (an idle
-/// socket costs a few KB).
-const FRAME_MAX: usize = 1024;
+/// An app sends pongs, what its tab shows (`Say`) and, in a call, the browsers' signalling
+/// (`Signal`: a session description is a few KB). Reads go in small pieces (an idle socket costs
+/// a few KB); a message is at most `MESSAGE_MAX`.
+const READ_BUFFER: usize = 1024;
+const MESSAGE_MAX: usize = 16 * 1024;
 
 /// The app's cursor, when it has one.
 #[derive(serde::Deserialize)]
@@ -63,11 +65,11 @@ pub async fn socket(
         _ => None,
     };
     upgrade
-        .read_buffer_size(FRAME_MAX)
+        .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_write_buffer_size(256 * 1024)
-        .max_message_size(FRAME_MAX)
-        .max_frame_size(FRAME_MAX)
+        .max_message_size(MESSAGE_MAX)
+        .max_frame_size(MESSAGE_MAX)
         .on_upgrade(move |ws| serve(ws, state, session, after))
 }
 
@@ -87,12 +89,14 @@ async fn close(mut ws: WebSocket, code: u16) {
 }
 
 /// What a socket's tab shows, as it last said, the ticket as read then (`None`: no ticket, or
-/// one it may not see), and on a chat the marks kept for it (`chat::mark`).
+/// one it may not see), on a chat the marks kept for it (`chat::mark`), and the call it has
+/// on screen if it is one of its sides.
 struct Tab {
     key: (u64, u64),
     say: Say,
     on: Option<OnTicket>,
     marks: (i64, i64),
+    in_call: Option<i64>,
 }
 
 impl Tab {
@@ -101,6 +105,19 @@ impl Tab {
         self.on = match self.say.viewing {
             Some(id) => presence::may_be_on(state, session, id).await,
             None => None,
+        };
+    }
+
+    /// Whether others hear of the tab: it is on a ticket or in a call.
+    fn present(&self) -> bool {
+        self.on.is_some() || self.in_call.is_some()
+    }
+
+    /// Takes the call the tab says it has on screen, if the session is one of its sides.
+    async fn join(&mut self, state: &AppState, session: &Session) {
+        self.in_call = match self.say.call {
+            Some(id) if calls::may_be_in(state, session, id).await => Some(id),
+            _ => None,
         };
     }
 
@@ -118,6 +135,7 @@ impl Tab {
             chat: self.on.is_some_and(|on| on.chat),
             got: self.marks.0,
             read: self.marks.1,
+            call: self.in_call,
         }
     }
 
@@ -150,11 +168,13 @@ async fn serve(ws: WebSocket, state: AppState, session: Session, after: Option<C
         say: Say::default(),
         on: None,
         marks: (0, 0),
+        in_call: None,
     };
     run(ws, &state, &session, after, &mut tab).await;
-    if tab.on.is_some() {
-        // Gone: no longer on the ticket, for everyone at once.
+    if tab.present() {
+        // Gone: no longer on the ticket nor in the call, for everyone at once.
         tab.on = None;
+        tab.in_call = None;
         presence::say(&state, tab.saying(&session)).await;
     }
 }
@@ -170,6 +190,7 @@ async fn run(
     let mut events = state.live.subscribe();
     let mut floor = state.live.floor();
     let mut people = state.live.presence.subscribe();
+    let mut calls_heard = state.live.calls.subscribe();
     let mut closing = state.live.closing();
     let start = after.unwrap_or_else(|| state.live.head());
     let Ok((missed, mut reached)) = live::catch_up(state, session, start).await else {
@@ -242,8 +263,26 @@ async fn run(
                     return;
                 }
             }
+            word = calls_heard.recv() => match word {
+                Ok(word) => {
+                    if let Some((call, signal)) = calls::note_for(session, &word) {
+                        let json = |value: Result<String, _>| value.ok();
+                        let note = LiveNote {
+                            call: call.and_then(|c| json(serde_json::to_string(&c))),
+                            signal: signal.and_then(|s| json(serde_json::to_string(&s))),
+                            ..start_note(reached, false)
+                        };
+                        if !send(&mut ws, note).await {
+                            return;
+                        }
+                    }
+                }
+                // A signal lost is a call that does not connect: the app asks again.
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return close(ws, RESTARTING).await,
+            },
             _ = refresh.tick() => {
-                if tab.on.is_some() {
+                if tab.present() {
                     // Said again, with the ticket read again: one this session lost is left.
                     tab.look(state, session).await;
                     presence::say(state, tab.saying(session)).await;
@@ -268,11 +307,12 @@ async fn run(
                 // What the tab shows now: it is there, and perhaps elsewhere.
                 Some(Ok(Message::Text(text))) => {
                     answered = true;
-                    match serde_json::from_str::<Say>(&text) {
-                        Ok(say) if say != tab.say => {
-                            let was = tab.on.is_some();
+                    match serde_json::from_str::<Up>(&text) {
+                        Ok(Up::Say(say)) if say != tab.say => {
+                            let was = tab.present();
                             let moved = say.viewing != tab.say.viewing;
                             let marked = (say.got, say.read) != (tab.say.got, tab.say.read);
+                            let called = say.call != tab.say.call;
                             tab.say = say;
                             // Writing or not changes no ticket: read only when it moved.
                             if moved {
@@ -282,8 +322,17 @@ async fn run(
                             if moved || marked {
                                 tab.mark(state).await;
                             }
-                            if was || tab.on.is_some() {
+                            if called {
+                                tab.join(state, session).await;
+                            }
+                            if was || tab.present() {
                                 presence::say(state, tab.saying(session)).await;
+                            }
+                        }
+                        // Passed to the call's other side, if this one may say it; else to nobody.
+                        Ok(Up::Signal(signal)) => {
+                            if let Err(e) = calls::relay(state, session, signal).await {
+                                tracing::debug!(error = %e, "a call signal refused");
                             }
                         }
                         _ => {}

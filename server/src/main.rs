@@ -873,6 +873,8 @@ async fn serve(
     tokio::spawn(app::server::sla::watch::keep_watching(state.clone()));
     // Live chats whose client left (and did not come back in time) end.
     tokio::spawn(app::server::chat::keep_sweeping(state.clone()));
+    // Calls that ring unanswered are missed; calls a side left end.
+    tokio::spawn(app::server::calls::keep_sweeping(state.clone()));
     server::serve(listener, state, &args.site_dir, shutdown_signal()).await?;
     Ok(())
 }

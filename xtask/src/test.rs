@@ -15,7 +15,11 @@ pub fn all(root: &Path) -> Result<()> {
     ensure_mail_server()?;
     ensure_mariadb()?;
     // Unit and integration tests, SQLite and PostgreSQL; builds the `salter` binary too.
-    run(cargo().args(["test", "--workspace", "--locked"]))?;
+    // A failing test prints its message without a backtrace, which would push the message out
+    // of a log's excerpt (`RUST_BACKTRACE=1 cargo test …` for one).
+    run(cargo()
+        .args(["test", "--workspace", "--locked"])
+        .env("RUST_BACKTRACE", "0"))?;
     end_to_end(root)
 }
 

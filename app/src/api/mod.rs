@@ -53,6 +53,7 @@ macro_rules! endpoint {
 pub mod accounts;
 pub mod assignment;
 pub mod audit;
+pub mod calls;
 pub mod canned;
 pub mod categories;
 pub mod chat;

@@ -361,6 +361,7 @@ pub type Listener = sqlx::postgres::PgListener;
 pub const EVENTS_CHANNEL: &str = "salter_events";
 pub const FLOOR_CHANNEL: &str = "salter_floor";
 pub const PRESENCE_CHANNEL: &str = "salter_presence";
+pub const CALLS_CHANNEL: &str = "salter_calls";
 
 impl Db {
     /// PostgreSQL: tells every process listening on `channel` (this one's too). Whether it was

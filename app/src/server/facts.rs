@@ -95,7 +95,8 @@ impl Facts {
                 | EventKind::Category { .. }
                 | EventKind::Sla { .. }
                 | EventKind::Escalated { .. }
-                | EventKind::Chat { .. } => {}
+                | EventKind::Chat { .. }
+                | EventKind::Call { .. } => {}
             }
         }
         facts

@@ -5,7 +5,7 @@
 use super::facts;
 use crate::dto::TicketEvent;
 use crate::error::AppError;
-use crate::events::{ChatStep, EventKind, SlaTarget, Via, Why};
+use crate::events::{CallStep, ChatStep, EventKind, SlaTarget, Via, Why};
 use crate::tickets::{Priority, Status};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -90,6 +90,11 @@ impl Columns {
                 to: Some(step.code().to_string()),
                 ..Columns::default()
             },
+            EventKind::Call { step, video } => Columns {
+                from: Some(if *video { "video" } else { "voice" }.to_string()),
+                to: Some(step.code()),
+                ..Columns::default()
+            },
             EventKind::Sla { target, breached } => Columns {
                 from: Some(target.code().to_string()),
                 to: Some(if *breached { "breach" } else { "warning" }.to_string()),
@@ -154,6 +159,14 @@ impl Columns {
             },
             "chat" => EventKind::Chat {
                 step: ChatStep::parse(self.to.as_deref()?)?,
+            },
+            "call" => EventKind::Call {
+                step: CallStep::parse(self.to.as_deref()?)?,
+                video: match self.from.as_deref()? {
+                    "video" => true,
+                    "voice" => false,
+                    _ => return None,
+                },
             },
             "sla" => EventKind::Sla {
                 target: SlaTarget::parse(self.from.as_deref()?)?,
@@ -460,6 +473,18 @@ mod tests {
             },
             EventKind::Chat {
                 step: ChatStep::ClientLeft,
+            },
+            EventKind::Call {
+                step: CallStep::Rang,
+                video: true,
+            },
+            EventKind::Call {
+                step: CallStep::Ended { seconds: 125 },
+                video: false,
+            },
+            EventKind::Call {
+                step: CallStep::Missed,
+                video: false,
             },
         ];
         for what in all {

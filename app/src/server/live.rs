@@ -15,6 +15,7 @@
 
 use super::access::{self, TicketRole};
 use super::auth::Session;
+use super::calls;
 use super::db::{self, flag};
 use super::presence::{self, Presence};
 use super::ticket::Parties;
@@ -57,11 +58,8 @@ impl Settled {
 
     pub fn note(&self) -> LiveNote {
         LiveNote {
-            cursor: self.cursor,
             ticket_id: Some(self.ticket_id),
-            reload: false,
-            floor: false,
-            here: None,
+            ..start_note(self.cursor, false)
         }
     }
 }
@@ -74,6 +72,8 @@ pub fn start_note(cursor: Cursor, reload: bool) -> LiveNote {
         reload,
         floor: false,
         here: None,
+        call: None,
+        signal: None,
     }
 }
 
@@ -122,6 +122,8 @@ pub struct Live {
     closing: watch::Sender<bool>,
     /// Who is on which ticket now (`presence`).
     pub presence: Presence,
+    /// Calls' changes and signals, for the sockets of their two sides (`calls::note_for`).
+    pub calls: broadcast::Sender<calls::Word>,
 }
 
 impl Default for Live {
@@ -136,6 +138,7 @@ impl Default for Live {
             webhooks: Notify::new(),
             closing: watch::channel(false).0,
             presence: Presence::default(),
+            calls: broadcast::channel(FAN_OUT).0,
         }
     }
 }
@@ -262,7 +265,12 @@ pub async fn tail(state: AppState) {
         }
     };
     live.head.send_replace(at);
-    let channels = [db::EVENTS_CHANNEL, db::FLOOR_CHANNEL, db::PRESENCE_CHANNEL];
+    let channels = [
+        db::EVENTS_CHANNEL,
+        db::FLOOR_CHANNEL,
+        db::PRESENCE_CHANNEL,
+        db::CALLS_CHANNEL,
+    ];
     if let Some(listener) = state.db.listener(&channels).await {
         tokio::spawn(wake_on_notify(state.clone(), listener));
     }
@@ -302,6 +310,7 @@ async fn wake_on_notify(state: AppState, mut listener: db::Listener) {
                 let _ = state.live.floor.send(());
             }
             Ok(n) if n.channel() == db::PRESENCE_CHANNEL => presence::heard(&state, n.payload()),
+            Ok(n) if n.channel() == db::CALLS_CHANNEL => calls::heard(&state, n.payload()),
             Ok(_) => state.live.wake(),
             Err(e) => {
                 tracing::warn!(error = %e, "live: listening for other processes' events failed");

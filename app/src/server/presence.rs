@@ -33,7 +33,8 @@ const TTL: Duration = Duration::from_secs(12);
 /// How often expired sayings are looked for.
 const SWEEP: Duration = Duration::from_secs(1);
 
-/// One socket's presence, as every process hears it. `ticket: None` is leaving.
+/// One socket's presence, as every process hears it: the ticket its tab shows, the call it
+/// has on screen; neither is leaving.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Saying {
     /// The process and the socket within it.
@@ -51,6 +52,16 @@ pub struct Saying {
     /// On a chat, for its client or its operator: how far the tab has received and read it.
     pub got: i64,
     pub read: i64,
+    /// The call the tab has on screen, if it is one of its sides (`calls::may_be_in`).
+    #[serde(default)]
+    pub call: Option<i64>,
+}
+
+impl Saying {
+    /// Whether the tab is anywhere: on a ticket or in a call. One that is nowhere is leaving.
+    fn somewhere(&self) -> bool {
+        self.ticket.is_some() || self.call.is_some()
+    }
 }
 
 impl Saying {
@@ -172,20 +183,26 @@ impl Presence {
             .any(|e| e.saying.ticket == Some(ticket) && e.saying.user_id == user)
     }
 
+    /// Whether `user` has call `call` on screen in some tab now.
+    pub fn in_call(&self, call: i64, user: i64) -> bool {
+        self.entries()
+            .values()
+            .any(|e| e.saying.call == Some(call) && e.saying.user_id == user)
+    }
+
     /// Takes in a saying; the tickets whose people it changed are announced.
     pub fn hear(&self, saying: Saying) {
         let until = Instant::now() + TTL;
         let touched: Vec<Changed> = {
             let mut entries = self.entries();
-            let before = match saying.ticket {
-                Some(_) => entries.insert(
-                    saying.socket,
-                    Entry {
-                        saying: saying.clone(),
-                        until,
-                    },
-                ),
-                None => entries.remove(&saying.socket),
+            let before = if saying.somewhere() {
+                let entry = Entry {
+                    saying: saying.clone(),
+                    until,
+                };
+                entries.insert(saying.socket, entry)
+            } else {
+                entries.remove(&saying.socket)
             };
             let before = before.map(|e| e.saying);
             if before.as_ref() == Some(&saying) {

@@ -13,7 +13,7 @@
 use super::Ui;
 use crate::api::session::me;
 use crate::client;
-use crate::dto::{Cursor, LiveNote, Say};
+use crate::dto::{Cursor, LiveNote, Say, Up};
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -86,8 +86,10 @@ impl Live {
             note: self.ui.note.get_untracked(),
             got,
             read,
+            call: None,
         };
-        if let (Some(socket), Ok(text)) = (self.socket.get_value(), client::encode(&say)) {
+        let up = Up::Say(say);
+        if let (Some(socket), Ok(text)) = (self.socket.get_value(), client::encode(&up)) {
             if socket.ready_state() == web_sys::WebSocket::OPEN {
                 let _ = socket.send_with_str(&String::from(text));
             }

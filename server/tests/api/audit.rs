@@ -14,6 +14,7 @@ const READS: &[&str] = &[
     "/api/accounts/overview",
     "/api/assignment/floor",
     "/api/audit/list",
+    "/api/call/settings",
     "/api/kb/analytics",
     "/api/kb/publishers",
     "/api/mail/held",

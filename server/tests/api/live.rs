@@ -5,8 +5,8 @@
 //! order with nothing skipped.
 
 use crate::common::{
-    assign, desk, fresh_database, open_ticket, step_ok, test_config, Backend, Browser, DbGuard,
-    Process, TestApp, ADMIN_PASSWORD, USER_PASSWORD,
+    assign, desk, fresh_database, open_ticket, step_ok, test_config, two_processes, Backend,
+    Browser, DbGuard, TestApp, TwoProcesses, ADMIN_PASSWORD, USER_PASSWORD,
 };
 use app::dto::Cursor;
 use futures_util::{SinkExt, StreamExt};
@@ -123,13 +123,17 @@ impl Socket {
 
     /// The app says which ticket its tab shows, and whether its person is writing.
     fn say(&self, viewing: Option<i64>, typing: bool) {
-        let say = json!({"viewing": viewing, "typing": typing}).to_string();
-        self.says.send(say).expect("socket open");
+        self.say_json(json!({"viewing": viewing, "typing": typing}));
     }
 
     /// The app says what its tab shows, as its own JSON (`Say` with every field).
     pub(crate) fn say_json(&self, say: Value) {
-        self.says.send(say.to_string()).expect("socket open");
+        self.up(json!({ "say": say }));
+    }
+
+    /// The app says anything (`dto::Up`), as its own JSON.
+    pub(crate) fn up(&self, up: Value) {
+        self.says.send(up.to_string()).expect("socket open");
     }
 
     /// Who is on `ticket` by the next presence note about it.
@@ -502,19 +506,9 @@ async fn staff_see_who_is_on_a_ticket_and_who_is_writing(backend: Backend) {
 /// reaches a socket held by the other (its commit NOTIFYs every process's tail).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_through_one_process_reaches_sockets_on_another() {
-    let (url, _guard) = fresh_database(Backend::Postgres).await;
-    let files = tempfile::tempdir().expect("shared files directory");
-    let client_name = {
-        let app = TestApp::spawn_on(&url, DbGuard::Kept, test_config()).await;
-        let admin = app.admin().await;
-        let (_, client) = app.user(&admin, "Lejla Hasić", "client").await;
-        app.stop().await;
-        client
-    };
-    let a = Process::start(&url, files.path());
-    let b = Process::start(&url, files.path());
+    let TwoProcesses { a, b, client, .. } = &two_processes().await;
     let on_a = Browser::new(&a.base);
-    on_a.sign_in_ok(&client_name, USER_PASSWORD, "client").await;
+    on_a.sign_in_ok(client, USER_PASSWORD, "client").await;
     let mut on_b = open(&on_a.on(&b.base), None).await;
     on_b.hello().await;
     let ticket = open_ticket(&on_a, "Through A", "two-1").await;

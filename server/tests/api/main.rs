@@ -11,6 +11,7 @@ mod assignment;
 mod attachments;
 mod audit;
 mod auth;
+mod calls;
 mod canned;
 mod chat;
 mod cli;

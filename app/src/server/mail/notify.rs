@@ -66,7 +66,8 @@ fn notices(event: &Event, parties: Parties) -> Vec<(Notice, i64, Option<i64>)> {
         | EventKind::Category { .. }
         | EventKind::Rated { .. }
         | EventKind::Escalated { .. }
-        | EventKind::Chat { .. } => Vec::new(),
+        | EventKind::Chat { .. }
+        | EventKind::Call { .. } => Vec::new(),
     }
 }
 

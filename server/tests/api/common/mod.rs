@@ -630,6 +630,36 @@ pub struct Printed {
 /// The attachments' key of the processes tests start (32 bytes, base64).
 pub const TEST_FILES_KEY: &str = "dGVzdHMnIGtleTogbm90IGEgc2VjcmV0IGF0IGFsbCE=";
 
+/// Two `salter serve` processes on one fresh PostgreSQL and one files directory, with a client
+/// made beforehand: for what must cross from one process to the other.
+pub struct TwoProcesses {
+    pub a: Process,
+    pub b: Process,
+    /// The client's username (`USER_PASSWORD`).
+    pub client: String,
+    _files: tempfile::TempDir,
+    _db: DbGuard,
+}
+
+pub async fn two_processes() -> TwoProcesses {
+    let (url, db) = fresh_database(Backend::Postgres).await;
+    let files = tempfile::tempdir().expect("shared files directory");
+    let client = {
+        let app = TestApp::spawn_on(&url, DbGuard::Kept, test_config()).await;
+        let admin = app.admin().await;
+        let (_, client) = app.user(&admin, "Lejla Hasić", "client").await;
+        app.stop().await;
+        client
+    };
+    TwoProcesses {
+        a: Process::start(&url, files.path()),
+        b: Process::start(&url, files.path()),
+        client,
+        _files: files,
+        _db: db,
+    }
+}
+
 impl Process {
     /// Starts `salter serve` on the database at `db_url` and waits until it listens.
     pub fn start(db_url: &str, files: &Path) -> Process {
