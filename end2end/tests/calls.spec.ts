@@ -1,8 +1,79 @@
-// Calls, as far as the apps have them so far: the admin sets the STUN and TURN servers browsers
-// use to reach each other and whether clients may ask for a call. A bad line is refused with
-// its reason and changes nothing; good ones are kept.
-import { test, expect } from '@playwright/test';
-import { accessible, adminContext } from './helpers';
+// Calls through the real apps, in Chromium with fake camera and microphone: an operator calls a
+// client from the ticket, the client's portal rings, the client answers, and both browsers
+// receive the other's media (the bytes received, from WebRTC's getStats, grow on both sides);
+// the operator hangs up and the ticket shows the call with its length. A declined call is
+// logged as missed. The admin sets the STUN/TURN servers calls use (a bad line is refused).
+import { test, expect, type Page } from '@playwright/test';
+import { accessible, adminContext, call, person } from './helpers';
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required'],
+  },
+});
+
+/// The bytes of the other side's media this page has received so far.
+async function received(page: Page): Promise<number> {
+  return Number(await page.locator('section.call-screen:not(.ended) .call-stats').getAttribute('data-received'));
+}
+
+test('an operator calls a client: both receive the other, and the ticket keeps the call', async ({ browser }) => {
+  const adminCtx = await adminContext(browser);
+  const { page: client } = await person(browser, adminCtx, 'Amra Kurtović', 'client');
+  const { page: operator } = await person(browser, adminCtx, 'Haris Pašić', 'operator');
+  const operatorId = (await call(operator.context(), 'session/me', {})).body.id;
+  const created = await call(client.context(), 'tickets/create', { input: { subject: 'My camera shows nothing',
+    description: 'The picture stays black.', category_id: null, priority: 'normal', earlier_ticket_id: null,
+    idempotency_key: 'call-1' } });
+  expect(created.status).toBe(200);
+  const id = created.body.ticket.id;
+  expect((await call(adminCtx, 'tickets/move',
+    { input: { ticket_id: id, step: 'assign', text: null, operator_id: operatorId } })).status).toBe(200);
+
+  await operator.goto(`/operator/tickets/${id}`);
+  await expect(operator.locator('.call-start')).toContainText('Nothing of the call is recorded');
+  await operator.getByRole('button', { name: 'Video call' }).click();
+  const calling = operator.locator('section.call-screen:not(.ended)');
+  await expect(calling.getByRole('heading')).toHaveText('Calling Amra Kurtović');
+
+  // The client's portal rings wherever they are; the screen says why the browser will ask.
+  const ringing = client.locator('section.call-screen:not(.ended)');
+  await expect(ringing.getByRole('heading')).toHaveText('Call from Haris Pašić');
+  await expect(ringing).toContainText('the browser asks to use the microphone');
+  await accessible(client, 'a call ringing');
+  await ringing.getByRole('button', { name: 'Answer' }).click();
+  await expect(ringing.getByRole('heading')).toHaveText('In a call with Haris Pašić');
+  await expect(calling.getByRole('heading')).toHaveText('In a call with Amra Kurtović');
+
+  // Media flows both ways: what each side has received keeps growing.
+  for (const page of [client, operator]) {
+    await expect.poll(() => received(page), { timeout: 20_000 }).toBeGreaterThan(0);
+    const before = await received(page);
+    await expect.poll(() => received(page), { timeout: 20_000 }).toBeGreaterThan(before);
+  }
+  await accessible(operator, 'a call under way');
+  await calling.getByRole('button', { name: 'Mute' }).click();
+  await expect(ringing).toContainText('Their microphone is off.');
+
+  await calling.getByRole('button', { name: 'Hang up' }).click();
+  await expect(operator.locator('section.call-screen.ended')).toContainText('Call ended');
+  await expect(client.locator('section.call-screen.ended')).toContainText('Call ended');
+  await client.goto(`/tickets/${id}`);
+  await expect(client.locator('.thread')).toContainText('Haris Pašić started a video call');
+  await expect(client.locator('.thread')).toContainText('Haris Pašić ended the call');
+
+  // A call declined is logged as missed.
+  await operator.locator('section.call-screen.ended').getByRole('button', { name: 'Dismiss' }).click();
+  await operator.getByRole('button', { name: 'Voice call' }).click();
+  await expect(ringing.getByRole('heading')).toHaveText('Call from Haris Pašić');
+  await ringing.getByRole('button', { name: 'Decline' }).click();
+  await expect(operator.locator('section.call-screen.ended')).toContainText('Call ended');
+  await expect(operator.locator('.thread')).toContainText('Amra Kurtović ended the call unanswered (missed)');
+});
 
 test('the admin sets how calls reach the other side', async ({ browser }) => {
   const context = await adminContext(browser);

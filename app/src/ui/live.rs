@@ -8,7 +8,9 @@
 //! It also tells the server which ticket the tab shows and whether its person is writing
 //! (`Ui::viewing`, `Ui::typing`, `Ui::note`) and, on a live chat, how far it has received and
 //! read it (`Ui::marks`); it hears who else is on tickets (`Ui::presence`: staff, and a chat's
-//! client on their chat).
+//! client on their chat). It carries calls too: their changes and the other side's signals
+//! for the call screen (`Ui::call`, `Ui::signals`), the call this tab is in (`Ui::in_call`),
+//! and this tab's signals (`Live::send`).
 
 use super::Ui;
 use crate::api::session::me;
@@ -73,8 +75,10 @@ impl Live {
             ui.typing.track();
             ui.note.track();
             ui.marks.track();
+            ui.in_call.track();
             live.say();
         });
+        provide_context(live);
     }
 
     /// Tells the server which ticket the tab shows and whether its person is writing.
@@ -86,10 +90,15 @@ impl Live {
             note: self.ui.note.get_untracked(),
             got,
             read,
-            call: None,
+            call: self.ui.in_call.get_untracked(),
         };
-        let up = Up::Say(say);
-        if let (Some(socket), Ok(text)) = (self.socket.get_value(), client::encode(&up)) {
+        self.send(&Up::Say(say));
+    }
+
+    /// Says something to the server, if the socket is open (what the tab shows is said again
+    /// on every connect; a signal lost makes a call that does not connect, ended by its side).
+    pub(super) fn send(self, up: &Up) {
+        if let (Some(socket), Ok(text)) = (self.socket.get_value(), client::encode(up)) {
             if socket.ready_state() == web_sys::WebSocket::OPEN {
                 let _ = socket.send_with_str(&String::from(text));
             }
@@ -181,6 +190,16 @@ impl Live {
     }
 
     fn apply(self, note: LiveNote) {
+        // A call's change or signal is for the call screen alone, and moves no cursor.
+        if note.call.is_some() || note.signal.is_some() {
+            if let Some(call) = note.call {
+                self.ui.call.set(Some(call));
+            }
+            if let Some(signal) = note.signal {
+                self.ui.signals.update(|queue| queue.push(signal));
+            }
+            return;
+        }
         self.cursor.set_value(Some(note.cursor));
         if let Some(here) = note.here {
             self.ui.presence.update(|all| {

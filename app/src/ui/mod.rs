@@ -2,6 +2,7 @@
 //! wrong-app refusal), form pieces and the account page. Each app adds only its own pages.
 
 mod account;
+mod call;
 mod canned;
 mod chat;
 mod fields;
@@ -16,6 +17,7 @@ mod two_factor;
 mod work;
 
 pub use account::{AccountPage, PasswordForm};
+pub use call::CallButtons;
 pub use canned::CannedPage;
 pub use chat::{ChatOffer, ChatStart};
 pub use fields::{choices, id_options, Checks, ErrorNote, Options, Select, TextArea, TextField};
@@ -76,6 +78,14 @@ pub struct Ui {
     pub marks: RwSignal<(i64, i64)>,
     /// Staff: who else is on which ticket now, as the live connection hears it.
     pub presence: RwSignal<Vec<Here>>,
+    /// The last change of one of this person's calls the live connection heard, as the JSON
+    /// the server sent: only the call screen (a lazy chunk) reads it.
+    pub call: RwSignal<Option<String>>,
+    /// Signals from the other side of a call, as JSON, waiting for the call screen.
+    pub signals: RwSignal<Vec<String>>,
+    /// The call this tab rang or answered: the live connection tells the server it is still
+    /// on it (`dto::Say::call`).
+    pub in_call: RwSignal<Option<i64>>,
 }
 
 impl Ui {
@@ -96,6 +106,9 @@ impl Ui {
             note: RwSignal::new(false),
             marks: RwSignal::new((0, 0)),
             presence: RwSignal::new(Vec::new()),
+            call: RwSignal::new(None),
+            signals: RwSignal::new(Vec::new()),
+            in_call: RwSignal::new(None),
         }
     }
 

@@ -175,6 +175,7 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
                 Stage::Ready => pages(&ui.path.get()),
             }}
         </main>
+        {move || (stage.get() == Stage::Ready).then(|| Suspend::new(call_host()))}
     }
 }
 
@@ -319,6 +320,13 @@ pub fn common_page(path: &str) -> AnyView {
         "/account" => Suspend::new(account_page()).into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }
+}
+
+/// Calls — ringing, the call screen and its peer connection — are a `#[lazy]` chunk of every
+/// app, mounted once the app is ready.
+#[lazy]
+fn call_host() -> AnyView {
+    view! { <super::call::CallHost/> }.into_any()
 }
 
 /// The account page — password, second factor, sessions, e-mail — is a `#[lazy]` chunk of every

@@ -256,6 +256,7 @@ pub fn StaffTicketView(
     let tier = move || detail.with(|d| d.as_ref().and_then(|d| d.tier).filter(|t| *t > 1));
     view! {
         <TicketView id=id detail=detail/>
+        <crate::ui::CallButtons ticket=id/>
         {move || tier().map(|tier| view! {
             <p class="card tier">{t(Msg::Tier)} ": " <strong>{tier}</strong></p>
         })}
