@@ -2,7 +2,7 @@
 // client from the ticket, the client's portal rings, the client answers, and both browsers
 // receive the other's media (the bytes received, from WebRTC's getStats, grow on both sides);
 // the operator hangs up and the ticket shows the call with its length. A declined call is
-// logged as missed. The admin sets the STUN/TURN servers calls use (a bad line is refused).
+// logged as missed. Where the admin allows it, a client calls their operator. The admin sets the STUN/TURN servers calls use (a bad line is refused).
 import { test, expect, type Page } from '@playwright/test';
 import { accessible, adminContext, call, person } from './helpers';
 
@@ -73,6 +73,19 @@ test('an operator calls a client: both receive the other, and the ticket keeps t
   await ringing.getByRole('button', { name: 'Decline' }).click();
   await expect(operator.locator('section.call-screen.ended')).toContainText('Call ended');
   await expect(operator.locator('.thread')).toContainText('Amra Kurtović ended the call unanswered (missed)');
+
+  // Where the admin allows it, the client calls their operator; the console rings.
+  await expect(client.getByRole('button', { name: 'Voice call' })).toHaveCount(0);
+  const allow = (may: boolean) => call(adminCtx, 'call/set_settings',
+    { input: { ice_servers: '', clients_may_call: may } });
+  expect((await allow(true)).status).toBe(200);
+  await client.reload();
+  await client.getByRole('button', { name: 'Voice call' }).click();
+  const rung = operator.locator('section.call-screen:not(.ended)');
+  await expect(rung.getByRole('heading')).toHaveText('Call from Amra Kurtović');
+  await rung.getByRole('button', { name: 'Decline' }).click();
+  await expect(client.locator('section.call-screen.ended')).toContainText('Call ended');
+  expect((await allow(false)).status).toBe(200);
 });
 
 test('the admin sets how calls reach the other side', async ({ browser }) => {

@@ -29,6 +29,7 @@ pub fn RatedTicketView(id: i64) -> impl IntoView {
     );
     view! {
         <TicketView id=id detail=detail/>
+        <app::ui::ClientCallButtons ticket=id/>
         {move || (!articles.with(Vec::is_empty)).then(|| view! {
             <section class="card">
                 <h2>{t(Msg::ArticlesForTicket)}</h2>

@@ -3,7 +3,8 @@
 //! ready — hears its person's calls (`Ui::call`, and those under way when it starts), rings,
 //! and holds the peer connection (WebRTC) in the one tab that rang or answered (`Ui::in_call`,
 //! which the live connection tells the server, so the call lasts while that tab is open).
-//! Staff start a call from a ticket (`CallButtons`).
+//! Staff start a call from a ticket (`CallButtons`), and so does a client where the admin
+//! allows it (`ClientCallButtons`).
 //!
 //! The caller's tab makes the offer once the call is answered; the other answers it; both
 //! pass their ICE candidates as they come (`Up::Signal`). Signals are handled one after the
@@ -13,7 +14,7 @@ use super::live::Live;
 use super::{t, use_ui, ErrorNote, FormCall};
 use crate::api::calls::{answer_call, current_calls, end_call, get_call_setup, ring_call};
 use crate::client;
-use crate::dto::{Call, IceServer, NewCall, Role, Signal, SignalData, Up};
+use crate::dto::{Call, CallSetup, IceServer, NewCall, Role, Signal, SignalData, Up};
 use crate::i18n::{duration_text, Msg};
 use leptos::html;
 use leptos::prelude::*;
@@ -52,6 +53,22 @@ pub fn CallButtons(ticket: i64) -> impl IntoView {
             <p class="hint">{t(Msg::CallPermissionHint)}</p>
             <ErrorNote message=action.message()/>
         </section>
+    }
+}
+
+/// The client's buttons on their ticket, where the admin lets clients ask for a call: its
+/// operator is rung.
+#[component]
+pub fn ClientCallButtons(ticket: i64) -> impl IntoView {
+    let allowed = RwSignal::new(false);
+    let setup = FormCall::new();
+    setup.run(get_call_setup(), move |s: CallSetup| {
+        allowed.set(s.clients_may_call)
+    });
+    view! {
+        <Show when=move || allowed.get()>
+            <CallButtons ticket=ticket/>
+        </Show>
     }
 }
 

@@ -17,7 +17,7 @@ mod two_factor;
 mod work;
 
 pub use account::{AccountPage, PasswordForm};
-pub use call::CallButtons;
+pub use call::{CallButtons, ClientCallButtons};
 pub use canned::CannedPage;
 pub use chat::{ChatOffer, ChatStart};
 pub use fields::{choices, id_options, Checks, ErrorNote, Options, Select, TextArea, TextField};

@@ -50,6 +50,11 @@ pub fn sample_body(path: &str) -> Value {
         "/api/tickets/preview" => json!({"text": "probe"}),
         "/api/chat/start" => json!({"input": {"text": "Probe", "idempotency_key": "probe-chat"}}),
         "/api/chat/end" => json!({"ticket_id": 999_999}),
+        "/api/call/ring" => json!({"input": {"ticket_id": 999_999, "video": false}}),
+        "/api/call/answer" | "/api/call/end" => json!({"call_id": 999_999}),
+        "/api/call/set_settings" => {
+            json!({"input": {"ice_servers": "", "clients_may_call": false}})
+        }
         "/api/chat/transfer" => json!({"input": {"ticket_id": 999_999, "operator_id": 999_999,
             "note": "Probe", "idempotency_key": "probe-transfer"}}),
         "/api/tickets/list" => json!({"query": {"status": null, "after": null}}),
