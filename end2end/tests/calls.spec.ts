@@ -44,6 +44,7 @@ test('an operator calls a client: both receive the other, and the ticket keeps t
   const ringing = client.locator('section.call-screen:not(.ended)');
   await expect(ringing.getByRole('heading')).toHaveText('Call from Haris Pašić');
   await expect(ringing).toContainText('the browser asks to use the microphone');
+  await expect(client.locator('[aria-live="assertive"]')).toHaveText('Call from Haris Pašić');
   await accessible(client, 'a call ringing');
   await ringing.getByRole('button', { name: 'Answer' }).click();
   await expect(ringing.getByRole('heading')).toHaveText('In a call with Haris Pašić');

@@ -56,7 +56,10 @@ async function injected(page: Page): Promise<string[]> {
       // The statistics' own charts and bars are SVG; any other SVG came from a text.
       const chart = tag === 'svg' && !el.closest('.text')
         && (el.closest('figure.chart') || el.classList.contains('cell-bar') || el.classList.contains('swatch'));
-      if (['iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'base', 'style'].includes(tag) && !chart) {
+      // The call screen's own pictures (`.call-media`) are video; any other one came from a text.
+      const call = tag === 'video' && !el.closest('.text') && el.closest('.call-media');
+      if (['iframe', 'object', 'embed', 'svg', 'math', 'img', 'video', 'audio', 'base', 'style'].includes(tag)
+        && !chart && !call) {
         found.push(tag);
       }
       // The apps' own <details> (the full history, installing a licence) are a card or a fold;

@@ -429,6 +429,10 @@ pub fn CallHost() -> impl IntoView {
                 <button type="button" on:click=move |_| ended.set(None)>{t(Msg::Dismiss)}</button>
             </section>
         })}
+        // Screen readers hear a call ring (a dialog that appears is not announced by itself).
+        <p class="visually-hidden" aria-live="assertive">
+            {move || ringing_in().then(title)}
+        </p>
         {move || media_error.get().map(|text| view! {
             <p class="error call-error" role="alert">{text}</p>
         })}
