@@ -1461,12 +1461,8 @@ pub enum SignalData {
         sdp_mid: Option<String>,
         sdp_m_line_index: Option<u16>,
     },
-    /// What the sender sends now: its microphone, its camera, its screen.
-    Media {
-        muted: bool,
-        camera: bool,
-        sharing: bool,
-    },
+    /// Whether the sender's microphone is off (its picture speaks for itself).
+    Media { muted: bool },
 }
 
 /// A voice or video call on a ticket, as one of its two sides sees it (`server::calls`).

@@ -265,13 +265,7 @@ async fn run(
             }
             word = calls_heard.recv() => match word {
                 Ok(word) => {
-                    if let Some((call, signal)) = calls::note_for(session, &word) {
-                        let json = |value: Result<String, _>| value.ok();
-                        let note = LiveNote {
-                            call: call.and_then(|c| json(serde_json::to_string(&c))),
-                            signal: signal.and_then(|s| json(serde_json::to_string(&s))),
-                            ..start_note(reached, false)
-                        };
+                    if let Some(note) = calls::note_for(session, &word, reached) {
                         if !send(&mut ws, note).await {
                             return;
                         }

@@ -22,9 +22,11 @@ use super::history::{self, Event};
 use super::input::clean_text;
 use super::settings;
 use super::ticket::{ticket_row, Parties};
-use super::{db, AppState};
+use super::{db, live, AppState};
 use crate::dto::limits::ICE_SERVERS_MAX;
-use crate::dto::{Call, CallSettings, CallSetup, IceServer, NewCall, Signal, SignalData};
+use crate::dto::{
+    Call, CallSettings, CallSetup, Cursor, IceServer, LiveNote, NewCall, Signal, SignalData,
+};
 use crate::error::{AppError, Field, Problem};
 use crate::events::{CallStep, EventKind};
 use serde::{Deserialize, Serialize};
@@ -40,8 +42,10 @@ pub const GONE: Duration = Duration::from_secs(20);
 const SWEEP: Duration = Duration::from_secs(5);
 const ICE_SERVERS: &str = "ice_servers";
 const CLIENTS_MAY_CALL: &str = "clients_may_call";
-/// NOTIFY takes under 8,000 bytes: a longer word (a session description) goes deflated.
+/// NOTIFY takes under 8,000 bytes: a longer word (a session description) goes deflated, and
+/// one too long even then reaches only this process's sockets.
 const NOTIFY_PLAIN_MAX: usize = 7_000;
+const NOTIFY_MAX: usize = 7_900;
 
 /// A call as the server keeps it: its row, its two sides' names and the ticket's parties
 /// (who may still hear of it).
@@ -111,24 +115,33 @@ pub struct Word {
     pub signal: Option<(i64, SignalData)>,
 }
 
-/// What `session` hears of a word: nothing unless it is one of the call's two sides and may
-/// see the ticket now; a signal only on the side that did not say it.
-pub fn note_for(session: &Session, word: &Word) -> Option<(Option<Call>, Option<Signal>)> {
+/// What `session` hears of a word, as a live note at `cursor`: nothing unless it is one of the
+/// call's two sides and may see the ticket now; a signal only on the side that did not say it.
+/// The call or signal goes as JSON text (`LiveNote::call`, `LiveNote::signal`).
+pub fn note_for(session: &Session, word: &Word, cursor: Cursor) -> Option<LiveNote> {
     let me = session.user.id;
     if !word.call.side(me) || access::ticket(session, word.call.parties()).is_err() {
         return None;
     }
-    match &word.signal {
-        Some((from, _)) if *from == me => None,
-        Some((_, data)) => Some((
-            None,
-            Some(Signal {
+    let (call, signal) = match &word.signal {
+        Some((from, _)) if *from == me => return None,
+        Some((_, data)) => {
+            let signal = Signal {
                 call_id: word.call.id,
                 data: data.clone(),
-            }),
-        )),
-        None => Some((Some(word.call.seen_by(me)), None)),
-    }
+            };
+            (None, Some(serde_json::to_string(&signal).ok()?))
+        }
+        None => (
+            Some(serde_json::to_string(&word.call.seen_by(me)).ok()?),
+            None,
+        ),
+    };
+    Some(LiveNote {
+        call,
+        signal,
+        ..live::start_note(cursor, false)
+    })
 }
 
 async fn row(state: &AppState, id: i64) -> Result<CallRow, AppError> {
@@ -170,7 +183,7 @@ fn encode(word: &Word) -> Option<String> {
     let mut deflated = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     deflated.write_all(json.as_bytes()).ok()?;
     let packed = base64::engine::general_purpose::STANDARD.encode(deflated.finish().ok()?);
-    (packed.len() < 7_900).then(|| format!("z{packed}"))
+    (packed.len() < NOTIFY_MAX).then(|| format!("z{packed}"))
 }
 
 fn decode(payload: &str) -> Option<Word> {

@@ -135,17 +135,6 @@ pub fn CallHost() -> impl IntoView {
             live.send(&Up::Signal(Signal { call_id, data }));
         }
     };
-    let tell_media = move |call_id: i64| {
-        send(
-            call_id,
-            SignalData::Media {
-                muted: muted.get_untracked(),
-                camera: camera.get_untracked(),
-                sharing: sharing.get_untracked(),
-            },
-        )
-    };
-
     // The caller's tab offers once the call is answered and its own media is ready.
     let offer = move |call_id: i64| {
         if offered.get_value() || peer.with_value(Option::is_none) {
@@ -335,8 +324,8 @@ pub fn CallHost() -> impl IntoView {
     });
 
     let hang_up = move |id: i64| action.run(end_call(id), heard);
-    // The tab's own microphone (`audio`) or camera on or off, and the other side told.
-    let switch = move |id: i64, audio: bool, on: bool| {
+    // The tab's own microphone (`audio`) or camera on or off.
+    let switch = move |audio: bool, on: bool| {
         peer.with_value(|p| {
             if let Some(p) = p {
                 let tracks = if audio {
@@ -349,17 +338,19 @@ pub fn CallHost() -> impl IntoView {
                 }
             }
         });
-        tell_media(id);
     };
+    // Muting is told to the other side, which shows it.
     let toggle_mute = move |id: i64| {
         muted.update(|m| *m = !*m);
-        switch(id, true, !muted.get_untracked());
+        let muted = muted.get_untracked();
+        switch(true, !muted);
+        send(id, SignalData::Media { muted });
     };
-    let toggle_camera = move |id: i64| {
+    let toggle_camera = move || {
         camera.update(|c| *c = !*c);
-        switch(id, false, camera.get_untracked());
+        switch(false, camera.get_untracked());
     };
-    let toggle_share = move |id: i64| {
+    let toggle_share = move || {
         spawn_local(async move {
             let Some((sender, camera_track)) = peer.with_value(|p| {
                 let p = p.as_ref()?;
@@ -379,7 +370,6 @@ pub fn CallHost() -> impl IntoView {
                     sharing.set(true);
                 }
             }
-            tell_media(id);
         });
     };
 
@@ -472,12 +462,12 @@ pub fn CallHost() -> impl IntoView {
                     </button>
                     <button type="button" hidden=move || !video()
                         aria-pressed=move || (!camera.get()).to_string()
-                        on:click=move |_| { if let Some(id) = id() { toggle_camera(id) } }>
+                        on:click=move |_| toggle_camera()>
                         {move || t(if camera.get() { Msg::CameraOff } else { Msg::CameraOn })}
                     </button>
                     <button type="button" hidden=move || !(video() && staff)
                         aria-pressed=move || sharing.get().to_string()
-                        on:click=move |_| { if let Some(id) = id() { toggle_share(id) } }>
+                        on:click=move |_| toggle_share()>
                         {move || t(if sharing.get() { Msg::StopSharing } else { Msg::ShareScreen })}
                     </button>
                     <button type="button" class="danger"

@@ -14,12 +14,6 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-async fn call_ok(who: &Browser, endpoint: &str, body: Value) -> Value {
-    let (status, answer) = who.call(endpoint, body).await;
-    assert_eq!(status, 200, "{endpoint}: {answer}");
-    answer
-}
-
 /// The next note a socket hears about a call (its change, or a signal), skipping the rest; the
 /// call and the signal, which travel as JSON text, read.
 async fn call_note(socket: &mut Socket) -> Value {
@@ -55,7 +49,9 @@ fn signal(call: i64, data: Value) -> Value {
 
 /// The ticket's call rows, as its client reads them: each step.
 async fn call_steps(who: &Browser, ticket: i64) -> Vec<Value> {
-    let view = call_ok(who, "tickets/view", json!({"ticket_id": ticket})).await;
+    let view = who
+        .call_ok("tickets/view", json!({"ticket_id": ticket}))
+        .await;
     view["history"]
         .as_array()
         .expect("history")
@@ -83,12 +79,12 @@ async fn a_call_rings_is_answered_and_ends_on_the_ticket(backend: Backend) {
 
     // The call's length is the clock's: it moves only when told.
     app.state.clock.pin_ms(app.state.clock.now_ms());
-    let rang = call_ok(
-        &operator,
-        "call/ring",
-        json!({"input": {"ticket_id": ticket, "video": true}}),
-    )
-    .await;
+    let rang = operator
+        .call_ok(
+            "call/ring",
+            json!({"input": {"ticket_id": ticket, "video": true}}),
+        )
+        .await;
     let id = rang["id"].as_i64().expect("the call's id");
     assert_eq!(
         (&rang["with"], &rang["calling"], &rang["video"]),
@@ -103,7 +99,7 @@ async fn a_call_rings_is_answered_and_ends_on_the_ticket(backend: Backend) {
     assert_eq!(ringing["call"]["with"], "Đorđe Šarić");
     assert_eq!(ringing["call"]["calling"], false);
     assert!(ringing["call"]["answered_at"].is_null());
-    let current = call_ok(&client, "call/current", json!({})).await;
+    let current = client.call_ok("call/current", json!({})).await;
     assert_eq!(current.as_array().map(Vec::len), Some(1), "{current}");
     // One call at a time on a ticket.
     let (status, busy) = admin
@@ -124,7 +120,7 @@ async fn a_call_rings_is_answered_and_ends_on_the_ticket(backend: Backend) {
     assert_eq!(status, 409);
     assert!(hears_no_call(&mut stranger_ws).await);
 
-    let answered = call_ok(&client, "call/answer", json!({"call_id": id})).await;
+    let answered = client.call_ok("call/answer", json!({"call_id": id})).await;
     assert!(answered["answered_at"].is_i64(), "{answered}");
     client_ws.say_json(json!({"viewing": null, "typing": false, "call": id}));
     assert!(call_note(&mut client_ws).await["call"]["answered_at"].is_i64());
@@ -147,14 +143,14 @@ async fn a_call_rings_is_answered_and_ends_on_the_ticket(backend: Backend) {
     assert!(hears_no_call(&mut stranger_ws).await);
 
     app.state.clock.advance_ms(125_000);
-    let ended = call_ok(&operator, "call/end", json!({"call_id": id})).await;
+    let ended = operator.call_ok("call/end", json!({"call_id": id})).await;
     assert!(ended["ended_at"].is_i64(), "{ended}");
     let heard = call_note(&mut client_ws).await;
     assert!(heard["call"]["ended_at"].is_i64(), "{heard}");
     // Ended: nothing more passes.
     operator_ws.up(signal(id, offer));
     assert!(hears_no_call(&mut client_ws).await);
-    assert_eq!(call_ok(&client, "call/current", json!({})).await, json!([]));
+    assert_eq!(client.call_ok("call/current", json!({})).await, json!([]));
     assert_eq!(
         call_steps(&client, ticket).await,
         [
@@ -179,8 +175,8 @@ async fn calls_are_missed_left_and_allowed(backend: Backend) {
     assign(&admin, ticket, operator_id).await;
 
     // Declined: missed, by the one who declined.
-    let id = call_ok(&operator, "call/ring", ring.clone()).await["id"].clone();
-    call_ok(&client, "call/end", json!({"call_id": id})).await;
+    let id = operator.call_ok("call/ring", ring.clone()).await["id"].clone();
+    client.call_ok("call/end", json!({"call_id": id})).await;
     let steps = call_steps(&operator, ticket).await;
     assert_eq!(
         steps.last(),
@@ -194,11 +190,11 @@ async fn calls_are_missed_left_and_allowed(backend: Backend) {
         .await;
     assert_eq!((status, code(&bad)), (422, "invalid"), "{bad}");
     assert_eq!(bad["field"], "ice_servers");
-    let setup = call_ok(&client, "call/setup", json!({})).await;
+    let setup = client.call_ok("call/setup", json!({})).await;
     assert_eq!(setup, json!({"ice_servers": [], "clients_may_call": false}));
     let servers = "stun:stun.example.org:3478\nturn:turn.example.org:3478 desk s3cret";
-    call_ok(&admin, "call/set_settings", set(servers, true)).await;
-    let setup = call_ok(&client, "call/setup", json!({})).await;
+    admin.call_ok("call/set_settings", set(servers, true)).await;
+    let setup = client.call_ok("call/setup", json!({})).await;
     assert_eq!(setup["clients_may_call"], true);
     assert_eq!(
         setup["ice_servers"][1],
@@ -206,7 +202,7 @@ async fn calls_are_missed_left_and_allowed(backend: Backend) {
     );
 
     // The client calls; nobody answers in time: missed, by the system.
-    let id = call_ok(&client, "call/ring", ring.clone()).await["id"]
+    let id = client.call_ok("call/ring", ring.clone()).await["id"]
         .as_i64()
         .unwrap();
     let client_ws = open(&client, None).await;
@@ -235,11 +231,13 @@ async fn calls_are_missed_left_and_allowed(backend: Backend) {
     );
 
     // Answered, then the operator's tab closes: once gone long enough, the call ends.
-    let id = call_ok(&client, "call/ring", ring).await["id"]
+    let id = client.call_ok("call/ring", ring).await["id"]
         .as_i64()
         .unwrap();
     client_ws.say_json(json!({"viewing": ticket, "typing": false, "call": id}));
-    call_ok(&operator, "call/answer", json!({"call_id": id})).await;
+    operator
+        .call_ok("call/answer", json!({"call_id": id}))
+        .await;
     let operator_ws = open(&operator, None).await;
     operator_ws.say_json(json!({"viewing": ticket, "typing": false, "call": id}));
     wait_until(|| there(id, operator_id)).await;
@@ -292,15 +290,15 @@ async fn signalling_crosses_processes_whole() {
     let admin = Browser::new(&b.base);
     admin.sign_in_ok("admin", ADMIN_PASSWORD, "admin").await;
     let admin_ws = open(&admin, None).await;
-    let rang = call_ok(
-        &admin,
-        "call/ring",
-        json!({"input": {"ticket_id": ticket, "video": true}}),
-    )
-    .await;
+    let rang = admin
+        .call_ok(
+            "call/ring",
+            json!({"input": {"ticket_id": ticket, "video": true}}),
+        )
+        .await;
     let id = rang["id"].as_i64().unwrap();
     assert_eq!(call_note(&mut client_ws).await["call"]["id"], id);
-    call_ok(&client, "call/answer", json!({"call_id": id})).await;
+    client.call_ok("call/answer", json!({"call_id": id})).await;
     assert!(call_note(&mut client_ws).await["call"]["answered_at"].is_i64());
     let sdp: String = (0..400)
         .map(|i| format!("a=rtpmap:{} VP9/90000\r\n", 96 + i % 30))

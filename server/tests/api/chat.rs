@@ -14,12 +14,6 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-async fn call_ok(who: &Browser, endpoint: &str, body: Value) -> Value {
-    let (status, answer) = who.call(endpoint, body).await;
-    assert_eq!(status, 200, "{endpoint}: {answer}");
-    answer
-}
-
 /// The client starts a chat with `text`; the ticket as they see it.
 async fn start(client: &Browser, text: &str, key: &str) -> (u16, Value) {
     client
@@ -31,7 +25,8 @@ async fn start(client: &Browser, text: &str, key: &str) -> (u16, Value) {
 }
 
 async fn view(who: &Browser, ticket: i64) -> Value {
-    call_ok(who, "tickets/view", json!({"ticket_id": ticket})).await
+    who.call_ok("tickets/view", json!({"ticket_id": ticket}))
+        .await
 }
 
 /// The next presence note about `ticket` a socket hears: each person's (id, typing, got, read).
@@ -82,7 +77,7 @@ async fn a_chat_is_talked_through_live_and_stays_on_its_ticket(backend: Backend)
     let admin = app.admin().await;
     let (client, _) = app.user(&admin, "Ana Kovač", "client").await;
     // Nobody on duty: no chat, a clear refusal, nothing made.
-    let offer = call_ok(&client, "chat/availability", json!({})).await;
+    let offer = client.call_ok("chat/availability", json!({})).await;
     assert_eq!(offer["staffed"], false, "{offer}");
     let (status, refused) = start(&client, "Hello?", "chat-0").await;
     assert_eq!(
@@ -99,7 +94,7 @@ async fn a_chat_is_talked_through_live_and_stays_on_its_ticket(backend: Backend)
     let (operator, _) = app.user(&admin, "Đorđe Šarić", "operator").await;
     let operator_id = operator.id().await;
     assert_eq!(
-        call_ok(&client, "chat/availability", json!({})).await["staffed"],
+        client.call_ok("chat/availability", json!({})).await["staffed"],
         true
     );
     let (status, started) = start(
@@ -126,7 +121,7 @@ async fn a_chat_is_talked_through_live_and_stays_on_its_ticket(backend: Backend)
     let (_, again) = start(&client, "Are you there?", "chat-2").await;
     assert_eq!(again["ticket"]["id"], ticket);
     assert_eq!(
-        call_ok(&client, "chat/current", json!({})).await,
+        client.call_ok("chat/current", json!({})).await,
         json!(ticket)
     );
     assign(&admin, ticket, operator_id).await;
@@ -203,15 +198,14 @@ async fn a_chat_is_talked_through_live_and_stays_on_its_ticket(backend: Backend)
         ["Which printer is it?", "The HP on the second floor."]
     );
     // The client ends it; the ticket and its transcript go on.
-    let ended = call_ok(&client, "chat/end", json!({"ticket_id": ticket})).await;
+    let ended = client
+        .call_ok("chat/end", json!({"ticket_id": ticket}))
+        .await;
     assert!(ended["chat"]["ended_at"].is_i64(), "{ended}");
     assert_eq!(ended["ticket"]["status"], "assigned");
     let last = ended["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["what"], json!({"chat": {"step": "ended"}}), "{last}");
-    assert_eq!(
-        call_ok(&client, "chat/current", json!({})).await,
-        Value::Null
-    );
+    assert_eq!(client.call_ok("chat/current", json!({})).await, Value::Null);
     post_ok(
         &client,
         ticket,
@@ -220,7 +214,9 @@ async fn a_chat_is_talked_through_live_and_stays_on_its_ticket(backend: Backend)
     )
     .await;
     // Ending it again changes nothing.
-    let again = call_ok(&operator, "chat/end", json!({"ticket_id": ticket})).await;
+    let again = operator
+        .call_ok("chat/end", json!({"ticket_id": ticket}))
+        .await;
     assert_eq!(
         again["history"]
             .as_array()
@@ -287,10 +283,7 @@ async fn a_chat_reaches_only_its_own_people(backend: Backend) {
         );
         assert!(!answer.to_string().contains("MARKER-7"));
     }
-    assert_eq!(
-        call_ok(&other, "chat/current", json!({})).await,
-        Value::Null
-    );
+    assert_eq!(other.call_ok("chat/current", json!({})).await, Value::Null);
     let transfer = json!({"input": {"ticket_id": ticket, "operator_id": operator_id,
         "note": "Mine now", "idempotency_key": "t-1"}});
     let (status, answer) = other_operator.call("chat/transfer", transfer).await;
@@ -322,7 +315,7 @@ async fn automatic(backend: Backend) -> TestApp {
 
 /// (operator id, load) on the floor.
 async fn loads(admin: &Browser) -> HashMap<i64, i64> {
-    let floor = call_ok(admin, "assignment/floor", json!({})).await;
+    let floor = admin.call_ok("assignment/floor", json!({})).await;
     floor["operators"]
         .as_array()
         .unwrap()
@@ -355,15 +348,12 @@ async fn a_chat_weighs_in_the_load_and_moves_between_operators(backend: Backend)
         "a chat weighs 2 by default"
     );
     // The admin makes a chat weigh 3.
-    let settings = call_ok(&admin, "settings/ticket_settings", json!({})).await;
+    let settings = admin.call_ok("settings/ticket_settings", json!({})).await;
     let mut changed = settings.clone();
     changed["chat_weight"] = json!(3);
-    call_ok(
-        &admin,
-        "settings/set_ticket_settings",
-        json!({"input": changed}),
-    )
-    .await;
+    admin
+        .call_ok("settings/set_ticket_settings", json!({"input": changed}))
+        .await;
     assert_eq!(loads(&admin).await[&first_id], 3);
     changed["chat_weight"] = json!(9);
     let (status, refused) = admin
@@ -374,7 +364,7 @@ async fn a_chat_weighs_in_the_load_and_moves_between_operators(backend: Backend)
     let (second, _) = app.user(&admin, "Haris Mujić", "operator").await;
     let second_id = second.id().await;
     post_ok(&first, ticket, "Which mail program do you use?", false).await;
-    let colleagues = call_ok(&first, "chat/colleagues", json!({})).await;
+    let colleagues = first.call_ok("chat/colleagues", json!({})).await;
     assert_eq!(
         colleagues,
         json!([{"id": second_id, "full_name": "Haris Mujić"}])
@@ -386,7 +376,9 @@ async fn a_chat_weighs_in_the_load_and_moves_between_operators(backend: Backend)
         (422, "invalid"),
         "not to oneself: {refused}"
     );
-    call_ok(&first, "chat/transfer", transfer(second_id, "t-1")).await;
+    first
+        .call_ok("chat/transfer", transfer(second_id, "t-1"))
+        .await;
     let held = view(&second, ticket).await;
     assert_eq!(held["operator_id"], second_id);
     let bodies: Vec<(&str, bool)> = held["messages"]
@@ -428,7 +420,9 @@ async fn a_chat_weighs_in_the_load_and_moves_between_operators(backend: Backend)
     // The second operator goes on a break before starting it: back to the queue, and to the
     // first operator, by the same rules as a ticket (the step has seen them on duty).
     assignment::run(&app.state).await.unwrap();
-    call_ok(&second, "assignment/set_break", json!({"on_break": true})).await;
+    second
+        .call_ok("assignment/set_break", json!({"on_break": true}))
+        .await;
     assignment::run(&app.state).await.unwrap();
     let back = view(&admin, ticket).await;
     assert_eq!(back["operator_id"], first_id, "{back}");

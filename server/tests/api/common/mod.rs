@@ -428,6 +428,13 @@ impl Browser {
             .await
     }
 
+    /// A server function that must succeed: its answer.
+    pub async fn call_ok(&self, endpoint: &str, body: Value) -> Value {
+        let (status, answer) = self.call(endpoint, body).await;
+        assert_eq!(status, 200, "{endpoint}: {answer}");
+        answer
+    }
+
     pub async fn call_with_origin(
         &self,
         endpoint: &str,
