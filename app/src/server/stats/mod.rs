@@ -100,6 +100,17 @@ fn bounds(query: &StatsQuery, tz: &jiff::tz::TimeZone, now: i64) -> Result<Vec<Z
     Ok(bounds)
 }
 
+/// SQL for the place of the status in `column` in `Status::ALL` (NULL for none, as a
+/// creation's `''`).
+fn status_place(column: &str) -> String {
+    let places: String = Status::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!(" WHEN '{}' THEN {i}", s.as_str()))
+        .collect();
+    format!("CASE {column}{places} END")
+}
+
 /// `AND …` for the filter on tickets `t`, its parameters numbered from `next`, and their values.
 fn filter_sql(filter: &StatsFilter, mut next: usize) -> (String, Vec<i64>) {
     let mut sql = String::new();
@@ -131,7 +142,17 @@ async fn packed_rows<const N: usize>(
         "SELECT {} FROM ticket_facts t WHERE {at} >= $1 AND {at} < $2{{filter}}",
         db::packed(columns)
     );
-    let packed: Vec<(Option<String>,)> = rows(db, &sql, between, filter).await?;
+    unpacked_rows(db, &sql, between, filter).await
+}
+
+/// Runs `sql`, whose one row is one `db::packed` value, as `rows` does; its rows unpacked.
+async fn unpacked_rows<const N: usize>(
+    db: &Db,
+    sql: &str,
+    first: &[i64],
+    filter: &StatsFilter,
+) -> Result<Vec<[Option<i64>; N]>, AppError> {
+    let packed: Vec<(Option<String>,)> = rows(db, sql, first, filter).await?;
     db::unpacked(packed.first().and_then(|p| p.0.as_deref()))
 }
 
@@ -175,41 +196,99 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
         sql.replace("{join}", join)
     };
 
-    // Unfiltered, the moves come counted per slot (`moves`); filtered, from the log.
-    let moves: Vec<(i64, Option<String>, Option<String>, i64)> = if *f == StatsFilter::default() {
-        rows(db, moves::MOVES_SQL, &[from / SLOT_MS], f).await?
+    // The reads do not depend on one another: each on a connection of its own, at once — the
+    // two packed ones are most of the work and go to different cores.
+    let closed_via = format!(
+        "CASE t.closed_via WHEN '{}' THEN 1 WHEN '{}' THEN 2 END",
+        Via::Confirmed.code(),
+        Via::Silence.code()
+    );
+    // The tickets created and closed in the period: tens of thousands of rows, read packed.
+    let created_columns = [
+        "t.first_response_at - t.created_at",
+        "t.first_responder",
+        "t.category_id",
+        "t.priority",
+    ];
+    let closed_columns = [
+        "t.closed_at - t.created_at",
+        "t.closed_by",
+        "t.returned_ms",
+        "t.rating",
+        "t.category_id",
+        "t.priority",
+        &closed_via,
+    ];
+    let handled_sql = joined(
+        "SELECT e.to_value, COUNT(DISTINCT e.ticket_id) FROM ticket_events e{join} \
+         WHERE e.kind = 'assigned' AND e.at >= $1 AND e.at < $2 \
+         AND e.to_value IS NOT NULL{filter} GROUP BY e.to_value",
+    );
+    // Unfiltered, the moves come counted per slot (`moves`, from the first slot); filtered, from
+    // the log. Thousands of rows: read packed, statuses as their places in `Status::ALL`.
+    let (moves_sql, moves_from) = if *f == StatsFilter::default() {
+        (moves::MOVES_SQL.to_string(), from / SLOT_MS)
     } else {
-        rows(
-            db,
-            &joined(&format!(
-                "SELECT e.at / {SLOT_MS}, e.from_value, e.to_value, COUNT(*) \
-                 FROM ticket_events e{{join}} WHERE e.kind IN ('created', 'status', 'forced') \
-                 AND e.at >= $1{{filter}} GROUP BY e.at / {SLOT_MS}, e.from_value, e.to_value"
-            )),
-            &[from],
-            f,
-        )
-        .await?
+        let sql = joined(&format!(
+            "SELECT e.at / {SLOT_MS} AS slot, e.from_value, e.to_value, COUNT(*) AS n \
+             FROM ticket_events e{{join}} WHERE e.kind IN ('created', 'status', 'forced') \
+             AND e.at >= $1{{filter}} GROUP BY e.at / {SLOT_MS}, e.from_value, e.to_value"
+        ));
+        (sql, from)
     };
+    let moves_sql = format!(
+        "SELECT {} FROM ({moves_sql}) m",
+        db::packed(&[
+            "m.slot",
+            &status_place("m.from_value"),
+            &status_place("m.to_value"),
+            "m.n"
+        ])
+    );
+    let moves_from = [moves_from];
+    let period = [from, to];
+    let comments_binds = [from, to, COMMENTS];
+    let names = |sql: &'static str| async move {
+        let all: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
+        Ok::<HashMap<i64, String>, AppError>(all.into_iter().collect())
+    };
+    let (moves, now_counts, created, closed, handled, categories, operators, comments) = tokio::try_join!(
+        unpacked_rows::<4>(db, &moves_sql, &moves_from, f),
+        rows::<(String, i64)>(
+            db,
+            "SELECT t.status, COUNT(*) FROM tickets t WHERE t.status IN \
+             ('open', 'assigned', 'in_progress', 'returned_to_client'){filter} GROUP BY t.status",
+            &[],
+            f,
+        ),
+        packed_rows::<4>(db, &created_columns, "t.created_at", &period, f,),
+        packed_rows::<7>(db, &closed_columns, "t.closed_at", &period, f,),
+        rows::<(Option<String>, i64)>(db, &handled_sql, &period, f),
+        names("SELECT id, name FROM categories"),
+        names("SELECT id, full_name FROM users WHERE role = 'operator'"),
+        rows::<(i64, String, String, Option<String>, i64)>(
+            db,
+            "SELECT e.ticket_id, t.subject, e.to_value, e.reason, e.at FROM ticket_events e \
+             JOIN tickets t ON t.id = e.ticket_id WHERE e.kind = 'rated' AND e.at >= $1 \
+             AND e.at < $2 AND e.reason IS NOT NULL AND e.id = (SELECT MAX(r.id) FROM \
+             ticket_events r WHERE r.ticket_id = e.ticket_id AND r.kind = 'rated'){filter} \
+             ORDER BY e.at DESC LIMIT $3",
+            &comments_binds,
+            f,
+        ),
+    )?;
+    let status = |place: Option<i64>| Status::ALL.get(usize::try_from(place?).ok()?).copied();
     let moves: Vec<Moves> = moves
         .into_iter()
-        .filter_map(|(slot, from, to, count)| {
+        .filter_map(|[slot, from, to, count]| {
             Some(Moves {
-                slot_start: slot * SLOT_MS,
-                from: from.as_deref().and_then(Status::parse),
-                to: Status::parse(to.as_deref()?)?,
-                count,
+                slot_start: slot? * SLOT_MS,
+                from: status(from),
+                to: status(to)?,
+                count: count?,
             })
         })
         .collect();
-    let now_counts: Vec<(String, i64)> = rows(
-        db,
-        "SELECT t.status, COUNT(*) FROM tickets t WHERE t.status IN \
-         ('open', 'assigned', 'in_progress', 'returned_to_client'){filter} GROUP BY t.status",
-        &[],
-        f,
-    )
-    .await?;
     let mut backlog_now = [0; 4];
     for (status, count) in now_counts {
         let i = Status::ALL.iter().position(|s| s.as_str() == status);
@@ -217,92 +296,42 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
             *slot = count;
         }
     }
-
-    // The tickets created and closed in the period: tens of thousands of rows, read packed.
-    let created: Vec<Created> = packed_rows::<4>(
-        db,
-        &[
-            "t.first_response_at - t.created_at",
-            "t.first_responder",
-            "t.category_id",
-            "t.priority",
-        ],
-        "t.created_at",
-        &[from, to],
-        f,
-    )
-    .await?
-    .into_iter()
-    .map(
-        |[response_ms, first_responder, category, priority]| Created {
-            response_ms,
-            first_responder,
-            category,
-            priority: priority.unwrap_or(1),
-        },
-    )
-    .collect();
-    let closed_via = format!(
-        "CASE t.closed_via WHEN '{}' THEN 1 WHEN '{}' THEN 2 END",
-        Via::Confirmed.code(),
-        Via::Silence.code()
-    );
-    let closed: Vec<Closed> = packed_rows::<7>(
-        db,
-        &[
-            "t.closed_at - t.created_at",
-            "t.closed_by",
-            "t.returned_ms",
-            "t.rating",
-            "t.category_id",
-            "t.priority",
-            &closed_via,
-        ],
-        "t.closed_at",
-        &[from, to],
-        f,
-    )
-    .await?
-    .into_iter()
-    .map(
-        |[resolution_ms, closed_by, returned_ms, rating, category, priority, via]| Closed {
-            resolution_ms: resolution_ms.unwrap_or(0),
-            closed_by,
-            returned_ms: returned_ms.unwrap_or(0),
-            rating,
-            category,
-            priority: priority.unwrap_or(1),
-            via: match via {
-                Some(1) => Some(Via::Confirmed),
-                Some(2) => Some(Via::Silence),
-                _ => None,
+    let created: Vec<Created> = created
+        .into_iter()
+        .map(
+            |[response_ms, first_responder, category, priority]| Created {
+                response_ms,
+                first_responder,
+                category,
+                priority: priority.unwrap_or(1),
             },
-        },
-    )
-    .collect();
-    let handled: HashMap<i64, i64> = rows::<(Option<String>, i64)>(
-        db,
-        &joined(
-            "SELECT e.to_value, COUNT(DISTINCT e.ticket_id) FROM ticket_events e{join} \
-             WHERE e.kind = 'assigned' AND e.at >= $1 AND e.at < $2 \
-             AND e.to_value IS NOT NULL{filter} GROUP BY e.to_value",
-        ),
-        &[from, to],
-        f,
-    )
-    .await?
-    .into_iter()
-    .filter_map(|(id, n)| Some((id?.parse().ok()?, n)))
-    .collect();
+        )
+        .collect();
+    let closed: Vec<Closed> = closed
+        .into_iter()
+        .map(
+            |[resolution_ms, closed_by, returned_ms, rating, category, priority, via]| Closed {
+                resolution_ms: resolution_ms.unwrap_or(0),
+                closed_by,
+                returned_ms: returned_ms.unwrap_or(0),
+                rating,
+                category,
+                priority: priority.unwrap_or(1),
+                via: match via {
+                    Some(1) => Some(Via::Confirmed),
+                    Some(2) => Some(Via::Silence),
+                    _ => None,
+                },
+            },
+        )
+        .collect();
+    let handled: HashMap<i64, i64> = handled
+        .into_iter()
+        .filter_map(|(id, n)| Some((id?.parse().ok()?, n)))
+        .collect();
 
     let steps = figures::buckets(&ms, &moves, backlog_now, now);
     let reopened = steps.iter().map(|s| s.reopened).sum();
-    let names = |sql: &'static str| async move {
-        let all: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
-        Ok::<HashMap<i64, String>, AppError>(all.into_iter().collect())
-    };
-    let categories = names("SELECT id, name FROM categories").await?;
-    let operators = names("SELECT id, full_name FROM users WHERE role = 'operator'").await?;
     let by_category = figures::sliced(&created, &closed, |c| c.category, |c| c.category)
         .into_iter()
         .map(|(id, figures)| CategoryFigures {
@@ -336,17 +365,6 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
     by_operator.sort_by(|a, b| a.name.cmp(&b.name).then(a.operator_id.cmp(&b.operator_id)));
     by_operator.dedup_by_key(|o| o.operator_id);
 
-    let comments: Vec<(i64, String, String, Option<String>, i64)> = rows(
-        db,
-        "SELECT e.ticket_id, t.subject, e.to_value, e.reason, e.at FROM ticket_events e \
-         JOIN tickets t ON t.id = e.ticket_id WHERE e.kind = 'rated' AND e.at >= $1 \
-         AND e.at < $2 AND e.reason IS NOT NULL AND e.id = (SELECT MAX(r.id) FROM \
-         ticket_events r WHERE r.ticket_id = e.ticket_id AND r.kind = 'rated'){filter} \
-         ORDER BY e.at DESC LIMIT $3",
-        &[from, to, COMMENTS],
-        f,
-    )
-    .await?;
     Ok(Stats {
         from,
         to,
