@@ -150,7 +150,8 @@ enum LicenseCommand {
     /// Verify a licence file and install it in place of the one before.
     Install { file: PathBuf },
     /// (Vendor) Make a key pair: the private key goes into FILE (readable by you only, kept
-    /// outside every repository), the public key is printed for `licence::VENDOR_KEY`.
+    /// outside every repository), the public key is printed: build releases with it in
+    /// `SALTER_VENDOR_KEY` (`licence::VENDOR_KEY`).
     Keygen { file: PathBuf },
     /// (Vendor) Sign a licence with the private key in --key and print it.
     Issue(IssueArgs),

@@ -1,8 +1,9 @@
 //! Editions by licence. Without a licence Šalter is the free edition: one admin and two
 //! operators, clients unlimited. A licence is a short text signed with Ed25519 by the vendor;
 //! it is verified offline against the public keys this binary trusts (`trusted_keys`: the
-//! vendor's, built in — and, in debug builds only, a test key from `SALTER_LICENCE_TEST_KEY`),
-//! and kept in `settings`, so every process on one database reads the same one.
+//! vendor's, built in from `SALTER_VENDOR_KEY` — and, in debug builds only, a test key from
+//! `SALTER_LICENCE_TEST_KEY`), and kept in `settings`, so every process on one database reads
+//! the same one.
 //!
 //! ```text
 //! Šalter licence
@@ -28,13 +29,53 @@ use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use jiff::civil::Date;
 
-/// The vendor's public key. Its private half never enters the repository: the vendor signs
-/// with `salter license issue --key <file>`. A vendor building their own releases puts the
-/// public key printed by `salter license keygen` here.
-pub const VENDOR_KEY: [u8; 32] = [
-    0x29, 0x1d, 0x1c, 0x72, 0x19, 0x8c, 0xd5, 0xe8, 0xba, 0xaf, 0x79, 0x48, 0xb9, 0x47, 0x87, 0x5f,
-    0xbf, 0x82, 0xbd, 0x42, 0xf5, 0x3d, 0xdd, 0xa8, 0x98, 0x09, 0xfe, 0xd3, 0x42, 0xd8, 0x4c, 0x76,
-];
+/// The vendor's public key, built into the binary from `SALTER_VENDOR_KEY` at compile time: the
+/// public key `salter license keygen` printed on the vendor's own machine, whose private half
+/// never leaves it (the vendor signs with `salter license issue --key <file>`). Each vendor
+/// builds their releases with their own; a build without one trusts no licence but the tests'
+/// (debug builds only), so it is the free edition. A value that is not such a key stops the
+/// build.
+pub const VENDOR_KEY: Option<[u8; 32]> = match option_env!("SALTER_VENDOR_KEY") {
+    Some(text) => Some(key_from_base64(text)),
+    None => None,
+};
+
+/// A public key as `keygen` prints it (32 bytes in base64, 44 characters); for `VENDOR_KEY`,
+/// at compile time, where anything else is an error.
+const fn key_from_base64(text: &str) -> [u8; 32] {
+    const NOT_A_KEY: &str =
+        "SALTER_VENDOR_KEY is not a public key printed by `salter license keygen`";
+    let text = text.as_bytes();
+    if text.len() != 44 || text[43] != b'=' {
+        panic!("{}", NOT_A_KEY);
+    }
+    let mut key = [0u8; 32];
+    let (mut bits, mut held, mut out, mut i) = (0u32, 0u32, 0, 0);
+    while i < 43 {
+        let value = match text[i] {
+            c @ b'A'..=b'Z' => c - b'A',
+            c @ b'a'..=b'z' => c - b'a' + 26,
+            c @ b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("{}", NOT_A_KEY),
+        };
+        bits = (bits << 6) | value as u32;
+        held += 6;
+        if held >= 8 {
+            held -= 8;
+            key[out] = (bits >> held) as u8;
+            out += 1;
+            bits &= (1 << held) - 1;
+        }
+        i += 1;
+    }
+    // 43 characters carry 258 bits: the last two are padding, and zero in a key's text.
+    if bits != 0 {
+        panic!("{}", NOT_A_KEY);
+    }
+    key
+}
 
 const HEADER: &str = "Šalter licence";
 const SETTING: &str = "licence";
@@ -43,7 +84,7 @@ const LICENSEE_MAX: usize = 200;
 /// The keys whose licences this binary accepts.
 pub fn trusted_keys() -> Vec<[u8; 32]> {
     #[allow(unused_mut)]
-    let mut keys = vec![VENDOR_KEY];
+    let mut keys: Vec<[u8; 32]> = VENDOR_KEY.into_iter().collect();
     // Tests sign their own licences; a release build never reads this.
     #[cfg(debug_assertions)]
     if let Some(key) = std::env::var("SALTER_LICENCE_TEST_KEY")
@@ -338,7 +379,33 @@ mod tests {
             verify(&text, &[public_key(&other).unwrap()]),
             Err(LicenceFault::UnknownKey)
         );
-        assert_eq!(verify(&text, &[VENDOR_KEY]), Err(LicenceFault::UnknownKey));
+    }
+
+    #[test]
+    fn the_vendor_key_is_read_as_keygen_prints_it() {
+        for _ in 0..50 {
+            let (_, public) = keygen();
+            assert_eq!(Some(key_from_base64(&public)), public_key(&public));
+        }
+        let (_, public) = keygen();
+        let mut last_bits_set = public.clone().into_bytes();
+        last_bits_set[42] = if last_bits_set[42] == b'B' {
+            b'C'
+        } else {
+            b'B'
+        };
+        let last_bits_set = String::from_utf8(last_bits_set).unwrap();
+        for bad in [
+            "",
+            "not a key",
+            &public[..43],
+            &format!("{public}="),
+            &public.replacen(&public[..1], "*", 1),
+            &last_bits_set,
+        ] {
+            let read = std::panic::catch_unwind(|| key_from_base64(bad));
+            assert!(read.is_err(), "{bad:?} was taken for a key");
+        }
     }
 
     #[test]
