@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { call } from '../tests/helpers';
 import { PORT } from '../playwright.config';
-import { OUT, machine, percentile, withDesk, type Record } from './common';
+import { OUT, PROFILE, machine, percentile, withDesk, type Record } from './common';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: 180_000, uploadThroughput: 84_375 };
@@ -77,7 +77,7 @@ test('each app shows its first screen with data', async ({ browser }) => {
     mkdirSync(OUT, { recursive: true });
     writeFileSync(join(OUT, 'app-start.json'), JSON.stringify({
       benchmark: 'app-start',
-      settings: { profile: 'release', database: 'sqlite', runs: RUNS, tickets: 60, browser: chromium,
+      settings: { profile: PROFILE, database: 'sqlite', runs: RUNS, tickets: 60, browser: chromium,
         slow_4g: SLOW_4G },
       machine: machine(loadBefore),
       records,

@@ -9,6 +9,10 @@ import { startSalter } from '../server';
 
 export const OUT = process.env.BENCH_OUT ?? join(__dirname, '../../target/bench');
 
+/// How the `salter` under test was built, as the Rust benchmarks record it: `cargo xtask bench`
+/// with no name builds it as the tests do (debug), a named benchmark for release.
+export const PROFILE = process.env.BENCH_PROFILE === 'dev' ? 'debug' : 'release';
+
 export interface Record { metric: string; value: number; unit: string; target: string | null; met: boolean | null }
 
 export function percentile(sorted: number[], p: number): number {
@@ -53,7 +57,7 @@ export function machine(loadBefore: number[]) {
     load_average_after: loadavg(), fsync_ms_median: fsyncMs() };
 }
 
-/// What a browser benchmark works with: its own release `salter`, its admin, a client and an
+/// What a browser benchmark works with: its own `salter`, its admin, a client and an
 /// operator (their cookies, for fresh contexts), and a context of the client's.
 export interface Desk {
   baseURL: string;

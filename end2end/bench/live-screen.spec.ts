@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { call } from '../tests/helpers';
 import { PORT } from '../playwright.config';
-import { OUT, machine, percentile, withDesk, type Record } from './common';
+import { OUT, PROFILE, machine, percentile, withDesk, type Record } from './common';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const TARGET_P99 = 100;
@@ -74,7 +74,7 @@ test('a change reaches another browser\'s screen', async ({ browser }) => {
     const file = join(OUT, 'live.json');
     const doc = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { benchmark: 'live', records: [] };
     doc.records = (doc.records as Record[]).filter((r) => !r.metric.startsWith('event → screen')).concat(records);
-    doc.screen = { profile: 'release', database: 'sqlite', runs: RUNS, browser: browser.version(),
+    doc.screen = { profile: PROFILE, database: 'sqlite', runs: RUNS, browser: browser.version(),
       machine: machine(loadBefore) };
     writeFileSync(file, JSON.stringify(doc, null, 2));
     console.log(`records: ${file}`);

@@ -1,7 +1,7 @@
-//! A release `salter serve` of the benchmark's own, on SQLite in a temporary directory: its
-//! address, its bootstrap admin's one-time password, its resident memory, and people signed in
-//! to it. Stopped when dropped. (A module apart from `common`, for the benchmarks that run the
-//! process.)
+//! A `salter serve` of the benchmark's own (built as the benchmark is), on SQLite in a temporary
+//! directory: its address, its bootstrap admin's one-time password, its resident memory, and people
+//! signed in to it. Stopped when dropped. (A module apart from `common`, for the benchmarks that
+//! run the process.)
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
