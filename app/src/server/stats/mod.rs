@@ -196,8 +196,6 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
         sql.replace("{join}", join)
     };
 
-    // The reads do not depend on one another: each on a connection of its own, at once — the
-    // two packed ones are most of the work and go to different cores.
     let closed_via = format!(
         "CASE t.closed_via WHEN '{}' THEN 1 WHEN '{}' THEN 2 END",
         Via::Confirmed.code(),
@@ -252,6 +250,8 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
         let all: Vec<(i64, String)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
         Ok::<HashMap<i64, String>, AppError>(all.into_iter().collect())
     };
+    // The reads do not depend on one another: each on a connection of its own, at once — the
+    // packed ones are most of the work and go to different cores.
     let (moves, now_counts, created, closed, handled, categories, operators, comments) = tokio::try_join!(
         unpacked_rows::<4>(db, &moves_sql, &moves_from, f),
         rows::<(String, i64)>(
@@ -261,8 +261,8 @@ pub async fn report(state: &AppState, query: &StatsQuery) -> Result<Stats, AppEr
             &[],
             f,
         ),
-        packed_rows::<4>(db, &created_columns, "t.created_at", &period, f,),
-        packed_rows::<7>(db, &closed_columns, "t.closed_at", &period, f,),
+        packed_rows::<4>(db, &created_columns, "t.created_at", &period, f),
+        packed_rows::<7>(db, &closed_columns, "t.closed_at", &period, f),
         rows::<(Option<String>, i64)>(db, &handled_sql, &period, f),
         names("SELECT id, name FROM categories"),
         names("SELECT id, full_name FROM users WHERE role = 'operator'"),
