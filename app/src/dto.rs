@@ -165,6 +165,21 @@ pub struct PublicSettings {
     pub time_zone: String,
 }
 
+/// What an app needs before its first screen, written into its page (`index.html`) by the server
+/// so that it starts without asking: each part is what its server function would answer.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Boot {
+    /// `settings/public_info`.
+    pub settings: PublicSettings,
+    /// `session/me`; none when not signed in.
+    pub me: Option<CurrentUser>,
+    /// `privacy/notice`, in the client portal only (the other apps show none).
+    pub notice: Option<PrivacyNotice>,
+}
+
+/// The id of the element of an app's page that carries its `Boot`.
+pub const BOOT_ELEMENT: &str = "boot";
+
 /// How tickets read to clients and wait for them, as the admin sets it.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TicketSettings {

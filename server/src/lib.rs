@@ -10,15 +10,17 @@ pub mod privacy;
 pub mod security;
 pub mod v1;
 
-use app::server::AppState;
+use app::dto::Role;
+use app::server::{boot, AppState};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::handler::Handler;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use axum::http::HeaderValue;
-use axum::response::IntoResponse;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
@@ -26,7 +28,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
 use tokio::net::TcpListener;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -49,13 +51,55 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// One browser app: its files, and its `index.html` for every other path below it, so a deep
-/// link survives a reload — gzipped where the build left a `.gz` beside the file and the
-/// browser accepts it.
-fn app_files(dir: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dir)
-        .precompressed_gzip()
-        .fallback(ServeFile::new(dir.join("index.html")).precompressed_gzip())
+/// One browser app: its files — gzipped where the build left a `.gz` beside the file and the
+/// browser accepts it — and for every other path below it (so a deep link survives a reload) its
+/// page, with what it starts with written in.
+fn app_files(state: &AppState, dir: &Path, app: Role) -> Router {
+    let page = dir.join("index.html");
+    let serve_page = move |State(state): State<AppState>, req: Request<Body>| {
+        let page = page.clone();
+        async move { app_page(&state, &page, app, req).await }
+    };
+    Router::new().fallback_service(
+        ServeDir::new(dir)
+            .precompressed_gzip()
+            .append_index_html_on_directories(false)
+            .fallback(serve_page.with_state(state.clone())),
+    )
+}
+
+/// `app`'s page (`page`, its `index.html`) with its `Boot` written in (`app::server::boot`): it
+/// names the person signed in, so it is never stored. When the start data cannot be read in
+/// time (the database away) the page goes out as it is, and the app asks for it itself.
+async fn app_page(state: &AppState, page: &Path, app: Role, req: Request<Body>) -> Response {
+    let Ok(html) = tokio::fs::read_to_string(page).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (parts, _) = req.into_parts();
+    let started =
+        tokio::time::timeout(state.config.request_timeout, boot::boot(state, &parts, app)).await;
+    let html = match started {
+        Ok(Ok(data)) => boot::into_page(&html, &data).unwrap_or(html),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "an app's page goes out without its start data");
+            html
+        }
+        Err(_) => {
+            tracing::warn!("an app's start data not read in time");
+            html
+        }
+    };
+    (
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        html,
+    )
+        .into_response()
 }
 
 /// Every route, for a server bound at `bound`.
@@ -92,9 +136,15 @@ pub fn router(state: AppState, site_dir: &Path, bound: SocketAddr) -> Router {
         .merge(api)
         .merge(socket)
         .route("/healthz", get(healthz))
-        .nest_service("/operator", app_files(&site_dir.join("operator")))
-        .nest_service("/admin", app_files(&site_dir.join("admin")))
-        .fallback_service(app_files(site_dir))
+        .nest_service(
+            "/operator",
+            app_files(&state, &site_dir.join("operator"), Role::Operator),
+        )
+        .nest_service(
+            "/admin",
+            app_files(&state, &site_dir.join("admin"), Role::Admin),
+        )
+        .fallback_service(app_files(&state, site_dir, Role::Client))
         .layer(header(CONTENT_SECURITY_POLICY, CSP))
         .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(X_FRAME_OPTIONS, "DENY"))

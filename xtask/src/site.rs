@@ -22,11 +22,18 @@ pub const APPS: [(&str, &str, &str); 3] = [
     ("operator", "frontend-operator", "operator"),
     ("admin", "frontend-admin", "admin"),
 ];
-/// Apps whose lazy chunks the browser fetches at idle once the app has started (`<link
-/// rel=prefetch>`), so that opening the page they hold needs no download: a ticket is the
-/// portal's and the console's main page after the list, and lazy to keep the first download
-/// within its budget. The admin's pages stay on demand.
-const PREFETCH_CHUNKS: &[&str] = &["client", "operator"];
+/// The lazy pages each app fetches once it has loaded and the browser has had a moment (split
+/// names without their hash), so that opening them needs no download: a ticket is the portal's
+/// and the console's main page after the list (and a new ticket the portal's), lazy to keep the
+/// first download within its budget. Every other lazy page is fetched when first opened.
+const PREFETCH: [(&str, &[&str]); 3] = [
+    ("client", &["ticket_page", "new_ticket_page"]),
+    ("operator", &["ticket_page"]),
+    ("admin", &[]),
+];
+/// How long after the page's `load` the prefetch waits (ms): the first screen's own requests go
+/// first, even on a slow network.
+const PREFETCH_AFTER_LOAD_MS: u32 = 2000;
 /// The most an app may weigh, wasm + js after gzip (QUALITY.md).
 const BUDGET_GZIP: u64 = 200 * 1024;
 
@@ -91,9 +98,7 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
                  init({{ module_or_path: new URL('./{app}_bg.wasm', import.meta.url) }});\n"
             ),
         )?;
-        let html = include_str!("../index.html")
-            .replace("{prefetch}", &prefetch_links(&pkg, app)?)
-            .replace("{app}", app);
+        let html = include_str!("../index.html").replace("{app}", app);
         let app_dir = site.join(dir);
         std::fs::create_dir_all(&app_dir)?;
         write_if_changed(&app_dir.join("index.html"), &html)?;
@@ -106,27 +111,6 @@ pub fn build(root: &Path, release: bool) -> Result<()> {
     )?;
     println!("apps built into {}", site.display());
     Ok(())
-}
-
-/// `<link rel=prefetch>` lines for an app's lazy chunks, if it is one of `PREFETCH_CHUNKS`.
-fn prefetch_links(pkg: &Path, app: &str) -> Result<String> {
-    let dir = pkg.join(app);
-    if !PREFETCH_CHUNKS.contains(&app) || !dir.exists() {
-        return Ok(String::new());
-    }
-    let mut chunks: Vec<String> = std::fs::read_dir(&dir)?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".wasm"))
-        .collect();
-    chunks.sort();
-    Ok(chunks
-        .iter()
-        .map(|chunk| {
-            format!(
-                "<link rel=\"prefetch\" href=\"/pkg/{app}/{chunk}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n"
-            )
-        })
-        .collect())
 }
 
 /// What `#[lazy]` code marks in a wasm: its imports from the module that loads chunks.
@@ -157,14 +141,129 @@ fn split(wasm: &Path, pkg: &Path, app: &str) -> Result<(PathBuf, Option<Vec<Path
     options.main_module = &main_module;
     let split = wasm_split_cli_support::transform(options)
         .map_err(|e| anyhow::anyhow!("splitting {}: {e:?}", wasm.display()))?;
-    // The chunks are not bound by wasm-bindgen, which removes these sections from the main one.
+    let mut files = bundle(&dir, &split.prefetch_map)?;
     for chunk in &split.split_modules {
-        let bytes = std::fs::read(chunk)?;
-        std::fs::write(chunk, without_sections(&bytes, &["name", "producers"])?)?;
+        std::fs::remove_file(chunk)?;
     }
-    let mut files = split.split_modules;
-    files.push(dir.join("split.js"));
+    let loader = dir.join("split.js");
+    let prefetch = PREFETCH
+        .iter()
+        .find(|(name, _)| *name == app)
+        .map_or(&[][..], |(_, pages)| pages);
+    let js = std::fs::read_to_string(&loader)?;
+    std::fs::write(
+        &loader,
+        load_from_bundles(&js, &split.prefetch_map, prefetch)?,
+    )?;
+    files.push(loader);
     Ok((main, Some(files)))
+}
+
+/// Each `#[lazy]` page as one file, `<split>.bundle`: its module and every chunk it needs
+/// (`prefetch_map`: split → the file stems it loads), so that opening it is one request rather
+/// than one per chunk — over a hundred for some admin pages, six at a time over HTTP/1.1: seconds
+/// on a slow network. A chunk two pages share travels in both bundles; it is instantiated once.
+/// Layout (little-endian): the number of parts, then each part's name length, name, byte length
+/// and bytes. Answers the bundles written.
+fn bundle(
+    dir: &Path,
+    prefetch_map: &std::collections::HashMap<String, Vec<String>>,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (split, stems) in prefetch_map {
+        let mut out = Vec::new();
+        out.extend_from_slice(&u32::try_from(stems.len())?.to_le_bytes());
+        for stem in stems {
+            let bytes = std::fs::read(dir.join(format!("{stem}.wasm")))?;
+            // Not bound by wasm-bindgen, which removes these sections from the main module.
+            let bytes = without_sections(&bytes, &["name", "producers"])?;
+            out.extend_from_slice(&u32::try_from(stem.len())?.to_le_bytes());
+            out.extend_from_slice(stem.as_bytes());
+            out.extend_from_slice(&u32::try_from(bytes.len())?.to_le_bytes());
+            out.extend_from_slice(&bytes);
+        }
+        let path = dir.join(format!("{split}.bundle"));
+        std::fs::write(&path, out)?;
+        written.push(path);
+    }
+    written.sort();
+    Ok(written)
+}
+
+/// The chunk loader `wasm_split_cli_support` wrote (`split.js`), made to take each module from
+/// the bundle of the page being opened (`bundle`) instead of fetching it alone, and to fetch the
+/// bundles of the `prefetch` pages after the page's load. The loader's text is the pinned
+/// version's; a change in it fails the build here rather than loading nothing.
+fn load_from_bundles(
+    js: &str,
+    prefetch_map: &std::collections::HashMap<String, Vec<String>>,
+    prefetch: &[&str],
+) -> Result<String> {
+    let replace_once = |text: &str, from: &str, to: &str| -> Result<String> {
+        if text.matches(from).count() != 1 {
+            bail!("split.js has changed: `{from}` is not in it once");
+        }
+        Ok(text.replacen(from, to, 1))
+    };
+    let mut out = replace_once(
+        js,
+        "function wrapAsyncCb(callee) {",
+        "function wrapAsyncCb(split, callee) {",
+    )?;
+    out = replace_once(&out, "await callee();", "await fromBundle(split, callee);")?;
+    // `fetch(new URL("./<stem>.wasm", import.meta.url))` → `part("<stem>")`.
+    const FETCH: &str = "fetch(new URL(\"./";
+    const FETCHED: &str = ".wasm\", import.meta.url))";
+    while let Some(at) = out.find(FETCH) {
+        let stem_at = at + FETCH.len();
+        let end = out[stem_at..]
+            .find(FETCHED)
+            .context("split.js has changed: a fetch without its end")?
+            + stem_at;
+        let stem = out[stem_at..end].to_string();
+        out.replace_range(at..end + FETCHED.len(), &format!("part(\"{stem}\")"));
+    }
+    // Each page's loader names its page: `wrapAsyncCb("<split>", makeLoad(…`.
+    const EXPORT: &str = "export const __wasm_split_load_";
+    const WRAPPED: &str = " = wrapAsyncCb(makeLoad(";
+    let mut named = String::with_capacity(out.len());
+    for line in out.split_inclusive('\n').filter(|l| !is_comment(l)) {
+        match line
+            .strip_prefix(EXPORT)
+            .and_then(|l| l.split_once(WRAPPED))
+        {
+            Some((split, rest)) => named.push_str(&format!(
+                "{EXPORT}{split} = wrapAsyncCb(\"{split}\", makeLoad({rest}"
+            )),
+            None if line.contains("wrapAsyncCb(makeLoad(") => {
+                bail!("split.js has changed: a page loader not on its own line")
+            }
+            None => named.push_str(line),
+        }
+    }
+    let mut pages: Vec<&String> = prefetch_map
+        .keys()
+        .filter(|split| {
+            split
+                .rsplit_once('_')
+                .is_some_and(|(page, _)| prefetch.contains(&page))
+        })
+        .collect();
+    pages.sort();
+    if pages.len() != prefetch.len() {
+        bail!("prefetched pages {prefetch:?} are not all lazy pages: found {pages:?}");
+    }
+    let runtime = include_str!("bundles.js")
+        .replace("[/* prefetch */]", &format!("{pages:?}"))
+        .replace("/* after load */", &PREFETCH_AFTER_LOAD_MS.to_string());
+    named.extend(runtime.split_inclusive('\n').filter(|l| !is_comment(l)));
+    Ok(named)
+}
+
+/// A line of JavaScript that is only a comment: part of every app's first download, so left out.
+fn is_comment(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with("//") || (line.starts_with("/*") && line.ends_with("*/"))
 }
 
 /// The linker's custom sections that `--emit-relocs` keeps (`reloc.` names a prefix).
@@ -241,9 +340,9 @@ fn made_from(wasm: &Path, profile: &str) -> Result<String> {
     } else {
         "zlib"
     };
-    // And the split: `#[lazy]` chunks apart, relocations dropped.
+    // And the split: `#[lazy]` pages apart, each in a bundle; relocations dropped.
     Ok(format!(
-        "{profile} {} {:016x} {gzip} split\n",
+        "{profile} {} {:016x} {gzip} split into bundles\n",
         bytes.len(),
         std::hash::Hasher::finish(&hash)
     ))
@@ -324,13 +423,14 @@ fn check_bindgen_pin(root: &Path) -> Result<()> {
 }
 
 /// Prints each app's first download — the `.gz` files the server sends when it opens: its
-/// wasm, its JS, and for a split app the chunk loader its JS imports — and what its `#[lazy]`
-/// pages add when first opened; fails if a first download is over budget.
+/// wasm, its JS, and for a split app the chunk loader its JS imports — and its `#[lazy]` pages'
+/// bundles, summed (a chunk two pages share counts in both); fails if a first download is over
+/// budget.
 pub fn size(root: &Path) -> Result<()> {
     let pkg = site_dir(root).join("pkg");
     println!(
         "{:<10} {:>12} {:>12} {:>22}",
-        "app", "raw bytes", "gzip bytes", "lazy pages, gzip"
+        "app", "raw bytes", "gzip bytes", "lazy pages' bundles, gzip"
     );
     let mut over = Vec::new();
     for (app, _, _) in APPS {
@@ -360,7 +460,7 @@ pub fn size(root: &Path) -> Result<()> {
         if chunks.exists() {
             for entry in std::fs::read_dir(&chunks)? {
                 let path = entry?.path();
-                if path.to_string_lossy().ends_with(".wasm.gz") {
+                if path.to_string_lossy().ends_with(".bundle.gz") {
                     lazy += std::fs::metadata(&path)?.len();
                 }
             }
@@ -382,7 +482,8 @@ pub fn size(root: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{made_from, without_sections, LINKER_ONLY};
+    use super::{load_from_bundles, made_from, without_sections, LINKER_ONLY};
+    use std::collections::HashMap;
 
     /// A custom section (id 0): its size, its name, its payload.
     fn custom(name: &str, payload: &[u8]) -> Vec<u8> {
@@ -428,5 +529,61 @@ mod tests {
         std::fs::write(&wasm, b"\0asm changed").unwrap();
         assert_ne!(made_from(&wasm, "wasm-release").unwrap(), release);
         assert!(made_from(&dir.path().join("missing.wasm"), "dev").is_err());
+    }
+
+    /// A loader as `wasm_split_cli_support` 0.2 writes it, cut down to one chunk and two pages.
+    const LOADER: &str = r#"import { initSync } from "../app.js";
+function wrapAsyncCb(callee) {
+    return async (callbackIndex, callbackData) => {
+        let success;
+        try {
+            await callee();
+            success = true;
+        } catch (e) {}
+    }
+}
+/* ticket_page_1, help_page_2 */
+const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+export const __wasm_split_load_ticket_page_1 = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_ticket_page_1.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_3]));
+export const __wasm_split_load_help_page_2 = wrapAsyncCb(makeLoad(() => async (_imp) => ({}), [__chunk_3]));
+"#;
+
+    /// Every module is taken from the bundle of the page being opened, each page's loader names
+    /// its page, only the pages asked for are prefetched, and comments go.
+    #[test]
+    fn the_loader_takes_each_module_from_its_pages_bundle() {
+        let pages: HashMap<String, Vec<String>> = HashMap::from([
+            (
+                "ticket_page_1".into(),
+                vec!["chunk_3".into(), "split_ticket_page_1".into()],
+            ),
+            ("help_page_2".into(), vec!["chunk_3".into()]),
+        ]);
+        let js = load_from_bundles(LOADER, &pages, &["ticket_page"]).unwrap();
+        assert!(!js.contains("fetch(new URL(\"./"), "{js}");
+        assert!(js.contains(r#"const src = part("chunk_3");"#));
+        assert!(js.contains(r#"const src = part("split_ticket_page_1");"#));
+        assert!(js.contains(
+            r#"export const __wasm_split_load_ticket_page_1 = wrapAsyncCb("ticket_page_1", makeLoad("#
+        ));
+        assert!(js.contains(
+            r#"export const __wasm_split_load_help_page_2 = wrapAsyncCb("help_page_2", makeLoad("#
+        ));
+        assert!(js.contains("function wrapAsyncCb(split, callee) {"));
+        assert!(js.contains("await fromBundle(split, callee);"));
+        assert!(js.contains(r#"const prefetched = ["ticket_page_1"];"#));
+        assert!(!js.contains("/*") && !js.contains("//"), "{js}");
+        // A page to prefetch that is not lazy, or a loader written differently, stops the build.
+        assert!(load_from_bundles(LOADER, &pages, &["account_page"]).is_err());
+        let changed = LOADER.replace("await callee();", "await callee(callbackData);");
+        assert!(load_from_bundles(&changed, &pages, &[]).is_err());
     }
 }

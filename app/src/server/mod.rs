@@ -20,6 +20,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod boot;
 pub mod calls;
 pub mod canned;
 pub mod categories;

@@ -10,7 +10,7 @@ use super::{
 use crate::api::privacy::{accept_privacy_notice, read_privacy_notice};
 use crate::api::session::{me, set_language, sign_in, sign_out};
 use crate::api::settings::public_info;
-use crate::dto::{Credentials, PrivacyNotice, Role};
+use crate::dto::{Boot, Credentials, PrivacyNotice, PublicSettings, Role, BOOT_ELEMENT};
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
 use leptos::prelude::AnyView;
@@ -38,6 +38,9 @@ enum Stage {
 /// An app's pages: the view for a path below the app's base (`/`, `/settings`, …).
 pub type Pages = fn(&str) -> AnyView;
 
+/// How long after an app is ready its calls start (`call_host`).
+const CALLS_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Mounts an app: `pages` renders its pages once a user of `app`'s role is fully signed in.
 pub fn start(app: Role, nav: &'static [NavItem], pages: Pages) {
     leptos::mount::mount_to_body(move || view! { <Shell app=app nav=nav pages=pages/> });
@@ -54,27 +57,56 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         move || ui.now.set(js_sys::Date::now() as i64),
         std::time::Duration::from_secs(30),
     );
-    // Both asked at once; the pages start once both have answered (they read the company's
-    // name and zone as they render).
-    let answered = RwSignal::new(0u8);
-    spawn_local(async move {
-        if let Ok(settings) = public_info().await {
-            ui.company.set(settings.company_name);
-            ui.time_zone.set(Some(settings.time_zone));
-        }
-        answered.update(|n| *n += 1);
-    });
-    spawn_local(async move {
-        ui.me.set(me().await.ok());
-        answered.update(|n| *n += 1);
-    });
-    let loaded = Memo::new(move |_| answered.get() == 2);
     // The portal's privacy notice, and whom it was read for (none: not signed in): read again
     // for each person, who must have accepted it before the pages.
     let notice = RwSignal::new(None::<(Option<i64>, Option<PrivacyNotice>)>);
+    let know = move |settings: PublicSettings| {
+        ui.company.set(settings.company_name);
+        ui.time_zone.set(Some(settings.time_zone));
+    };
+    // The pages start once the company's settings and the person are known (they read the
+    // company's name and zone as they render): written into the page by the server, or, in a
+    // page sent without them, both asked at once.
+    let answered = RwSignal::new(0u8);
+    let ask_who = move || {
+        spawn_local(async move {
+            ui.me.set(me().await.ok());
+            answered.update(|n| *n += 1);
+        })
+    };
+    match boot_data() {
+        Some(boot) => {
+            know(boot.settings);
+            notice.set(Some((boot.me.as_ref().map(|m| m.id), boot.notice)));
+            answered.set(1);
+            match boot.me {
+                Some(person) => {
+                    ui.me.set(Some(person));
+                    answered.set(2);
+                }
+                // A page opened from another site's link came without the session cookie
+                // (SameSite=Strict), which the app's own calls do carry: asked again.
+                None => ask_who(),
+            }
+        }
+        None => {
+            spawn_local(async move {
+                if let Ok(settings) = public_info().await {
+                    know(settings);
+                }
+                answered.update(|n| *n += 1);
+            });
+            ask_who();
+        }
+    }
+    let loaded = Memo::new(move |_| answered.get() == 2);
     if app == Role::Client {
         Effect::new(move |_| {
             let who = ui.me.get().map(|m| m.id);
+            // Already read for this person (with the page): not asked again.
+            if notice.with_untracked(|n| n.as_ref().is_some_and(|(read_for, _)| *read_for == who)) {
+                return;
+            }
             spawn_local(async move {
                 // Unreadable: no notice stands in the way (the server keeps no portal shut).
                 let read = read_privacy_notice().await.ok().flatten();
@@ -116,6 +148,15 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
         document().set_title(&format!("{} · {}", ui.company_name(), app.app_name(lang)));
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang.code());
+        }
+    });
+    // Calls — ringing, the call screen — load a moment after the app is ready, so that their
+    // code is not fetched and compiled before the first screen; a call already ringing is found
+    // when they start.
+    let calls = RwSignal::new(false);
+    Effect::new(move |_| {
+        if stage.get() == Stage::Ready && !calls.get_untracked() {
+            set_timeout(move || calls.set(true), CALLS_AFTER);
         }
     });
     let sign_out_now = move |_| end_session(ui);
@@ -175,8 +216,14 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
                 Stage::Ready => pages(&ui.path.get()),
             }}
         </main>
-        {move || (stage.get() == Stage::Ready).then(|| Suspend::new(call_host()))}
+        {move || (calls.get() && stage.get() == Stage::Ready).then(|| Suspend::new(call_host()))}
     }
+}
+
+/// What the server wrote into the app's page for its start (`server::boot`), if it did.
+fn boot_data() -> Option<Boot> {
+    let text = document().get_element_by_id(BOOT_ELEMENT)?.text_content()?;
+    crate::client::decode(&text).ok()
 }
 
 /// The language picker of the header.

@@ -1,9 +1,10 @@
 //! The browser apps as the server sends them: gzipped where the build left a `.gz` beside a
 //! file (so the first download is what `cargo xtask size` measures), plain otherwise, and each
-//! app's `index.html` for its deep links.
+//! app's page for its deep links, with what the app starts with written in.
 
-use crate::common::{fresh_database, test_config, Backend, TestApp};
-use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
+use crate::common::{fresh_database, test_config, Backend, Browser, TestApp};
+use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_files_go_out_gzipped_to_browsers_that_accept_it() {
@@ -14,7 +15,6 @@ async fn app_files_go_out_gzipped_to_browsers_that_accept_it() {
     std::fs::write(pkg.join("admin_bg.wasm"), b"\0asm plain").unwrap();
     std::fs::write(pkg.join("admin_bg.wasm.gz"), b"gzipped bytes").unwrap();
     std::fs::write(site.path().join("admin/index.html"), "<p>admin</p>").unwrap();
-    std::fs::write(site.path().join("admin/index.html.gz"), "gzipped page").unwrap();
     let (url, guard) = fresh_database(Backend::Sqlite).await;
     let app = TestApp::serving(&url, guard, test_config(), site.path()).await;
     let http = reqwest::Client::new();
@@ -35,10 +35,94 @@ async fn app_files_go_out_gzipped_to_browsers_that_accept_it() {
     assert!(plain.headers().get(CONTENT_ENCODING).is_none());
     assert_eq!(plain.bytes().await.unwrap(), "\0asm plain");
 
-    // A deep link gets the app's page, gzipped too.
+    // A deep link gets the app's page, with its start data: made for each request, not gzipped.
     let page = get("/admin/tickets/42", true).await.unwrap();
     assert_eq!(page.status(), 200);
-    assert_eq!(page.headers()[CONTENT_ENCODING], "gzip");
-    assert_eq!(page.bytes().await.unwrap(), "gzipped page");
+    assert!(page.headers().get(CONTENT_ENCODING).is_none());
+    let html = page.text().await.unwrap();
+    assert!(html.ends_with("<p>admin</p>"), "{html}");
+    assert!(html.contains(r#"<script type="application/json" id="boot">"#));
+    app.stop().await;
+}
+
+/// The start data in a page: the JSON of `<script id="boot">`, checking it is the page's only
+/// script element and that the page is never stored.
+async fn start_data(browser: &Browser, path: &str) -> Value {
+    let (status, headers, body) = browser.get(path).await;
+    assert_eq!(status, 200, "{path}");
+    assert_eq!(headers[CACHE_CONTROL], "no-store", "{path}");
+    assert_eq!(headers[CONTENT_TYPE], "text/html; charset=utf-8");
+    let html = String::from_utf8(body).unwrap();
+    assert_eq!(html.matches("<script").count(), 1, "{html}");
+    assert_eq!(html.matches("</script>").count(), 1, "{html}");
+    let json = html
+        .split_once(r#"<script type="application/json" id="boot">"#)
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .expect("start data in the page")
+        .0;
+    serde_json::from_str(json).unwrap()
+}
+
+/// Each app's page carries what the app would otherwise ask for before its first screen — the
+/// company's settings, who is signed in, in the portal the privacy notice — exactly as those
+/// server functions answer the same browser; no name in it can end its element.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_apps_page_carries_what_it_starts_with() {
+    let site = tempfile::tempdir().unwrap();
+    let page = "<html><head><title>Support</title></head><body></body></html>";
+    for dir in ["", "operator", "admin"] {
+        std::fs::create_dir_all(site.path().join(dir)).unwrap();
+        std::fs::write(site.path().join(dir).join("index.html"), page).unwrap();
+    }
+    let (url, guard) = fresh_database(Backend::Sqlite).await;
+    let app = TestApp::serving(&url, guard, test_config(), site.path()).await;
+    let admin = app.admin().await;
+    admin
+        .call_ok(
+            "settings/set_company_name",
+            json!({"name": "Kovač </script><script>alert(1)</script>"}),
+        )
+        .await;
+    admin
+        .call_ok(
+            "privacy/set_notice",
+            json!({"text": "We keep your tickets."}),
+        )
+        .await;
+    let (client, _) = app.user(&admin, "Ana Anić", "client").await;
+    let info = client.call_ok("settings/public_info", json!({})).await;
+
+    let seen = start_data(&client, "/tickets/5").await;
+    assert_eq!(seen["settings"], info);
+    assert_eq!(seen["me"], client.me().await.1);
+    assert_eq!(seen["me"]["full_name"], "Ana Anić");
+    assert_eq!(
+        seen["notice"],
+        client.call_ok("privacy/notice", json!({})).await
+    );
+    assert!(seen["notice"]["accepted_at"].is_null());
+
+    // Accepted: the next page says so.
+    let version = seen["notice"]["version"].clone();
+    client
+        .call_ok("privacy/accept_notice", json!({"version": version}))
+        .await;
+    assert!(start_data(&client, "/").await["notice"]["accepted_at"].is_i64());
+
+    // Nobody signed in: the settings and the notice, no one.
+    let nobody = start_data(&app.browser(), "/").await;
+    assert!(nobody["me"].is_null());
+    assert_eq!(nobody["settings"], info);
+    assert_eq!(nobody["notice"]["version"], version);
+
+    // The consoles: their person, no notice.
+    let console = start_data(&admin, "/admin/settings").await;
+    assert_eq!(console["me"]["role"], "admin");
+    assert!(console["notice"].is_null());
+    let (operator, _) = app.user(&admin, "Edin Operater", "operator").await;
+    assert_eq!(
+        start_data(&operator, "/operator/").await["me"],
+        operator.me().await.1
+    );
     app.stop().await;
 }
