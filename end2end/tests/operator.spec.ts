@@ -26,9 +26,9 @@ test('an operator works the queue from the keyboard', async ({ browser }) => {
     await new Promise((r) => setTimeout(r, 1500));
     await route.continue();
   });
-  // The ticket view is a lazy chunk that the console fetches by itself once started, before
-  // any ticket is opened.
-  const ticketChunk = operator.waitForResponse(/\/pkg\/operator\/split_ticket_page_\w+\.wasm$/);
+  // The ticket view is a lazy page, one file that the console fetches by itself once started
+  // (after its first screen), before any ticket is opened.
+  const ticketChunk = operator.waitForResponse(/\/pkg\/operator\/ticket_page_\d+\.bundle$/);
   await operator.reload();
   await expect(operator.locator('.loading[aria-busy="true"]')).toBeVisible();
   await expect(operator.locator('.loading')).toContainText('Loading');

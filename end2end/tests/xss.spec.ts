@@ -51,7 +51,9 @@ async function injected(page: Page): Promise<string[]> {
       const tag = el.tagName.toLowerCase();
       for (const a of Array.from(el.attributes)) {
         if (a.name.startsWith('on')) found.push(`${tag} ${a.name}`);
-        if (/^\s*(javascript|data):/i.test(a.value) && a.name !== 'download') found.push(`${tag} ${a.name}=${a.value}`);
+        const noIcon = el.parentElement === document.head && tag === 'link' && el.getAttribute('rel') === 'icon'
+          && a.name === 'href' && a.value === 'data:,';
+        if (/^\s*(javascript|data):/i.test(a.value) && a.name !== 'download' && !noIcon) found.push(`${tag} ${a.name}=${a.value}`);
       }
       // The statistics' own charts and bars are SVG; any other SVG came from a text.
       const chart = tag === 'svg' && !el.closest('.text')
@@ -66,7 +68,12 @@ async function injected(page: Page): Promise<string[]> {
       // any other one came from a text.
       const own = el.classList.contains('card') || el.classList.contains('fold');
       if (tag === 'details' && (!own || el.closest('.text'))) found.push(tag);
-      if (tag === 'script' && !(el.getAttribute('src') ?? '').includes('/pkg/')) found.push('inline script');
+      // The page's own: its scripts, its start data (the head's one data block, `#boot`, which the
+      // browser does not run) and, above, the favicon it names as none (`data:,`) — no text
+      // reaches the head.
+      const startData = el.parentElement === document.head && el.id === 'boot'
+        && el.getAttribute('type') === 'application/json' && document.querySelectorAll('#boot').length === 1;
+      if (tag === 'script' && !startData && !(el.getAttribute('src') ?? '').includes('/pkg/')) found.push('inline script');
     }
     return found;
   });

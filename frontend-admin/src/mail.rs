@@ -22,6 +22,7 @@ pub fn MailCard() -> impl IntoView {
     let test_to = RwSignal::new(String::new());
     let outbox = RwSignal::new(None::<OutboxState>);
     let saved = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
     let call = FormCall::new();
     let test = FormCall::new();
     let show = move |s: MailSettings| {
@@ -29,6 +30,7 @@ pub fn MailCard() -> impl IntoView {
         imap_url.set(s.imap_url);
         from.set(s.from);
         reply_to.set(s.reply_to);
+        loaded.set(true);
     };
     call.run(get_mail_settings(), show);
     test.run(get_outbox(), move |o| outbox.set(Some(o)));
@@ -56,10 +58,13 @@ pub fn MailCard() -> impl IntoView {
         <section class="card form">
             <h2>{t(Msg::Mail)}</h2>
             <form class="form" on:submit=submit>
-                <TextField id="smtp-url" label=Msg::SmtpUrl value=url hint=Msg::MailHint/>
-                <TextField id="mail-from" label=Msg::MailFrom value=from kind="email" maxlength=EMAIL_MAX/>
-                <TextField id="mail-reply-to" label=Msg::MailReplyTo value=reply_to kind="email" maxlength=EMAIL_MAX/>
-                <TextField id="imap-url" label=Msg::ImapUrl value=imap_url hint=Msg::ImapHint/>
+                // Not to be typed into before the values in force arrive, which would replace it.
+                <fieldset class="until-loaded" disabled=move || !loaded.get()>
+                    <TextField id="smtp-url" label=Msg::SmtpUrl value=url hint=Msg::MailHint/>
+                    <TextField id="mail-from" label=Msg::MailFrom value=from kind="email" maxlength=EMAIL_MAX/>
+                    <TextField id="mail-reply-to" label=Msg::MailReplyTo value=reply_to kind="email" maxlength=EMAIL_MAX/>
+                    <TextField id="imap-url" label=Msg::ImapUrl value=imap_url hint=Msg::ImapHint/>
+                </fieldset>
                 <ErrorNote message=call.message()/>
                 <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
                 <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>

@@ -104,10 +104,12 @@ fn ClientViewCard() -> impl IntoView {
             </label>
             <p class="hint">{t(Msg::ForcedReasonsHint)}</p>
             <form class="form row" on:submit=submit>
-                <TextField id="solution-days" label=Msg::SolutionDays value=days kind="number"
-                    hint=Msg::SolutionDaysHint required=true/>
-                <TextField id="chat-weight" label=Msg::ChatWeight value=weight kind="number"
-                    hint=Msg::ChatWeightHint required=true/>
+                <fieldset class="until-loaded" disabled=move || shown.get().is_none()>
+                    <TextField id="solution-days" label=Msg::SolutionDays value=days kind="number"
+                        hint=Msg::SolutionDaysHint required=true/>
+                    <TextField id="chat-weight" label=Msg::ChatWeight value=weight kind="number"
+                        hint=Msg::ChatWeightHint required=true/>
+                </fieldset>
                 <button type="submit" disabled=move || shown.get().is_none() || call.busy()>{t(Msg::Save)}</button>
             </form>
             <ErrorNote message=call.message()/>
@@ -147,12 +149,14 @@ fn CallsCard() -> impl IntoView {
         <form class="card form" on:submit=submit aria-labelledby="calls-title">
             <h2 id="calls-title">{t(Msg::Calls)}</h2>
             <p class="hint">{t(Msg::CallsHint)}</p>
-            <TextArea id="ice-servers" label=Msg::IceServers value=servers maxlength=ICE_SERVERS_MAX/>
-            <p class="hint">{t(Msg::IceServersHint)}</p>
-            <label class="check">
-                <input type="checkbox" id="clients-may-call" bind:checked=may_call/>
-                {t(Msg::ClientsMayCall)}
-            </label>
+            <fieldset class="until-loaded" disabled=move || !loaded.get()>
+                <TextArea id="ice-servers" label=Msg::IceServers value=servers maxlength=ICE_SERVERS_MAX/>
+                <p class="hint">{t(Msg::IceServersHint)}</p>
+                <label class="check">
+                    <input type="checkbox" id="clients-may-call" bind:checked=may_call/>
+                    {t(Msg::ClientsMayCall)}
+                </label>
+            </fieldset>
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
             <button type="submit" disabled=move || !loaded.get() || call.busy()>{t(Msg::Save)}</button>
@@ -259,7 +263,9 @@ fn RetentionCard() -> impl IntoView {
             <h2 id="retention-title">{t(Msg::Retention)}</h2>
             <p class="hint">{t(Msg::RetentionHint)}</p>
             <form class="form row" on:submit=submit>
-                <TextField id="retention-days" label=Msg::RetentionDays value=days kind="number"/>
+                <fieldset class="until-loaded" disabled=move || shown.get().is_none()>
+                    <TextField id="retention-days" label=Msg::RetentionDays value=days kind="number"/>
+                </fieldset>
                 <button type="button" on:click=check disabled=move || call.busy()>{t(Msg::CheckFirst)}</button>
                 <button type="submit" disabled=move || shown.get().is_none() || call.busy()>{t(Msg::Save)}</button>
             </form>
@@ -275,9 +281,11 @@ fn RetentionCard() -> impl IntoView {
 fn PrivacyNoticeCard() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let saved = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
     let call = FormCall::new();
     call.run(read_privacy_notice(), move |n| {
-        text.set(n.map(|n| n.text).unwrap_or_default())
+        text.set(n.map(|n| n.text).unwrap_or_default());
+        loaded.set(true);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -290,7 +298,9 @@ fn PrivacyNoticeCard() -> impl IntoView {
         <form class="card form" on:submit=submit aria-labelledby="notice-title">
             <h2 id="notice-title">{t(Msg::PrivacyNotice)}</h2>
             <p class="hint">{t(Msg::PrivacyNoticeHint)}</p>
-            <TextArea id="privacy-notice" label=Msg::PrivacyNotice value=text maxlength=TEXT_MAX/>
+            <fieldset class="until-loaded" disabled=move || !loaded.get()>
+                <TextArea id="privacy-notice" label=Msg::PrivacyNotice value=text maxlength=TEXT_MAX/>
+            </fieldset>
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
             <button type="submit" disabled=move || call.busy()>{t(Msg::Save)}</button>
