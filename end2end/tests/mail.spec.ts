@@ -4,13 +4,14 @@
 // our e-mail and the answer appears in the open ticket by itself; a stranger's mail waits for
 // the admin, who accepts it as a ticket with a new client account.
 import { test, expect } from '@playwright/test';
+import { PORT } from '../playwright.config';
 import { accessible, adminContext, call, person } from './helpers';
 import { MailServer } from '../smtp';
 import { ImapServer } from '../imap';
 
-const SMTP_PORT = 39181;
-const SMTP_PORT_2 = 39182;
-const IMAP_PORT = 39183;
+const SMTP_PORT = PORT + 10;
+const SMTP_PORT_2 = PORT + 11;
+const IMAP_PORT = PORT + 12;
 
 test('the admin sets up e-mail and a client chooses what they get', async ({ browser }) => {
   const smtp = await MailServer.start(SMTP_PORT);

@@ -6,9 +6,10 @@
 import { test, expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { PORT } from '../playwright.config';
 import { accessible, adminContext, call, person } from './helpers';
 
-const RECEIVER_PORT = 39191;
+const RECEIVER_PORT = PORT + 20;
 
 interface Got { headers: IncomingHttpHeaders; body: string }
 
