@@ -176,10 +176,12 @@ fn MailChoicesCard() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let off = RwSignal::new(Vec::<Notice>::new());
     let saved = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
     let call = FormCall::new();
     let show = move |c: MailChoices| {
         email.set(c.email);
         off.set(c.off);
+        loaded.set(true);
     };
     call.run(get_mail_choices(), show);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -199,22 +201,25 @@ fn MailChoicesCard() -> impl IntoView {
         <form class="card form" on:submit=submit>
             <h2>{t(Msg::MailChoices)}</h2>
             <p class="hint">{t(Msg::MailChoicesHint)}</p>
-            <TextField id="my-email" label=Msg::Email value=email kind="email" autocomplete="email"
-                maxlength=EMAIL_MAX/>
-            {notices.iter().map(|&n| view! {
-                <label class="check">
-                    <input type="checkbox" name=n.code()
-                        prop:checked=move || !off.get().contains(&n)
-                        on:change=move |_| off.update(|o| {
-                            if let Some(i) = o.iter().position(|x| *x == n) {
-                                o.remove(i);
-                            } else {
-                                o.push(n);
-                            }
-                        })/>
-                    {move || n.label(ui.lang.get())}
-                </label>
-            }).collect_view()}
+            // Not to be changed before one's choices arrive, which would replace the change.
+            <fieldset class="until-loaded" disabled=move || !loaded.get()>
+                <TextField id="my-email" label=Msg::Email value=email kind="email" autocomplete="email"
+                    maxlength=EMAIL_MAX/>
+                {notices.iter().map(|&n| view! {
+                    <label class="check">
+                        <input type="checkbox" name=n.code()
+                            prop:checked=move || !off.get().contains(&n)
+                            on:change=move |_| off.update(|o| {
+                                if let Some(i) = o.iter().position(|x| *x == n) {
+                                    o.remove(i);
+                                } else {
+                                    o.push(n);
+                                }
+                            })/>
+                        {move || n.label(ui.lang.get())}
+                    </label>
+                }).collect_view()}
+            </fieldset>
             <ErrorNote message=call.message()/>
             <p class="success" role="status" hidden=move || !saved.get()>{t(Msg::Saved)}</p>
             <button type="submit" class="primary" disabled=move || call.busy()>{t(Msg::Save)}</button>
