@@ -429,7 +429,7 @@ fn check_bindgen_pin(root: &Path) -> Result<()> {
 pub fn size(root: &Path) -> Result<()> {
     let pkg = site_dir(root).join("pkg");
     println!(
-        "{:<10} {:>12} {:>12} {:>22}",
+        "{:<10} {:>12} {:>12} {:>31}",
         "app", "raw bytes", "gzip bytes", "lazy pages' bundles, gzip"
     );
     let mut over = Vec::new();

@@ -3,6 +3,7 @@
 //! starts without asking for them: on a slow network each question costs a round trip (over half
 //! a second on Slow 4G) before the first screen can even ask for its data.
 
+use super::access::{self, Policy};
 use super::gateway;
 use super::{privacy, settings, AppState};
 use crate::dto::{Boot, Role, BOOT_ELEMENT};
@@ -16,7 +17,11 @@ pub async fn boot(
     app: Role,
 ) -> Result<Boot, AppError> {
     let caller = gateway::caller_from(state.clone(), parts).await?;
-    let me = caller.session.as_ref().map(|s| s.user.me()).transpose()?;
+    // Admitted as `session/me` admits its caller (`SignedIn`): anyone signed in, nobody else.
+    let me = match access::check(caller.session.as_ref(), Policy::SignedIn) {
+        Ok(Some(session)) => Some(session.user.me()?),
+        Ok(None) | Err(_) => None,
+    };
     let notice = match app {
         Role::Client => privacy::notice::notice(state, caller.session.as_ref()).await?,
         Role::Operator | Role::Admin => None,
