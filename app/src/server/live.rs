@@ -300,7 +300,7 @@ pub async fn tail(state: AppState) {
     }
 }
 
-/// PostgreSQL: every NOTIFY of committed events (sent by a trigger — through any process)
+/// PostgreSQL: every NOTIFY of committed events (sent by `db::announce` — from any process)
 /// wakes the tail, and every floor change and presence saying reaches this process's sockets;
 /// a lost connection is made again.
 async fn wake_on_notify(state: AppState, mut listener: db::Listener) {

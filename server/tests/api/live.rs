@@ -528,6 +528,33 @@ async fn a_change_through_one_process_reaches_sockets_on_another() {
     assert_eq!(watching.here(ticket).await, vec![(client_id, true)]);
 }
 
+/// PostgreSQL: a process tells the others of its commits once they have committed (`db::announce`
+/// — no NOTIFY inside a write's transaction, where it made every writer commit one at a time):
+/// a connection listening as another process's tail does hears of a new ticket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_is_announced_to_the_other_processes() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let (_admin, client, _operator, _) = desk(&app).await;
+    let mut listener = app
+        .state
+        .db
+        .listener(&[app::server::db::EVENTS_CHANNEL])
+        .await
+        .expect("a listening connection");
+    // Whatever the set-up announced is heard first; then nothing comes until the next write.
+    while tokio::time::timeout(Duration::from_millis(300), listener.recv())
+        .await
+        .is_ok()
+    {}
+    open_ticket(&client, "Announced", "announce-1").await;
+    let heard = tokio::time::timeout(Duration::from_secs(10), listener.recv())
+        .await
+        .expect("a NOTIFY after the creation committed")
+        .expect("the listening connection holds");
+    assert_eq!(heard.channel(), app::server::db::EVENTS_CHANNEL);
+    app.stop().await;
+}
+
 /// One simulated app in the convergence test: whose it is, and every note it applied, in
 /// order, over all its connections.
 struct App {

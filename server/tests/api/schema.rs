@@ -1,7 +1,6 @@
 //! The two migration folders describe one schema: after migrating a fresh SQLite and a fresh
 //! PostgreSQL database, their tables, columns, types (mapped), nullability, indexes and triggers
-//! match — except the full-text search table and PostgreSQL's NOTIFY trigger for live updates,
-//! which are each database's own by design
+//! match — except the full-text search table, which is each database's own by design
 //! (ARCHITECTURE.md, "One data layer for two databases").
 
 use crate::common::{fresh_database, Backend};
@@ -120,12 +119,10 @@ async fn shape(backend: Backend) -> BTreeSet<String> {
             for (table, name) in indexes.into_iter().filter(|(t, _)| !by_design(t)) {
                 shape.insert(format!("index {table}.{name}"));
             }
-            // PostgreSQL's own: the NOTIFY that wakes other processes' live tails (SQLite
-            // serves from one process).
             let triggers: Vec<(String, String, String)> = sqlx::query_as(
                 "SELECT event_object_table::text, action_timing::text, \
                  event_manipulation::text FROM information_schema.triggers \
-                 WHERE trigger_schema = 'public' AND trigger_name <> 'ticket_events_notify'",
+                 WHERE trigger_schema = 'public'",
             )
             .fetch_all(pool)
             .await
