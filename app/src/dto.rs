@@ -175,6 +175,12 @@ pub struct Boot {
     pub me: Option<CurrentUser>,
     /// `privacy/notice`, in the client portal only (the other apps show none).
     pub notice: Option<PrivacyNotice>,
+    /// On a page that opens on the ticket list (`Role::opens_on_list`), for its role's person:
+    /// what `tickets/list` answers with no filter, so the app shows it at once…
+    pub tickets: Option<TicketPage>,
+    /// …and the live place read just before it, where the app's socket starts: a change made in
+    /// between reaches it.
+    pub cursor: Option<Cursor>,
 }
 
 /// The id of the element of an app's page that carries its `Boot`.
@@ -939,7 +945,7 @@ pub struct TicketPage {
     pub next: Option<String>,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct TicketQuery {
     pub status: Option<crate::tickets::Status>,
     /// Admin filters (a client's list is its own whatever these say).

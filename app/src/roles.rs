@@ -37,4 +37,53 @@ impl Role {
             Role::Admin => "/admin/",
         }
     }
+
+    /// The page of this role's app a browser path shows: the path below the app's base (`/`,
+    /// `/settings`, `/tickets/7`).
+    pub fn page_of(self, browser_path: &str) -> String {
+        let base = self.app_path().trim_end_matches('/');
+        let inner = browser_path.strip_prefix(base).unwrap_or(browser_path);
+        let inner = inner.trim_end_matches('/');
+        if inner.is_empty() {
+            "/".to_string()
+        } else {
+            inner.to_string()
+        }
+    }
+
+    /// Whether the app's `page` opens on the ticket list with no filter: the portal's and the
+    /// console's home (the console's beside an open ticket too), the admin's ticket list.
+    pub fn opens_on_list(self, page: &str) -> bool {
+        match self {
+            Role::Client => page == "/",
+            Role::Operator => page == "/" || page.starts_with("/tickets/"),
+            Role::Admin => page == "/tickets",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_browser_path_is_a_page_below_its_apps_base() {
+        assert_eq!(Role::Admin.page_of("/admin/settings/"), "/settings");
+        assert_eq!(Role::Admin.page_of("/admin/"), "/");
+        assert_eq!(Role::Operator.page_of("/operator"), "/");
+        assert_eq!(Role::Operator.page_of("/operator/tickets/7"), "/tickets/7");
+        assert_eq!(Role::Client.page_of("/"), "/");
+        assert_eq!(Role::Client.page_of("/tickets/7"), "/tickets/7");
+    }
+
+    #[test]
+    fn each_app_opens_on_the_ticket_list_where_it_shows_it() {
+        assert!(Role::Client.opens_on_list("/"));
+        assert!(!Role::Client.opens_on_list("/tickets/7"));
+        assert!(Role::Operator.opens_on_list("/"));
+        assert!(Role::Operator.opens_on_list("/tickets/7"));
+        assert!(!Role::Operator.opens_on_list("/kb"));
+        assert!(Role::Admin.opens_on_list("/tickets"));
+        assert!(!Role::Admin.opens_on_list("/"));
+    }
 }

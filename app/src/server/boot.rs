@@ -1,16 +1,17 @@
 //! What an app needs before its first screen — the company's public settings, who is signed in,
-//! and in the portal the privacy notice — written into the app's page as it is sent, so the app
-//! starts without asking for them: on a slow network each question costs a round trip (over half
-//! a second on Slow 4G) before the first screen can even ask for its data.
+//! in the portal the privacy notice, and on a page that opens on the ticket list its first page —
+//! written into the app's page as it is sent, so the app starts without asking for them: on a
+//! slow network each question costs a round trip (over half a second on Slow 4G).
 
 use super::access::{self, Policy};
 use super::gateway;
-use super::{privacy, settings, AppState};
-use crate::dto::{Boot, Role, BOOT_ELEMENT};
+use super::{privacy, settings, tickets, AppState};
+use crate::dto::{Boot, Role, TicketQuery, BOOT_ELEMENT};
 use crate::error::AppError;
 
 /// What `app`'s page starts with, for the request `parts`: exactly what `settings/public_info`,
-/// `session/me` and (in the portal) `privacy/notice` would answer that request.
+/// `session/me`, (in the portal) `privacy/notice` and, on a page that opens on the ticket list,
+/// `tickets/list` with no filter would answer that request.
 pub async fn boot(
     state: &AppState,
     parts: &http::request::Parts,
@@ -26,10 +27,24 @@ pub async fn boot(
         Role::Client => privacy::notice::notice(state, caller.session.as_ref()).await?,
         Role::Operator | Role::Admin => None,
     };
+    // Admitted as `tickets/list` admits its caller (`AnyRole`), in the app of their role.
+    let page = app.page_of(parts.uri.path());
+    let (tickets, cursor) = match access::check(caller.session.as_ref(), Policy::AnyRole) {
+        Ok(Some(session)) if session.user.role()? == app && app.opens_on_list(&page) => {
+            // The place first: whatever settles after it, the list may not show yet, and the
+            // app's socket catches up from it.
+            let cursor = *state.live.settled().borrow();
+            let list = tickets::list(state, session, &TicketQuery::default()).await?;
+            (Some(list), Some(cursor))
+        }
+        _ => (None, None),
+    };
     Ok(Boot {
         settings: settings::public_info(state).await?,
         me,
         notice,
+        tickets,
+        cursor,
     })
 }
 
@@ -70,6 +85,8 @@ mod tests {
                 must_set_up_second_factor: false,
             }),
             notice: None,
+            tickets: None,
+            cursor: None,
         }
     }
 

@@ -34,8 +34,11 @@ const GATHER: Duration = Duration::from_millis(5);
 #[derive(Clone, Copy)]
 pub(super) struct Live {
     ui: Ui,
-    /// The last place applied; where a reconnect starts.
+    /// The last place applied (at first, the place the page's list was read at); where a
+    /// connection starts.
     cursor: StoredValue<Option<Cursor>>,
+    /// Whether a socket has been open since the person signed in: the next is a reconnect.
+    connected: StoredValue<bool>,
     /// Failed attempts in a row (the next wait grows with them).
     attempts: StoredValue<u32>,
     /// The tickets named since the last reload (`None` among them: every ticket).
@@ -53,10 +56,12 @@ type Handlers = (
 
 impl Live {
     /// Opens the connection whenever someone may use the app, closes it when they sign out.
-    pub(super) fn keep(ui: Ui, signed_in: Memo<bool>) {
+    /// `start_at`: where the first connection starts (the page's list's place), if anywhere.
+    pub(super) fn keep(ui: Ui, signed_in: Memo<bool>, start_at: Option<Cursor>) {
         let live = Live {
             ui,
-            cursor: StoredValue::new(None),
+            cursor: StoredValue::new(start_at),
+            connected: StoredValue::new(false),
             attempts: StoredValue::new(0),
             pending: StoredValue::new(None),
             socket: StoredValue::new_local(None),
@@ -112,6 +117,7 @@ impl Live {
         }
         self.socket.set_value(None);
         self.cursor.set_value(None);
+        self.connected.set_value(false);
     }
 
     fn open(self) {
@@ -133,10 +139,12 @@ impl Live {
             self.ui.presence.set(Vec::new());
             self.say();
             // Back after a disconnect: the catch-up names the tickets that changed, and what
-            // no event records (the floor) loads again too.
-            if self.cursor.get_value().is_some() {
+            // no event records (the floor) loads again too. (The first connection's catch-up,
+            // from the page's own place, names what changed since the page was made.)
+            if self.connected.get_value() && self.cursor.get_value().is_some() {
                 self.ui.changed();
             }
+            self.connected.set_value(true);
         });
         let heard =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {

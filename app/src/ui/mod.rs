@@ -33,7 +33,7 @@ pub use two_factor::{SetUpSecondFactor, TwoFactorCard};
 pub use work::WorkHistory;
 
 use crate::client::{Call, Posting};
-use crate::dto::{CurrentUser, Here, Present, Role};
+use crate::dto::{CurrentUser, Here, Present, Role, TicketPage, TicketQuery};
 use crate::error::AppError;
 use crate::i18n::{error_text, Lang, Msg};
 use leptos::prelude::*;
@@ -88,6 +88,11 @@ pub struct Ui {
     pub in_call: RwSignal<Option<i64>>,
 }
 
+thread_local! {
+    /// The ticket list the page came with (`Boot::tickets`), until the list takes it.
+    static FIRST_LIST: std::cell::RefCell<Option<(String, TicketPage)>> = const { std::cell::RefCell::new(None) };
+}
+
 impl Ui {
     fn new(app: Role) -> Ui {
         Ui {
@@ -110,6 +115,21 @@ impl Ui {
             signals: RwSignal::new(Vec::new()),
             in_call: RwSignal::new(None),
         }
+    }
+
+    /// Keeps the list the page came with for the list to take, with the page it is for.
+    fn keep_first_list(&self, list: Option<TicketPage>) {
+        FIRST_LIST.set(list.map(|list| (self.path.get_untracked(), list)));
+    }
+
+    /// The list the page came with, once: for the page it was made for, unfiltered, and only
+    /// while no change has been heard of since (the live socket starts from its place).
+    fn take_first_list(&self, query: &TicketQuery) -> Option<TicketPage> {
+        let (page, list) = FIRST_LIST.with_borrow_mut(Option::take)?;
+        let fresh = *query == TicketQuery::default()
+            && self.changes.get_untracked() == 0
+            && page == self.path.get_untracked();
+        fresh.then_some(list)
     }
 
     /// Who else is on a ticket (the user left out), tracked.

@@ -14,18 +14,6 @@ impl Ui {
         format!("{}{}", self.app.app_path().trim_end_matches('/'), path)
     }
 
-    /// The browser's path as a path inside this app (`/admin/settings/` → `/settings`).
-    pub(super) fn page_of(&self, browser_path: &str) -> String {
-        let base = self.app.app_path().trim_end_matches('/');
-        let inner = browser_path.strip_prefix(base).unwrap_or(browser_path);
-        let inner = inner.trim_end_matches('/');
-        if inner.is_empty() {
-            "/".to_string()
-        } else {
-            inner.to_string()
-        }
-    }
-
     /// Goes to a page of this app, as a link would.
     pub fn navigate(&self, path: &str) {
         if let Ok(history) = window().history() {
@@ -42,8 +30,10 @@ impl Ui {
     /// Follows the back and forward buttons.
     pub(super) fn track_history(self) {
         let handle = window_event_listener(ev::popstate, move |_| {
-            self.path
-                .set(self.page_of(&window().location().pathname().unwrap_or_default()));
+            self.path.set(
+                self.app
+                    .page_of(&window().location().pathname().unwrap_or_default()),
+            );
         });
         on_cleanup(move || handle.remove());
     }

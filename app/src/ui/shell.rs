@@ -50,8 +50,10 @@ pub fn start(app: Role, nav: &'static [NavItem], pages: Pages) {
 fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
     let ui = Ui::new(app);
     provide_context(ui);
-    ui.path
-        .set(ui.page_of(&window().location().pathname().unwrap_or_default()));
+    ui.path.set(
+        ui.app
+            .page_of(&window().location().pathname().unwrap_or_default()),
+    );
     ui.track_history();
     set_interval(
         move || ui.now.set(js_sys::Date::now() as i64),
@@ -74,9 +76,13 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
             answered.update(|n| *n += 1);
         })
     };
+    // Where the live socket starts: the place the page's list was read at, if it came with one.
+    let mut start_at = None;
     match boot_data() {
         Some(boot) => {
             know(boot.settings);
+            start_at = boot.cursor;
+            ui.keep_first_list(boot.tickets);
             notice.set(Some((boot.me.as_ref().map(|m| m.id), boot.notice)));
             answered.set(1);
             match boot.me {
@@ -133,7 +139,11 @@ fn Shell(app: Role, nav: &'static [NavItem], pages: Pages) -> impl IntoView {
     });
     let shown_notice = Signal::derive(move || notice.get().and_then(|(_, n)| n));
     // Live updates while the app is in use.
-    super::live::Live::keep(ui, Memo::new(move |_| stage.get() == Stage::Ready));
+    super::live::Live::keep(
+        ui,
+        Memo::new(move |_| stage.get() == Stage::Ready),
+        start_at,
+    );
     // The account reads its e-mail in the language its person reads the app in.
     Effect::new(move |_| {
         let lang = ui.lang.get();

@@ -2,7 +2,7 @@
 //! file (so the first download is what `cargo xtask size` measures), plain otherwise, and each
 //! app's page for its deep links, with what the app starts with written in.
 
-use crate::common::{fresh_database, test_config, Backend, Browser, TestApp};
+use crate::common::{fresh_database, open_ticket, test_config, Backend, Browser, TestApp};
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 use serde_json::{json, Value};
 
@@ -64,7 +64,8 @@ async fn start_data(browser: &Browser, path: &str) -> Value {
 }
 
 /// Each app's page carries what the app would otherwise ask for before its first screen — the
-/// company's settings, who is signed in, in the portal the privacy notice — exactly as those
+/// company's settings, who is signed in, in the portal the privacy notice, on a page that opens
+/// on the ticket list its first page and the live place read before it — exactly as those
 /// server functions answer the same browser; no name in it can end its element.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_apps_page_carries_what_it_starts_with() {
@@ -109,6 +110,24 @@ async fn an_apps_page_carries_what_it_starts_with() {
         .await;
     assert!(start_data(&client, "/").await["notice"]["accepted_at"].is_i64());
 
+    // The portal's home opens on the list: the client's tickets, as the list answers them, and
+    // a live place to start from that is not past the ticket's creation.
+    let made = open_ticket(&client, "Kotao ne grije", "site-1").await;
+    let home = start_data(&client, "/").await;
+    assert_eq!(
+        home["tickets"],
+        client.call_ok("tickets/list", json!({"query": {}})).await
+    );
+    assert_eq!(home["tickets"]["tickets"][0]["id"], made);
+    let view = client
+        .call_ok("tickets/view", json!({"ticket_id": made}))
+        .await;
+    let created = view["history"][0]["id"].as_i64().unwrap();
+    assert!(home["cursor"]["id"].as_i64().unwrap() >= created);
+    // A page that does not open on the list carries none.
+    let help = start_data(&client, "/help").await;
+    assert!(help["tickets"].is_null() && help["cursor"].is_null());
+
     // Nobody signed in: the settings and the notice, no one.
     let nobody = start_data(&app.browser(), "/").await;
     assert!(nobody["me"].is_null());
@@ -119,10 +138,20 @@ async fn an_apps_page_carries_what_it_starts_with() {
     let console = start_data(&admin, "/admin/settings").await;
     assert_eq!(console["me"]["role"], "admin");
     assert!(console["notice"].is_null());
-    let (operator, _) = app.user(&admin, "Edin Operater", "operator").await;
+    assert!(console["tickets"].is_null());
+    let all = start_data(&admin, "/admin/tickets").await;
     assert_eq!(
-        start_data(&operator, "/operator/").await["me"],
-        operator.me().await.1
+        all["tickets"],
+        admin.call_ok("tickets/list", json!({"query": {}})).await
+    );
+    // A person of another role gets the refusal page, and no list.
+    assert!(start_data(&client, "/admin/tickets").await["tickets"].is_null());
+    let (operator, _) = app.user(&admin, "Edin Operater", "operator").await;
+    let queue = start_data(&operator, "/operator/").await;
+    assert_eq!(queue["me"], operator.me().await.1);
+    assert_eq!(
+        queue["tickets"],
+        operator.call_ok("tickets/list", json!({"query": {}})).await
     );
     app.stop().await;
 }

@@ -2,7 +2,7 @@
 
 use super::{OthersHere, PriorityBadge, SlaBadge, StatusBadge, TicketLink, When};
 use crate::api::tickets::{list_tickets, search_tickets};
-use crate::dto::{Role, TicketQuery, TicketSummary};
+use crate::dto::{Role, TicketPage, TicketQuery, TicketSummary};
 use crate::i18n::Msg;
 use crate::tickets::Status;
 use crate::ui::{choices, t, use_ui, ErrorNote, FormCall, Loading, Select, TextField};
@@ -24,25 +24,30 @@ pub fn TicketList(
     let loaded = RwSignal::new(false);
     let query = query.unwrap_or_else(|| RwSignal::new(TicketQuery::default()));
     let call = FormCall::new();
+    let show = move |page: TicketPage, more: bool| {
+        if more {
+            tickets.update(|all| all.extend(page.tickets));
+        } else {
+            tickets.set(page.tickets);
+        }
+        next.set(page.next);
+        loaded.set(true);
+    };
     let load = move |after: Option<String>| {
         let query = TicketQuery {
             after: after.clone(),
             ..query.get_untracked()
         };
-        call.run(list_tickets(query), move |page| {
-            if after.is_none() {
-                tickets.set(page.tickets);
-            } else {
-                tickets.update(|all| all.extend(page.tickets));
-            }
-            next.set(page.next);
-            loaded.set(true);
-        });
+        call.run(list_tickets(query), move |page| show(page, after.is_some()));
     };
     Effect::new(move |_| {
         query.track();
         ui.changes.track();
-        load(None);
+        // The first page may have come with the app's page: shown as it is, not asked for.
+        match query.with_untracked(|q| ui.take_first_list(q)) {
+            Some(page) => show(page, false),
+            None => load(None),
+        }
     });
     let staff = ui.app != Role::Client;
     let admin = ui.app == Role::Admin;
