@@ -1,8 +1,8 @@
 // An app's start as someone on a slow line meets it: the page itself carries the company, the
-// person, the portal's privacy notice and the first page of the ticket list where the app opens on
-// it, so no app asks for them before its first screen; a
-// lazy page comes as one file — the admin's ticket list used to need about eighty, six at a
-// time —; and calls, the prefetched pages and everything else wait until the first screen is there.
+// person, the portal's privacy notice and, where the app opens on the ticket list, its first page,
+// so no app asks for them before its first screen; a lazy page comes as one file — the admin's
+// ticket list used to need about eighty, six at a time —; and calls, the prefetched pages and
+// everything else wait until the first screen is there.
 import { test, expect, type Page } from '@playwright/test';
 import { adminContext, call, person } from './helpers';
 

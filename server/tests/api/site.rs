@@ -3,6 +3,7 @@
 //! app's page for its deep links, with what the app starts with written in.
 
 use crate::common::{fresh_database, open_ticket, test_config, Backend, Browser, TestApp};
+use app::dto::Cursor;
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 use serde_json::{json, Value};
 
@@ -124,6 +125,15 @@ async fn an_apps_page_carries_what_it_starts_with() {
         .await;
     let created = view["history"][0]["id"].as_i64().unwrap();
     assert!(home["cursor"]["id"].as_i64().unwrap() >= created);
+    // A ticket opened after the page was made, before its socket connects: the socket, started
+    // from the page's place, names it — the list on screen will load again.
+    let later = open_ticket(&client, "Radijator curi", "site-2").await;
+    let place: Cursor = serde_json::from_value(home["cursor"].clone()).unwrap();
+    let heard = crate::live::open(&client, Some(place)).await.drain().await;
+    assert!(
+        heard.iter().any(|note| note["ticket_id"] == later),
+        "{heard:?}"
+    );
     // A page that does not open on the list carries none.
     let help = start_data(&client, "/help").await;
     assert!(help["tickets"].is_null() && help["cursor"].is_null());
