@@ -517,7 +517,7 @@ pub fn unpacked<const N: usize>(text: Option<&str>) -> Result<Vec<[Option<i64>; 
 }
 
 /// Where the two databases differ: full-text search. The condition on `ticket_text` (aliased
-/// `x`) that matches the bound query `$1`, and the query text to bind for `words`. Each word is
+/// `x`) that matches the query bound at its `?`, and the query text to bind for `words`. Each word is
 /// quoted, so the user's text is only ever data, never query syntax.
 pub fn text_match(backend: Backend, words: &str) -> TextMatch {
     match backend {
@@ -527,25 +527,25 @@ pub fn text_match(backend: Backend, words: &str) -> TextMatch {
                 .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
                 .collect();
             TextMatch {
-                condition: "x.text MATCH $1",
+                condition: "x.text MATCH ?",
                 newest_first: "x.rowid DESC",
                 query: quoted.join(" "),
             }
         }
         Backend::Postgres => TextMatch {
-            condition: "x.document @@ plainto_tsquery('simple', $1)",
+            condition: "x.document @@ plainto_tsquery('simple', ?)",
             newest_first: "x.id DESC",
             query: words.to_string(),
         },
     }
 }
 
-/// A full-text condition on `ticket_text x`, bound to `$1`.
+/// A full-text condition on `ticket_text x`, its `?` standing for `query`.
 pub struct TextMatch {
     pub condition: &'static str,
     /// The order of the indexed texts, newest first (FTS5 reads it straight off its index).
     pub newest_first: &'static str,
-    /// The value for `$1`.
+    /// The value for the condition's `?`.
     pub query: String,
 }
 

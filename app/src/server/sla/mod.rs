@@ -55,6 +55,11 @@ fn json<T: serde::de::DeserializeOwned + Default>(text: Option<String>) -> T {
 
 /// The service levels as the admin set them (most urgent priority first).
 pub async fn levels(state: &AppState) -> Result<ServiceLevels, AppError> {
+    levels_with(state, policies(state).await?).await
+}
+
+/// The policies, most urgent priority first.
+async fn policies(state: &AppState) -> Result<Vec<SlaPolicy>, AppError> {
     let rows: Vec<PolicyRow> = sqlx::query_as(
         "SELECT priority, category_id, first_response_minutes, next_response_minutes, \
          resolution_minutes, business_hours FROM sla_policies \
@@ -62,8 +67,16 @@ pub async fn levels(state: &AppState) -> Result<ServiceLevels, AppError> {
     )
     .fetch_all(&state.db.pool)
     .await?;
+    Ok(rows.into_iter().map(PolicyRow::into_policy).collect())
+}
+
+/// The service levels around these policies: the calendar and warning settings.
+async fn levels_with(
+    state: &AppState,
+    policies: Vec<SlaPolicy>,
+) -> Result<ServiceLevels, AppError> {
     Ok(ServiceLevels {
-        policies: rows.into_iter().map(PolicyRow::into_policy).collect(),
+        policies,
         hours: json(settings::get(state, HOURS).await?),
         holidays: json(settings::get(state, HOLIDAYS).await?),
         warn_percent: settings::get(state, WARN_PERCENT)
@@ -173,10 +186,13 @@ pub struct Book {
 impl Book {
     /// The policies in force, or `None` when there are none (no ticket has clocks).
     pub async fn open(state: &AppState) -> Result<Option<Book>, AppError> {
-        let levels = levels(state).await?;
-        if levels.policies.is_empty() {
+        // Every staff list opens the book: without policies (most desks) the settings are
+        // not read at all.
+        let policies = policies(state).await?;
+        if policies.is_empty() {
             return Ok(None);
         }
+        let levels = levels_with(state, policies).await?;
         let zone = state.config.time_zone.clone();
         let holidays = levels
             .holidays
