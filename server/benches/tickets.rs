@@ -120,7 +120,7 @@ async fn measure(
     }
     times.sort();
     let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
-    println!("{label:<34} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   (target {target})");
+    println!("{label:<44} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   (target {target})");
     let metric = format!("{} · {label}", run.scope);
     report.record(&format!("{metric} p50"), p50, "ms", Target::None);
     report.record(&format!("{metric} p99"), p99, "ms", Target::AtMost(at_most));
@@ -212,9 +212,10 @@ async fn paced_creation(run: &Run, clients: &[reqwest::Client], tag: &'static st
 enum Readers {
     /// Nobody reads.
     None,
-    /// Each reader pages its queue or searches once per this many milliseconds (the mixed load
-    /// of QUALITY.md: 16 of them at 20 a second each).
-    Every(u64),
+    /// Each reader pages its queue or searches once per `ms` milliseconds (the mixed load of
+    /// QUALITY.md: 16 of them at 20 a second each) — as people do, each at a moment of their
+    /// own, or `in_step`: all 16 at the same instant, a burst every `ms` (reported, no target).
+    Every { ms: u64, in_step: bool },
     /// Each reader as fast as it can: both cores busy with reads (reported, no target).
     FlatOut,
 }
@@ -229,12 +230,22 @@ async fn paced(
 ) {
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut readers = Vec::new();
-    for http in busy {
+    for (i, http) in busy.iter().enumerate() {
         let (http, base, stop) = (http.clone(), run.served.base.clone(), stop.clone());
+        let n = busy.len() as u32;
         readers.push(tokio::spawn(async move {
             let mut done = 0u64;
             let mut tick = match readers_do {
-                Readers::Every(ms) => Some(tokio::time::interval(Duration::from_millis(ms))),
+                Readers::Every { ms, in_step } => {
+                    let period = Duration::from_millis(ms);
+                    let phase = if in_step {
+                        Duration::ZERO
+                    } else {
+                        period * i as u32 / n
+                    };
+                    let first = tokio::time::Instant::now() + phase;
+                    Some(tokio::time::interval_at(first, period))
+                }
                 _ => None,
             };
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -268,10 +279,19 @@ async fn paced(
             "create at 200 tickets/s".to_string(),
             Target::AtMost(20.0),
         ),
-        Readers::Every(ms) => (
-            "mixed",
-            format!("create at 200/s, {} readers at {}/s", busy.len(), 1000 / ms),
-            Target::AtMost(20.0),
+        Readers::Every { ms, in_step } => (
+            if in_step { "bursts" } else { "mixed" },
+            format!(
+                "create at 200/s, {} readers at {}/s{}",
+                busy.len(),
+                1000 / ms,
+                if in_step { " in step" } else { "" }
+            ),
+            if in_step {
+                Target::None
+            } else {
+                Target::AtMost(20.0)
+            },
         ),
         Readers::FlatOut => (
             "saturated",
@@ -294,7 +314,7 @@ async fn paced(
         Target::AtMost(t) => format!("target p99 ≤ {t} ms"),
         _ => "no target".to_string(),
     };
-    println!("{label:<34} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   ({aim}){also}");
+    println!("{label:<44} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   ({aim}){also}");
     let metric = format!("{} · {label}", run.scope);
     report.record(&format!("{metric} p50"), p50, "ms", Target::None);
     report.record(&format!("{metric} p99"), p99, "ms", target);
@@ -418,7 +438,10 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
         );
         readers.push(operator.clone());
     }
-    paced(report, &run, &client_browsers, &readers, Readers::Every(50)).await;
+    for in_step in [false, true] {
+        let readers_do = Readers::Every { ms: 50, in_step };
+        paced(report, &run, &client_browsers, &readers, readers_do).await;
+    }
     paced(report, &run, &client_browsers, &readers, Readers::FlatOut).await;
     creation(report, &run, &client_browsers).await;
     run.served.stop().await;
