@@ -60,6 +60,20 @@ impl Role {
             Role::Admin => page == "/tickets",
         }
     }
+
+    /// The `#[lazy]` page — its function's name in the app's `pages` — that draws `page`, where
+    /// the server has the page fetch that page's bundle as it arrives: any app's ticket, and the
+    /// admin's ticket list. Other lazy pages are fetched when opened, or prefetched after load.
+    pub fn lazy_page_of(self, page: &str) -> Option<&'static str> {
+        let ticket = page
+            .strip_prefix("/tickets/")
+            .is_some_and(|id| id.parse::<i64>().is_ok());
+        match self {
+            _ if ticket => Some("ticket_page"),
+            Role::Admin if page == "/tickets" => Some("tickets_page"),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -74,6 +88,17 @@ mod tests {
         assert_eq!(Role::Operator.page_of("/operator/tickets/7"), "/tickets/7");
         assert_eq!(Role::Client.page_of("/"), "/");
         assert_eq!(Role::Client.page_of("/tickets/7"), "/tickets/7");
+    }
+
+    #[test]
+    fn a_ticket_and_the_admins_list_name_the_lazy_page_that_draws_them() {
+        for role in [Role::Client, Role::Operator, Role::Admin] {
+            assert_eq!(role.lazy_page_of("/tickets/7"), Some("ticket_page"));
+            assert_eq!(role.lazy_page_of("/tickets/new"), None);
+            assert_eq!(role.lazy_page_of("/"), None);
+        }
+        assert_eq!(Role::Admin.lazy_page_of("/tickets"), Some("tickets_page"));
+        assert_eq!(Role::Operator.lazy_page_of("/tickets"), None);
     }
 
     #[test]

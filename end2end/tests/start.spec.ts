@@ -1,7 +1,8 @@
 // An app's start as someone on a slow line meets it: the page itself carries the company, the
 // person, the portal's privacy notice and, where the app opens on the ticket list, its first page,
 // so no app asks for them before its first screen; a lazy page comes as one file — the admin's
-// ticket list used to need about eighty, six at a time —; and calls, the prefetched pages and
+// ticket list used to need about eighty, six at a time —, asked for by the page itself where
+// that lazy page draws it (a ticket, the admin's list); and calls, the prefetched pages and
 // everything else wait until the first screen is there.
 import { test, expect, type Page } from '@playwright/test';
 import { adminContext, call, person } from './helpers';
@@ -48,6 +49,8 @@ test('each app starts from what its page carries, and a lazy page comes in one f
   paths = asked(client);
   await client.goto(`/tickets/${made.body.ticket.id}`);
   await expect(client.getByRole('heading', { level: 1 })).toContainText('Boiler pressure low');
+  // The page itself asked for it as it arrived; the app took that copy.
+  await expect(client.locator('link[rel="preload"][as="fetch"][href*="/ticket_page_"]')).toHaveCount(1);
   await client.waitForTimeout(3000);
   expect(paths.filter((p) => p.includes('/ticket_page_'))).toHaveLength(1);
   expect(paths.filter((p) => p.endsWith('.wasm') && p.startsWith('/pkg/client/'))).toEqual([]);
@@ -61,6 +64,7 @@ test('each app starts from what its page carries, and a lazy page comes in one f
   const bundles = paths.filter((p) => p.startsWith('/pkg/admin/') && !p.endsWith('split.js'));
   expect(bundles.filter((p) => !p.includes('/call_host_'))).toEqual([
     expect.stringMatching(/^\/pkg\/admin\/tickets_page_\d+\.bundle$/)]);
+  await expect(admin.locator('link[rel="preload"][as="fetch"][href*="/tickets_page_"]')).toHaveCount(1);
   expect(paths.filter((p) => CARRIED.includes(p))).toEqual([]);
   // Calls come a moment later: the admin can still be rung.
   await expect.poll(() => paths.some((p) => p.includes('/call_host_')), { timeout: 10_000 }).toBe(true);

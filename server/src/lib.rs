@@ -54,11 +54,16 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// One browser app: its files — gzipped where the build left a `.gz` beside the file and the
 /// browser accepts it — and for every other path below it (so a deep link survives a reload) its
 /// page, with what it starts with written in.
-fn app_files(state: &AppState, dir: &Path, app: Role) -> Router {
+fn app_files(state: &AppState, site_dir: &Path, app: Role) -> Router {
+    let dir = match app {
+        Role::Client => site_dir.to_path_buf(),
+        Role::Operator | Role::Admin => site_dir.join(app.as_str()),
+    };
     let page = dir.join("index.html");
+    let bundles = site_dir.join("pkg").join(app.as_str());
     let serve_page = move |State(state): State<AppState>, req: Request<Body>| {
-        let page = page.clone();
-        async move { app_page(&state, &page, app, req).await }
+        let (page, bundles) = (page.clone(), bundles.clone());
+        async move { app_page(&state, &page, &bundles, app, req).await }
     };
     Router::new().fallback_service(
         ServeDir::new(dir)
@@ -70,12 +75,22 @@ fn app_files(state: &AppState, dir: &Path, app: Role) -> Router {
 
 /// `app`'s page (`page`, its `index.html`) with its `Boot` written in (`app::server::boot`): it
 /// names the person signed in, so it is never stored. When the start data cannot be read in
-/// time (the database away) the page goes out as it is, and the app asks for it itself.
-async fn app_page(state: &AppState, page: &Path, app: Role, req: Request<Body>) -> Response {
-    let Ok(html) = tokio::fs::read_to_string(page).await else {
+/// time (the database away) the page goes out as it is, and the app asks for it itself. Where
+/// a lazy page draws it, the page has its bundle (in `bundles`) fetched as it arrives.
+async fn app_page(
+    state: &AppState,
+    page: &Path,
+    bundles: &Path,
+    app: Role,
+    req: Request<Body>,
+) -> Response {
+    let Ok(mut html) = tokio::fs::read_to_string(page).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let (parts, _) = req.into_parts();
+    if let Some(link) = preload(bundles, app, &app.page_of(parts.uri.path())).await {
+        html = html.replacen("</head>", &format!("{link}\n</head>"), 1);
+    }
     let started =
         tokio::time::timeout(state.config.request_timeout, boot::boot(state, &parts, app)).await;
     let html = match started {
@@ -100,6 +115,32 @@ async fn app_page(state: &AppState, page: &Path, app: Role, req: Request<Body>) 
         html,
     )
         .into_response()
+}
+
+/// The `<link>` that fetches the bundle of the lazy page drawing `page` (`Role::lazy_page_of`)
+/// while the app's own files download, instead of once its wasm runs and asks for it (Slow 4G:
+/// the admin's list 3.2 → 2.6 s); the app's loader takes it from the browser's preload cache.
+/// None where the first download draws the page, or the build made no such bundle.
+async fn preload(bundles: &Path, app: Role, page: &str) -> Option<String> {
+    let lazy = app.lazy_page_of(page)?;
+    let mut files = tokio::fs::read_dir(bundles).await.ok()?;
+    while let Ok(Some(file)) = files.next_entry().await {
+        let Ok(name) = file.file_name().into_string() else {
+            continue;
+        };
+        // `<page>_<hash>.bundle`, as `cargo xtask build` names it.
+        let hash = name
+            .strip_prefix(lazy)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .and_then(|rest| rest.strip_suffix(".bundle"));
+        if hash.is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit())) {
+            let app = app.as_str();
+            return Some(format!(
+                r#"<link rel="preload" href="/pkg/{app}/{name}" as="fetch" crossorigin>"#
+            ));
+        }
+    }
+    None
 }
 
 /// Every route, for a server bound at `bound`.
@@ -136,14 +177,8 @@ pub fn router(state: AppState, site_dir: &Path, bound: SocketAddr) -> Router {
         .merge(api)
         .merge(socket)
         .route("/healthz", get(healthz))
-        .nest_service(
-            "/operator",
-            app_files(&state, &site_dir.join("operator"), Role::Operator),
-        )
-        .nest_service(
-            "/admin",
-            app_files(&state, &site_dir.join("admin"), Role::Admin),
-        )
+        .nest_service("/operator", app_files(&state, site_dir, Role::Operator))
+        .nest_service("/admin", app_files(&state, site_dir, Role::Admin))
         .fallback_service(app_files(&state, site_dir, Role::Client))
         .layer(header(CONTENT_SECURITY_POLICY, CSP))
         .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -165,3 +165,68 @@ async fn an_apps_page_carries_what_it_starts_with() {
     );
     app.stop().await;
 }
+
+/// A page that a lazy page draws — a ticket in any app, the admin's list — has that page's
+/// bundle fetched as it arrives, from the files the build made; other pages, and an app whose
+/// build made no such bundle, fetch none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_drawn_by_a_lazy_page_fetches_its_bundle_at_once() {
+    let site = tempfile::tempdir().unwrap();
+    let page = "<html><head><title>Support</title></head><body></body></html>";
+    for dir in ["", "operator", "admin", "pkg/client", "pkg/admin"] {
+        std::fs::create_dir_all(site.path().join(dir)).unwrap();
+    }
+    for dir in ["", "operator", "admin"] {
+        std::fs::write(site.path().join(dir).join("index.html"), page).unwrap();
+    }
+    for file in [
+        "pkg/admin/tickets_page_123.bundle",
+        "pkg/admin/tickets_page_123.bundle.gz",
+        "pkg/admin/ticket_page_77.bundle",
+        "pkg/admin/kb_page_5.bundle",
+        "pkg/client/ticket_page_5.bundle",
+    ] {
+        std::fs::write(site.path().join(file), b"bundle").unwrap();
+    }
+    let (url, guard) = fresh_database(Backend::Sqlite).await;
+    let app = TestApp::serving(&url, guard, test_config(), site.path()).await;
+    let http = reqwest::Client::new();
+    let head = |path: &'static str| {
+        let get = http.get(format!("{}{path}", app.base)).send();
+        async move {
+            let html = get.await.unwrap().text().await.unwrap();
+            html.split_once("</head>").expect("a head").0.to_string()
+        }
+    };
+    let preload =
+        |href: &str| format!(r#"<link rel="preload" href="{href}" as="fetch" crossorigin>"#);
+
+    let list = head("/admin/tickets").await;
+    assert!(
+        list.contains(&preload("/pkg/admin/tickets_page_123.bundle")),
+        "{list}"
+    );
+    assert_eq!(list.matches("<link").count(), 1, "{list}");
+    for (path, bundle) in [
+        ("/admin/tickets/9", "/pkg/admin/ticket_page_77.bundle"),
+        ("/tickets/9", "/pkg/client/ticket_page_5.bundle"),
+    ] {
+        assert!(head(path).await.contains(&preload(bundle)), "{path}");
+        let served = http
+            .get(format!("{}{bundle}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(served.status(), 200, "{bundle}");
+    }
+    for path in [
+        "/admin/kb",
+        "/admin/",
+        "/",
+        "/tickets/new",
+        "/operator/tickets/9",
+    ] {
+        assert!(!head(path).await.contains("<link"), "{path}");
+    }
+    app.stop().await;
+}
