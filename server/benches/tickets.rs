@@ -2,7 +2,8 @@
 //! (synchronous=FULL) and PostgreSQL with SIZES tickets (default 100000) and measures, over HTTP
 //! against the real router, the operator queue page, the admin list page, a ticket view with 50
 //! messages, search, and ticket creation — paced at 200/s, flat out with 16 clients, and at
-//! 200/s while 16 clients page queues and search — printing p50/p99 beside the targets in
+//! 200/s while 16 clients page queues and search (each at a moment of its own; and in step,
+//! reported without a target) — printing p50/p99 beside the targets in
 //! ../shared/product/QUALITY.md and writing them to `target/bench/tickets.json`. A benchmark,
 //! not a test: it asserts nothing. PostgreSQL is the one the tests use
 //! (`SALTER_TEST_POSTGRES_URL`, default postgres@127.0.0.1:5432); each run gets a database of
@@ -170,7 +171,7 @@ async fn creation(report: &mut Report, run: &Run, clients: &[reqwest::Client]) {
     let rate = times.len() as f64 / secs;
     let p99 = percentile(&times, 0.99);
     println!(
-        "{:<34} {rate:>7.0} tickets/s with {} clients at once; p50 {:.2} ms, p99 {p99:.2} ms   (target ≥ 1,000/s)",
+        "{:<44} {rate:>7.0} tickets/s with {} clients at once; p50 {:.2} ms, p99 {p99:.2} ms   (target ≥ 1,000/s)",
         "create, flat out",
         clients.len(),
         percentile(&times, 0.5),

@@ -517,8 +517,8 @@ pub fn unpacked<const N: usize>(text: Option<&str>) -> Result<Vec<[Option<i64>; 
 }
 
 /// Where the two databases differ: full-text search. The condition on `ticket_text` (aliased
-/// `x`) that matches the query bound at its `?`, and the query text to bind for `words`. Each word is
-/// quoted, so the user's text is only ever data, never query syntax.
+/// `x`) that matches the query bound at its `?`, and the query text to bind for `words`. Each
+/// word is quoted, so the user's text is only ever data, never query syntax.
 pub fn text_match(backend: Backend, words: &str) -> TextMatch {
     match backend {
         Backend::Sqlite => {

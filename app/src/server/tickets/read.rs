@@ -137,6 +137,7 @@ enum Value<'a> {
 impl<'a> Conditions<'a> {
     /// Adds `condition`, each `?` in it standing for the next of `values`.
     fn and<const N: usize>(&mut self, condition: &str, values: [Value<'a>; N]) {
+        debug_assert_eq!(condition.matches('?').count(), N, "{condition}");
         let mut parts = condition.split('?');
         let mut sql = parts.next().unwrap_or_default().to_string();
         for (value, part) in values.into_iter().zip(parts) {
