@@ -304,6 +304,17 @@ pub enum EventKind {
     Call { step: CallStep, video: bool },
 }
 
+/// One thing that happened to a ticket, by whom and when: what the server appends to its
+/// history (`server::history::record`) and tells of.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub ticket: i64,
+    /// `None`: the system (automatic assignment, going off duty).
+    pub actor: Option<i64>,
+    pub at: i64,
+    pub what: EventKind,
+}
+
 impl EventKind {
     /// The `kind` column: the name the log and its indexes use.
     pub const fn code(&self) -> &'static str {

@@ -20,9 +20,10 @@ mod percentiles;
 mod served;
 
 use app::dto::{NewAccount, Role};
+use app::events::Event;
 use app::events::EventKind;
 use app::server::db::Backend;
-use app::server::history::{self, Event};
+use app::server::history;
 use app::server::mail::{self as outgoing, outbox};
 use app::server::{accounts, AppState};
 use common::{Report, Target};

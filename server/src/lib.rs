@@ -212,9 +212,16 @@ pub async fn serve(
         shutdown_grace: config.shutdown_grace,
     };
     let app = router(state.clone(), site_dir, listener.local_addr()?);
-    // Live updates: this process's tail of the event log, for its sockets; they close (telling
-    // the apps to come back) as soon as the server starts stopping.
-    let tail = tokio::spawn(app::server::live::tail(state.clone()));
+    // Live updates: this process's tail of the event log, for its sockets, hearing too what other
+    // processes say of presence and calls; they close (telling the apps to come back) as soon as
+    // the server starts stopping.
+    use app::server::{calls, db, live, presence};
+    let hearings: Vec<live::Hearing> = vec![
+        (db::PRESENCE_CHANNEL, presence::heard),
+        (db::CALLS_CHANNEL, calls::heard),
+    ];
+    let tail = tokio::spawn(live::tail(state.clone(), hearings));
+    let sweep = tokio::spawn(presence::sweep(state.clone()));
     let live = state.live.clone();
     let stopping = async move {
         shutdown.await;
@@ -222,5 +229,6 @@ pub async fn serve(
     };
     let served = edge::serve(listener, app, limits, stopping).await;
     tail.abort();
+    sweep.abort();
     served
 }

@@ -144,7 +144,12 @@ impl Tab {
         let (Some(on), Some(ticket)) = (self.on, self.say.viewing) else {
             return false;
         };
-        match chat::mark(state, &on, ticket, self.say.got, self.say.read).await {
+        let kept = if on.chat {
+            chat::mark(state, on.seen_as, ticket, self.say.got, self.say.read).await
+        } else {
+            Ok((0, 0))
+        };
+        match kept {
             Ok(kept) if kept != self.marks => {
                 self.marks = kept;
                 true
@@ -162,7 +167,7 @@ async fn serve(ws: WebSocket, state: AppState, session: Session, after: Option<C
     static SOCKETS: AtomicU64 = AtomicU64::new(0);
     let mut tab = Tab {
         key: (
-            state.live.presence.process,
+            state.presence.process,
             SOCKETS.fetch_add(1, Ordering::Relaxed),
         ),
         say: Say::default(),
@@ -189,8 +194,8 @@ async fn run(
     // Subscribed before the catch-up is read, so nothing falls between the two.
     let mut events = state.live.subscribe();
     let mut floor = state.live.floor();
-    let mut people = state.live.presence.subscribe();
-    let mut calls_heard = state.live.calls.subscribe();
+    let mut people = state.presence.subscribe();
+    let mut calls_heard = state.calls.subscribe();
     let mut closing = state.live.closing();
     let start = after.unwrap_or_else(|| state.live.head());
     let Ok((missed, mut reached)) = live::catch_up(state, session, start).await else {
@@ -347,7 +352,7 @@ async fn tell_who_is_where(
     session: &Session,
     reached: Cursor,
 ) -> bool {
-    for changed in state.live.presence.tickets() {
+    for changed in state.presence.tickets() {
         if let Some(here) = presence::here_for(state, session, changed) {
             if !send(ws, live::here_note(reached, here)).await {
                 return false;

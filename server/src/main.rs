@@ -869,7 +869,7 @@ async fn serve(
         state.clone(),
     ));
     // Mail to the support mailbox becomes tickets and replies as it arrives.
-    tokio::spawn(app::server::mail::inbox::keep_fetching(state.clone()));
+    tokio::spawn(app::server::inbox::keep_fetching(state.clone()));
     // Service-level warnings and breaches are noted as their moments pass.
     tokio::spawn(app::server::sla::watch::keep_watching(state.clone()));
     // Live chats whose client left (and did not come back in time) end.

@@ -21,14 +21,14 @@ endpoint! {
 endpoint! {
     /// Starts a chat with the client's first words (or gives back the one under way).
     "chat/start" for Client => pub async fn start_chat(input: NewChat) -> TicketDetail |caller| {
-        crate::server::chat::start(&caller.state, caller.session()?, &input).await
+        crate::server::tickets::start_chat(&caller.state, caller.session()?, &input).await
     }
 }
 
 endpoint! {
     /// Ends a chat, by its client, its operator or an admin; the ticket goes on.
     "chat/end" for AnyRole => pub async fn end_chat(ticket_id: i64) -> TicketDetail |caller| {
-        crate::server::chat::end(&caller.state, caller.session()?, ticket_id).await
+        crate::server::tickets::end_chat(&caller.state, caller.session()?, ticket_id).await
     }
 }
 

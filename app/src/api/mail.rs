@@ -50,7 +50,7 @@ endpoint! {
     /// Fetches the support mailbox now (as the fetcher does by itself); how many messages were
     /// new. Says why when the mailbox cannot be reached.
     "mail/fetch_now" for Admin => pub async fn fetch_mail_now() -> usize |caller| {
-        let fetched = crate::server::mail::inbox::fetch_once(&caller.state).await?;
+        let fetched = crate::server::inbox::fetch_once(&caller.state).await?;
         caller.audit(crate::audit::Action::MailboxChecked, None, &fetched.to_string()).await?;
         Ok(fetched)
     }
@@ -58,7 +58,7 @@ endpoint! {
 
 endpoint! {
     "mail/held" for Admin => pub async fn get_held_mail() -> Vec<HeldMail> |caller| {
-        crate::server::mail::quarantine::list(&caller.state).await
+        crate::server::inbox::quarantine::list(&caller.state).await
     }
 }
 
@@ -66,7 +66,7 @@ endpoint! {
     /// Opens a ticket from held mail; a client account named `full_name` is made for its
     /// sender when the address has none.
     "mail/accept_held" for Admin => pub async fn accept_held_mail(id: i64, full_name: String) -> AcceptedMail |caller| {
-        let accepted = crate::server::mail::quarantine::accept(&caller.state, id, &full_name).await?;
+        let accepted = crate::server::inbox::quarantine::accept(&caller.state, id, &full_name).await?;
         let detail = format!("T-{:06}", accepted.ticket_id);
         caller.audit(crate::audit::Action::HeldMailAccepted, Some(id), &detail).await?;
         Ok(accepted)
@@ -75,7 +75,7 @@ endpoint! {
 
 endpoint! {
     "mail/drop_held" for Admin => pub async fn drop_held_mail(id: i64) -> Vec<HeldMail> |caller| {
-        use crate::server::mail::quarantine;
+        use crate::server::inbox::quarantine;
         quarantine::drop(&caller.state, id).await?;
         caller.audit(crate::audit::Action::HeldMailDropped, Some(id), "").await?;
         quarantine::list(&caller.state).await

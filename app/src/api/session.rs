@@ -5,11 +5,11 @@ use crate::i18n::Lang;
 
 endpoint! {
     "session/sign_in" for Public => pub async fn sign_in(input: Credentials) -> CurrentUser |caller| {
-        use crate::server::{audit, auth};
+        use crate::server::{audit, auth, sign_in};
         use crate::audit::Action;
         use crate::error::{AppError, Field};
         // A failed sign-in leaves the session this browser had alone; a new one replaces it.
-        let signed = auth::sign_in(&caller.state, caller.ip, &caller.agent, &input).await;
+        let signed = sign_in::sign_in(&caller.state, caller.ip, &caller.agent, &input).await;
         let act = match &signed {
             Ok(_) => Some(Action::SignedIn),
             Err(AppError::TooManyAttempts { .. }) => Some(Action::SignInLocked),

@@ -18,7 +18,7 @@
 
 use super::access::{self, TicketRole};
 use super::auth::Session;
-use super::history::{self, Event};
+use super::history;
 use super::input::clean_text;
 use super::settings;
 use super::ticket::{ticket_row, Parties};
@@ -28,6 +28,7 @@ use crate::dto::{
     Call, CallSettings, CallSetup, Cursor, IceServer, LiveNote, NewCall, Signal, SignalData,
 };
 use crate::error::{AppError, Field, Problem};
+use crate::events::Event;
 use crate::events::{CallStep, EventKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -169,7 +170,7 @@ async fn announce(state: &AppState, word: Word) {
         None => false,
     };
     if !sent {
-        let _ = state.live.calls.send(word);
+        let _ = state.calls.send(word);
     }
 }
 
@@ -206,7 +207,7 @@ fn decode(payload: &str) -> Option<Word> {
 pub fn heard(state: &AppState, payload: &str) {
     match decode(payload) {
         Some(word) => {
-            let _ = state.live.calls.send(word);
+            let _ = state.calls.send(word);
         }
         None => tracing::warn!("calls: a word that does not decode"),
     }
@@ -508,7 +509,7 @@ pub async fn sweep(
     let clock = state.clock.now_ms();
     let mut ended = 0;
     for (id, caller, callee, rang_at, answered_at) in calls {
-        let presence = &state.live.presence;
+        let presence = &state.presence;
         let sides_there =
             presence.in_call(id, caller) && (answered_at.is_none() || presence.in_call(id, callee));
         let over = if sides_there {

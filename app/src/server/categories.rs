@@ -83,6 +83,6 @@ pub async fn save(
     if changed.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
-    super::assignment::wake(state);
+    state.wake_assignment();
     list(state, session).await
 }

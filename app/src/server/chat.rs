@@ -2,14 +2,16 @@
 //! through in real time. Everything a ticket has, a chat has — fair assignment, the thread
 //! (its transcript, kept when the chat ends), files, moves, history —; this module holds only
 //! what a chat adds, in `chats`:
-//! - **Starting** (`start`): only while someone is on duty (`availability`); a client with a
-//!   chat under way gets that one back — coming back to the portal resumes it.
+//! - **Starting** (`tickets::start_chat`, its ticket opened with the row `begin` writes): only
+//!   while someone is on duty (`availability`); a client with a chat under way (`current`)
+//!   gets that one back — coming back to the portal resumes it.
 //! - **Load**: while it lasts a chat counts `TicketSettings::chat_weight` tickets in its
-//!   operator's load (`load_sum`, read by the assignment step and the floor).
+//!   operator's load (`assignment`'s sum of loads).
 //! - **Marks**: how far each side has received and read the other's messages, said by the
 //!   tabs over the live socket (`dto::Say`) and kept here (`mark`), heard live as presence.
 //! - **Ending**: by either side (`end`), or by the system once the client has been away from
-//!   it for `Config::chat_resume_window` (`keep_sweeping`). The ticket goes on through its statuses.
+//!   it for `Config::chat_resume_window` (`keep_sweeping`, who is where read from `presence`).
+//!   The ticket goes on through its statuses.
 //! - **Handing over**: its operator gives it to a colleague on duty with a note
 //!   (`tickets::transfer`), or up a tier with the ticket's own `Move::Escalate`.
 //!
@@ -18,25 +20,17 @@
 use super::access::{self, TicketRole};
 use super::assignment;
 use super::auth::Session;
-use super::history::{self, Event};
-use super::input::{clean_text, cut};
-use super::presence::OnTicket;
+use super::history;
 use super::AppState;
-use crate::dto::limits::TEXT_MAX;
-use crate::dto::{
-    ChatAvailability, ChatState, Colleague, NewChat, NewTicket, TicketDetail, WorkHours,
-};
-use crate::error::{AppError, Field};
-use crate::events::{ChatStep, EventKind};
-use crate::tickets::Priority;
+use crate::dto::{ChatAvailability, ChatState, Colleague, WorkHours};
+use crate::error::AppError;
+use crate::events::{ChatStep, Event, EventKind};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// How often chats whose client left are looked for.
 const SWEEP: Duration = Duration::from_secs(15);
-/// A chat's subject: the start of the client's first line.
-const SUBJECT_CHARS: usize = 80;
 
 /// Whether a client may chat now, and when support is staffed.
 pub async fn availability(state: &AppState) -> Result<ChatAvailability, AppError> {
@@ -59,43 +53,8 @@ pub async fn current(state: &AppState, session: &Session) -> Result<Option<i64>,
     .await?)
 }
 
-/// Starts a chat with the client's first words — or gives back the one under way. Refused
-/// (`AppError::NobodyOnDuty`) while no operator is on duty: the portal offers a ticket then.
-pub async fn start(
-    state: &AppState,
-    session: &Session,
-    input: &NewChat,
-) -> Result<TicketDetail, AppError> {
-    if let Some(ticket) = current(state, session).await? {
-        return super::tickets::view(state, session, ticket).await;
-    }
-    let text = clean_text(Field::ChatText, &input.text, TEXT_MAX)?;
-    if !availability(state).await?.staffed {
-        return Err(AppError::NobodyOnDuty);
-    }
-    let first_line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    let mut subject = cut(first_line, SUBJECT_CHARS);
-    if subject.len() < first_line.len() {
-        subject.push('…');
-    }
-    let ticket = NewTicket {
-        subject,
-        description: text,
-        category_id: None,
-        priority: Priority::Normal,
-        earlier_ticket_id: None,
-        idempotency_key: input.idempotency_key.clone(),
-        attachments: Vec::new(),
-    };
-    super::tickets::open(state, session, &ticket, true).await
-}
-
 /// A new chat's row and its `Started` history row, in the transaction that opens its ticket.
-pub(super) async fn begin(
+pub async fn begin(
     conn: &mut AnyConnection,
     ticket: i64,
     client: i64,
@@ -116,11 +75,6 @@ pub(super) async fn begin(
     };
     history::record(conn, started).await?;
     Ok(())
-}
-
-/// Whether a ticket is a chat (under way or ended).
-pub async fn is_chat(state: &AppState, ticket: i64) -> Result<bool, AppError> {
-    Ok(state_of(state, ticket).await?.is_some())
 }
 
 /// A ticket's chat, if it is one.
@@ -145,19 +99,15 @@ pub async fn state_of(state: &AppState, ticket: i64) -> Result<Option<ChatState>
 }
 
 /// Ends a chat under way, by its client, its operator or an admin (one who may see the
-/// ticket); ending one already ended changes nothing. The ticket as the caller sees it.
-pub async fn end(
-    state: &AppState,
-    session: &Session,
-    ticket: i64,
-) -> Result<TicketDetail, AppError> {
+/// ticket); ending one already ended changes nothing.
+pub async fn end(state: &AppState, session: &Session, ticket: i64) -> Result<(), AppError> {
     let row = super::ticket::ticket_row(state, ticket).await?;
     access::ticket(session, &row)?;
-    if !is_chat(state, ticket).await? {
+    if state_of(state, ticket).await?.is_none() {
         return Err(AppError::NotFound);
     }
     close(state, ticket, Some(session.user.id), ChatStep::Ended).await?;
-    super::tickets::view(state, session, ticket).await
+    Ok(())
 }
 
 /// Ends a chat if it is under way, with its history row; whether it did.
@@ -196,7 +146,7 @@ async fn close(
         .await?;
     if ended {
         // Its operator's load went down.
-        assignment::wake(state);
+        state.wake_assignment();
     }
     Ok(ended)
 }
@@ -225,22 +175,19 @@ pub async fn colleagues(state: &AppState, session: &Session) -> Result<Vec<Colle
 /// Keeps how far a chat's client or operator has received and read it, as their tab said
 /// (`dto::Say`): only ever further, never past the thread's last message, never read before
 /// received. Others (an admin looking on) mark nothing. The marks as kept now — what the
-/// others on the chat hear (`presence`): `(0, 0)` for no marks.
+/// others on the chat hear (`presence`): `(0, 0)` for no marks, or a ticket that is no chat.
 pub async fn mark(
     state: &AppState,
-    on: &OnTicket,
+    seen_as: TicketRole,
     ticket: i64,
     got: i64,
     read: i64,
 ) -> Result<(i64, i64), AppError> {
-    let side = match on.seen_as {
+    let side = match seen_as {
         TicketRole::Client => "client",
         TicketRole::Operator => "staff",
         TicketRole::Admin => return Ok((0, 0)),
     };
-    if !on.chat {
-        return Ok((0, 0));
-    }
     let read = read.min(got);
     state
         .db
@@ -267,15 +214,6 @@ pub async fn mark(
             })
         })
         .await
-}
-
-/// The load an operator's tickets make, as an SQL sum over `tickets` rows: one each, a chat
-/// under way `weight` (the admin's `chat_weight`, a number the server holds).
-pub fn load_sum(weight: u32) -> String {
-    format!(
-        "COALESCE(SUM(CASE WHEN id IN (SELECT ticket_id FROM chats WHERE ended_at IS NULL) \
-         THEN {weight} ELSE 1 END), 0)"
-    )
 }
 
 /// Ends the chats whose client has been away (no tab of theirs shows it) longer than
@@ -307,7 +245,7 @@ pub async fn sweep(
     .await?;
     away.retain(|ticket, _| chats.iter().any(|(t, _)| t == ticket));
     for (ticket, client) in chats {
-        if state.live.presence.is_on(ticket, client) {
+        if state.presence.is_on(ticket, client) {
             away.remove(&ticket);
             continue;
         }

@@ -9,7 +9,7 @@
 
 use super::db::Db;
 use crate::error::AppError;
-use crate::events::{EventKind, Via};
+use crate::events::{Event, EventKind, Via};
 use crate::tickets::Status;
 use sqlx::AnyConnection;
 
@@ -109,6 +109,16 @@ pub struct Step<'a> {
     pub at: i64,
     pub actor: Option<i64>,
     pub what: &'a EventKind,
+}
+
+impl<'a> From<&'a Event> for Step<'a> {
+    fn from(event: &'a Event) -> Step<'a> {
+        Step {
+            at: event.at,
+            actor: event.actor,
+            what: &event.what,
+        }
+    }
 }
 
 /// Applies one event of ticket `t`, just appended in the same transaction, to its row — the

@@ -5,19 +5,9 @@
 use super::facts;
 use crate::dto::TicketEvent;
 use crate::error::AppError;
-use crate::events::{CallStep, ChatStep, EventKind, SlaTarget, Via, Why};
+use crate::events::{CallStep, ChatStep, Event, EventKind, SlaTarget, Via, Why};
 use crate::tickets::{Priority, Status};
 use sqlx::{AnyConnection, AnyPool};
-
-/// One thing that happened, ready to be appended.
-#[derive(Clone, Debug)]
-pub struct Event {
-    pub ticket: i64,
-    /// `None`: the system (automatic assignment, going off duty).
-    pub actor: Option<i64>,
-    pub at: i64,
-    pub what: EventKind,
-}
 
 /// The log's columns for one event, beside its `kind`.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -221,21 +211,10 @@ pub async fn append(conn: &mut AnyConnection, events: &[Event]) -> Result<Vec<i6
     }
     let ids = super::db::in_written_order(insert.fetch_all(&mut *conn).await?);
     for (event, id) in events.iter().zip(&ids) {
-        facts::apply(&mut *conn, event.ticket, event.step()).await?;
+        facts::apply(&mut *conn, event.ticket, event.into()).await?;
         super::moves::note(&mut *conn, *id, event.at, &event.what).await?;
     }
     Ok(ids)
-}
-
-impl Event {
-    /// The event as the facts' fold reads it.
-    pub fn step(&self) -> facts::Step<'_> {
-        facts::Step {
-            at: self.at,
-            actor: self.actor,
-            what: &self.what,
-        }
-    }
 }
 
 /// A ticket's whole log as written, in order, with the operator ids the server keeps (for the

@@ -15,9 +15,7 @@
 
 use super::access::{self, TicketRole};
 use super::auth::Session;
-use super::calls;
 use super::db::{self, flag};
-use super::presence::{self, Presence};
 use super::ticket::Parties;
 use super::AppState;
 use crate::dto::{Cursor, Here, LiveNote};
@@ -31,7 +29,7 @@ const BATCH: i64 = 500;
 /// PostgreSQL, those that settle when an older transaction without events ends).
 const POLL: Duration = Duration::from_millis(500);
 /// Events the fan-out holds for slow sockets; one that falls further behind reloads.
-const FAN_OUT: usize = 1024;
+pub const FAN_OUT: usize = 1024;
 
 /// One event as delivery reads it: where it is in the order, its ticket, whose the ticket is
 /// now, and — for an assignment — the operator it left.
@@ -115,15 +113,11 @@ pub struct Live {
     wake: Notify,
     /// Wakes the e-mail sender (`mail::outbox`) for a row written outside the ticket events.
     pub mail: Notify,
-    /// Wakes the e-mail fetcher (`mail::inbox`) when the mailbox setting changed.
+    /// Wakes the e-mail fetcher (`inbox`) when the mailbox setting changed.
     pub mail_in: Notify,
     /// Wakes the webhook sender (`webhooks::outbox`) for a delivery queued again or resumed.
     pub webhooks: Notify,
     closing: watch::Sender<bool>,
-    /// Who is on which ticket now (`presence`).
-    pub presence: Presence,
-    /// Calls' changes and signals, for the sockets of their two sides (`calls::note_for`).
-    pub calls: broadcast::Sender<calls::Word>,
 }
 
 impl Default for Live {
@@ -137,8 +131,6 @@ impl Default for Live {
             mail_in: Notify::new(),
             webhooks: Notify::new(),
             closing: watch::channel(false).0,
-            presence: Presence::default(),
-            calls: broadcast::channel(FAN_OUT).0,
         }
     }
 }
@@ -250,10 +242,14 @@ pub async fn catch_up(
     Ok((notes, reached))
 }
 
+/// A channel other processes NOTIFY on beside the events' and the floor's (presence, calls), and
+/// what this process does with what it hears there.
+pub type Hearing = (&'static str, fn(&AppState, &str));
+
 /// The process's tail: from the last settled event at start, reads what settles and fans it
 /// out, woken by the process's own changes, by other processes' commits (PostgreSQL NOTIFY),
-/// and every `POLL`.
-pub async fn tail(state: AppState) {
+/// and every `POLL`; what other processes say on the `hearings`' channels goes to their handlers.
+pub async fn tail(state: AppState, hearings: Vec<Hearing>) {
     let live = &state.live;
     let mut at = loop {
         match last_settled(&state).await {
@@ -265,16 +261,11 @@ pub async fn tail(state: AppState) {
         }
     };
     live.head.send_replace(at);
-    let channels = [
-        db::EVENTS_CHANNEL,
-        db::FLOOR_CHANNEL,
-        db::PRESENCE_CHANNEL,
-        db::CALLS_CHANNEL,
-    ];
+    let mut channels = vec![db::EVENTS_CHANNEL, db::FLOOR_CHANNEL];
+    channels.extend(hearings.iter().map(|(channel, _)| *channel));
     if let Some(listener) = state.db.listener(&channels).await {
-        tokio::spawn(wake_on_notify(state.clone(), listener));
+        tokio::spawn(wake_on_notify(state.clone(), listener, hearings));
     }
-    tokio::spawn(presence::sweep(state.clone()));
     loop {
         match settled_after(&state, at, BATCH).await {
             Ok(batch) => {
@@ -301,17 +292,18 @@ pub async fn tail(state: AppState) {
 }
 
 /// PostgreSQL: every NOTIFY of committed events (sent by `db::announce` — from any process)
-/// wakes the tail, and every floor change and presence saying reaches this process's sockets;
-/// a lost connection is made again.
-async fn wake_on_notify(state: AppState, mut listener: db::Listener) {
+/// wakes the tail, every floor change reaches this process's sockets, and what is said on a
+/// hearing's channel goes to its handler; a lost connection is made again.
+async fn wake_on_notify(state: AppState, mut listener: db::Listener, hearings: Vec<Hearing>) {
     loop {
         match listener.recv().await {
             Ok(n) if n.channel() == db::FLOOR_CHANNEL => {
                 let _ = state.live.floor.send(());
             }
-            Ok(n) if n.channel() == db::PRESENCE_CHANNEL => presence::heard(&state, n.payload()),
-            Ok(n) if n.channel() == db::CALLS_CHANNEL => calls::heard(&state, n.payload()),
-            Ok(_) => state.live.wake(),
+            Ok(n) => match hearings.iter().find(|(channel, _)| *channel == n.channel()) {
+                Some((_, heard)) => heard(&state, n.payload()),
+                None => state.live.wake(),
+            },
             Err(e) => {
                 tracing::warn!(error = %e, "live: listening for other processes' events failed");
                 tokio::time::sleep(Duration::from_secs(1)).await;

@@ -29,6 +29,7 @@ pub mod db;
 pub mod facts;
 pub mod gateway;
 pub mod history;
+pub mod inbox;
 pub mod input;
 pub mod kb;
 pub mod licence;
@@ -45,6 +46,7 @@ pub mod retry;
 pub mod satisfaction;
 pub mod sessions;
 pub mod settings;
+pub mod sign_in;
 pub mod sla;
 pub mod stats;
 pub mod ticket;
@@ -228,13 +230,17 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub clock: Clock,
-    pub address_limiter: Arc<auth::AddressLimiter>,
-    /// Wakes the assignment step (`assignment::wake`).
+    pub address_limiter: Arc<sign_in::AddressLimiter>,
+    /// Wakes the assignment step (`wake_assignment`).
     pub assign: Arc<tokio::sync::Notify>,
     /// When each operator was last marked as seen, so that is written at most once a minute.
     pub seen: Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
     /// Live updates: the tail's fan-out to the sockets (`live`).
     pub live: Arc<live::Live>,
+    /// Who is on which ticket now (`presence`).
+    pub presence: Arc<presence::Presence>,
+    /// Calls' changes and signals, for the sockets of their two sides (`calls::note_for`).
+    pub calls: tokio::sync::broadcast::Sender<calls::Word>,
     /// Each API token's calls this minute (`tokens::RateLimiter`).
     pub api_calls: Arc<tokens::RateLimiter>,
 }
@@ -249,8 +255,16 @@ impl AppState {
             assign: Arc::default(),
             seen: Arc::default(),
             live: Arc::default(),
+            presence: Arc::default(),
+            calls: tokio::sync::broadcast::channel(live::FAN_OUT).0,
             api_calls: Arc::default(),
         }
+    }
+
+    /// Asks the assignment step (`assignment`) for a run soon, coalesced: something changed that
+    /// may give out a ticket — one waiting, an operator free or on duty again.
+    pub fn wake_assignment(&self) {
+        self.assign.notify_one();
     }
 }
 

@@ -16,9 +16,9 @@
 
 use super::access::{self, TicketRole};
 use super::auth::Session;
+use super::db;
 use super::ticket::{ticket_row, Parties};
 use super::AppState;
-use super::{chat, db};
 use crate::dto::{Here, Present};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -245,7 +245,13 @@ impl Presence {
 pub async fn may_be_on(state: &AppState, session: &Session, ticket: i64) -> Option<OnTicket> {
     let row = ticket_row(state, ticket).await.ok()?;
     let seen_as = access::ticket(session, &row).ok()?;
-    let chat = chat::is_chat(state, ticket).await.ok()?;
+    // A chat under way or ended (`chat`): its client hears who is on it.
+    let chats: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM chats WHERE ticket_id = $1")
+        .bind(ticket)
+        .fetch_one(&state.db.pool)
+        .await
+        .ok()?;
+    let chat = chats > 0;
     Some(OnTicket {
         parties: Parties::from(&row),
         chat,
@@ -266,11 +272,9 @@ pub struct OnTicket {
 /// that someone writes an internal note.
 pub fn here_for(state: &AppState, session: &Session, changed: Changed) -> Option<Here> {
     match access::ticket(session, changed.parties) {
-        Ok(TicketRole::Operator | TicketRole::Admin) => {
-            Some(state.live.presence.here(changed.ticket))
-        }
+        Ok(TicketRole::Operator | TicketRole::Admin) => Some(state.presence.here(changed.ticket)),
         Ok(TicketRole::Client) if changed.chat => {
-            let mut here = state.live.presence.here_for_client(changed.ticket);
+            let mut here = state.presence.here_for_client(changed.ticket);
             here.people.retain(|p| p.user_id != session.user.id);
             Some(here)
         }
@@ -285,14 +289,14 @@ pub async fn say(state: &AppState, saying: Saying) {
         Err(_) => false,
     };
     if !sent {
-        state.live.presence.hear(saying);
+        state.presence.hear(saying);
     }
 }
 
 /// A saying heard from NOTIFY.
 pub fn heard(state: &AppState, payload: &str) {
     match serde_json::from_str::<Saying>(payload) {
-        Ok(saying) => state.live.presence.hear(saying),
+        Ok(saying) => state.presence.hear(saying),
         Err(e) => tracing::warn!(error = %e, "presence: a saying that does not decode"),
     }
 }
@@ -301,6 +305,6 @@ pub fn heard(state: &AppState, payload: &str) {
 pub async fn sweep(state: AppState) {
     loop {
         tokio::time::sleep(SWEEP).await;
-        state.live.presence.sweep();
+        state.presence.sweep();
     }
 }

@@ -6,13 +6,14 @@
 use super::access::{self, TicketRole};
 use super::auth::Session;
 use super::db::Backend;
-use super::history::{self, Event};
+use super::history;
 use super::input::clean_text;
 use super::ticket::ticket_row;
 use super::AppState;
 use crate::dto::limits::REASON_MAX;
 use crate::dto::{Rate, RatedTicket, Ratings};
 use crate::error::{AppError, Field};
+use crate::events::Event;
 use crate::events::EventKind;
 use crate::tickets::{reference, Status, DAY_MS, RATING_DAYS};
 

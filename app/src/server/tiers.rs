@@ -6,9 +6,10 @@
 //! history rows: the unassignment, the move to open, and `EventKind::Escalated` (staff only:
 //! the client sees the ticket waiting again, not why).
 
-use super::history::{self, Event};
+use super::history;
 use super::ticket::TicketRow;
 use crate::error::{AppError, Field, Problem};
+use crate::events::Event;
 use crate::events::{EventKind, Why};
 use crate::tickets::Status;
 use sqlx::{AnyConnection, AnyPool};

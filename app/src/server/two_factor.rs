@@ -6,35 +6,19 @@
 //! A code is accepted once: `second_factors.last_step` only grows, and a code of that step or an
 //! earlier one is refused — across processes, as the update that raises it is conditional.
 
-use super::auth::{self, sha256_hex, Session};
+use super::auth::{self, second_factor_roles, sha256_hex, Session, SECOND_FACTOR_ROLES};
 use super::{settings, totp, AppState};
 use crate::dto::{Role, TwoFactorSetup, TwoFactorStatus};
 use crate::error::{AppError, Field, Problem};
 use rand::RngCore;
 
-/// The setting: the roles that must sign in with a second factor, comma-separated (`auth`'s
-/// user query reads it by this name too).
-pub const ROLES_SETTING: &str = "two_factor_roles";
 /// How many recovery codes a person gets at a time.
 pub const RECOVERY_CODES: usize = 10;
-/// Without the setting, admins must have a second factor; operators and clients may.
-const DEFAULT_ROLES: [Role; 1] = [Role::Admin];
-
-/// The roles a stored setting names (the default when there is none).
-pub fn roles_of(value: Option<&str>) -> Vec<Role> {
-    match value {
-        None => DEFAULT_ROLES.to_vec(),
-        Some(text) => Role::ALL
-            .into_iter()
-            .filter(|role| text.split(',').any(|r| r.trim() == role.as_str()))
-            .collect(),
-    }
-}
 
 /// The roles that must sign in with a second factor.
 pub async fn required_roles(state: &AppState) -> Result<Vec<Role>, AppError> {
-    Ok(roles_of(
-        settings::get(state, ROLES_SETTING).await?.as_deref(),
+    Ok(second_factor_roles(
+        settings::get(state, SECOND_FACTOR_ROLES).await?.as_deref(),
     ))
 }
 
@@ -47,9 +31,9 @@ pub async fn require(state: &AppState, roles: &[Role]) -> Result<Vec<Role>, AppE
         .map(Role::as_str)
         .collect::<Vec<_>>()
         .join(",");
-    settings::put(state, ROLES_SETTING, text.clone()).await?;
+    settings::put(state, SECOND_FACTOR_ROLES, text.clone()).await?;
     tracing::info!(roles = %text, "two-factor sign-in required");
-    Ok(roles_of(Some(&text)))
+    Ok(second_factor_roles(Some(&text)))
 }
 
 pub async fn status(state: &AppState, session: &Session) -> Result<TwoFactorStatus, AppError> {
@@ -297,15 +281,15 @@ mod tests {
     #[test]
     fn the_signed_in_user_reads_the_roles_setting_this_module_writes() {
         let columns = crate::server::auth::USER_COLUMNS;
-        assert!(columns.contains(&format!("key = '{ROLES_SETTING}'")));
+        assert!(columns.contains(&format!("key = '{SECOND_FACTOR_ROLES}'")));
     }
 
     #[test]
     fn admins_must_by_default_and_the_setting_names_the_roles() {
-        assert_eq!(roles_of(None), vec![Role::Admin]);
-        assert_eq!(roles_of(Some("")), vec![]);
+        assert_eq!(second_factor_roles(None), vec![Role::Admin]);
+        assert_eq!(second_factor_roles(Some("")), vec![]);
         assert_eq!(
-            roles_of(Some("admin,client,nobody")),
+            second_factor_roles(Some("admin,client,nobody")),
             vec![Role::Client, Role::Admin]
         );
     }

@@ -208,7 +208,7 @@ async fn calls_are_missed_left_and_allowed(backend: Backend) {
     let client_ws = open(&client, None).await;
     client_ws.say_json(json!({"viewing": ticket, "typing": false, "call": id}));
     let mut gone = HashMap::new();
-    let there = |id, user| app.state.live.presence.in_call(id, user);
+    let there = |id, user| app.state.presence.in_call(id, user);
     let client_id = client.id().await;
     wait_until(|| there(id, client_id)).await;
     assert_eq!(

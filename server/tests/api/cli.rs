@@ -96,13 +96,13 @@ fn an_admin_password_is_reset_from_the_machine() {
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        use app::server::{auth, AppState, Config, Db};
+        use app::server::{sign_in, AppState, Config, Db};
         let state = AppState::new(Db::open(&url).await.unwrap(), Config::default());
         let ip = std::net::IpAddr::from([127, 0, 0, 1]);
-        assert!(auth::sign_in(&state, ip, "", &attempt(&first))
+        assert!(sign_in::sign_in(&state, ip, "", &attempt(&first))
             .await
             .is_err());
-        let (me, _) = auth::sign_in(&state, ip, "", &attempt(&fresh))
+        let (me, _) = sign_in::sign_in(&state, ip, "", &attempt(&fresh))
             .await
             .unwrap();
         assert!(me.must_change_password);
@@ -133,7 +133,7 @@ fn reset_from_the_machine(url: &str, extra: &[&str]) -> String {
 #[test]
 fn the_machine_removes_an_admins_second_factor_only_when_told() {
     use app::error::AppError;
-    use app::server::{auth, totp, two_factor, AppState, Config, Db};
+    use app::server::{auth, sign_in, totp, two_factor, AppState, Config, Db};
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("salter.db").display());
     let first = printed_password(&serve_once(&url).stdout).unwrap();
@@ -141,7 +141,7 @@ fn the_machine_removes_an_admins_second_factor_only_when_told() {
     let ip = std::net::IpAddr::from([127, 0, 0, 1]);
     let state = rt.block_on(async {
         let state = AppState::new(Db::open(&url).await.unwrap(), Config::default());
-        let (_, token) = auth::sign_in(&state, ip, "", &attempt(&first))
+        let (_, token) = sign_in::sign_in(&state, ip, "", &attempt(&first))
             .await
             .unwrap();
         let session = auth::resolve_session(&state, &token)
@@ -159,14 +159,14 @@ fn the_machine_removes_an_admins_second_factor_only_when_told() {
     let kept = reset_from_the_machine(&url, &[]);
     assert!(kept.contains("--second-factor"), "{kept}");
     let fresh = printed_password(&kept).unwrap();
-    let refused = rt.block_on(auth::sign_in(&state, ip, "", &attempt(&fresh)));
+    let refused = rt.block_on(sign_in::sign_in(&state, ip, "", &attempt(&fresh)));
     assert_eq!(refused.err(), Some(AppError::SecondFactorNeeded));
 
     let removed = reset_from_the_machine(&url, &["--second-factor"]);
     assert!(removed.contains("second factor is removed"), "{removed}");
     let fresh = printed_password(&removed).unwrap();
     let (me, _) = rt
-        .block_on(auth::sign_in(&state, ip, "", &attempt(&fresh)))
+        .block_on(sign_in::sign_in(&state, ip, "", &attempt(&fresh)))
         .unwrap();
     assert!(me.must_change_password);
 }

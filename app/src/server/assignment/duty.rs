@@ -1,7 +1,7 @@
 //! Who is on duty: an operator's signs of life (`seen`), and the roster — everyone's plan
 //! (capacity, hours, days off, skills) and whether they are on duty now.
 
-use super::{set_setting, wake, Setting};
+use super::{set_setting, Setting};
 use crate::dto::{clock, Role, WorkHours};
 use crate::error::AppError;
 use crate::server::auth::Session;
@@ -35,7 +35,7 @@ pub async fn seen(state: &AppState, session: &Session) -> Result<(), AppError> {
         .write(move |conn| Box::pin(set_setting(conn, operator, Setting::LastSeenAt, now)))
         .await?;
     if previous.is_none_or(|at| now - at >= state.config.duty_window_ms) {
-        wake(state);
+        state.wake_assignment();
     }
     Ok(())
 }

@@ -11,8 +11,8 @@
 //!
 //! The step runs whenever something may change the outcome — a ticket created, reopened,
 //! closed, returned or forced; a break switched; an operator's plan or a category changed; an
-//! operator coming back — through `wake`, and every `TICK` anyway, for shifts that start and end
-//! by the clock. Wake-ups during a run coalesce into one more run.
+//! operator coming back — through `AppState::wake_assignment`, and every `TICK` anyway, for
+//! shifts that start and end by the clock. Wake-ups during a run coalesce into one more run.
 //!
 //! One file per reason to change: `duty` (signs of life, the roster), `step` (the serialized
 //! step and hand-back), `plans` (the floor, plans, breaks), `work` (work histories).
@@ -34,11 +34,6 @@ use std::time::Duration;
 
 /// The step runs at least this often.
 pub const TICK: Duration = Duration::from_secs(15);
-
-/// Asks for a run soon (coalesced).
-pub fn wake(state: &AppState) {
-    state.assign.notify_one();
-}
 
 /// The background loop of one server process.
 pub async fn keep_assigning(state: AppState) {
@@ -119,4 +114,13 @@ pub(super) fn load_condition(state: &AppState) -> &'static str {
     } else {
         "status IN ('assigned', 'in_progress')"
     }
+}
+
+/// The load an operator's tickets make, as an SQL sum over `tickets` rows: one each, a chat
+/// under way `weight` (the admin's `chat_weight`, a number the server holds).
+pub(super) fn load_sum(weight: u32) -> String {
+    format!(
+        "COALESCE(SUM(CASE WHEN id IN (SELECT ticket_id FROM chats WHERE ended_at IS NULL) \
+         THEN {weight} ELSE 1 END), 0)"
+    )
 }

@@ -3,13 +3,13 @@
 
 use super::duty::Roster;
 use super::step::run;
-use super::{load_condition, set_setting, wake, Setting, DEFAULT_CAPACITY};
+use super::{load_condition, load_sum, set_setting, Setting, DEFAULT_CAPACITY};
 use crate::dto::{Floor, OperatorDuty, OperatorPlan};
 use crate::error::{AppError, Field, Problem};
 use crate::server::auth::Session;
 use crate::server::db::flag;
+use crate::server::settings;
 use crate::server::AppState;
-use crate::server::{chat, settings};
 use std::collections::{HashMap, HashSet};
 
 /// The floor as the admin sees it.
@@ -24,7 +24,7 @@ pub async fn floor(state: &AppState) -> Result<Floor, AppError> {
     let loads: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT operator_id, {}, SUM(CASE WHEN status = 'assigned' THEN 1 ELSE 0 END) \
          FROM tickets WHERE operator_id IS NOT NULL AND {} GROUP BY operator_id",
-        chat::load_sum(weight),
+        load_sum(weight),
         load_condition(state)
     ))
     .fetch_all(&mut *conn)
@@ -136,7 +136,7 @@ pub async fn set_plan(state: &AppState, input: &OperatorPlan) -> Result<Floor, A
             })
         })
         .await?;
-    wake(state);
+    state.wake_assignment();
     crate::server::live::floor_changed(state).await;
     floor(state).await
 }

@@ -3,14 +3,15 @@
 //! went off duty.
 
 use super::duty::Roster;
-use super::{load_condition, set_setting, Setting, DEFAULT_CAPACITY};
+use super::{load_condition, load_sum, set_setting, Setting, DEFAULT_CAPACITY};
 use crate::assignment::{plan, Operator, Waiting};
 use crate::error::AppError;
+use crate::events::Event;
 use crate::events::{EventKind, Why};
 use crate::server::db::flag;
-use crate::server::history::{self, Event};
+use crate::server::history;
+use crate::server::settings;
 use crate::server::AppState;
-use crate::server::{chat, settings};
 use crate::tickets::Status;
 use sqlx::AnyConnection;
 use std::collections::HashSet;
@@ -42,7 +43,7 @@ async fn step(conn: &mut AnyConnection, state: &AppState, weight: u32) -> Result
     let now = state.clock.now_ms();
     let roster = Roster::read(conn, state, now).await?;
     let load = load_condition(state);
-    let sum = chat::load_sum(weight);
+    let sum = load_sum(weight);
     let mut on_duty = Vec::new();
     for op in &roster.operators {
         let duty = roster.on_duty(op, state, now);

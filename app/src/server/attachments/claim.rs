@@ -5,8 +5,9 @@
 use super::MAX_PER_MESSAGE;
 use crate::dto::Attachment;
 use crate::error::{AppError, Field, Problem};
+use crate::events::Event;
 use crate::events::EventKind;
-use crate::server::history::{self, Event};
+use crate::server::history;
 use crate::server::AppState;
 use sqlx::AnyConnection;
 

@@ -25,7 +25,7 @@ pub struct Letter<'a> {
     pub quote: Option<(&'a str, &'a str)>,
     /// Where the reader opens the ticket (in their own app).
     pub link: &'a str,
-    /// Mail to the support mailbox is read (`mail::inbox`): a reply goes into the thread.
+    /// Mail to the support mailbox is read (`inbox`): a reply goes into the thread.
     pub replies: bool,
 }
 

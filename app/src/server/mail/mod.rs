@@ -1,15 +1,13 @@
 //! E-mail out. A change's ticket events decide who is told what (`notify`, called by the history
 //! writer inside the change's transaction), as rows of the `outbox`; a sender task delivers them
 //! over SMTP (`outbox`), written in each person's language at the time of sending (`compose`,
-//! with the texts in `texts`). The SMTP server, sender and reply-to addresses are settings the
-//! admin changes in the console; `salter serve --smtp-url …` sets them at each start.
+//! with the texts in `texts`). The SMTP server, the support mailbox (read by `inbox`), sender
+//! and reply-to addresses are settings the admin changes in the console; `salter serve
+//! --smtp-url …` sets them at each start.
 
 pub mod compose;
-pub mod inbox;
-pub mod incoming;
 pub mod notify;
 pub mod outbox;
-pub mod quarantine;
 pub mod texts;
 
 use super::settings;
@@ -83,7 +81,7 @@ pub struct Servers {
     /// `smtps://…` (TLS from the start), as `lettre` reads it.
     pub smtp: Option<String>,
     /// The mailbox mail comes in to: `imaps://user:password@host[:port][/mailbox]` (TLS) or
-    /// `imap://…` (plain, a server on the same machine), as `inbox::Mailbox` reads it.
+    /// `imap://…` (plain, a server on the same machine), as `Mailbox` reads it.
     pub imap: Option<String>,
     pub from: Option<String>,
     pub reply_to: Option<String>,
@@ -201,7 +199,7 @@ async fn store(state: &AppState, servers: Servers) -> Result<(), AppError> {
         transport(url)?;
     }
     if let Some(url) = &servers.imap {
-        inbox::Mailbox::parse(url)?;
+        Mailbox::parse(url)?;
     }
     for (key, value) in [
         (SMTP_URL, servers.smtp),
@@ -244,4 +242,93 @@ pub fn transport(url: &str) -> Result<Transport, AppError> {
     Ok(builder
         .timeout(Some(std::time::Duration::from_secs(30)))
         .build())
+}
+
+/// A mailbox as its URL describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+    pub user: String,
+    pub password: String,
+    pub folder: String,
+}
+
+impl Mailbox {
+    /// `imaps://user:password@host[:port][/folder]` (TLS, port 993) or `imap://…` (plain,
+    /// port 143); the folder is `INBOX` unless named. Refused with the field to fix.
+    pub fn parse(url: &str) -> Result<Mailbox, AppError> {
+        let malformed = || AppError::invalid(Field::ImapUrl, Problem::Malformed);
+        let parsed = url::Url::parse(url.trim()).map_err(|_| malformed())?;
+        let tls = match parsed.scheme() {
+            "imaps" => true,
+            "imap" => false,
+            _ => return Err(malformed()),
+        };
+        let decode = |text: &str| {
+            url::form_urlencoded::parse(format!("x={text}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        let user = decode(parsed.username());
+        let password = parsed.password().map(decode).unwrap_or_default();
+        let host = parsed
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(malformed)?;
+        if user.is_empty() {
+            return Err(AppError::invalid(Field::ImapUrl, Problem::Required));
+        }
+        let folder = decode(parsed.path().trim_start_matches('/'));
+        Ok(Mailbox {
+            host: host.trim_matches(['[', ']']).to_string(),
+            port: parsed.port().unwrap_or(if tls { 993 } else { 143 }),
+            tls,
+            user,
+            password,
+            folder: if folder.is_empty() {
+                "INBOX".to_string()
+            } else {
+                folder
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mailbox_url_names_server_account_and_folder() {
+        let mailbox =
+            Mailbox::parse("imaps://help%40acme.example:p%40ss%20w@mail.acme.example").unwrap();
+        assert_eq!(
+            mailbox,
+            Mailbox {
+                host: "mail.acme.example".into(),
+                port: 993,
+                tls: true,
+                user: "help@acme.example".into(),
+                password: "p@ss w".into(),
+                folder: "INBOX".into(),
+            }
+        );
+        let plain = Mailbox::parse("imap://support:secret@127.0.0.1:1143/Support").unwrap();
+        assert_eq!(
+            (plain.port, plain.tls, plain.folder.as_str()),
+            (1143, false, "Support")
+        );
+        for wrong in [
+            "",
+            "http://a:b@host",
+            "imap://host",
+            "imaps://user@",
+            "not a url",
+        ] {
+            assert!(Mailbox::parse(wrong).is_err(), "{wrong}");
+        }
+    }
 }

@@ -5,8 +5,8 @@
 
 use crate::dto::Notice;
 use crate::error::AppError;
+use crate::events::Event;
 use crate::events::{EventKind, Via};
-use crate::server::history::Event;
 use crate::tickets::Status;
 use sqlx::AnyConnection;
 

@@ -16,11 +16,12 @@
 use super::format::{Account, Category, File, Ticket};
 use crate::dto::limits::{CATEGORY_MAX, FULL_NAME_MAX, SUBJECT_MAX, USERNAME_MAX};
 use crate::error::AppError;
+use crate::events::Event;
 use crate::events::{EventKind, Via, Why};
 use crate::roles::Role;
 use crate::server::accounts::{self, NewRow};
 use crate::server::attachments::{display_name, store, Stored};
-use crate::server::history::{self, Event};
+use crate::server::history;
 use crate::server::input::{shows_something, single_line, unix_newlines};
 use crate::server::{categories, db, username, AppState};
 use crate::tickets::Status;

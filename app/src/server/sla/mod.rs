@@ -7,11 +7,12 @@ pub mod calendar;
 pub mod clock;
 pub mod watch;
 
-use super::history::{log_of, Event};
+use super::history::log_of;
 use super::input::checked_week;
 use super::{settings, AppState};
 use crate::dto::{ServiceLevels, SlaClock, SlaPolicy};
 use crate::error::{AppError, Field, Problem};
+use crate::events::Event;
 use crate::events::EventKind;
 use crate::tickets::Priority;
 use calendar::Calendar;

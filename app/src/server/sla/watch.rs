@@ -12,8 +12,9 @@
 
 use super::{open_tickets, Book};
 use crate::error::AppError;
+use crate::events::Event;
 use crate::events::EventKind;
-use crate::server::history::{self, Event};
+use crate::server::history;
 use crate::server::ticket::ticket_row_in;
 use crate::server::tiers;
 use crate::server::AppState;
@@ -60,7 +61,7 @@ pub async fn check(state: &AppState) -> Result<usize, AppError> {
                 if note(state, ticket.id, r.started_at, what, at, book.escalate).await? {
                     noted += 1;
                     if breached && book.escalate {
-                        crate::server::assignment::wake(state);
+                        state.wake_assignment();
                     }
                 }
             }

@@ -391,7 +391,10 @@ pub async fn recount(db: &Db, ticket: i64) -> Result<facts::Facts, AppError> {
         .fetch_one(&db.pool)
         .await?;
     let events = history::log_of(&db.pool, ticket).await?;
-    Ok(facts::Facts::fold(client, events.iter().map(|e| e.step())))
+    Ok(facts::Facts::fold(
+        client,
+        events.iter().map(facts::Step::from),
+    ))
 }
 
 /// Makes the facts of tickets that have none (those created before `ticket_facts` existed) by

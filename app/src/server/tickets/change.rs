@@ -6,13 +6,14 @@ use super::active_category;
 use crate::dto::limits::{REASON_MAX, TEXT_MAX};
 use crate::dto::{ChatTransfer, ForcedChange, Role, TicketEdit, TicketMessage, TicketMove};
 use crate::error::{AppError, Field, Problem};
+use crate::events::Event;
 use crate::events::{EventKind, Via, Why};
 use crate::server::access::{self, TicketRole};
 use crate::server::attachments;
 use crate::server::auth::Session;
 use crate::server::chat;
 use crate::server::db::Backend;
-use crate::server::history::{self, Event};
+use crate::server::history;
 use crate::server::input::clean_text;
 use crate::server::replay::Replay;
 use crate::server::settings;
@@ -193,7 +194,7 @@ pub(super) async fn make_move(
         crate::server::tiers::escalate(&mut tx, &row, Some(session.user.id), text, now).await?;
         replay.remember(&mut tx, row.id, now).await?;
         state.db.commit(tx).await?;
-        crate::server::assignment::wake(state);
+        state.wake_assignment();
         return Ok(row.id);
     }
     let mut operator = row.operator_id;
@@ -279,7 +280,7 @@ pub(super) async fn make_move(
     replay.remember(&mut tx, row.id, now).await?;
     state.db.commit(tx).await?;
     // A reopened ticket may wait; a closed or returned one frees its operator.
-    crate::server::assignment::wake(state);
+    state.wake_assignment();
     Ok(row.id)
 }
 
@@ -337,7 +338,7 @@ pub async fn lapse(state: &AppState) -> Result<usize, AppError> {
         closed += 1;
     }
     if closed > 0 {
-        crate::server::assignment::wake(state);
+        state.wake_assignment();
     }
     Ok(closed)
 }
@@ -446,7 +447,7 @@ pub(super) async fn transfer(
     insert_message(&mut tx, row.id, me, &note, true, now).await?;
     replay.remember(&mut tx, row.id, now).await?;
     state.db.commit(tx).await?;
-    crate::server::assignment::wake(state);
+    state.wake_assignment();
     Ok(row.id)
 }
 
@@ -493,7 +494,7 @@ pub(super) async fn force(
     }
     replay.remember(&mut tx, row.id, now).await?;
     state.db.commit(tx).await?;
-    crate::server::assignment::wake(state);
+    state.wake_assignment();
     Ok(row.id)
 }
 

@@ -6,10 +6,11 @@ use super::read::view;
 use crate::dto::limits::{SUBJECT_MAX, TEXT_MAX};
 use crate::dto::{NewTicket, Role, TicketDetail, TicketEvent, TicketSummary};
 use crate::error::{AppError, Field, Problem};
+use crate::events::Event;
 use crate::events::EventKind;
 use crate::server::attachments;
 use crate::server::auth::{sha256_hex, Session};
-use crate::server::history::{self, Event};
+use crate::server::history;
 use crate::server::input::{clean_line, clean_text};
 use crate::server::markdown;
 use crate::server::AppState;
@@ -36,10 +37,10 @@ pub async fn create(
     open(state, session, input, false).await
 }
 
-/// Opens a ticket — a live chat with `chat` (`server::chat::start`, which checks first that
-/// someone is on duty): its row in `chats` and the `Chat { Started }` row come in the same
+/// Opens a ticket — a live chat with `chat` (`super::chat::start_chat`, which checks first
+/// that someone is on duty): its row in `chats` and the `Chat { Started }` row come in the same
 /// transaction.
-pub(crate) async fn open(
+pub(super) async fn open(
     state: &AppState,
     session: &Session,
     input: &NewTicket,
@@ -114,7 +115,7 @@ pub(crate) async fn open(
         .await?;
     let id = match inserted {
         Some((id, event)) => {
-            crate::server::assignment::wake(state);
+            state.wake_assignment();
             if input.attachments.is_empty() && !chat {
                 let opened = Opened {
                     id,

@@ -1,15 +1,17 @@
 //! Tickets: creation (idempotent), lists (keyset pages), the ticket view, moves through the
 //! state machine, the thread, and admins' forced changes. Every change writes its history row
 //! (`ticket_events`) in the same transaction. One file per reason to change: `create`, `read`
-//! (lists, view, search, cursors), `change` (moves, posts, forced changes, edits).
+//! (lists, view, search, cursors), `change` (moves, posts, forced changes, edits), `chat` (a
+//! live chat started or ended).
 
 mod change;
+mod chat;
 mod create;
 mod read;
 
 pub use change::{keep_lapsing, lapse};
+pub use chat::{end_chat, start_chat};
 pub use create::create;
-pub(crate) use create::open;
 pub use read::{list, search, view};
 
 use super::auth::Session;

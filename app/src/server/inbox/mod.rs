@@ -1,6 +1,7 @@
-//! The support mailbox over IMAP: new messages are fetched (by UID, in order) and each taken in
-//! by `incoming`; the last UID done is kept (`settings.imap_seen`, with the mailbox's
-//! UIDVALIDITY), so a restart goes on where it stopped. A message taken in but not yet counted
+//! E-mail in: the support mailbox over IMAP (`mail::Mailbox`, a setting of `mail`'s). New
+//! messages are fetched (by UID, in order) and each taken in by `incoming` — a ticket, a reply,
+//! or held for an admin (`quarantine`); the last UID done is kept (`settings.imap_seen`, with
+//! the mailbox's UIDVALIDITY), so a restart goes on where it stopped. A message taken in but not yet counted
 //! when the process stopped is fetched again and recognised by `mail_in` — exactly once.
 //!
 //! `keep_fetching` stays connected: it waits with IDLE where the server has it (new mail is
@@ -8,11 +9,14 @@
 //! when the admin changes the mailbox. Messages are only read (`BODY.PEEK`): the mailbox stays
 //! as it was for anyone else who reads it.
 
-use super::incoming::take_in;
-use super::servers;
-use crate::error::{AppError, Field, Problem};
+pub mod incoming;
+pub mod quarantine;
+
+use crate::error::AppError;
+use crate::server::mail::{servers, Mailbox};
 use crate::server::{settings, AppState};
 use futures_util::TryStreamExt;
+use incoming::take_in;
 use std::fmt::Debug;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,59 +35,6 @@ const RETRY: Duration = Duration::from_secs(30);
 const TIMEOUT: Duration = Duration::from_secs(60);
 /// Messages fetched per command.
 const BATCH: usize = 20;
-
-/// A mailbox as its URL describes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mailbox {
-    pub host: String,
-    pub port: u16,
-    pub tls: bool,
-    pub user: String,
-    pub password: String,
-    pub folder: String,
-}
-
-impl Mailbox {
-    /// `imaps://user:password@host[:port][/folder]` (TLS, port 993) or `imap://…` (plain,
-    /// port 143); the folder is `INBOX` unless named. Refused with the field to fix.
-    pub fn parse(url: &str) -> Result<Mailbox, AppError> {
-        let malformed = || AppError::invalid(Field::ImapUrl, Problem::Malformed);
-        let parsed = url::Url::parse(url.trim()).map_err(|_| malformed())?;
-        let tls = match parsed.scheme() {
-            "imaps" => true,
-            "imap" => false,
-            _ => return Err(malformed()),
-        };
-        let decode = |text: &str| {
-            url::form_urlencoded::parse(format!("x={text}").as_bytes())
-                .next()
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default()
-        };
-        let user = decode(parsed.username());
-        let password = parsed.password().map(decode).unwrap_or_default();
-        let host = parsed
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(malformed)?;
-        if user.is_empty() {
-            return Err(AppError::invalid(Field::ImapUrl, Problem::Required));
-        }
-        let folder = decode(parsed.path().trim_start_matches('/'));
-        Ok(Mailbox {
-            host: host.trim_matches(['[', ']']).to_string(),
-            port: parsed.port().unwrap_or(if tls { 993 } else { 143 }),
-            tls,
-            user,
-            password,
-            folder: if folder.is_empty() {
-                "INBOX".to_string()
-            } else {
-                folder
-            },
-        })
-    }
-}
 
 /// A connection, plain or TLS.
 trait Io: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
@@ -256,41 +207,5 @@ async fn watch(state: &AppState, url: &str) -> Result<(), String> {
             }
         }
         session = within("waiting for mail", waiting.done()).await?;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_mailbox_url_names_server_account_and_folder() {
-        let mailbox =
-            Mailbox::parse("imaps://help%40acme.example:p%40ss%20w@mail.acme.example").unwrap();
-        assert_eq!(
-            mailbox,
-            Mailbox {
-                host: "mail.acme.example".into(),
-                port: 993,
-                tls: true,
-                user: "help@acme.example".into(),
-                password: "p@ss w".into(),
-                folder: "INBOX".into(),
-            }
-        );
-        let plain = Mailbox::parse("imap://support:secret@127.0.0.1:1143/Support").unwrap();
-        assert_eq!(
-            (plain.port, plain.tls, plain.folder.as_str()),
-            (1143, false, "Support")
-        );
-        for wrong in [
-            "",
-            "http://a:b@host",
-            "imap://host",
-            "imaps://user@",
-            "not a url",
-        ] {
-            assert!(Mailbox::parse(wrong).is_err(), "{wrong}");
-        }
     }
 }
