@@ -8,15 +8,11 @@
 //!    and the waiting time (arrival → assignment) p50/p99.
 //! 2. The decision time with 1,000 operators on duty (target p99 ≤ 1 ms, QUALITY.md).
 
-mod common;
-#[path = "common/stats.rs"]
-mod stats;
-
+use crate::common::stats::percentile;
+use crate::common::{Report, Target};
 use app::assignment::{choose, plan, Operator, Waiting};
-use common::{Report, Target};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use stats::percentile;
 use std::time::Instant;
 
 const MINUTE: i64 = 60_000;
@@ -222,7 +218,7 @@ fn decision_time(report: &mut Report) {
     );
 }
 
-fn main() {
+pub fn run() {
     let mut report = Report::new("assignment");
     report.setting("operators", 20);
     report.setting("tickets", 2_000);

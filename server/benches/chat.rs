@@ -1,32 +1,26 @@
-//! `cargo xtask bench chat [CHATS]`: live chats at scale, against the release `salter`
-//! (SQLite, assignment by hand so that only the chats' own messages make notes). CHATS clients
-//! (default 500) each start a chat and keep their portal's socket open; staff — one console
-//! that sees them all — answer. For `DURATION` every chat exchanges a message each way every
-//! `PERIOD` (the first at a random moment, so they do not all talk at once): the delivery time
-//! is from sending the message (`tickets/post`) to the other side's socket hearing of it —
-//! p50/p99 over every message, the request included, so an upper bound. Also the server's
+//! `cargo xtask bench chat [CHATS] [--seconds N]`: live chats at scale, against the release
+//! `salter` (SQLite, assignment by hand so that only the chats' own messages make notes). CHATS
+//! clients (default 500) each start a chat and keep their portal's socket open; staff — one
+//! console that sees them all — answer. For N seconds (default 20) every chat exchanges a
+//! message each way every N/2 (the first at a random moment, so they do not all talk at once):
+//! the delivery time is from sending the message (`tickets/post`) to the other side's socket
+//! hearing of it — p50/p99 over every message, the request included, so an upper bound. Also the server's
 //! memory per chat (RSS, /proc: the clients' sessions, sockets, presence and chats, after all
 //! have started). Targets (issue 18): delivery p99 ≤ 100 ms at 500 chats. Writes
 //! `target/bench/chat.json`.
 
-mod common;
-#[path = "common/process.rs"]
-mod process;
-#[path = "common/stats.rs"]
-mod stats;
-
-use common::{Report, Target};
+use crate::common::process::{Person, Salter, Socket};
+use crate::common::stats::percentile;
+use crate::common::{Report, Target};
 use futures_util::{SinkExt, StreamExt};
-use process::{Person, Salter, Socket};
 use serde_json::{json, Value};
-use stats::percentile;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
-const DURATION: Duration = Duration::from_secs(20);
-const PERIOD: Duration = Duration::from_secs(10);
+/// How long the chats talk, unless `--seconds` says (a message each way every half of it).
+const DURATION_S: u64 = 20;
 /// How long a message may take before it counts as lost.
 const LOST: Duration = Duration::from_secs(10);
 
@@ -89,16 +83,26 @@ async fn hop(
     Some(sent.elapsed().as_secs_f64() * 1000.0)
 }
 
-fn main() {
-    let chats: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
+pub fn run(args: &[String]) {
+    // `--seconds N`: the number after the flag; the other number is CHATS.
+    let seconds_at = args.iter().position(|a| a == "--seconds").map(|i| i + 1);
+    let duration = Duration::from_secs(
+        seconds_at
+            .and_then(|i| args.get(i)?.parse().ok())
+            .unwrap_or(DURATION_S),
+    );
+    let period = duration / 2;
+    let chats: usize = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != seconds_at)
+        .find_map(|(_, a)| a.parse().ok())
         .unwrap_or(500);
     let mut report = Report::new("chat");
     report.setting("database", "sqlite");
     report.setting("chats", chats as u64);
-    report.setting("period_s", PERIOD.as_secs());
-    report.setting("duration_s", DURATION.as_secs());
+    report.setting("period_s", period.as_secs_f64());
+    report.setting("duration_s", duration.as_secs());
     let salter = Arc::new(Salter::start(&["--manual-assignment"]));
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
@@ -156,9 +160,9 @@ fn main() {
                     settle(&mut chat.staff_notes).await;
                     let mut delays = Vec::new();
                     let mut lost = 0;
-                    let offset = PERIOD.mul_f64(rand::random::<f64>());
+                    let offset = period.mul_f64(rand::random::<f64>());
                     tokio::time::sleep(offset).await;
-                    let end = Instant::now() + DURATION;
+                    let end = Instant::now() + duration;
                     while Instant::now() < end {
                         for to_staff in [true, false] {
                             let (from, heard_by, echo) = if to_staff {
@@ -172,7 +176,7 @@ fn main() {
                             }
                             // Its own side heard it too.
                             let _ = tokio::time::timeout(LOST, echo.recv()).await;
-                            tokio::time::sleep(PERIOD / 2).await;
+                            tokio::time::sleep(period / 2).await;
                         }
                     }
                     (delays, lost)

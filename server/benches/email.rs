@@ -9,16 +9,8 @@
 //! Writes `target/bench/email.json`. A benchmark, not a test: it asserts nothing but that every
 //! message arrived.
 
-mod common;
-#[path = "../tests/api/common/mail.rs"]
-#[allow(dead_code)]
-mod mail;
-#[path = "common/stats.rs"]
-mod percentiles;
-#[path = "common/served.rs"]
-#[allow(dead_code)]
-mod served;
-
+use crate::common::served::{databases, name, Opened};
+use crate::common::{Report, Target};
 use app::dto::{NewAccount, Role};
 use app::events::Event;
 use app::events::EventKind;
@@ -26,13 +18,17 @@ use app::server::db::Backend;
 use app::server::history;
 use app::server::mail::{self as outgoing, outbox};
 use app::server::{accounts, AppState};
-use common::{Report, Target};
-use served::{name, Opened};
 use std::time::{Duration, Instant};
 
-/// Messages posted for the latency figure, and how far apart.
+/// Messages posted for the latency figure, at most, and how far apart.
 const PACED: usize = 300;
 const PACE: Duration = Duration::from_millis(20);
+
+/// Messages posted for the latency figure in a run that queues `n`: `PACED`, or a third of `n`
+/// in a smaller run.
+fn paced(n: usize) -> usize {
+    PACED.min(n / 3)
+}
 
 async fn person(state: &AppState, name: &str, role: Role) -> i64 {
     accounts::create(
@@ -122,8 +118,9 @@ async fn waiting(state: &AppState) -> i64 {
 
 async fn bench(report: &mut Report, backend: Backend, n: usize) {
     let scope = name(backend);
-    println!("\n== e-mail on {scope}: {n} queued at once, then {PACED} paced");
-    let smtp = mail::MailServer::start().await;
+    let paced = paced(n);
+    println!("\n== e-mail on {scope}: {n} queued at once, then {paced} paced");
+    let smtp = crate::common::mail::MailServer::start().await;
     let opened = Opened::open(backend).await;
     let state = opened.state.clone();
     outgoing::set_from_flags(
@@ -176,7 +173,7 @@ async fn bench(report: &mut Report, backend: Backend, n: usize) {
         .fetch_one(&state.db.pool)
         .await
         .unwrap();
-    for i in 0..PACED {
+    for i in 0..paced {
         answer(&state, tickets[i % tickets.len()], operator).await;
         tokio::time::sleep(PACE).await;
     }
@@ -188,7 +185,7 @@ async fn bench(report: &mut Report, backend: Backend, n: usize) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    smtp.wait_for(n + PACED).await;
+    smtp.wait_for(n + paced).await;
     sender.abort();
     let rows: Vec<(i64, i64)> =
         sqlx::query_as("SELECT at, sent_at FROM outbox WHERE id > $1 AND sent_at IS NOT NULL")
@@ -196,11 +193,11 @@ async fn bench(report: &mut Report, backend: Backend, n: usize) {
             .fetch_all(&state.db.pool)
             .await
             .unwrap();
-    assert_eq!(rows.len(), PACED);
+    assert_eq!(rows.len(), paced);
     let mut latencies: Vec<f64> = rows.iter().map(|(at, sent)| (sent - at) as f64).collect();
     latencies.sort_by(f64::total_cmp);
-    let p50 = percentiles::percentile(&latencies, 0.5);
-    let p99 = percentiles::percentile(&latencies, 0.99);
+    let p50 = crate::common::stats::percentile(&latencies, 0.5);
+    let p99 = crate::common::stats::percentile(&latencies, 0.99);
     println!("commit → handed to SMTP: p50 {p50:.0} ms, p99 {p99:.0} ms");
     report.record(
         &format!("{scope} · outbox latency p50"),
@@ -217,22 +214,17 @@ async fn bench(report: &mut Report, backend: Backend, n: usize) {
     served.stop().await;
 }
 
-#[tokio::main]
-async fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let n = args.iter().find_map(|a| a.parse().ok()).unwrap_or(10_000);
-    let only = |flag: &str| args.iter().any(|a| a == flag);
-    let mut report = Report::new("email");
-    report.setting("queued", n);
-    report.setting("paced", PACED);
-    for backend in [Backend::Sqlite, Backend::Postgres] {
-        let skip = match backend {
-            Backend::Sqlite => only("--postgres"),
-            Backend::Postgres => only("--sqlite"),
-        };
-        if !skip {
-            bench(&mut report, backend, n).await;
-        }
-    }
-    report.write();
+pub fn run(args: &[String]) {
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let n = args.iter().find_map(|a| a.parse().ok()).unwrap_or(10_000);
+            let mut report = Report::new("email");
+            report.setting("queued", n);
+            report.setting("paced", paced(n));
+            for backend in databases(args) {
+                bench(&mut report, backend, n).await;
+            }
+            report.write();
+        });
 }

@@ -8,16 +8,11 @@
 //! tickets a second, so that 100,000 tickets move in within a quarter of an hour on either
 //! database, and a second run, which writes nothing, within a minute. A benchmark, not a test.
 
-mod common;
-#[path = "common/served.rs"]
-#[allow(dead_code)]
-mod served;
-
+use crate::common::served::{databases, name, Opened};
+use crate::common::{Report, Target};
 use app::server::db::Backend;
 use app::server::moving;
-use common::{Report, Target};
 use serde_json::json;
-use served::{name, Opened};
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -152,27 +147,22 @@ async fn bench(report: &mut Report, backend: Backend, dir: &Path, n: u64) {
     opened.serve().await.stop().await;
 }
 
-#[tokio::main]
-async fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let n = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    let only = |flag: &str| args.iter().any(|a| a == flag);
-    let mut report = Report::new("import");
-    report.setting("tickets", n);
-    report.setting("messages_per_ticket", MESSAGES);
-    report.setting("clients", CLIENTS);
-    report.setting("operators", OPERATORS);
-    let dir = tempfile::tempdir().unwrap();
-    let export = dir.path().join("export");
-    write_export(&export, n);
-    for backend in [Backend::Sqlite, Backend::Postgres] {
-        let skip = match backend {
-            Backend::Sqlite => only("--postgres"),
-            Backend::Postgres => only("--sqlite"),
-        };
-        if !skip {
-            bench(&mut report, backend, &export, n).await;
-        }
-    }
-    report.write();
+pub fn run(args: &[String]) {
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let n = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
+            let mut report = Report::new("import");
+            report.setting("tickets", n);
+            report.setting("messages_per_ticket", MESSAGES);
+            report.setting("clients", CLIENTS);
+            report.setting("operators", OPERATORS);
+            let dir = tempfile::tempdir().unwrap();
+            let export = dir.path().join("export");
+            write_export(&export, n);
+            for backend in databases(args) {
+                bench(&mut report, backend, &export, n).await;
+            }
+            report.write();
+        });
 }

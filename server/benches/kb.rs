@@ -8,20 +8,13 @@
 //! p50/p99 beside the targets (search p99 ≤ 50 ms, suggestion p99 ≤ 30 ms,
 //! ../shared/product/QUALITY.md) and writes `target/bench/kb.json`. A benchmark, not a test.
 
-mod common;
-#[path = "common/stats.rs"]
-mod percentiles;
-#[path = "common/served.rs"]
-#[allow(dead_code)]
-mod served;
-
+use crate::common::served::{databases, name, Opened};
+use crate::common::{Report, Target};
 use app::dto::{NewAccount, Role};
 use app::server::accounts;
 use app::server::db::Backend;
 use app::server::kb::search::fold;
-use common::{Report, Target};
 use serde_json::json;
-use served::{name, Opened};
 use std::time::Instant;
 
 /// Asks per case before the timed ones, and timed asks (`--samples N`).
@@ -223,8 +216,8 @@ async fn bench(report: &mut Report, backend: Backend, n: usize, samples: usize) 
         }
         times.sort_by(f64::total_cmp);
         let (p50, p99) = (
-            percentiles::percentile(&times, 0.5),
-            percentiles::percentile(&times, 0.99),
+            crate::common::stats::percentile(&times, 0.5),
+            crate::common::stats::percentile(&times, 0.99),
         );
         println!(
             "{case:<26} p50 {p50:>6.1} ms   p99 {p99:>6.1} ms   (target p99 ≤ {target} ms; {found} of {samples} found something)"
@@ -240,34 +233,29 @@ async fn bench(report: &mut Report, backend: Backend, n: usize, samples: usize) 
     served.stop().await;
 }
 
-#[tokio::main]
-async fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let samples = args
-        .iter()
-        .position(|a| a == "--samples")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(SAMPLES);
-    let n = args
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i == 0 || args[i - 1] != "--samples")
-        .find_map(|(_, a)| a.parse().ok())
-        .unwrap_or(100_000);
-    let only = |flag: &str| args.iter().any(|a| a == flag);
-    let mut report = Report::new("kb");
-    report.setting("articles", n);
-    report.setting("samples", samples);
-    report.setting("vocabulary", VOCABULARY);
-    for backend in [Backend::Sqlite, Backend::Postgres] {
-        let skip = match backend {
-            Backend::Sqlite => only("--postgres"),
-            Backend::Postgres => only("--sqlite"),
-        };
-        if !skip {
-            bench(&mut report, backend, n, samples).await;
-        }
-    }
-    report.write();
+pub fn run(args: &[String]) {
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let samples = args
+                .iter()
+                .position(|a| a == "--samples")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(SAMPLES);
+            let n = args
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i == 0 || args[i - 1] != "--samples")
+                .find_map(|(_, a)| a.parse().ok())
+                .unwrap_or(100_000);
+            let mut report = Report::new("kb");
+            report.setting("articles", n);
+            report.setting("samples", samples);
+            report.setting("vocabulary", VOCABULARY);
+            for backend in databases(args) {
+                bench(&mut report, backend, n, samples).await;
+            }
+            report.write();
+        });
 }

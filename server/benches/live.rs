@@ -7,17 +7,11 @@
 //! ≤ 10 KB per idle socket. The screen-side figure (event → another browser's screen) is not
 //! measured here. Writes `target/bench/live.json`.
 
-mod common;
-#[path = "common/process.rs"]
-mod process;
-#[path = "common/stats.rs"]
-mod stats;
-
-use common::{Report, Target};
+use crate::common::process::Salter;
+use crate::common::stats::percentile;
+use crate::common::{Report, Target};
 use futures_util::StreamExt;
-use process::Salter;
 use serde_json::json;
-use stats::percentile;
 use std::time::{Duration, Instant};
 
 fn target_p99(sockets: usize) -> f64 {
@@ -28,11 +22,8 @@ fn target_p99(sockets: usize) -> f64 {
     }
 }
 
-fn main() {
-    let counts: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+pub fn run(args: &[String]) {
+    let counts: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let counts = if counts.is_empty() {
         vec![1_000, 10_000]
     } else {

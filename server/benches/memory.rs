@@ -1,15 +1,12 @@
-//! `cargo xtask bench memory`: the `salter` process's resident memory (RSS, from
-//! /proc/PID/status) idle after start, after a burst of work, with 1,000 idle connections and
-//! with 1,000 idle live sockets open — beside the targets in ../shared/product/QUALITY.md (idle
-//! server ≤ 40 MB, ≤ 10 KB per idle socket). Linux only. A benchmark, not a test: it asserts nothing; CI runs it to prove it runs and writes
-//! `target/bench/memory.json`.
+//! `cargo xtask bench memory [TICKETS]`: the `salter` process's resident memory (RSS, from
+//! /proc/PID/status) idle after start, after a burst of work (TICKETS created, default 2,000,
+//! with lists and searches), with 1,000 idle connections and with 1,000 idle live sockets open
+//! — beside the targets in ../shared/product/QUALITY.md (idle server ≤ 40 MB, ≤ 10 KB per idle
+//! socket). Linux only. A benchmark, not a test: it asserts nothing; CI runs it to prove it
+//! runs and writes `target/bench/memory.json`.
 
-mod common;
-#[path = "common/process.rs"]
-mod process;
-
-use common::{Report, Target};
-use process::Salter;
+use crate::common::process::Salter;
+use crate::common::{Report, Target};
 use serde_json::json;
 use std::time::Duration;
 
@@ -25,10 +22,11 @@ fn in_mb(kb: u64) -> f64 {
     kb as f64 / 1024.0
 }
 
-fn main() {
+pub fn run(args: &[String]) {
+    let tickets: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(TICKETS);
     let mut report = Report::new("memory");
     report.setting("database", "sqlite");
-    report.setting("tickets", TICKETS);
+    report.setting("tickets", tickets);
     report.setting("idle_connections", IDLE_CONNECTIONS);
     let salter = Salter::start(&[]);
     let base = salter.base.clone();
@@ -56,7 +54,7 @@ fn main() {
             "MB",
             Target::AtMost(40.0),
         );
-        for i in 0..TICKETS {
+        for i in 0..tickets {
             salter
                 .call(
                     &client,
@@ -82,7 +80,7 @@ fn main() {
         tokio::time::sleep(Duration::from_secs(2)).await;
         let worked = salter.rss_kb();
         println!(
-            "after {TICKETS} tickets, lists, searches: {:>9}",
+            "after {tickets} tickets, lists, searches: {:>9}",
             mb(worked)
         );
         report.record(

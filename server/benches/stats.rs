@@ -6,18 +6,13 @@
 //! Prints p50/p99 beside the target (p99 ≤ 200 ms, ../shared/product/QUALITY.md) and writes
 //! `target/bench/stats.json`. A benchmark, not a test: it asserts nothing.
 
-mod common;
-#[path = "common/stats.rs"]
-mod percentiles;
-#[path = "common/served.rs"]
-mod served;
-
+use crate::common::served::{databases, name, Opened};
+use crate::common::{Report, Target};
 use app::dto::{NewAccount, Role};
 use app::server::db::Backend;
 use app::server::{accounts, moves, AppState};
-use common::{Report, Target};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
-use served::{name, Opened};
 use std::time::{Duration, Instant};
 
 const OPERATORS: usize = 20;
@@ -292,8 +287,8 @@ async fn measure(
         .map(|s| s * 1000.0)
         .collect();
     let (p50, p99) = (
-        percentiles::percentile(&ms, 0.5),
-        percentiles::percentile(&ms, 0.99),
+        crate::common::stats::percentile(&ms, 0.5),
+        crate::common::stats::percentile(&ms, 0.99),
     );
     println!("{label:<40} p50 {p50:>7.2} ms   p99 {p99:>7.2} ms   (target p99 ≤ 200 ms)");
     report.record(&format!("{scope} · {label} p50"), p50, "ms", Target::None);
@@ -309,25 +304,20 @@ async fn bench(run: Run, report: &mut Report, backend: Backend, size: usize) {
     let scope = format!("{} {size}", name(backend));
     println!("\n== statistics over {size} tickets on {}", name(backend));
     let opened = Opened::open(backend).await;
+    // Made a few at a time: each one-time password is an argon2 hash.
     let people = |role: Role, count: usize| {
-        let state = opened.state.clone();
-        async move {
-            let mut ids = Vec::new();
-            for i in 0..count {
-                let issued = accounts::create(
-                    &state,
-                    &NewAccount {
-                        full_name: format!("Bench {} {i}", role.as_str()),
-                        email: None,
-                        role,
-                    },
-                )
-                .await
-                .unwrap();
-                ids.push(issued.account.id);
-            }
-            ids
-        }
+        let state = &opened.state;
+        futures_util::stream::iter(0..count)
+            .map(move |i| async move {
+                let account = NewAccount {
+                    full_name: format!("Bench {} {i}", role.as_str()),
+                    email: None,
+                    role,
+                };
+                accounts::create(state, &account).await.unwrap().account.id
+            })
+            .buffered(4)
+            .collect::<Vec<i64>>()
     };
     let operators = people(Role::Operator, OPERATORS).await;
     let clients = people(Role::Client, CLIENTS).await;
@@ -387,9 +377,8 @@ async fn bench(run: Run, report: &mut Report, backend: Backend, size: usize) {
     served.stop().await;
 }
 
-fn main() {
+pub fn run(args: &[String]) {
     tracing_subscriber::fmt().with_env_filter("error").init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
     // `--days N`, `--samples N`: the number after the flag.
     let after = |flag: &str| {
         args.iter()
@@ -415,14 +404,7 @@ fn main() {
     } else {
         sizes
     };
-    let databases = match (
-        args.iter().any(|a| a == "--sqlite"),
-        args.iter().any(|a| a == "--postgres"),
-    ) {
-        (true, false) => vec![Backend::Sqlite],
-        (false, true) => vec![Backend::Postgres],
-        _ => vec![Backend::Sqlite, Backend::Postgres],
-    };
+    let databases = databases(args);
     let mut report = Report::new("stats");
     report.setting("sizes", sizes.clone());
     report.setting("span_days", run.span / DAY);

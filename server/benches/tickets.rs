@@ -1,4 +1,4 @@
-//! `cargo xtask bench tickets [SIZES…] [--sqlite | --postgres]`: seeds SQLite
+//! `cargo xtask bench tickets [SIZES…] [--sqlite | --postgres] [--seconds N]`: seeds SQLite
 //! (synchronous=FULL) and PostgreSQL with SIZES tickets (default 100000) and measures, over HTTP
 //! against the real router, the operator queue page, the admin list page, a ticket view with 50
 //! messages, search, and ticket creation — paced at 200/s, flat out with 16 clients, and at
@@ -7,18 +7,16 @@
 //! ../shared/product/QUALITY.md and writing them to `target/bench/tickets.json`. A benchmark,
 //! not a test: it asserts nothing. PostgreSQL is the one the tests use
 //! (`SALTER_TEST_POSTGRES_URL`, default postgres@127.0.0.1:5432); each run gets a database of
-//! its own, dropped afterwards.
+//! its own, dropped afterwards. Each paced phase lasts `--seconds` (default 5; CI's small run
+//! takes 1).
 
-mod common;
-#[path = "common/served.rs"]
-mod served;
-
+use crate::common::served::{databases, name, Opened, Served};
+use crate::common::{Report, Target};
 use app::dto::{NewAccount, Role};
 use app::server::accounts;
 use app::server::db::Backend;
-use common::{Report, Target};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
-use served::{name, Opened, Served};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 200;
@@ -28,6 +26,8 @@ struct Run {
     served: Served,
     /// `sqlite 100000`: names the figures of this database and size.
     scope: String,
+    /// How long each paced phase lasts.
+    seconds: u32,
 }
 
 async fn person(run: &Run, name: &str, role: Role) -> (i64, reqwest::Client) {
@@ -146,9 +146,10 @@ async fn create_one(http: &reqwest::Client, base: &str, key: String) -> Duration
     t.elapsed()
 }
 
-/// Throughput: every client creates as fast as it can.
+/// Throughput: every client creates as fast as it can, 400 tickets in all per second of the
+/// run's paced phases (2,000 by default).
 async fn creation(report: &mut Report, run: &Run, clients: &[reqwest::Client]) {
-    let total = 2_000;
+    let total = 400 * run.seconds as usize;
     let start = Instant::now();
     let mut tasks = Vec::new();
     for (c, http) in clients.iter().enumerate() {
@@ -186,9 +187,10 @@ async fn creation(report: &mut Report, run: &Run, clients: &[reqwest::Client]) {
     report.record(&format!("{metric}, p99"), p99, "ms", Target::None);
 }
 
-/// Latency at a steady 200 tickets/s for 5 s, the clients taking turns.
+/// Latency at a steady 200 tickets/s for the run's seconds, the clients taking turns.
 async fn paced_creation(run: &Run, clients: &[reqwest::Client], tag: &'static str) -> (f64, f64) {
-    let (rate, total) = (200u32, 1_000u32);
+    let rate = 200u32;
+    let total = rate * run.seconds;
     let start = tokio::time::Instant::now();
     let mut tasks = Vec::new();
     for i in 0..total {
@@ -322,44 +324,52 @@ async fn paced(
     if !busy.is_empty() {
         report.record(
             &format!("{metric}, reads served"),
-            reads as f64 / 5.0,
+            reads as f64 / f64::from(run.seconds),
             "requests/s",
             Target::None,
         );
     }
 }
 
-async fn bench(report: &mut Report, backend: Backend, size: usize) {
+async fn bench(report: &mut Report, backend: Backend, size: usize, seconds: u32) {
     let scope = format!("{} {size}", name(backend));
     println!("\n== {size} tickets on {}", name(backend));
     let served = Opened::open(backend).await.serve().await;
-    let run = Run { served, scope };
+    let run = Run {
+        served,
+        scope,
+        seconds,
+    };
     let admin = run
         .served
         .browser("admin", &run.served.admin_otp, "admin")
         .await;
     let (operator_id, operator) = person(&run, "Bench Operator", Role::Operator).await;
-    let mut client_ids = Vec::new();
-    let mut client_browsers = Vec::new();
-    for i in 0..CLIENTS {
-        if i < 16 {
-            let (id, b) = person(&run, &format!("Bench Client {i}"), Role::Client).await;
-            client_ids.push(id);
-            client_browsers.push(b);
-        } else {
-            let issued = accounts::create(
-                &run.served.state,
-                &NewAccount {
-                    full_name: format!("Bench Client {i}"),
+    // The first 16 clients sign in (they create tickets); the others own seeded ones. Made a
+    // few at a time, in order: each one-time password is an argon2 hash.
+    let made: Vec<(i64, Option<reqwest::Client>)> = futures_util::stream::iter(0..CLIENTS)
+        .map(|i| {
+            let run = &run;
+            async move {
+                let name = format!("Bench Client {i}");
+                if i < 16 {
+                    let (id, browser) = person(run, &name, Role::Client).await;
+                    return (id, Some(browser));
+                }
+                let account = NewAccount {
+                    full_name: name,
                     email: None,
                     role: Role::Client,
-                },
-            )
-            .await
-            .unwrap();
-            client_ids.push(issued.account.id);
-        }
-    }
+                };
+                let issued = accounts::create(&run.served.state, &account).await.unwrap();
+                (issued.account.id, None)
+            }
+        })
+        .buffered(4)
+        .collect()
+        .await;
+    let client_ids: Vec<i64> = made.iter().map(|(id, _)| *id).collect();
+    let client_browsers: Vec<reqwest::Client> = made.into_iter().filter_map(|(_, b)| b).collect();
     seed(&run, size, &client_ids, operator_id).await;
     // One ticket of the first client, assigned, with 50 messages.
     let viewed: i64 = sqlx::query_scalar(
@@ -448,24 +458,26 @@ async fn bench(report: &mut Report, backend: Backend, size: usize) {
     run.served.stop().await;
 }
 
-fn main() {
+pub fn run(args: &[String]) {
     // Errors the server logs (a failed request says why here).
     tracing_subscriber::fmt().with_env_filter("error").init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    // `--seconds N`: the number after the flag; the other numbers are sizes.
+    let seconds_at = args.iter().position(|a| a == "--seconds").map(|i| i + 1);
+    let seconds: u32 = seconds_at
+        .and_then(|i| args.get(i)?.parse().ok())
+        .unwrap_or(5);
+    let sizes: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != seconds_at)
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
     let sizes = if sizes.is_empty() {
         vec![100_000]
     } else {
         sizes
     };
-    let databases = match (
-        args.iter().any(|a| a == "--sqlite"),
-        args.iter().any(|a| a == "--postgres"),
-    ) {
-        (true, false) => vec![Backend::Sqlite],
-        (false, true) => vec![Backend::Postgres],
-        _ => vec![Backend::Sqlite, Backend::Postgres],
-    };
+    let databases = databases(args);
     let mut report = Report::new("tickets");
     report.setting("sizes", sizes.clone());
     report.setting(
@@ -473,13 +485,14 @@ fn main() {
         databases.iter().map(|d| name(*d)).collect::<Vec<_>>(),
     );
     report.setting("sqlite_synchronous", "FULL");
+    report.setting("paced_seconds", seconds);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     for backend in databases {
         for &size in &sizes {
-            rt.block_on(bench(&mut report, backend, size));
+            rt.block_on(bench(&mut report, backend, size, seconds));
         }
     }
     report.write();

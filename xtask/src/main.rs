@@ -17,9 +17,9 @@ cargo xtask <command>
   test                run every test: unit, integration (SQLite and PostgreSQL), end-to-end
   bench               every benchmark at a small size, built as the tests are (what CI runs:
                       proves each one runs); a named one below is built for release
-  bench tickets [N…] [--sqlite|--postgres]
+  bench tickets [N…] [--sqlite|--postgres] [--seconds N]
                       seed N tickets (default 100000) on SQLite and PostgreSQL; print latencies
-                      and throughput
+                      and throughput (each paced phase N seconds, default 5)
   bench stats [N…] [--sqlite|--postgres] [--days N] [--samples N]
                       seed N tickets with two years of history (default 1000000); time the
                       admin's statistics over 30 and 7 days
@@ -33,11 +33,13 @@ cargo xtask <command>
                       import an export of N tickets (default 100000) with five messages each:
                       tickets/s, messages/s; then again (nothing twice)
   bench assignment    simulate a day of fair assignment; print spread, waiting, decision time
-  bench memory        the server's resident memory: idle, after work, with 1,000 idle connections
+  bench memory [N]    the server's resident memory: idle, after work (N tickets, default 2000),
+                      with 1,000 idle connections
   bench live [N…]     N live sockets (default 1,000 and 10,000): one event's fan-out p50/p99, KB per
                       socket; then an event → another browser's screen in Chromium (p50/p99)
-  bench chat [N]      N live chats (default 500) exchanging messages both ways: delivery p50/p99,
-                      server memory per chat
+  bench chat [N] [--seconds N]
+                      N live chats (default 500) exchanging messages both ways for N seconds
+                      (default 20): delivery p50/p99, server memory per chat
   bench app-start [RUNS]
                       each app from navigation to its first screen with data, in Chromium, on
                       loopback and with Slow 4G throttling (default 20 runs)
@@ -46,16 +48,16 @@ Each benchmark also writes target/bench/<name>.json (metric, value, unit, target
 
 /// Every benchmark, and the arguments of its small run.
 const BENCHES: [(&str, &[&str]); 10] = [
-    ("tickets", &["2000"]),
-    ("stats", &["20000"]),
-    ("email", &["1000"]),
+    ("tickets", &["2000", "--seconds", "1"]),
+    ("stats", &["5000"]),
+    ("email", &["300"]),
     ("kb", &["2000", "--samples", "100"]),
-    ("import", &["2000"]),
+    ("import", &["1000"]),
     ("assignment", &[]),
-    ("memory", &[]),
+    ("memory", &["500"]),
     ("live", &["1000"]),
-    ("chat", &["50"]),
-    ("app-start", &["3"]),
+    ("chat", &["20", "--seconds", "4"]),
+    ("app-start", &["1"]),
 ];
 
 fn main() -> Result<()> {
@@ -111,8 +113,8 @@ fn bench(args: &[String]) -> Result<()> {
                 test::ensure_mail_server()?;
             }
             run(cargo()
-                .args(["bench", "--package", "server", "--bench", name])
-                .args(["--profile", build.profile(), "--"])
+                .args(["bench", "--package", "server", "--bench", "all"])
+                .args(["--profile", build.profile(), "--", name])
                 .args(args))?;
             // The live benchmark's other half: an event reaching another browser's screen.
             match name {
@@ -127,14 +129,23 @@ fn bench(args: &[String]) -> Result<()> {
     };
     match args.first() {
         None => {
+            let all = std::time::Instant::now();
+            let mut took = Vec::new();
             for (name, small) in BENCHES {
                 println!("\n==== bench {name} (small)");
+                let one = std::time::Instant::now();
                 bench(
                     name,
                     &small.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
                     Build::Dev,
                 )?;
+                took.push(format!("{name} {:.0} s", one.elapsed().as_secs_f64()));
             }
+            println!(
+                "\nevery benchmark, small: {:.0} s ({})",
+                all.elapsed().as_secs_f64(),
+                took.join(", ")
+            );
             Ok(())
         }
         Some(name) if BENCHES.iter().any(|(b, _)| b == name) => {

@@ -5,6 +5,13 @@
 //! measured fsync latency. A missed target is printed, never a failure: machines are shared, and
 //! the full run on a quiet machine is the one that counts.
 
+#[path = "../../tests/api/common/mail.rs"]
+#[allow(dead_code)] // the tests' SMTP server: the e-mail benchmark uses part of it
+pub mod mail;
+pub mod process;
+pub mod served;
+pub mod stats;
+
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::path::PathBuf;

@@ -14,6 +14,16 @@ pub fn name(backend: Backend) -> &'static str {
     }
 }
 
+/// The databases a run asks for: `--sqlite` or `--postgres` alone, else both.
+pub fn databases(args: &[String]) -> Vec<Backend> {
+    let named = |flag: &str| args.iter().any(|a| a == flag);
+    match (named("--sqlite"), named("--postgres")) {
+        (true, false) => vec![Backend::Sqlite],
+        (false, true) => vec![Backend::Postgres],
+        _ => vec![Backend::Sqlite, Backend::Postgres],
+    }
+}
+
 /// The database and the state, not serving yet: what a benchmark seeds before the server's
 /// live tail starts (it starts from the log's head, so a seed is not fanned out).
 pub struct Opened {
