@@ -145,23 +145,35 @@ pub async fn insert(state: &AppState, row: NewRow<'_>) -> Result<IssuedCredentia
         .fetch_all(&state.db.pool)
         .await?;
         let username = username::first_free(username_base, &taken);
-        let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO users (username, full_name, email, role, password_hash, \
-             must_change_password, otp_expires_at, created_at, updated_at, disabled) \
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9) \
-             ON CONFLICT (username) DO NOTHING RETURNING id",
-        )
-        .bind(&username)
-        .bind(full_name)
-        .bind(email)
-        .bind(role.as_str())
-        .bind(&hash)
-        .bind(expires_at)
-        .bind(created_at)
-        .bind(now)
-        .bind(i64::from(disabled))
-        .fetch_optional(&state.db.pool)
-        .await?;
+        let (full_name, email, hash) = (
+            full_name.to_string(),
+            email.map(str::to_string),
+            hash.clone(),
+        );
+        let inserted: Option<i64> = state
+            .db
+            .write(move |conn| {
+                Box::pin(async move {
+                    Ok(sqlx::query_scalar(
+                        "INSERT INTO users (username, full_name, email, role, password_hash, \
+                         must_change_password, otp_expires_at, created_at, updated_at, \
+                         disabled) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9) \
+                         ON CONFLICT (username) DO NOTHING RETURNING id",
+                    )
+                    .bind(username)
+                    .bind(full_name)
+                    .bind(email)
+                    .bind(role.as_str())
+                    .bind(hash)
+                    .bind(expires_at)
+                    .bind(created_at)
+                    .bind(now)
+                    .bind(i64::from(disabled))
+                    .fetch_optional(&mut *conn)
+                    .await?)
+                })
+            })
+            .await?;
         if let Some(id) = inserted {
             tracing::info!(account = id, role = role.as_str(), "account created");
             return Ok(IssuedCredentials {
@@ -260,32 +272,39 @@ pub async fn reset_password(state: &AppState, id: i64) -> Result<IssuedCredentia
     let hash = passwords::hash(&otp).await?;
     let now = state.clock.now_ms();
     let expires_at = now + state.config.otp_ttl_ms;
-    let mut tx = state.db.begin_write().await?;
-    let updated = sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = 1, otp_expires_at = $2, \
-         updated_at = $3 WHERE id = $4",
-    )
-    .bind(&hash)
-    .bind(expires_at)
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let updated = sqlx::query(
+                    "UPDATE users SET password_hash = $1, must_change_password = 1, \
+                     otp_expires_at = $2, updated_at = $3 WHERE id = $4",
+                )
+                .bind(hash)
+                .bind(expires_at)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(AppError::NotFound);
+                }
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                // A fresh password starts without the failures of the old one.
+                sqlx::query(
+                    "DELETE FROM signin_failures \
+                     WHERE username = (SELECT username FROM users WHERE id = $1)",
+                )
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
         .await?;
-    // A fresh password starts without the failures of the old one.
-    sqlx::query(
-        "DELETE FROM signin_failures WHERE username = (SELECT username FROM users WHERE id = $1)",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
     tracing::info!(account = id, "password reset");
     Ok(IssuedCredentials {
         account: account(state, id).await?,
@@ -316,20 +335,27 @@ pub async fn set_disabled(state: &AppState, id: i64, disabled: bool) -> Result<A
     if !disabled {
         check_limit(state, current.role).await?;
     }
-    let mut tx = state.db.begin_write().await?;
-    sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
-        .bind(i64::from(disabled))
-        .bind(state.clock.now_ms())
-        .bind(id)
-        .execute(&mut *tx)
+    let now = state.clock.now_ms();
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+                    .bind(i64::from(disabled))
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                if disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
         .await?;
-    if disabled {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
     tracing::info!(account = id, disabled, "account state changed");
     account(state, id).await
 }

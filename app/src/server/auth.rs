@@ -186,11 +186,19 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Ses
 }
 
 pub async fn end_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&state.db.pool)
-        .await?;
-    Ok(())
+    let token_hash = token_hash.to_string();
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Ends the person's sessions but this one, in the transaction of a change the others did not
@@ -229,18 +237,24 @@ pub async fn change_password(
     }
     let hash = passwords::hash(&input.new_password).await?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = 0, otp_expires_at = NULL, \
-         updated_at = $2 WHERE id = $3",
-    )
-    .bind(hash)
-    .bind(now)
-    .bind(user.id)
-    .execute(&mut *tx)
-    .await?;
-    end_other_sessions(&mut tx, session).await?;
-    tx.commit().await?;
+    let this = session.clone();
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "UPDATE users SET password_hash = $1, must_change_password = 0, \
+                     otp_expires_at = NULL, updated_at = $2 WHERE id = $3",
+                )
+                .bind(hash)
+                .bind(now)
+                .bind(this.user.id)
+                .execute(&mut *conn)
+                .await?;
+                end_other_sessions(conn, &this).await
+            })
+        })
+        .await?;
     tracing::info!(user = user.id, "password changed");
     Ok(())
 }

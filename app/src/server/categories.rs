@@ -58,31 +58,45 @@ pub async fn save(
     if taken.is_some_and(|id| Some(id) != input.id) {
         return Err(AppError::invalid(Field::Category, Problem::Taken));
     }
-    let (active, restricted) = (i64::from(input.active), i64::from(input.restricted));
-    let changed = match input.id {
-        None => {
-            sqlx::query("INSERT INTO categories (name, active, restricted) VALUES ($1, $2, $3)")
-                .bind(&name)
-                .bind(active)
-                .bind(restricted)
-                .execute(&state.db.pool)
-                .await?
-        }
-        Some(id) => {
-            sqlx::query(
-                "UPDATE categories SET name = $1, active = $2, restricted = $3 WHERE id = $4",
-            )
-            .bind(&name)
-            .bind(active)
-            .bind(restricted)
-            .bind(id)
-            .execute(&state.db.pool)
-            .await?
-        }
-    };
-    if changed.rows_affected() != 1 {
-        return Err(AppError::NotFound);
-    }
+    let (active, restricted, id) = (
+        i64::from(input.active),
+        i64::from(input.restricted),
+        input.id,
+    );
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let changed =
+                    match id {
+                        None => sqlx::query(
+                            "INSERT INTO categories (name, active, restricted) VALUES ($1, $2, $3)",
+                        )
+                        .bind(name)
+                        .bind(active)
+                        .bind(restricted)
+                        .execute(&mut *conn)
+                        .await?,
+                        Some(id) => {
+                            sqlx::query(
+                                "UPDATE categories SET name = $1, active = $2, restricted = $3 \
+                             WHERE id = $4",
+                            )
+                            .bind(name)
+                            .bind(active)
+                            .bind(restricted)
+                            .bind(id)
+                            .execute(&mut *conn)
+                            .await?
+                        }
+                    };
+                match changed.rows_affected() {
+                    1 => Ok(()),
+                    _ => Err(AppError::NotFound),
+                }
+            })
+        })
+        .await?;
     state.wake_assignment();
     list(state, session).await
 }

@@ -28,39 +28,46 @@ pub async fn rate(state: &AppState, session: &Session, input: &Rate) -> Result<i
         Some(text) => Some(clean_text(Field::Comment, text, REASON_MAX)?),
     };
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin_write().await?;
-    // Read again in the transaction: a reopening just before makes the ticket unratable.
-    let lock = match state.db.backend {
-        Backend::Postgres => " FOR UPDATE",
-        Backend::Sqlite => "",
-    };
-    let (status, closed_at): (String, Option<i64>) = sqlx::query_as(&format!(
-        "SELECT status, closed_at FROM tickets WHERE id = $1{lock}"
-    ))
-    .bind(row.id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let Some(closed_at) = closed_at.filter(|_| status == Status::Closed.as_str()) else {
-        return Err(AppError::MoveNotAllowed);
-    };
-    if now - closed_at > RATING_DAYS * DAY_MS {
-        return Err(AppError::RatingWindowPassed);
-    }
-    history::record(
-        &mut tx,
-        Event {
-            ticket: row.id,
-            actor: Some(session.user.id),
-            at: now,
-            what: EventKind::Rated {
-                good: input.good,
-                comment,
-            },
-        },
-    )
-    .await?;
-    state.db.commit(tx).await?;
-    Ok(row.id)
+    let (ticket, actor, good, backend) = (row.id, session.user.id, input.good, state.db.backend);
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                // Read again in the transaction: a reopening just before makes the ticket
+                // unratable.
+                let lock = match backend {
+                    Backend::Postgres => " FOR UPDATE",
+                    Backend::Sqlite => "",
+                };
+                let (status, closed_at): (String, Option<i64>) = sqlx::query_as(&format!(
+                    "SELECT status, closed_at FROM tickets WHERE id = $1{lock}"
+                ))
+                .bind(ticket)
+                .fetch_one(&mut *conn)
+                .await?;
+                let Some(closed_at) = closed_at.filter(|_| status == Status::Closed.as_str())
+                else {
+                    return Err(AppError::MoveNotAllowed);
+                };
+                if now - closed_at > RATING_DAYS * DAY_MS {
+                    return Err(AppError::RatingWindowPassed);
+                }
+                let what = EventKind::Rated { good, comment };
+                history::record(
+                    conn,
+                    Event {
+                        ticket,
+                        actor: Some(actor),
+                        at: now,
+                        what,
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(ticket)
 }
 
 /// How many of the newest ratings an operator's page lists.

@@ -232,28 +232,37 @@ pub async fn sign_in(
         return Err(AppError::WrongApp { role });
     }
     let token = new_token();
-    let mut tx = state.db.begin_write().await?;
-    if strikes.is_some() {
-        sqlx::query("DELETE FROM signin_failures WHERE username = $1")
-            .bind(&username)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, agent, address) \
-         VALUES ($1, $2, $3, $3, $4, $5)",
-    )
-    .bind(hash_token(&token))
-    .bind(user.id)
-    .bind(now)
-    .bind(agent)
-    .bind(ip.to_string())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    let (struck, hash, user_id) = (strikes.is_some(), hash_token(&token), user.id);
+    let (agent, address) = (agent.to_string(), ip.to_string());
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                if struck {
+                    sqlx::query("DELETE FROM signin_failures WHERE username = $1")
+                        .bind(username)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, agent, \
+                     address) VALUES ($1, $2, $3, $3, $4, $5)",
+                )
+                .bind(hash)
+                .bind(user_id)
+                .bind(now)
+                .bind(agent)
+                .bind(address)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
     tracing::info!(user = user.id, "signed in");
     Ok((user.me()?, token))
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

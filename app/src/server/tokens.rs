@@ -127,19 +127,31 @@ pub async fn create(
         }
     };
     let secret = format!("{PREFIX}{}", new_token());
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_tokens (account_id, created_by, name, scopes, token_hash, created_at, \
-         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(account_id)
-    .bind(session.user.id)
-    .bind(&name)
-    .bind(codes::join(&input.scopes))
-    .bind(hash_token(&secret))
-    .bind(now)
-    .bind(expires_at)
-    .fetch_one(&state.db.pool)
-    .await?;
+    let (by, scopes, token_hash) = (
+        session.user.id,
+        codes::join(&input.scopes),
+        hash_token(&secret),
+    );
+    let id: i64 = state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO api_tokens (account_id, created_by, name, scopes, token_hash, \
+                     created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(account_id)
+                .bind(by)
+                .bind(name)
+                .bind(scopes)
+                .bind(token_hash)
+                .bind(now)
+                .bind(expires_at)
+                .fetch_one(&mut *conn)
+                .await?)
+            })
+        })
+        .await?;
     let token = read(state, id).await?.ok_or(AppError::Internal)?;
     Ok(IssuedToken { token, secret })
 }
@@ -175,10 +187,21 @@ pub async fn list(
 pub async fn revoke(state: &AppState, session: &Session, id: i64) -> Result<ApiToken, AppError> {
     let token = read(state, id).await?.ok_or(AppError::NotFound)?;
     access::api_token(session, token.account_id)?;
-    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(state.clock.now_ms())
-        .bind(id)
-        .execute(&state.db.pool)
+    let now = state.clock.now_ms();
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
         .await?;
     read(state, id).await?.ok_or(AppError::Internal)
 }

@@ -61,20 +61,29 @@ pub async fn begin(state: &AppState, session: &Session) -> Result<TwoFactorSetup
     let mut bytes = [0u8; 20];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = totp::base32(&bytes);
-    let started = sqlx::query(
-        "INSERT INTO second_factors (user_id, secret, created_at, last_step) \
-         VALUES ($1, $2, $3, 0) ON CONFLICT (user_id) DO UPDATE \
-         SET secret = excluded.secret, created_at = excluded.created_at \
-         WHERE second_factors.confirmed_at IS NULL",
-    )
-    .bind(user.id)
-    .bind(&secret)
-    .bind(state.clock.now_ms())
-    .execute(&state.db.pool)
-    .await?;
-    if started.rows_affected() != 1 {
-        return Err(AppError::Forbidden);
-    }
+    let (user_id, kept, now) = (user.id, secret.clone(), state.clock.now_ms());
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let started = sqlx::query(
+                    "INSERT INTO second_factors (user_id, secret, created_at, last_step) \
+                     VALUES ($1, $2, $3, 0) ON CONFLICT (user_id) DO UPDATE \
+                     SET secret = excluded.secret, created_at = excluded.created_at \
+                     WHERE second_factors.confirmed_at IS NULL",
+                )
+                .bind(user_id)
+                .bind(kept)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                match started.rows_affected() {
+                    1 => Ok(()),
+                    _ => Err(AppError::Forbidden),
+                }
+            })
+        })
+        .await?;
     let issuer = settings::public_info(state)
         .await?
         .company_name
@@ -113,23 +122,29 @@ pub async fn confirm(
         .and_then(|bytes| totp::matching_step(&bytes, code.trim(), now))
         .ok_or(AppError::invalid(Field::Code, Problem::Wrong))?;
     let codes = recovery_codes();
-    let mut tx = state.db.begin_write().await?;
-    let confirmed = sqlx::query(
-        "UPDATE second_factors SET confirmed_at = $1, last_step = $2 \
-         WHERE user_id = $3 AND secret = $4 AND confirmed_at IS NULL",
-    )
-    .bind(now)
-    .bind(step)
-    .bind(user.id)
-    .bind(&secret)
-    .execute(&mut *tx)
-    .await?;
-    if confirmed.rows_affected() != 1 {
-        return Err(AppError::Forbidden);
-    }
-    store_recovery_codes(&mut tx, user.id, &codes).await?;
-    auth::end_other_sessions(&mut tx, session).await?;
-    tx.commit().await?;
+    let (this, stored) = (session.clone(), codes.clone());
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let confirmed = sqlx::query(
+                    "UPDATE second_factors SET confirmed_at = $1, last_step = $2 \
+                     WHERE user_id = $3 AND secret = $4 AND confirmed_at IS NULL",
+                )
+                .bind(now)
+                .bind(step)
+                .bind(this.user.id)
+                .bind(secret)
+                .execute(&mut *conn)
+                .await?;
+                if confirmed.rows_affected() != 1 {
+                    return Err(AppError::Forbidden);
+                }
+                store_recovery_codes(conn, this.user.id, &stored).await?;
+                auth::end_other_sessions(conn, &this).await
+            })
+        })
+        .await?;
     tracing::info!(user = user.id, "second factor set up");
     Ok(codes)
 }
@@ -164,9 +179,13 @@ pub async fn new_recovery_codes(
         return Err(AppError::invalid(Field::Code, Problem::Wrong));
     }
     let codes = recovery_codes();
-    let mut tx = state.db.begin_write().await?;
-    store_recovery_codes(&mut tx, user.id, &codes).await?;
-    tx.commit().await?;
+    let (user_id, stored) = (user.id, codes.clone());
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move { store_recovery_codes(conn, user_id, &stored).await })
+        })
+        .await?;
     Ok(codes)
 }
 
@@ -180,17 +199,22 @@ pub async fn reset(state: &AppState, account: i64) -> Result<bool, AppError> {
 }
 
 async fn remove(state: &AppState, user: i64) -> Result<bool, AppError> {
-    let mut tx = state.db.begin_write().await?;
-    let gone = sqlx::query("DELETE FROM second_factors WHERE user_id = $1")
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(gone.rows_affected() > 0)
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let gone = sqlx::query("DELETE FROM second_factors WHERE user_id = $1")
+                    .bind(user)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(gone.rows_affected() > 0)
+            })
+        })
+        .await
 }
 
 /// Whether `code` — six digits from the app, or an unused recovery code — proves the person's
@@ -208,30 +232,42 @@ pub async fn accept(state: &AppState, user: i64, code: &str) -> Result<bool, App
         return Ok(false);
     };
     let now = state.clock.now_ms();
-    let use_up = if totp::looks_like_code(&code) {
+    // What the code uses up: its step (only later than the last one used), or a recovery code.
+    let step = if totp::looks_like_code(&code) {
         let step = totp::from_base32(&secret)
             .and_then(|bytes| totp::matching_step(&bytes, &code, now))
             .filter(|&step| step > last_step);
         let Some(step) = step else {
             return Ok(false);
         };
-        sqlx::query(
-            "UPDATE second_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1",
-        )
-        .bind(step)
-        .bind(user)
+        Some(step)
     } else {
-        sqlx::query(
-            "UPDATE recovery_codes SET used_at = $1 \
-             WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(user)
-        .bind(sha256_hex(&code))
+        None
     };
-    let mut tx = state.db.begin_write().await?;
-    let used = use_up.execute(&mut *tx).await?.rows_affected();
-    tx.commit().await?;
+    let code_hash = sha256_hex(&code);
+    let used = state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let use_up = match step {
+                    Some(step) => sqlx::query(
+                        "UPDATE second_factors SET last_step = $1 \
+                         WHERE user_id = $2 AND last_step < $1",
+                    )
+                    .bind(step)
+                    .bind(user),
+                    None => sqlx::query(
+                        "UPDATE recovery_codes SET used_at = $1 \
+                         WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(user)
+                    .bind(code_hash),
+                };
+                Ok(use_up.execute(&mut *conn).await?.rows_affected())
+            })
+        })
+        .await?;
     Ok(used == 1)
 }
 
@@ -256,19 +292,19 @@ fn recovery_codes() -> Vec<String> {
 }
 
 async fn store_recovery_codes(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     user: i64,
     codes: &[String],
 ) -> Result<(), AppError> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     for code in codes {
         sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
             .bind(user)
             .bind(sha256_hex(&normalized(code)))
-            .execute(&mut **tx)
+            .execute(&mut *conn)
             .await?;
     }
     Ok(())

@@ -354,3 +354,65 @@ fn circles_are_found_however_far_round() {
     .collect();
     assert_eq!(circles(&uses), vec![vec!["a", "b", "c"], vec!["e", "f"]]);
 }
+
+/// Issue 9: every write a request makes goes through the one writer (`Db::write`), so on SQLite
+/// it queues for the next group commit instead of sleeping in the busy handler. A scan of
+/// `app/src/server`: `begin_write` only in the batch writers that are no request, and no
+/// `INSERT`, `UPDATE` or `DELETE` run on the pool but in the two writers that are no request
+/// either.
+#[test]
+fn writes_go_through_the_one_writer() {
+    // The moves' roll-up and `salter import` batch their own transactions (and `db` is where
+    // the writer itself begins them).
+    let batches = [
+        "app/src/server/db.rs",
+        "app/src/server/moves.rs",
+        "app/src/server/moving/import.rs",
+    ];
+    // The first admin, made at start, and the sweep of unclaimed uploads write alone.
+    let alone = [
+        "app/src/server/accounts.rs",
+        "app/src/server/attachments/store.rs",
+    ];
+    let runs = [
+        ".execute(",
+        ".fetch_one(",
+        ".fetch_optional(",
+        ".fetch_all(",
+    ];
+    let mut wrong = Vec::new();
+    for file in rust_files("app/src/server") {
+        let text = read(&file);
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        if code.contains("begin_write()") && !batches.contains(&file.as_str()) {
+            wrong.push(format!("{file}: begin_write"));
+        }
+        for (at, _) in code.match_indices("sqlx::query") {
+            // Up to the next statement.
+            let rest = &code[at..];
+            let rest = &rest[..rest[1..].find("sqlx::query").map_or(rest.len(), |n| n + 1)];
+            // The statement written in the call (not a constant's or a variable's): its first
+            // word.
+            let (Some(quote), Some(close)) = (rest.find('"'), rest.find(')')) else {
+                continue;
+            };
+            let verb = rest[quote + 1..].split_whitespace().next();
+            if quote > close || !matches!(verb, Some("INSERT" | "UPDATE" | "DELETE")) {
+                continue;
+            }
+            // What runs it: the first call that does.
+            let Some(run) = runs.iter().filter_map(|r| rest.find(r)).min() else {
+                continue;
+            };
+            let on = rest[run..].split(')').next().unwrap_or("");
+            if on.contains("pool") && !alone.contains(&file.as_str()) {
+                let line = code[..at].matches('\n').count() + 1;
+                wrong.push(format!("{file}:{line}: {verb:?} on the pool"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "writes outside the one writer: {wrong:#?}"
+    );
+}

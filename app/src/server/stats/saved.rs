@@ -57,33 +57,48 @@ pub async fn save(
         state.clock.now_ms(),
     )?;
     let json = serde_json::to_string(&definition).map_err(|_| AppError::Internal)?;
-    let now = state.clock.now_ms();
-    let mut tx = state.db.begin_write().await?;
-    sqlx::query("DELETE FROM saved_reports WHERE lower(name) = lower($1)")
-        .bind(&name)
-        .execute(&mut *tx)
+    let (now, by) = (state.clock.now_ms(), session.user.id);
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM saved_reports WHERE lower(name) = lower($1)")
+                    .bind(&name)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO saved_reports (name, definition, saved_by, saved_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(name)
+                .bind(json)
+                .bind(by)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            })
+        })
         .await?;
-    sqlx::query(
-        "INSERT INTO saved_reports (name, definition, saved_by, saved_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&name)
-    .bind(json)
-    .bind(session.user.id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    state.db.commit(tx).await?;
     list(state).await
 }
 
 /// Deletes a saved report; every one left.
 pub async fn delete(state: &AppState, id: i64) -> Result<Vec<SavedReport>, AppError> {
-    let gone = sqlx::query("DELETE FROM saved_reports WHERE id = $1")
-        .bind(id)
-        .execute(&state.db.pool)
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                let gone = sqlx::query("DELETE FROM saved_reports WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                match gone.rows_affected() {
+                    1 => Ok(()),
+                    _ => Err(AppError::NotFound),
+                }
+            })
+        })
         .await?;
-    if gone.rows_affected() != 1 {
-        return Err(AppError::NotFound);
-    }
     list(state).await
 }

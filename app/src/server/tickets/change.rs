@@ -20,7 +20,7 @@ use crate::server::settings;
 use crate::server::ticket::{ticket_row, TicketRow};
 use crate::server::AppState;
 use crate::tickets::{rule, Move, Needs, Priority, Stage, Status, DAY_MS};
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::AnyConnection;
 
 async fn insert_message(
     conn: &mut AnyConnection,
@@ -65,16 +65,16 @@ async fn insert_message(
 /// and the commit; SQLite's one writer has it already.
 async fn fresh(
     conn: &mut AnyConnection,
-    state: &AppState,
+    backend: Backend,
     ticket: i64,
     seen: Option<i64>,
-    session: &Session,
+    me: i64,
     seen_as: TicketRole,
 ) -> Result<(), AppError> {
     let Some(seen) = seen else {
         return Ok(());
     };
-    if state.db.backend == Backend::Postgres {
+    if backend == Backend::Postgres {
         sqlx::query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
             .bind(ticket)
             .execute(&mut *conn)
@@ -86,7 +86,7 @@ async fn fresh(
     )
     .bind(ticket)
     .bind(seen)
-    .bind(session.user.id)
+    .bind(me)
     .bind(i64::from(seen_as != TicketRole::Client))
     .fetch_one(&mut *conn)
     .await?;
@@ -112,7 +112,7 @@ async fn active_operator(state: &AppState, id: i64) -> Result<bool, AppError> {
 /// read before, so a concurrent change makes this one fail instead of being overwritten. A
 /// change of operator is recorded, with why.
 async fn set_state(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut AnyConnection,
     row: &TicketRow,
     to: Stage,
     operator_id: Option<i64>,
@@ -134,7 +134,7 @@ async fn set_state(
     .bind(row.id)
     .bind(&row.status)
     .bind(row.proposed_at.unwrap_or(0))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
         return Err(AppError::MoveNotAllowed);
@@ -152,7 +152,7 @@ async fn set_state(
             at: now,
             what,
         };
-        history::record(tx, event).await?;
+        history::record(conn, event).await?;
     }
     Ok(())
 }
@@ -188,14 +188,20 @@ pub(super) async fn make_move(
         )?),
     };
     let now = state.clock.now_ms();
+    let (backend, actor, seen) = (state.db.backend, session.user.id, input.seen);
     if input.step == Move::Escalate {
-        let mut tx = state.db.begin_write().await?;
-        fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
-        crate::server::tiers::escalate(&mut tx, &row, Some(session.user.id), text, now).await?;
-        replay.remember(&mut tx, row.id, now).await?;
-        state.db.commit(tx).await?;
+        state
+            .db
+            .write(move |conn| {
+                Box::pin(async move {
+                    fresh(conn, backend, row.id, seen, actor, seen_as).await?;
+                    crate::server::tiers::escalate(conn, &row, Some(actor), text, now).await?;
+                    replay.remember(conn, row.id, now).await
+                })
+            })
+            .await?;
         state.wake_assignment();
-        return Ok(row.id);
+        return Ok(input.ticket_id);
     }
     let mut operator = row.operator_id;
     match input.step {
@@ -240,48 +246,44 @@ pub(super) async fn make_move(
         status: to,
         proposed: input.step == Move::Propose,
     };
-    let actor = session.user.id;
-    let mut tx = state.db.begin_write().await?;
-    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
-    set_state(&mut tx, &row, to_stage, operator, Some(actor), now, why).await?;
-    let reason = if needs == Needs::Reason {
-        text.clone()
-    } else {
-        None
-    };
-    let moved = Event {
-        ticket: row.id,
-        actor: Some(actor),
-        at: now,
-        what: EventKind::Status {
-            from,
-            to,
-            reason,
-            via,
-        },
-    };
-    history::record(&mut tx, moved).await?;
-    let message_id = match (&text, needs) {
-        (Some(body), Needs::Message | Needs::Resolution) => {
-            Some(insert_message(&mut tx, row.id, actor, body, false, now).await?)
-        }
-        _ => None,
-    };
-    attachments::claim(
-        &mut tx,
-        &input.attachments,
-        actor,
-        row.id,
-        message_id,
-        false,
-        now,
-    )
-    .await?;
-    replay.remember(&mut tx, row.id, now).await?;
-    state.db.commit(tx).await?;
+    let files = input.attachments.clone();
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                fresh(conn, backend, row.id, seen, actor, seen_as).await?;
+                set_state(conn, &row, to_stage, operator, Some(actor), now, why).await?;
+                let reason = if needs == Needs::Reason {
+                    text.clone()
+                } else {
+                    None
+                };
+                let moved = Event {
+                    ticket: row.id,
+                    actor: Some(actor),
+                    at: now,
+                    what: EventKind::Status {
+                        from,
+                        to,
+                        reason,
+                        via,
+                    },
+                };
+                history::record(conn, moved).await?;
+                let message_id = match (&text, needs) {
+                    (Some(body), Needs::Message | Needs::Resolution) => {
+                        Some(insert_message(conn, row.id, actor, body, false, now).await?)
+                    }
+                    _ => None,
+                };
+                attachments::claim(conn, &files, actor, row.id, message_id, false, now).await?;
+                replay.remember(conn, row.id, now).await
+            })
+        })
+        .await?;
     // A reopened ticket may wait; a closed or returned one frees its operator.
     state.wake_assignment();
-    Ok(row.id)
+    Ok(input.ticket_id)
 }
 
 /// Closes every ticket whose proposed solution has waited for its client's word longer than the
@@ -305,37 +307,35 @@ pub async fn lapse(state: &AppState) -> Result<usize, AppError> {
         if !stage.proposed {
             continue;
         }
-        let mut tx = state.db.begin_write().await?;
-        let to = Stage::from(Status::Closed);
-        match set_state(
-            &mut tx,
-            &row,
-            to,
-            row.operator_id,
-            None,
-            now,
-            Why::OperatorGone,
-        )
-        .await
-        {
-            Err(AppError::MoveNotAllowed) => continue,
-            moved => moved?,
-        }
-        let what = EventKind::Status {
-            from: stage.status,
-            to: Status::Closed,
-            reason: None,
-            via: Some(Via::Silence),
-        };
-        let event = Event {
-            ticket: id,
-            actor: None,
-            at: now,
-            what,
-        };
-        history::record(&mut tx, event).await?;
-        state.db.commit(tx).await?;
-        closed += 1;
+        let lapsed = state
+            .db
+            .write(move |conn| {
+                Box::pin(async move {
+                    let to = Stage::from(Status::Closed);
+                    let why = Why::OperatorGone;
+                    match set_state(conn, &row, to, row.operator_id, None, now, why).await {
+                        // Moved meanwhile: left as it is.
+                        Err(AppError::MoveNotAllowed) => return Ok(false),
+                        moved => moved?,
+                    }
+                    let what = EventKind::Status {
+                        from: stage.status,
+                        to: Status::Closed,
+                        reason: None,
+                        via: Some(Via::Silence),
+                    };
+                    let event = Event {
+                        ticket: id,
+                        actor: None,
+                        at: now,
+                        what,
+                    };
+                    history::record(conn, event).await?;
+                    Ok(true)
+                })
+            })
+            .await?;
+        closed += usize::from(lapsed);
     }
     if closed > 0 {
         state.wake_assignment();
@@ -394,14 +394,12 @@ pub(super) async fn post(
     let me = session.user.id;
     let (ticket, seen, internal) = (row.id, input.seen, input.internal);
     let files = input.attachments.clone();
-    let (state_in, session_in) = (state.clone(), session.clone());
-    // A message is the busiest write after creation (a chat is messages): it goes through the
-    // group commit, so writers queue instead of sleeping in SQLite's busy handler.
+    let backend = state.db.backend;
     state
         .db
         .write(move |conn| {
             Box::pin(async move {
-                fresh(conn, &state_in, ticket, seen, &session_in, seen_as).await?;
+                fresh(conn, backend, ticket, seen, me, seen_as).await?;
                 let message_id = insert_message(conn, ticket, me, &body, internal, now).await?;
                 let message = Some(message_id);
                 attachments::claim(conn, &files, me, ticket, message, internal, now).await?;
@@ -440,15 +438,20 @@ pub(super) async fn transfer(
     }
     let now = state.clock.now_ms();
     let me = session.user.id;
-    let mut tx = state.db.begin_write().await?;
     let stage = row.stage()?;
     let to = Some(input.operator_id);
-    set_state(&mut tx, &row, stage, to, Some(me), now, Why::Transferred).await?;
-    insert_message(&mut tx, row.id, me, &note, true, now).await?;
-    replay.remember(&mut tx, row.id, now).await?;
-    state.db.commit(tx).await?;
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                set_state(conn, &row, stage, to, Some(me), now, Why::Transferred).await?;
+                insert_message(conn, row.id, me, &note, true, now).await?;
+                replay.remember(conn, row.id, now).await
+            })
+        })
+        .await?;
     state.wake_assignment();
-    Ok(row.id)
+    Ok(input.ticket_id)
 }
 
 /// An admin sets any status (and operator), with a reason the history keeps as forced.
@@ -472,30 +475,36 @@ pub(super) async fn force(
         return Err(AppError::MoveNotAllowed);
     }
     let now = state.clock.now_ms();
-    let actor = session.user.id;
-    let mut tx = state.db.begin_write().await?;
-    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
-    let why = Why::Forced(reason.clone());
-    let to = Stage::from(input.status);
-    set_state(&mut tx, &row, to, operator, Some(actor), now, why).await?;
-    if input.status != from {
-        let what = EventKind::Forced {
-            from,
-            to: input.status,
-            reason: Some(reason),
-        };
-        let event = Event {
-            ticket: row.id,
-            actor: Some(actor),
-            at: now,
-            what,
-        };
-        history::record(&mut tx, event).await?;
-    }
-    replay.remember(&mut tx, row.id, now).await?;
-    state.db.commit(tx).await?;
+    let (backend, actor, seen, status) =
+        (state.db.backend, session.user.id, input.seen, input.status);
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                fresh(conn, backend, row.id, seen, actor, seen_as).await?;
+                let why = Why::Forced(reason.clone());
+                let to = Stage::from(status);
+                set_state(conn, &row, to, operator, Some(actor), now, why).await?;
+                if status != from {
+                    let what = EventKind::Forced {
+                        from,
+                        to: status,
+                        reason: Some(reason),
+                    };
+                    let event = Event {
+                        ticket: row.id,
+                        actor: Some(actor),
+                        at: now,
+                        what,
+                    };
+                    history::record(conn, event).await?;
+                }
+                replay.remember(conn, row.id, now).await
+            })
+        })
+        .await?;
     state.wake_assignment();
-    Ok(row.id)
+    Ok(input.ticket_id)
 }
 
 /// Its operator or an admin changes the priority and category of a ticket that is not closed;
@@ -545,31 +554,38 @@ pub(super) async fn edit(
         return Ok(row.id);
     }
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin_write().await?;
-    fresh(&mut tx, state, row.id, input.seen, session, seen_as).await?;
-    let updated = sqlx::query(
-        "UPDATE tickets SET priority = $1, category_id = $2, updated_at = $3 \
-         WHERE id = $4 AND status <> 'closed'",
-    )
-    .bind(input.priority.rank())
-    .bind(input.category_id)
-    .bind(now)
-    .bind(row.id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
-        return Err(AppError::MoveNotAllowed);
-    }
-    for what in changes {
-        let event = Event {
-            ticket: row.id,
-            actor: Some(session.user.id),
-            at: now,
-            what,
-        };
-        history::record(&mut tx, event).await?;
-    }
-    replay.remember(&mut tx, row.id, now).await?;
-    state.db.commit(tx).await?;
-    Ok(row.id)
+    let (backend, actor, seen, ticket) = (state.db.backend, session.user.id, input.seen, row.id);
+    let (priority, category) = (input.priority.rank(), input.category_id);
+    state
+        .db
+        .write(move |conn| {
+            Box::pin(async move {
+                fresh(conn, backend, ticket, seen, actor, seen_as).await?;
+                let updated = sqlx::query(
+                    "UPDATE tickets SET priority = $1, category_id = $2, updated_at = $3 \
+                     WHERE id = $4 AND status <> 'closed'",
+                )
+                .bind(priority)
+                .bind(category)
+                .bind(now)
+                .bind(ticket)
+                .execute(&mut *conn)
+                .await?;
+                if updated.rows_affected() != 1 {
+                    return Err(AppError::MoveNotAllowed);
+                }
+                for what in changes {
+                    let event = Event {
+                        ticket,
+                        actor: Some(actor),
+                        at: now,
+                        what,
+                    };
+                    history::record(conn, event).await?;
+                }
+                replay.remember(conn, ticket, now).await
+            })
+        })
+        .await?;
+    Ok(ticket)
 }
