@@ -167,38 +167,19 @@ pub async fn resolve_session(state: &AppState, token: &str) -> Result<Option<Ses
     // Write at most once a minute per session, not on every request — through the one writer,
     // so on SQLite it joins the next group commit instead of waiting for the lock.
     if now - last_seen_at > 60_000 {
-        let hash = token_hash.clone();
-        state
-            .db
-            .write(move |conn| {
-                Box::pin(async move {
-                    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                        .bind(now)
-                        .bind(hash)
-                        .execute(&mut *conn)
-                        .await?;
-                    Ok(())
-                })
-            })
-            .await?;
+        let seen = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash.clone());
+        state.db.execute(seen).await?;
     }
     Ok(Some(Session { token_hash, user }))
 }
 
 pub async fn end_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {
-    let token_hash = token_hash.to_string();
-    state
-        .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+    let end =
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash.to_string());
+    state.db.execute(end).await?;
+    Ok(())
 }
 
 /// Ends the person's sessions but this one, in the transaction of a change the others did not

@@ -158,15 +158,7 @@ pub async fn delete(state: &AppState, session: &Session, id: i64) -> Result<Vec<
     one(state, session, id, CannedUse::Change).await?;
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query("DELETE FROM canned_responses WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(())
-            })
-        })
+        .execute(sqlx::query("DELETE FROM canned_responses WHERE id = $1").bind(id))
         .await?;
     list(state, session).await
 }
@@ -205,18 +197,13 @@ pub async fn fill(
     let now = state.clock.now_ms();
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "UPDATE canned_responses SET uses = uses + 1, last_used_at = $1 WHERE id = $2",
-                )
-                .bind(now)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
+        .execute(
+            sqlx::query(
+                "UPDATE canned_responses SET uses = uses + 1, last_used_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(id),
+        )
         .await?;
     Ok(fill_in(&body, &values))
 }

@@ -206,6 +206,17 @@ impl Db {
         Ok(value)
     }
 
+    /// One statement through the one writer (`write`): the rows it changed.
+    pub async fn execute(
+        &self,
+        statement: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments<'static>>,
+    ) -> Result<u64, AppError> {
+        self.write(move |conn| {
+            Box::pin(async move { Ok(statement.execute(&mut *conn).await?.rows_affected()) })
+        })
+        .await
+    }
+
     /// Commits a transaction from `begin_write`, and tells whoever waits for commits.
     pub async fn commit(
         &self,

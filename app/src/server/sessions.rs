@@ -76,20 +76,15 @@ pub async fn end(
     let (user, current) = (session.user.id, session.token_hash.clone());
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 \
+        .execute(
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 \
                      AND token_hash = COALESCE($3, token_hash)",
-                )
-                .bind(user)
-                .bind(current)
-                .bind(one)
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
+            )
+            .bind(user)
+            .bind(current)
+            .bind(one),
+        )
         .await?;
     tracing::info!(user, "sessions ended");
     list(state, session).await

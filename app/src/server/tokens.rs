@@ -187,22 +187,11 @@ pub async fn list(
 pub async fn revoke(state: &AppState, session: &Session, id: i64) -> Result<ApiToken, AppError> {
     let token = read(state, id).await?.ok_or(AppError::NotFound)?;
     access::api_token(session, token.account_id)?;
-    let now = state.clock.now_ms();
-    state
-        .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                )
-                .bind(now)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
-        .await?;
+    let revoke =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(state.clock.now_ms())
+            .bind(id);
+    state.db.execute(revoke).await?;
     read(state, id).await?.ok_or(AppError::Internal)
 }
 
@@ -252,20 +241,15 @@ pub async fn resolve(
         let address = from.to_string();
         state
             .db
-            .write(move |conn| {
-                Box::pin(async move {
-                    sqlx::query(
-                        "UPDATE api_tokens SET last_used_at = $1, last_used_from = $2 \
+            .execute(
+                sqlx::query(
+                    "UPDATE api_tokens SET last_used_at = $1, last_used_from = $2 \
                          WHERE id = $3",
-                    )
-                    .bind(now)
-                    .bind(address)
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                    Ok(())
-                })
-            })
+                )
+                .bind(now)
+                .bind(address)
+                .bind(id),
+            )
             .await?;
     }
     let grant = Grant {

@@ -168,23 +168,18 @@ pub async fn link(
     let (me, at) = (session.user.id, state.clock.now_ms());
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO ticket_articles (ticket_id, article_id, linked_by, at, solved) \
+        .execute(
+            sqlx::query(
+                "INSERT INTO ticket_articles (ticket_id, article_id, linked_by, at, solved) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (ticket_id, article_id) DO UPDATE \
                      SET solved = CASE WHEN ticket_articles.solved = 1 THEN 1 ELSE $5 END",
-                )
-                .bind(ticket)
-                .bind(article)
-                .bind(me)
-                .bind(at)
-                .bind(i64::from(solved))
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
+            )
+            .bind(ticket)
+            .bind(article)
+            .bind(me)
+            .bind(at)
+            .bind(i64::from(solved)),
+        )
         .await?;
     linked(state, session, ticket).await
 }

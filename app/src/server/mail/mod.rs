@@ -53,17 +53,12 @@ pub async fn set_choices(
     let muted = muted.join(",");
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query("UPDATE users SET email = $2, mail_muted = $3 WHERE id = $1")
-                    .bind(user)
-                    .bind(email)
-                    .bind(muted)
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(())
-            })
-        })
+        .execute(
+            sqlx::query("UPDATE users SET email = $2, mail_muted = $3 WHERE id = $1")
+                .bind(user)
+                .bind(email)
+                .bind(muted),
+        )
         .await?;
     choices_of(state, user).await
 }
@@ -215,18 +210,13 @@ async fn store(state: &AppState, servers: Servers) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "UPDATE outbox SET next_at = $1 WHERE sent_at IS NULL AND failed_at IS NULL \
+        .execute(
+            sqlx::query(
+                "UPDATE outbox SET next_at = $1 WHERE sent_at IS NULL AND failed_at IS NULL \
                      AND next_at > $1",
-                )
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
+            )
+            .bind(now),
+        )
         .await?;
     state.live.mail.notify_one();
     state.live.mail_in.notify_one();

@@ -299,23 +299,18 @@ pub async fn queue_test(state: &AppState, admin: i64, address: String) -> Result
     let now = state.clock.now_ms();
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO outbox (recipient_id, address, notice, weight, at, header_id, \
+        .execute(
+            sqlx::query(
+                "INSERT INTO outbox (recipient_id, address, notice, weight, at, header_id, \
                      next_at) VALUES ($1, $2, $3, $4, $5, $6, $5)",
-                )
-                .bind(admin)
-                .bind(address)
-                .bind(Notice::Test.code())
-                .bind(weight(Notice::Test))
-                .bind(now)
-                .bind(header_id())
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
+            )
+            .bind(admin)
+            .bind(address)
+            .bind(Notice::Test.code())
+            .bind(weight(Notice::Test))
+            .bind(now)
+            .bind(header_id()),
+        )
         .await?;
     state.live.mail.notify_one();
     Ok(())

@@ -74,20 +74,15 @@ pub async fn accept(
     let (user, version, now) = (session.user.id, current, state.clock.now_ms());
     state
         .db
-        .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO privacy_acceptances (user_id, version, accepted_at) \
+        .execute(
+            sqlx::query(
+                "INSERT INTO privacy_acceptances (user_id, version, accepted_at) \
                      VALUES ($1, $2, $3) ON CONFLICT (user_id, version) DO NOTHING",
-                )
-                .bind(user)
-                .bind(version)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            })
-        })
+            )
+            .bind(user)
+            .bind(version)
+            .bind(now),
+        )
         .await?;
     notice(state, Some(session))
         .await?

@@ -85,20 +85,9 @@ pub async fn save(
 
 /// Deletes a saved report; every one left.
 pub async fn delete(state: &AppState, id: i64) -> Result<Vec<SavedReport>, AppError> {
-    state
-        .db
-        .write(move |conn| {
-            Box::pin(async move {
-                let gone = sqlx::query("DELETE FROM saved_reports WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                match gone.rows_affected() {
-                    1 => Ok(()),
-                    _ => Err(AppError::NotFound),
-                }
-            })
-        })
-        .await?;
+    let delete = sqlx::query("DELETE FROM saved_reports WHERE id = $1").bind(id);
+    if state.db.execute(delete).await? != 1 {
+        return Err(AppError::NotFound);
+    }
     list(state).await
 }
